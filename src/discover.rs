@@ -1,0 +1,262 @@
+//! Finding the input files of a scan.
+//!
+//! Directories are walked with the `ignore` crate (the walker of ripgrep): `.gitignore`,
+//! `.ignore` and `.tenetignore` files are honoured (also outside a git repository), and `.git/`,
+//! `.terraform/` and `node_modules/` are never entered. Files named explicitly are taken as
+//! given. Each file is classified by name; files of no known kind are skipped without a word.
+//! This module reads no file contents; it only decides what the loaders will see.
+
+use std::path::{Path, PathBuf};
+
+use crate::graph::LoadError;
+
+/// Directory names never entered: tool caches and vendored code, not the user's sources.
+const SKIPPED_DIRS: &[&str] = &[".git", ".terraform", "node_modules"];
+
+/// The kinds of input tenet can load, decided from the file name.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum FileKind {
+    /// Terraform configuration in native syntax (`*.tf`).
+    Terraform,
+}
+
+impl FileKind {
+    /// Classifies a path by its file name; `None` for files tenet does not read.
+    pub fn of(path: &Path) -> Option<FileKind> {
+        let name = path.file_name()?.to_str()?;
+        if name.ends_with(".tf") {
+            return Some(FileKind::Terraform);
+        }
+        None
+    }
+
+    /// A short name used in reports and the evidence manifest.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FileKind::Terraform => "terraform",
+        }
+    }
+}
+
+/// A file found for the scan.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Discovered {
+    /// Path to open.
+    pub path: PathBuf,
+    /// Path shown in reports: relative to the working directory where possible, `/`-separated.
+    pub display: String,
+    pub kind: FileKind,
+    /// Named on the command line rather than found by walking a directory.
+    pub explicit: bool,
+}
+
+/// The outcome of discovery: files in a stable order, and the paths that could not be walked.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub files: Vec<Discovered>,
+    pub errors: Vec<LoadError>,
+}
+
+/// Errors that stop discovery before it starts (a path that does not exist is a usage error).
+#[derive(Debug, thiserror::Error)]
+pub enum DiscoverError {
+    #[error("{path}: no such file or directory")]
+    NotFound { path: String },
+}
+
+/// Finds the input files under `paths`. Display paths are made relative to `base` (the
+/// repository root, so that SARIF locations resolve on GitHub).
+pub fn discover(paths: &[PathBuf], base: &Path) -> Result<Discovery, DiscoverError> {
+    let base = Some(base);
+    let mut out = Discovery::default();
+    for root in paths {
+        let meta = std::fs::metadata(root).map_err(|_| DiscoverError::NotFound {
+            path: root.display().to_string(),
+        })?;
+        if meta.is_file() {
+            if let Some(kind) = FileKind::of(root) {
+                out.files.push(Discovered {
+                    path: root.clone(),
+                    display: display_path(root, base),
+                    kind,
+                    explicit: true,
+                });
+            }
+            continue;
+        }
+        walk_dir(root, base, &mut out);
+    }
+    // The same file reached twice (a directory and a file inside it) is kept once, as
+    // explicit: explicit entries sort first among equal paths and `dedup_by` keeps the first.
+    out.files.sort_by(|a, b| a.display.cmp(&b.display).then(b.explicit.cmp(&a.explicit)));
+    out.files.dedup_by(|later, earlier| later.display == earlier.display);
+    out.errors.sort();
+    Ok(out)
+}
+
+fn walk_dir(root: &Path, base: Option<&Path>, out: &mut Discovery) {
+    let walker = ignore::WalkBuilder::new(root)
+        .hidden(false)
+        .git_ignore(true)
+        .git_exclude(true)
+        .git_global(false)
+        .require_git(false)
+        .follow_links(false)
+        .add_custom_ignore_filename(".tenetignore")
+        .filter_entry(|entry| {
+            let is_dir = entry.file_type().is_some_and(|t| t.is_dir());
+            !(is_dir && entry.depth() > 0 && SKIPPED_DIRS.iter().any(|d| entry.file_name() == *d))
+        })
+        .build();
+    for entry in walker {
+        match entry {
+            Ok(entry) => {
+                if !entry.file_type().is_some_and(|t| t.is_file()) {
+                    continue;
+                }
+                let path = entry.into_path();
+                if let Some(kind) = FileKind::of(&path) {
+                    out.files.push(Discovered {
+                        display: display_path(&path, base),
+                        path,
+                        kind,
+                        explicit: false,
+                    });
+                }
+            }
+            Err(err) => {
+                let file = match &err {
+                    ignore::Error::WithPath { path, .. } => display_path(path, base),
+                    _ => display_path(root, base),
+                };
+                out.errors.push(LoadError {
+                    file,
+                    line: None,
+                    column: None,
+                    message: format!("cannot read: {}", strip_path_prefix(&err.to_string())),
+                });
+            }
+        }
+    }
+}
+
+/// `ignore` errors repeat the path in their text ("path: reason"); keep the reason.
+fn strip_path_prefix(msg: &str) -> &str {
+    msg.rsplit_once(": ").map_or(msg, |(_, reason)| reason)
+}
+
+/// The path as shown to users: relative to `base` when inside it (else absolute), without
+/// `.` or `..` components, `/`-separated.
+pub fn display_path(path: &Path, base: Option<&Path>) -> String {
+    let absolute = normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()));
+    let rel = match base {
+        Some(base) => absolute.strip_prefix(normalize(base)).map(Path::to_path_buf).unwrap_or(absolute),
+        None => absolute,
+    };
+    let mut parts: Vec<String> = Vec::new();
+    for comp in rel.components() {
+        match comp {
+            std::path::Component::RootDir => parts.push(String::new()),
+            std::path::Component::Prefix(p) => parts.push(p.as_os_str().to_string_lossy().into_owned()),
+            other => parts.push(other.as_os_str().to_string_lossy().into_owned()),
+        }
+    }
+    let joined = parts.join("/");
+    if joined.is_empty() { ".".to_string() } else { joined }
+}
+
+/// Removes `.` and resolves `..` lexically (symlinks are not followed).
+fn normalize(path: &Path) -> PathBuf {
+    let mut out = PathBuf::new();
+    for comp in path.components() {
+        match comp {
+            std::path::Component::CurDir => {}
+            std::path::Component::ParentDir => {
+                if !out.pop() {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
+/// The directory paths are shown relative to: the root of the git work tree containing
+/// `cwd` (so SARIF and ids match the repository), or `cwd` itself outside a repository.
+pub fn default_base(cwd: &Path) -> PathBuf {
+    let mut dir = Some(cwd);
+    while let Some(d) = dir {
+        if d.join(".git").exists() {
+            return d.to_path_buf();
+        }
+        dir = d.parent();
+    }
+    cwd.to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn display_paths_are_relative_and_slashed() {
+        let base = Path::new("/repo");
+        assert_eq!(display_path(Path::new("/repo/a/b.tf"), Some(base)), "a/b.tf");
+        assert_eq!(display_path(Path::new("/repo/./a/../c/b.tf"), Some(base)), "c/b.tf");
+        assert_eq!(display_path(Path::new("/other/x.tf"), Some(base)), "/other/x.tf");
+        assert_eq!(display_path(Path::new("/repo"), Some(base)), ".");
+        let cwd = std::env::current_dir().unwrap();
+        assert_eq!(display_path(Path::new("./a/b.tf"), Some(&cwd)), "a/b.tf");
+    }
+
+    #[test]
+    fn classifies_by_name() {
+        assert_eq!(FileKind::of(Path::new("a/main.tf")), Some(FileKind::Terraform));
+        assert_eq!(FileKind::of(Path::new("a/README.md")), None);
+        assert_eq!(FileKind::of(Path::new("a/x.tfstate")), None);
+    }
+
+    #[test]
+    fn walks_honouring_ignores_and_skipped_dirs() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for f in [
+            "main.tf",
+            "sub/net.tf",
+            ".terraform/modules/x/main.tf",
+            "node_modules/y/main.tf",
+            "ignored/skip.tf",
+            "notes.txt",
+        ] {
+            let p = root.join(f);
+            std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+            std::fs::write(&p, "").unwrap();
+        }
+        std::fs::write(root.join(".gitignore"), "ignored/\n").unwrap();
+        let found = discover(&[root.to_path_buf()], root).unwrap();
+        let names: Vec<_> = found
+            .files
+            .iter()
+            .map(|f| f.path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"))
+            .collect();
+        assert_eq!(names, vec!["main.tf", "sub/net.tf"]);
+        assert!(found.errors.is_empty());
+    }
+
+    #[test]
+    fn explicit_file_and_its_directory_are_not_duplicated() {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("main.tf");
+        std::fs::write(&f, "").unwrap();
+        let found = discover(&[dir.path().to_path_buf(), f.clone()], dir.path()).unwrap();
+        assert_eq!(found.files.len(), 1);
+        assert!(found.files[0].explicit);
+    }
+
+    #[test]
+    fn missing_path_is_an_error() {
+        let err = discover(&[PathBuf::from("/definitely/not/here")], Path::new("/")).unwrap_err();
+        assert!(err.to_string().contains("/definitely/not/here"));
+    }
+}

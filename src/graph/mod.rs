@@ -1,0 +1,237 @@
+//! The resource graph: the one contract between loaders and policies.
+//!
+//! Every loader (Terraform, Bicep, ARM, Kubernetes, live inventory) produces [`Resource`]s in
+//! this shape, and every rule reads them (`input.resources[i]` and `data.inventory`). This
+//! module knows nothing about Rego, files on disk or reports; it is plain data plus the few
+//! helpers that keep ids and attribute paths uniform. The JSON form is documented in
+//! `docs/resource-graph.md` and versioned by [`SCHEMA_VERSION`].
+
+mod path;
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+
+pub use path::{AttrPath, parent_paths};
+
+/// Version of the JSON shape of [`Resource`] and [`ResourceGraph`]. Bumped on any change a
+/// policy could notice (renamed or removed fields, changed encodings); additions that old
+/// policies can ignore keep the version.
+pub const SCHEMA_VERSION: &str = "1";
+
+/// Where a resource came from: which loader built it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Origin {
+    /// Terraform HCL (`.tf`, `.tf.json`).
+    Terraform,
+    /// Terraform plan JSON (`terraform show -json`).
+    Tfplan,
+    /// Bicep templates.
+    Bicep,
+    /// ARM JSON templates.
+    Arm,
+    /// Kubernetes manifests or admission requests.
+    Kubernetes,
+    /// Live cloud or cluster inventory.
+    Live,
+}
+
+impl Origin {
+    /// The prefix of resource ids built by this origin.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Origin::Terraform => "terraform",
+            Origin::Tfplan => "tfplan",
+            Origin::Bicep => "bicep",
+            Origin::Arm => "arm",
+            Origin::Kubernetes => "kubernetes",
+            Origin::Live => "live",
+        }
+    }
+}
+
+/// The kind of Terraform (or template) block a resource stands for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Mode {
+    /// A managed resource (`resource` block, ARM resource, Kubernetes object).
+    Managed,
+    /// A data source (`data` block): read, not created.
+    Data,
+    /// A module call (`module` block).
+    Module,
+    /// A provider configuration (`provider` block).
+    Provider,
+    /// A root or module output (`output` block).
+    Output,
+}
+
+/// Account, region and namespace the resource lives in, where the source says so.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Scope {
+    pub account: Option<String>,
+    pub region: Option<String>,
+    pub namespace: Option<String>,
+}
+
+/// An edge to another resource: the value of `attribute` refers to resource `to`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Ref {
+    /// Attribute path on the referring resource (`bucket`, `ingress[0].security_groups`), or
+    /// `depends_on` for explicit dependencies.
+    pub attribute: String,
+    /// Id of the referenced resource.
+    pub to: String,
+}
+
+/// A span of text in a source file: 1-based lines and columns, end inclusive of its line.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Region {
+    pub start_line: u32,
+    pub start_column: u32,
+    pub end_line: u32,
+    pub end_column: u32,
+}
+
+/// Where a resource came from in a file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FileSource {
+    /// Path relative to the working directory (or absolute when outside it), `/`-separated.
+    pub file: String,
+    pub start_line: u32,
+    pub end_line: u32,
+    /// Line of each attribute and nested block, keyed by attribute path.
+    pub attributes: BTreeMap<String, u32>,
+    /// For resources inside a module: where the module was called.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub call_site: Option<CallSite>,
+    /// Full regions (with columns) of the block and of each attribute; used to point findings
+    /// at exact columns. Not part of the JSON contract, which keeps lines only.
+    #[serde(skip)]
+    pub regions: BTreeMap<String, Region>,
+    #[serde(skip)]
+    pub block: Region,
+}
+
+/// The place a module was called from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallSite {
+    pub file: String,
+    pub line: u32,
+}
+
+/// Where a live resource came from: its provider and native id (ARN, ARM id, selfLink, UID).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LiveSource {
+    pub provider: String,
+    pub native_id: String,
+}
+
+/// The origin of a resource: a file location or a live id.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Source {
+    File(FileSource),
+    Live(LiveSource),
+}
+
+impl Source {
+    /// The file source, if this resource came from a file.
+    pub fn as_file(&self) -> Option<&FileSource> {
+        match self {
+            Source::File(f) => Some(f),
+            Source::Live(_) => None,
+        }
+    }
+}
+
+/// One resource of the graph, as policies see it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Resource {
+    /// `<origin>:<native address>`, stable across edits; never contains a line number.
+    pub id: String,
+    /// Native type of the platform's schema (`aws_s3_bucket`, `Microsoft.Storage/storageAccounts`,
+    /// `apps/v1/Deployment`).
+    #[serde(rename = "type")]
+    pub resource_type: String,
+    pub origin: Origin,
+    pub mode: Mode,
+    /// Platform provider: `aws`, `azurerm`, `google`, `azure`, `kubernetes`, ...
+    pub provider: String,
+    /// The name the author gave the resource (Terraform name, Bicep symbolic name, metadata.name).
+    pub name: String,
+    pub scope: Scope,
+    /// Resolved attribute values. Nested blocks are arrays of objects. Values the loader could
+    /// not know are absent here (or `null` inside arrays) and listed in `unknown`.
+    pub attributes: Json,
+    /// Attribute paths whose values could not be known statically.
+    pub unknown: Vec<String>,
+    /// Edges to other resources.
+    pub refs: Vec<Ref>,
+    pub source: Source,
+}
+
+impl Resource {
+    /// The file source, if this resource came from a file.
+    pub fn file_source(&self) -> Option<&FileSource> {
+        self.source.as_file()
+    }
+}
+
+/// A problem met while loading inputs: the file (and where known, line and column) and why.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct LoadError {
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub column: Option<u32>,
+    pub message: String,
+}
+
+/// A file that was read as input, with its loader.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct InputFile {
+    pub file: String,
+    pub kind: String,
+    /// Whether resources were reported from it (`false` for files read only for context, such
+    /// as sibling variables of an explicitly named Terraform file).
+    pub scanned: bool,
+}
+
+/// All resources of one scan, with what could not be loaded.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct ResourceGraph {
+    pub schema_version: String,
+    pub resources: Vec<Resource>,
+    pub files: Vec<InputFile>,
+    pub errors: Vec<LoadError>,
+}
+
+impl ResourceGraph {
+    pub fn new() -> Self {
+        ResourceGraph {
+            schema_version: SCHEMA_VERSION.to_string(),
+            ..Default::default()
+        }
+    }
+
+    /// Puts resources, files and errors into a canonical order so that output never depends
+    /// on thread scheduling or directory order.
+    pub fn normalize(&mut self) {
+        self.resources.sort_by(|a, b| a.id.cmp(&b.id));
+        self.files.sort();
+        self.files.dedup();
+        self.errors.sort();
+        self.errors.dedup();
+    }
+
+    /// Merges another graph into this one (the caller normalizes afterwards).
+    pub fn extend(&mut self, other: ResourceGraph) {
+        self.resources.extend(other.resources);
+        self.files.extend(other.files);
+        self.errors.extend(other.errors);
+    }
+}

@@ -1,0 +1,10 @@
+//! tenet: a policy-as-code compliance scanner.
+//!
+//! Data flows one way: [`discover`] finds inputs, [`load`] turns them into a
+//! [`graph::ResourceGraph`], [`engine`] evaluates the Rego rules of [`policy`] on it, and
+//! [`report`] writes the findings. The front doors (`tenet scan`, later the admission webhook
+//! and the cloud audit) live in [`cli`] and all share this core.
+
+pub mod discover;
+pub mod graph;
+pub mod load;

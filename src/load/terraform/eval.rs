@@ -1,0 +1,794 @@
+//! Evaluation of Terraform expressions over one module, the way `terraform plan` would as far
+//! as that is knowable without providers.
+//!
+//! Variables, locals and the configured arguments of other resources resolve; computed
+//! attributes (`id`, `arn`), data sources and anything derived from them are
+//! [`Val::Unknown`]. Locals and resources are evaluated lazily and memoized, with a guard
+//! against reference cycles (which Terraform rejects; here they only make values unknown).
+
+use std::cell::RefCell;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::rc::Rc;
+
+use hcl_edit::expr::{
+    BinaryOperator, Expression, ForExpr, ObjectKey, TraversalOperator, UnaryOperator,
+};
+use hcl_edit::structure::{Block, Body, Structure};
+use hcl_edit::template::{Directive, Element, Strip, Template};
+
+use super::funcs;
+use super::module::{BlockDef, ModuleDef};
+use super::value::{EvalError, EvalResult, Map, Val, err, format_number};
+use crate::graph::Mode;
+
+/// Meta-arguments of resource blocks: they steer Terraform and are not resource attributes.
+pub const META_ATTRIBUTES: &[&str] = &["count", "for_each", "depends_on", "provider"];
+/// Meta blocks of resource blocks that are not resource attributes.
+pub const META_BLOCKS: &[&str] = &["provisioner", "connection"];
+
+/// Names bound while evaluating: `count.index`, `each.*`, `for` and `dynamic` iterators.
+#[derive(Debug, Clone, Default)]
+pub struct Scope {
+    pub count_index: Option<Val>,
+    pub each: Option<(Val, Val)>,
+    vars: Vec<(String, Val)>,
+}
+
+impl Scope {
+    pub fn with_var(&self, name: &str, value: Val) -> Scope {
+        let mut s = self.clone();
+        s.vars.push((name.to_string(), value));
+        s
+    }
+
+    fn lookup(&self, name: &str) -> Option<&Val> {
+        self.vars.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+}
+
+/// One instance of a resource after `count`/`for_each` expansion.
+#[derive(Debug, Clone)]
+pub struct Instance {
+    /// `""`, `[0]` or `["key"]`: appended to the resource address.
+    pub key: String,
+    pub attributes: Rc<Map>,
+    /// Why the instance set could not be known (`count`/`for_each` unknown), if so.
+    pub unknown_expansion: Option<&'static str>,
+}
+
+/// Evaluates expressions of one module.
+pub struct Evaluator<'m> {
+    module: &'m ModuleDef,
+    variables: BTreeMap<String, Val>,
+    locals: RefCell<HashMap<String, Val>>,
+    instances: RefCell<HashMap<usize, Rc<Vec<Instance>>>>,
+    in_progress: RefCell<HashSet<String>>,
+}
+
+impl<'m> Evaluator<'m> {
+    pub fn new(module: &'m ModuleDef) -> Self {
+        let mut ev = Evaluator {
+            module,
+            variables: BTreeMap::new(),
+            locals: RefCell::default(),
+            instances: RefCell::default(),
+            in_progress: RefCell::default(),
+        };
+        // Variable defaults may not refer to anything, so a plain evaluation suffices.
+        let empty = Scope::default();
+        let values = module
+            .variables
+            .iter()
+            .map(|(name, var)| {
+                let value = match &var.default {
+                    Some(expr) => ev.eval(expr, &empty).unwrap_or(Val::Unknown),
+                    None => Val::Unknown,
+                };
+                (name.clone(), value)
+            })
+            .collect();
+        ev.variables = values;
+        ev
+    }
+
+    /// Evaluates an expression; errors become [`Val::Unknown`] for callers that want a value.
+    pub fn eval_or_unknown(&self, expr: &Expression, scope: &Scope) -> Val {
+        self.eval(expr, scope).unwrap_or(Val::Unknown)
+    }
+
+    pub fn eval(&self, expr: &Expression, scope: &Scope) -> EvalResult {
+        match expr {
+            Expression::Null(_) => Ok(Val::Null),
+            Expression::Bool(b) => Ok(Val::Bool(*b.value())),
+            Expression::Number(n) => Ok(n
+                .value()
+                .as_f64()
+                .map(Val::Number)
+                .unwrap_or(Val::Unknown)),
+            Expression::String(s) => Ok(Val::String(s.value().to_string())),
+            Expression::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for item in items.iter() {
+                    out.push(self.eval(item, scope)?);
+                }
+                Ok(Val::list(out))
+            }
+            Expression::Object(obj) => {
+                let mut map = Map::new();
+                for (key, value) in obj.iter() {
+                    let key = match key {
+                        ObjectKey::Ident(id) => id.as_str().to_string(),
+                        ObjectKey::Expression(e) => match self.eval(e, scope)?.as_string()? {
+                            Some(k) => k,
+                            // An unknown key makes the whole object's shape unknown.
+                            None => return Ok(Val::Unknown),
+                        },
+                    };
+                    map.insert(key, self.eval(value.expr(), scope)?);
+                }
+                Ok(Val::object(map))
+            }
+            Expression::StringTemplate(t) => self.eval_template_elements(t.iter(), scope),
+            Expression::HeredocTemplate(h) => self.eval_template(&h.template, scope),
+            Expression::Parenthesis(p) => self.eval(p.inner(), scope),
+            Expression::Variable(v) => self.eval_root(v.as_str(), &[], scope),
+            Expression::Traversal(t) => {
+                let ops: Vec<&TraversalOperator> = t.operators.iter().map(|o| o.value()).collect();
+                match &t.expr {
+                    Expression::Variable(v) => self.eval_root(v.as_str(), &ops, scope),
+                    other => {
+                        let base = self.eval(other, scope)?;
+                        self.apply_ops(base, &ops, scope)
+                    }
+                }
+            }
+            Expression::Conditional(c) => match self.eval(&c.cond_expr, scope)?.as_bool()? {
+                Some(true) => self.eval(&c.true_expr, scope),
+                Some(false) => self.eval(&c.false_expr, scope),
+                None => {
+                    let (t, f) = (self.eval(&c.true_expr, scope), self.eval(&c.false_expr, scope));
+                    match (t, f) {
+                        (Ok(t), Ok(f)) if t == f && t.is_wholly_known() => Ok(t),
+                        _ => Ok(Val::Unknown),
+                    }
+                }
+            },
+            Expression::FuncCall(call) => {
+                let name = call.name.name.as_str();
+                let namespace: Vec<&str> = call.name.namespace.iter().map(|n| n.as_str()).collect();
+                if !namespace.is_empty() && namespace != ["core"] {
+                    // Provider-defined functions (`provider::aws::arn_parse`) run in the provider.
+                    return Ok(Val::Unknown);
+                }
+                let args: Vec<&Expression> = call.args.iter().collect();
+                match name {
+                    // These look at their arguments' errors, so they take expressions.
+                    "try" => Ok(self.eval_try(&args, scope)),
+                    "can" => Ok(self.eval_can(&args, scope)),
+                    _ => {
+                        let mut values = Vec::with_capacity(args.len());
+                        for a in &args {
+                            values.push(self.eval(a, scope)?);
+                        }
+                        if call.args.expand_final() {
+                            match values.pop() {
+                                Some(Val::List(items)) => values.extend(items.iter().cloned()),
+                                Some(Val::Unknown) => return Ok(Val::Unknown),
+                                Some(other) => {
+                                    return err(format!(
+                                        "cannot expand a {} into arguments",
+                                        other.type_name()
+                                    ));
+                                }
+                                None => {}
+                            }
+                        }
+                        funcs::call(name, values, &self.module.context)
+                    }
+                }
+            }
+            Expression::UnaryOp(op) => {
+                let v = self.eval(&op.expr, scope)?;
+                match op.operator.value() {
+                    UnaryOperator::Neg => Ok(v.as_number()?.map_or(Val::Unknown, |n| Val::Number(-n))),
+                    UnaryOperator::Not => Ok(v.as_bool()?.map_or(Val::Unknown, |b| Val::Bool(!b))),
+                }
+            }
+            Expression::BinaryOp(op) => self.eval_binary(op, scope),
+            Expression::ForExpr(f) => self.eval_for(f, scope),
+        }
+    }
+
+    fn eval_try(&self, args: &[&Expression], scope: &Scope) -> Val {
+        for a in args {
+            match self.eval(a, scope) {
+                Ok(v) if v.is_wholly_known() => return v,
+                // An unknown result might have been an error or a value: no way to choose.
+                Ok(_) => return Val::Unknown,
+                Err(_) => continue,
+            }
+        }
+        Val::Unknown
+    }
+
+    fn eval_can(&self, args: &[&Expression], scope: &Scope) -> Val {
+        match args.first().map(|a| self.eval(a, scope)) {
+            Some(Ok(v)) if v.is_wholly_known() => Val::Bool(true),
+            Some(Err(_)) => Val::Bool(false),
+            _ => Val::Unknown,
+        }
+    }
+
+    fn eval_binary(&self, op: &hcl_edit::expr::BinaryOp, scope: &Scope) -> EvalResult {
+        use BinaryOperator as B;
+        let operator = *op.operator.value();
+        let lhs = self.eval(&op.lhs_expr, scope)?;
+        // Logical operators short-circuit on a known deciding operand.
+        match operator {
+            B::And | B::Or => {
+                let l = lhs.as_bool()?;
+                let decisive = operator == B::Or;
+                if l == Some(decisive) {
+                    return Ok(Val::Bool(decisive));
+                }
+                let r = self.eval(&op.rhs_expr, scope)?.as_bool()?;
+                return Ok(match (l, r) {
+                    (_, Some(v)) if v == decisive => Val::Bool(decisive),
+                    (Some(_), Some(v)) => Val::Bool(v),
+                    _ => Val::Unknown,
+                });
+            }
+            _ => {}
+        }
+        let rhs = self.eval(&op.rhs_expr, scope)?;
+        match operator {
+            B::Eq | B::NotEq => {
+                if !lhs.is_wholly_known() || !rhs.is_wholly_known() {
+                    return Ok(Val::Unknown);
+                }
+                let eq = values_equal(&lhs, &rhs);
+                Ok(Val::Bool(if operator == B::Eq { eq } else { !eq }))
+            }
+            _ => {
+                let (Some(l), Some(r)) = (lhs.as_number()?, rhs.as_number()?) else {
+                    return Ok(Val::Unknown);
+                };
+                Ok(match operator {
+                    B::Plus => Val::Number(l + r),
+                    B::Minus => Val::Number(l - r),
+                    B::Mul => Val::Number(l * r),
+                    B::Div if r == 0.0 => return err("division by zero"),
+                    B::Div => Val::Number(l / r),
+                    B::Mod if r == 0.0 => return err("modulo by zero"),
+                    B::Mod => Val::Number(l % r),
+                    B::Less => Val::Bool(l < r),
+                    B::LessEq => Val::Bool(l <= r),
+                    B::Greater => Val::Bool(l > r),
+                    B::GreaterEq => Val::Bool(l >= r),
+                    _ => return err("unsupported operator"),
+                })
+            }
+        }
+    }
+
+    fn eval_for(&self, f: &ForExpr, scope: &Scope) -> EvalResult {
+        let collection = self.eval(&f.intro.collection_expr, scope)?;
+        let pairs: Vec<(Val, Val)> = match &collection {
+            Val::List(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Val::Number(i as f64), v.clone()))
+                .collect(),
+            Val::Object(map) => map.iter().map(|(k, v)| (Val::str(k), v.clone())).collect(),
+            Val::Unknown | Val::Partial(_) => return Ok(Val::Unknown),
+            Val::Null => return err("cannot iterate over null"),
+            other => return err(format!("cannot iterate over a {}", other.type_name())),
+        };
+        let key_var = f.intro.key_var.as_ref().map(|k| k.as_str());
+        let value_var = f.intro.value_var.as_str();
+        let mut list = Vec::new();
+        let mut object: BTreeMap<String, Val> = BTreeMap::new();
+        let mut groups: BTreeMap<String, Vec<Val>> = BTreeMap::new();
+        for (k, v) in pairs {
+            let mut inner = scope.with_var(value_var, v);
+            if let Some(kv) = key_var {
+                inner = inner.with_var(kv, k);
+            }
+            if let Some(cond) = &f.cond {
+                match self.eval(&cond.expr, &inner)?.as_bool()? {
+                    Some(true) => {}
+                    Some(false) => continue,
+                    None => return Ok(Val::Unknown),
+                }
+            }
+            let value = self.eval(&f.value_expr, &inner)?;
+            match &f.key_expr {
+                None => list.push(value),
+                Some(key_expr) => {
+                    let Some(key) = self.eval(key_expr, &inner)?.as_string()? else {
+                        return Ok(Val::Unknown);
+                    };
+                    if f.grouping {
+                        groups.entry(key).or_default().push(value);
+                    } else if object.insert(key.clone(), value).is_some() {
+                        return err(format!("duplicate object key \"{key}\" in for expression"));
+                    }
+                }
+            }
+        }
+        Ok(match (&f.key_expr, f.grouping) {
+            (None, _) => Val::list(list),
+            (Some(_), false) => Val::object(object),
+            (Some(_), true) => Val::object(groups.into_iter().map(|(k, v)| (k, Val::list(v))).collect()),
+        })
+    }
+
+    fn eval_template(&self, template: &Template, scope: &Scope) -> EvalResult {
+        self.eval_template_elements(template.iter(), scope)
+    }
+
+    fn eval_template_elements<'a>(
+        &self,
+        elements: impl Iterator<Item = &'a Element>,
+        scope: &Scope,
+    ) -> EvalResult {
+        // A template of one interpolation yields the value itself, not its string form.
+        let elements: Vec<&Element> = elements.collect();
+        if let [Element::Interpolation(i)] = elements.as_slice() {
+            return self.eval(&i.expr, scope);
+        }
+        let mut pieces: Vec<Piece> = Vec::new();
+        for el in elements {
+            if !self.render_element(el, scope, &mut pieces)? {
+                return Ok(Val::Unknown);
+            }
+        }
+        Ok(Val::String(join_pieces(pieces)))
+    }
+
+    /// Appends the rendering of one template element; `false` if it depends on an unknown.
+    fn render_element(&self, el: &Element, scope: &Scope, out: &mut Vec<Piece>) -> Result<bool, EvalError> {
+        match el {
+            Element::Literal(s) => out.push(Piece::literal(s.as_str())),
+            Element::Interpolation(i) => {
+                let Some(s) = self.eval(&i.expr, scope)?.as_string()? else {
+                    return Ok(false);
+                };
+                out.push(Piece::value(s, i.strip));
+            }
+            Element::Directive(d) => match d.as_ref() {
+                Directive::If(d) => {
+                    let cond = self.eval(&d.if_expr.cond_expr, scope)?.as_bool()?;
+                    let Some(cond) = cond else { return Ok(false) };
+                    out.push(Piece::marker(d.if_expr.strip));
+                    let chosen = if cond {
+                        Some(&d.if_expr.template)
+                    } else {
+                        d.else_expr.as_ref().map(|e| &e.template)
+                    };
+                    if let Some(t) = chosen {
+                        for e in t.iter() {
+                            if !self.render_element(e, scope, out)? {
+                                return Ok(false);
+                            }
+                        }
+                    }
+                    out.push(Piece::marker(d.endif_expr.strip));
+                }
+                Directive::For(d) => {
+                    let fe = &d.for_expr;
+                    let collection = self.eval(&fe.collection_expr, scope)?;
+                    let pairs: Vec<(Val, Val)> = match &collection {
+                        Val::List(items) => items
+                            .iter()
+                            .enumerate()
+                            .map(|(i, v)| (Val::Number(i as f64), v.clone()))
+                            .collect(),
+                        Val::Object(m) => m.iter().map(|(k, v)| (Val::str(k), v.clone())).collect(),
+                        Val::Unknown | Val::Partial(_) => return Ok(false),
+                        other => return err(format!("cannot iterate over a {}", other.type_name())),
+                    };
+                    out.push(Piece::marker(fe.strip));
+                    for (k, v) in pairs {
+                        let mut inner = scope.with_var(fe.value_var.as_str(), v);
+                        if let Some(kv) = &fe.key_var {
+                            inner = inner.with_var(kv.as_str(), k);
+                        }
+                        for e in fe.template.iter() {
+                            if !self.render_element(e, &inner, out)? {
+                                return Ok(false);
+                            }
+                        }
+                    }
+                    out.push(Piece::marker(d.endfor_expr.strip));
+                }
+            },
+        }
+        Ok(true)
+    }
+
+    /// Resolves a root name (`var`, `local`, a resource type, a scope variable, ...) and
+    /// applies the traversal operators that follow it.
+    fn eval_root(&self, root: &str, ops: &[&TraversalOperator], scope: &Scope) -> EvalResult {
+        if let Some(v) = scope.lookup(root) {
+            return self.apply_ops(v.clone(), ops, scope);
+        }
+        let attr = |i: usize| match ops.get(i) {
+            Some(TraversalOperator::GetAttr(id)) => Some(id.as_str()),
+            _ => None,
+        };
+        match root {
+            "var" => {
+                let Some(name) = attr(0) else { return err("var must be followed by a name") };
+                match self.variables.get(name) {
+                    Some(v) => self.apply_ops(v.clone(), &ops[1..], scope),
+                    None => err(format!("undeclared variable \"{name}\"")),
+                }
+            }
+            "local" => {
+                let Some(name) = attr(0) else { return err("local must be followed by a name") };
+                let v = self.local(name)?;
+                self.apply_ops(v, &ops[1..], scope)
+            }
+            "count" => match (attr(0), &scope.count_index) {
+                (Some("index"), Some(i)) => self.apply_ops(i.clone(), &ops[1..], scope),
+                (Some("index"), None) => Ok(Val::Unknown),
+                _ => err("count has only the attribute \"index\""),
+            },
+            "each" => match (attr(0), &scope.each) {
+                (Some("key"), Some((k, _))) => self.apply_ops(k.clone(), &ops[1..], scope),
+                (Some("value"), Some((_, v))) => self.apply_ops(v.clone(), &ops[1..], scope),
+                (Some("key" | "value"), None) => Ok(Val::Unknown),
+                _ => err("each has only the attributes \"key\" and \"value\""),
+            },
+            "path" => match attr(0) {
+                Some("module") => Ok(Val::str(&self.module.context.path_module)),
+                Some("root") => Ok(Val::str(&self.module.context.path_root)),
+                Some("cwd") => Ok(Val::str(".")),
+                _ => err("unknown path attribute"),
+            },
+            "terraform" => match attr(0) {
+                Some("workspace") => Ok(Val::str("default")),
+                _ => Ok(Val::Unknown),
+            },
+            "self" => Ok(Val::Unknown),
+            "data" => {
+                let (Some(ty), Some(name)) = (attr(0), attr(1)) else {
+                    return err("data must be followed by a type and a name");
+                };
+                match self.module.find(Mode::Data, ty, name) {
+                    Some(idx) => {
+                        let v = self.instances_value(idx);
+                        self.apply_ops(v, &ops[2..], scope)
+                    }
+                    None => err(format!("reference to undeclared data source data.{ty}.{name}")),
+                }
+            }
+            "module" => {
+                let Some(name) = attr(0) else { return err("module must be followed by a name") };
+                if self.module.find(Mode::Module, "module", name).is_none() {
+                    return err(format!("reference to undeclared module \"{name}\""));
+                }
+                // Module outputs come from the called module: unknown until modules are expanded.
+                Ok(Val::Unknown)
+            }
+            ty => {
+                let Some(name) = attr(0) else {
+                    return err(format!("unknown reference \"{ty}\""));
+                };
+                match self.module.find(Mode::Managed, ty, name) {
+                    Some(idx) => {
+                        let v = self.instances_value(idx);
+                        self.apply_ops(v, &ops[1..], scope)
+                    }
+                    None => err(format!("reference to undeclared resource {ty}.{name}")),
+                }
+            }
+        }
+    }
+
+    fn apply_ops(&self, mut value: Val, ops: &[&TraversalOperator], scope: &Scope) -> EvalResult {
+        for (i, op) in ops.iter().enumerate() {
+            value = match op {
+                TraversalOperator::GetAttr(name) => get_key(&value, name.as_str())?,
+                TraversalOperator::Index(expr) => {
+                    let key = self.eval(expr, scope)?;
+                    index(&value, &key)?
+                }
+                TraversalOperator::LegacyIndex(n) => index(&value, &Val::Number(*n.value() as f64))?,
+                TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                    let rest = &ops[i + 1..];
+                    let items: Vec<Val> = match value {
+                        Val::List(items) => items.as_ref().clone(),
+                        Val::Null => Vec::new(),
+                        Val::Unknown => return Ok(Val::Unknown),
+                        other => vec![other],
+                    };
+                    let mut out = Vec::with_capacity(items.len());
+                    for item in items {
+                        out.push(self.apply_ops(item, rest, scope)?);
+                    }
+                    return Ok(Val::list(out));
+                }
+            };
+        }
+        Ok(value)
+    }
+
+    fn local(&self, name: &str) -> EvalResult {
+        if let Some(v) = self.locals.borrow().get(name) {
+            return Ok(v.clone());
+        }
+        let Some(expr) = self.module.locals.get(name) else {
+            return err(format!("undeclared local value \"{name}\""));
+        };
+        let guard = format!("local.{name}");
+        if !self.in_progress.borrow_mut().insert(guard.clone()) {
+            return Ok(Val::Unknown);
+        }
+        let result = self.eval(&expr.expr, &Scope::default());
+        self.in_progress.borrow_mut().remove(&guard);
+        // A local that Terraform would reject is kept as the error: `try` may catch it.
+        let v = result?;
+        self.locals.borrow_mut().insert(name.to_string(), v.clone());
+        Ok(v)
+    }
+
+    /// The value a reference to a whole resource yields: one instance, a list (count) or a map
+    /// (for_each) of partial objects.
+    fn instances_value(&self, idx: usize) -> Val {
+        let def = &self.module.blocks[idx];
+        let instances = self.instances(idx);
+        let partial = |inst: &Instance| Val::Partial(inst.attributes.clone());
+        if instances.iter().any(|i| i.unknown_expansion.is_some()) {
+            return Val::Unknown;
+        }
+        if def.block.body.has_attribute("count") {
+            Val::list(instances.iter().map(partial).collect())
+        } else if def.block.body.has_attribute("for_each") {
+            Val::object(
+                instances
+                    .iter()
+                    .map(|i| (unquote_key(&i.key), partial(i)))
+                    .collect(),
+            )
+        } else {
+            instances.first().map_or(Val::Unknown, partial)
+        }
+    }
+
+    /// The expanded instances of a block (memoized).
+    pub fn instances(&self, idx: usize) -> Rc<Vec<Instance>> {
+        if let Some(v) = self.instances.borrow().get(&idx) {
+            return v.clone();
+        }
+        let def = &self.module.blocks[idx];
+        let guard = format!("block#{idx}");
+        if !self.in_progress.borrow_mut().insert(guard.clone()) {
+            return Rc::new(vec![Instance {
+                key: String::new(),
+                attributes: Rc::new(Map::new()),
+                unknown_expansion: Some("cycle"),
+            }]);
+        }
+        let result = Rc::new(self.expand(def));
+        self.in_progress.borrow_mut().remove(&guard);
+        self.instances.borrow_mut().insert(idx, result.clone());
+        result
+    }
+
+    fn expand(&self, def: &BlockDef) -> Vec<Instance> {
+        let body = &def.block.body;
+        let base = Scope::default();
+        let one = |scope: &Scope, key: String, unknown: Option<&'static str>| Instance {
+            key,
+            attributes: Rc::new(self.eval_body(body, scope, def.mode == Mode::Managed || def.mode == Mode::Data)),
+            unknown_expansion: unknown,
+        };
+        if let Some(count) = body.get_attribute("count") {
+            return match self.eval(&count.value, &base).and_then(|v| v.as_number()) {
+                Ok(Some(n)) if n >= 0.0 && n.fract() == 0.0 => (0..n as usize)
+                    .map(|i| {
+                        let scope = Scope { count_index: Some(Val::Number(i as f64)), ..Scope::default() };
+                        one(&scope, format!("[{i}]"), None)
+                    })
+                    .collect(),
+                _ => vec![one(&base, String::new(), Some("count"))],
+            };
+        }
+        if let Some(for_each) = body.get_attribute("for_each") {
+            let pairs: Option<Vec<(String, Val)>> = match self.eval_or_unknown(&for_each.value, &base) {
+                Val::Object(map) => Some(map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
+                Val::List(items) => items
+                    .iter()
+                    .map(|v| match v {
+                        Val::String(s) => Some((s.clone(), v.clone())),
+                        _ => None,
+                    })
+                    .collect(),
+                _ => None,
+            };
+            return match pairs {
+                Some(pairs) => pairs
+                    .into_iter()
+                    .map(|(k, v)| {
+                        let scope = Scope { each: Some((Val::str(&k), v)), ..Scope::default() };
+                        let key = format!("[{}]", serde_json::to_string(&k).unwrap_or_default());
+                        one(&scope, key, None)
+                    })
+                    .collect(),
+                None => vec![one(&base, String::new(), Some("for_each"))],
+            };
+        }
+        vec![one(&base, String::new(), None)]
+    }
+
+    /// Evaluates a block body into attribute values; nested blocks become lists of objects.
+    /// `skip_meta` drops resource meta-arguments.
+    pub fn eval_body(&self, body: &Body, scope: &Scope, skip_meta: bool) -> Map {
+        let mut map = Map::new();
+        let mut blocks: BTreeMap<String, Vec<Val>> = BTreeMap::new();
+        let mut unknown_blocks: HashSet<String> = HashSet::new();
+        for structure in body.iter() {
+            match structure {
+                Structure::Attribute(a) => {
+                    let key = a.key.as_str();
+                    if skip_meta && META_ATTRIBUTES.contains(&key) {
+                        continue;
+                    }
+                    map.insert(key.to_string(), self.eval_or_unknown(&a.value, scope));
+                }
+                Structure::Block(b) => {
+                    let ident = b.ident.as_str();
+                    if skip_meta && META_BLOCKS.contains(&ident) {
+                        continue;
+                    }
+                    if ident == "dynamic" {
+                        let Some(label) = b.labels.first().map(|l| l.as_str().to_string()) else {
+                            continue;
+                        };
+                        match self.expand_dynamic(b, &label, scope) {
+                            Some(items) => blocks.entry(label).or_default().extend(items),
+                            None => {
+                                unknown_blocks.insert(label.clone());
+                                blocks.entry(label).or_default();
+                            }
+                        }
+                        continue;
+                    }
+                    let value = Val::object(self.eval_body(&b.body, scope, false));
+                    blocks.entry(ident.to_string()).or_default().push(value);
+                }
+            }
+        }
+        for (name, items) in blocks {
+            let v = if unknown_blocks.contains(&name) { Val::Unknown } else { Val::list(items) };
+            map.insert(name, v);
+        }
+        map
+    }
+
+    /// Expands a `dynamic "label" { for_each = ... content { ... } }` block; `None` when its
+    /// `for_each` is unknown.
+    pub fn expand_dynamic(&self, block: &Block, label: &str, scope: &Scope) -> Option<Vec<Val>> {
+        let for_each = block.body.get_attribute("for_each")?;
+        let iterator = block
+            .body
+            .get_attribute("iterator")
+            .and_then(|a| match &a.value {
+                Expression::Variable(v) => Some(v.as_str().to_string()),
+                _ => None,
+            })
+            .unwrap_or_else(|| label.to_string());
+        let content = block.body.get_blocks("content").next()?;
+        let pairs: Vec<(Val, Val)> = match self.eval_or_unknown(&for_each.value, scope) {
+            Val::List(items) => items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Val::Number(i as f64), v.clone()))
+                .collect(),
+            Val::Object(map) => map.iter().map(|(k, v)| (Val::str(k), v.clone())).collect(),
+            Val::Null => Vec::new(),
+            _ => return None,
+        };
+        Some(
+            pairs
+                .into_iter()
+                .map(|(k, v)| {
+                    let mut it = Map::new();
+                    it.insert("key".into(), k);
+                    it.insert("value".into(), v);
+                    let inner = scope.with_var(&iterator, Val::object(it));
+                    Val::object(self.eval_body(&content.body, &inner, false))
+                })
+                .collect(),
+        )
+    }
+}
+
+/// `["key"]` → `key`, `[0]` → `0`.
+fn unquote_key(key: &str) -> String {
+    let inner = key.trim_start_matches('[').trim_end_matches(']');
+    serde_json::from_str::<String>(inner).unwrap_or_else(|_| inner.to_string())
+}
+
+fn get_key(value: &Val, key: &str) -> EvalResult {
+    match value {
+        Val::Object(map) => match map.get(key) {
+            Some(v) => Ok(v.clone()),
+            None => err(format!("object has no attribute \"{key}\"")),
+        },
+        Val::Partial(map) => Ok(map.get(key).cloned().unwrap_or(Val::Unknown)),
+        Val::Unknown => Ok(Val::Unknown),
+        Val::Null => err(format!("cannot read attribute \"{key}\" of null")),
+        other => err(format!("a {} has no attribute \"{key}\"", other.type_name())),
+    }
+}
+
+fn index(value: &Val, key: &Val) -> EvalResult {
+    match (value, key) {
+        (Val::Unknown, _) | (_, Val::Unknown) => Ok(Val::Unknown),
+        (Val::List(items), k) => {
+            let Some(i) = k.as_number()? else { return Ok(Val::Unknown) };
+            if i < 0.0 || i.fract() != 0.0 || i as usize >= items.len() {
+                return err(format!("index {} out of range for a list of {}", format_number(i), items.len()));
+            }
+            Ok(items[i as usize].clone())
+        }
+        (Val::Object(_) | Val::Partial(_), k) => match k.as_string()? {
+            Some(k) => get_key(value, &k),
+            None => Ok(Val::Unknown),
+        },
+        (Val::Null, _) => err("cannot index null"),
+        (other, _) => err(format!("cannot index a {}", other.type_name())),
+    }
+}
+
+/// Terraform equality: numbers by value, everything else structurally.
+pub fn values_equal(a: &Val, b: &Val) -> bool {
+    match (a, b) {
+        (Val::Number(x), Val::Number(y)) => x == y,
+        (Val::List(x), Val::List(y)) => x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| values_equal(a, b)),
+        (Val::Object(x), Val::Object(y)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|((ka, va), (kb, vb))| ka == kb && values_equal(va, vb))
+        }
+        _ => a == b,
+    }
+}
+
+/// A piece of rendered template text; strip markers trim whitespace of their neighbours.
+struct Piece {
+    text: String,
+    literal: bool,
+    strip: Strip,
+}
+
+impl Piece {
+    fn literal(s: &str) -> Piece {
+        Piece { text: s.to_string(), literal: true, strip: Strip::None }
+    }
+    fn value(s: String, strip: Strip) -> Piece {
+        Piece { text: s, literal: false, strip }
+    }
+    fn marker(strip: Strip) -> Piece {
+        Piece { text: String::new(), literal: false, strip }
+    }
+}
+
+fn join_pieces(mut pieces: Vec<Piece>) -> String {
+    for i in 0..pieces.len() {
+        if pieces[i].literal {
+            continue;
+        }
+        let strip = pieces[i].strip;
+        if strip.strip_start() && i > 0 && pieces[i - 1].literal {
+            let trimmed = pieces[i - 1].text.trim_end().len();
+            pieces[i - 1].text.truncate(trimmed);
+        }
+        if strip.strip_end() && pieces.get(i + 1).is_some_and(|p| p.literal) {
+            let next = &mut pieces[i + 1];
+            next.text = next.text.trim_start().to_string();
+        }
+    }
+    pieces.into_iter().map(|p| p.text).collect()
+}

@@ -1,0 +1,412 @@
+//! Terraform's built-in functions, evaluated where their arguments are known.
+//!
+//! A function tenet does not implement yields [`Val::Unknown`] (never an error, never a
+//! guess); so does any call with an unknown argument, except where the result cannot depend
+//! on it (`length` of a list with unknown elements).
+
+use super::module::EvalContext;
+use super::value::{EvalResult, Map, Val, err, format_number};
+
+/// Calls function `name` with evaluated arguments.
+pub fn call(name: &str, args: Vec<Val>, _ctx: &EvalContext) -> EvalResult {
+    // Functions that give a known result from partly unknown arguments.
+    match name {
+        "length" => return length(&args),
+        "coalesce" => return coalesce(&args),
+        _ => {}
+    }
+    if !args.iter().all(Val::is_wholly_known) {
+        return Ok(Val::Unknown);
+    }
+    match name {
+        "jsonencode" => {
+            let [v] = arity::<1>(name, args)?;
+            match v.to_known_json() {
+                Some(j) => Ok(Val::String(serde_json::to_string(&j).unwrap_or_default())),
+                None => Ok(Val::Unknown),
+            }
+        }
+        "jsondecode" => {
+            let [v] = arity::<1>(name, args)?;
+            let s = string_arg(name, &v)?;
+            match serde_json::from_str::<serde_json::Value>(&s) {
+                Ok(j) => Ok(Val::from_json(&j)),
+                Err(e) => err(format!("jsondecode: invalid JSON: {e}")),
+            }
+        }
+        "lookup" => {
+            if args.len() != 2 && args.len() != 3 {
+                return err("lookup takes two or three arguments");
+            }
+            let key = string_arg(name, &args[1])?;
+            match &args[0] {
+                Val::Object(m) => match (m.get(&key), args.get(2)) {
+                    (Some(v), _) => Ok(v.clone()),
+                    (None, Some(d)) => Ok(d.clone()),
+                    (None, None) => err(format!("lookup: no key \"{key}\" and no default")),
+                },
+                other => err(format!("lookup: first argument must be a map, not a {}", other.type_name())),
+            }
+        }
+        "merge" => {
+            let mut out = Map::new();
+            for a in args {
+                match a {
+                    Val::Object(m) => out.extend(m.iter().map(|(k, v)| (k.clone(), v.clone()))),
+                    Val::Null => {}
+                    other => return err(format!("merge: arguments must be maps, not {}", other.type_name())),
+                }
+            }
+            Ok(Val::object(out))
+        }
+        "concat" => {
+            let mut out = Vec::new();
+            for a in args {
+                out.extend(list_arg(name, &a)?.iter().cloned());
+            }
+            Ok(Val::list(out))
+        }
+        "flatten" => {
+            let [v] = arity::<1>(name, args)?;
+            let mut out = Vec::new();
+            flatten_into(&v, &mut out);
+            Ok(Val::list(out))
+        }
+        "element" => {
+            let [l, i] = arity::<2>(name, args)?;
+            let items = list_arg(name, &l)?;
+            if items.is_empty() {
+                return err("element: cannot use element on an empty list");
+            }
+            let i = int_arg(name, &i)?;
+            Ok(items[i.rem_euclid(items.len() as i64) as usize].clone())
+        }
+        "format" => format(&args),
+        "join" => {
+            let [sep, l] = arity::<2>(name, args)?;
+            let sep = string_arg(name, &sep)?;
+            let parts = list_arg(name, &l)?
+                .iter()
+                .map(|v| string_arg(name, v))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Val::String(parts.join(&sep)))
+        }
+        "split" => {
+            let [sep, s] = arity::<2>(name, args)?;
+            let (sep, s) = (string_arg(name, &sep)?, string_arg(name, &s)?);
+            if s.is_empty() {
+                return Ok(Val::list(vec![]));
+            }
+            Ok(Val::list(s.split(sep.as_str()).map(Val::str).collect()))
+        }
+        "lower" => Ok(Val::String(string_arg(name, &single(name, args)?)?.to_lowercase())),
+        "upper" => Ok(Val::String(string_arg(name, &single(name, args)?)?.to_uppercase())),
+        "trimspace" => Ok(Val::String(string_arg(name, &single(name, args)?)?.trim().to_string())),
+        "replace" => {
+            let [s, from, to] = arity::<3>(name, args)?;
+            let (s, from, to) = (string_arg(name, &s)?, string_arg(name, &from)?, string_arg(name, &to)?);
+            if from.len() > 1 && from.starts_with('/') && from.ends_with('/') {
+                // Regular-expression replacement: not evaluated.
+                return Ok(Val::Unknown);
+            }
+            Ok(Val::String(s.replace(&from, &to)))
+        }
+        "tostring" => match single(name, args)? {
+            Val::Null => Ok(Val::Null),
+            v => Ok(Val::String(string_arg(name, &v)?)),
+        },
+        "tonumber" => match single(name, args)? {
+            Val::Null => Ok(Val::Null),
+            v => Ok(v.as_number()?.map_or(Val::Unknown, Val::Number)),
+        },
+        "tobool" => match single(name, args)? {
+            Val::Null => Ok(Val::Null),
+            v => Ok(v.as_bool()?.map_or(Val::Unknown, Val::Bool)),
+        },
+        "tolist" => Ok(Val::list(list_arg(name, &single(name, args)?)?)),
+        "toset" | "distinct" => {
+            let items = list_arg(name, &single(name, args)?)?;
+            let mut out: Vec<Val> = Vec::new();
+            for item in items {
+                if !out.contains(&item) {
+                    out.push(item);
+                }
+            }
+            if name == "toset" {
+                // Terraform sets of strings iterate in lexical order.
+                let mut strings: Vec<String> = Vec::new();
+                for v in &out {
+                    match v {
+                        Val::String(s) => strings.push(s.clone()),
+                        _ => return Ok(Val::list(out)),
+                    }
+                }
+                strings.sort();
+                return Ok(Val::list(strings.into_iter().map(Val::String).collect()));
+            }
+            Ok(Val::list(out))
+        }
+        "tomap" => match single(name, args)? {
+            v @ Val::Object(_) => Ok(v),
+            other => err(format!("tomap: cannot convert a {} to a map", other.type_name())),
+        },
+        "contains" => {
+            let [l, v] = arity::<2>(name, args)?;
+            Ok(Val::Bool(list_arg(name, &l)?.contains(&v)))
+        }
+        "keys" => match single(name, args)? {
+            Val::Object(m) => Ok(Val::list(m.keys().map(Val::str).collect())),
+            other => err(format!("keys: argument must be a map, not a {}", other.type_name())),
+        },
+        "values" => match single(name, args)? {
+            Val::Object(m) => Ok(Val::list(m.values().cloned().collect())),
+            other => err(format!("values: argument must be a map, not a {}", other.type_name())),
+        },
+        "zipmap" => {
+            let [k, v] = arity::<2>(name, args)?;
+            let (keys, values) = (list_arg(name, &k)?, list_arg(name, &v)?);
+            if keys.len() != values.len() {
+                return err("zipmap: lists must have the same length");
+            }
+            let mut out = Map::new();
+            for (k, v) in keys.iter().zip(values.iter()) {
+                out.insert(string_arg(name, k)?, v.clone());
+            }
+            Ok(Val::object(out))
+        }
+        "compact" => {
+            let items = list_arg(name, &single(name, args)?)?;
+            Ok(Val::list(
+                items
+                    .into_iter()
+                    .filter(|v| !matches!(v, Val::Null) && !matches!(v, Val::String(s) if s.is_empty()))
+                    .collect(),
+            ))
+        }
+        "one" => {
+            let items = list_arg(name, &single(name, args)?)?;
+            match items.len() {
+                0 => Ok(Val::Null),
+                1 => Ok(items[0].clone()),
+                _ => err("one: list has more than one element"),
+            }
+        }
+        "alltrue" | "anytrue" => {
+            let items = list_arg(name, &single(name, args)?)?;
+            let bools = items
+                .iter()
+                .map(|v| v.as_bool().map(|b| b.unwrap_or(false)))
+                .collect::<Result<Vec<_>, _>>()?;
+            Ok(Val::Bool(if name == "alltrue" {
+                bools.iter().all(|b| *b)
+            } else {
+                bools.iter().any(|b| *b)
+            }))
+        }
+        "startswith" | "endswith" => {
+            let [s, p] = arity::<2>(name, args)?;
+            let (s, p) = (string_arg(name, &s)?, string_arg(name, &p)?);
+            Ok(Val::Bool(if name == "startswith" { s.starts_with(&p) } else { s.ends_with(&p) }))
+        }
+        "min" | "max" => {
+            let nums = args
+                .iter()
+                .map(|v| v.as_number().map(|n| n.unwrap_or(f64::NAN)))
+                .collect::<Result<Vec<_>, _>>()?;
+            let folded = nums.iter().copied().reduce(if name == "min" { f64::min } else { f64::max });
+            folded.map_or_else(|| err(format!("{name}: needs at least one number")), |n| Ok(Val::Number(n)))
+        }
+        _ => Ok(Val::Unknown),
+    }
+}
+
+fn length(args: &[Val]) -> EvalResult {
+    match args {
+        [Val::List(items)] => Ok(Val::Number(items.len() as f64)),
+        [Val::Object(m)] => Ok(Val::Number(m.len() as f64)),
+        [Val::String(s)] => Ok(Val::Number(s.chars().count() as f64)),
+        [Val::Unknown | Val::Partial(_)] => Ok(Val::Unknown),
+        [other] => err(format!("length: cannot take the length of a {}", other.type_name())),
+        _ => err("length takes one argument"),
+    }
+}
+
+fn coalesce(args: &[Val]) -> EvalResult {
+    for a in args {
+        match a {
+            Val::Null => continue,
+            Val::String(s) if s.is_empty() => continue,
+            Val::Unknown | Val::Partial(_) => return Ok(Val::Unknown),
+            v => return Ok(v.clone()),
+        }
+    }
+    err("coalesce: no non-null, non-empty argument")
+}
+
+fn flatten_into(v: &Val, out: &mut Vec<Val>) {
+    match v {
+        Val::List(items) => items.iter().for_each(|i| flatten_into(i, out)),
+        other => out.push(other.clone()),
+    }
+}
+
+/// `format` with the verbs Terraform documents: `%s %d %f %t %v %q %%` and width/precision.
+fn format(args: &[Val]) -> EvalResult {
+    let Some((spec, rest)) = args.split_first() else {
+        return err("format needs a format string");
+    };
+    let spec = string_arg("format", spec)?;
+    let mut out = String::new();
+    let mut next = rest.iter();
+    let mut chars = spec.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c != '%' {
+            out.push(c);
+            continue;
+        }
+        let mut flags = String::new();
+        while let Some(&f) = chars.peek() {
+            if f.is_ascii_digit() || f == '.' || f == '-' || f == '+' || f == '#' || f == ' ' {
+                flags.push(f);
+                chars.next();
+            } else {
+                break;
+            }
+        }
+        let Some(verb) = chars.next() else { return err("format: trailing %") };
+        if verb == '%' {
+            out.push('%');
+            continue;
+        }
+        let Some(arg) = next.next() else {
+            return err("format: not enough arguments for the format string");
+        };
+        let precision = flags.split_once('.').and_then(|(_, p)| p.parse::<usize>().ok());
+        let width = flags
+            .split('.')
+            .next()
+            .map(|w| w.trim_start_matches(['-', '+', '#', ' ', '0']))
+            .and_then(|w| w.parse::<usize>().ok());
+        let text = match verb {
+            's' | 'v' => match arg {
+                Val::List(_) | Val::Object(_) => serde_json::to_string(&arg.to_known_json()).unwrap_or_default(),
+                _ => string_arg("format", arg)?,
+            },
+            'q' => serde_json::to_string(&string_arg("format", arg)?).unwrap_or_default(),
+            'd' => {
+                let n = arg.as_number()?.unwrap_or(f64::NAN);
+                if n.fract() != 0.0 {
+                    return err("format: %d needs a whole number");
+                }
+                format_number(n)
+            }
+            'f' | 'e' | 'g' => {
+                let n = arg.as_number()?.unwrap_or(f64::NAN);
+                format!("{:.*}", precision.unwrap_or(6), n)
+            }
+            't' => arg.as_bool()?.unwrap_or(false).to_string(),
+            other => return err(format!("format: unsupported verb %{other}")),
+        };
+        let pad = width.unwrap_or(0).saturating_sub(text.chars().count());
+        if flags.starts_with('-') {
+            out.push_str(&text);
+            out.push_str(&" ".repeat(pad));
+        } else {
+            let fill = if flags.starts_with('0') && matches!(verb, 'd' | 'f') { "0" } else { " " };
+            out.push_str(&fill.repeat(pad));
+            out.push_str(&text);
+        }
+    }
+    Ok(Val::String(out))
+}
+
+fn arity<const N: usize>(name: &str, args: Vec<Val>) -> Result<[Val; N], super::value::EvalError> {
+    let got = args.len();
+    args.try_into()
+        .map_err(|_| super::value::EvalError(format!("{name} takes {N} argument(s), got {got}")))
+}
+
+fn single(name: &str, args: Vec<Val>) -> EvalResult {
+    let [v] = arity::<1>(name, args)?;
+    Ok(v)
+}
+
+fn string_arg(name: &str, v: &Val) -> Result<String, super::value::EvalError> {
+    match v.as_string() {
+        Ok(Some(s)) => Ok(s),
+        Ok(None) => err(format!("{name}: argument is unknown")),
+        Err(e) => err(format!("{name}: {e}")),
+    }
+}
+
+fn int_arg(name: &str, v: &Val) -> Result<i64, super::value::EvalError> {
+    match v.as_number()? {
+        Some(n) if n.fract() == 0.0 => Ok(n as i64),
+        _ => err(format!("{name}: argument must be a whole number")),
+    }
+}
+
+fn list_arg(name: &str, v: &Val) -> Result<Vec<Val>, super::value::EvalError> {
+    match v {
+        Val::List(items) => Ok(items.as_ref().clone()),
+        other => err(format!("{name}: argument must be a list, not a {}", other.type_name())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ctx() -> EvalContext {
+        EvalContext::default()
+    }
+
+    fn s(v: &str) -> Val {
+        Val::str(v)
+    }
+
+    #[test]
+    fn jsonencode_is_compact_and_sorted() {
+        let mut m = Map::new();
+        m.insert("b".into(), Val::Number(1.0));
+        m.insert("a".into(), Val::list(vec![s("x"), Val::Bool(true)]));
+        let out = call("jsonencode", vec![Val::object(m)], &ctx()).unwrap();
+        assert_eq!(out, s(r#"{"a":["x",true],"b":1}"#));
+    }
+
+    #[test]
+    fn unknown_arguments_give_unknown() {
+        assert_eq!(call("upper", vec![Val::Unknown], &ctx()).unwrap(), Val::Unknown);
+        assert_eq!(call("no_such_function", vec![s("x")], &ctx()).unwrap(), Val::Unknown);
+        let l = Val::list(vec![Val::Unknown, s("a")]);
+        assert_eq!(call("length", vec![l], &ctx()).unwrap(), Val::Number(2.0));
+    }
+
+    #[test]
+    fn format_verbs() {
+        let out = call("format", vec![s("%s-%03d-%q-%.2f%%"), s("a"), Val::Number(7.0), s("q"), Val::Number(1.5)], &ctx());
+        assert_eq!(out.unwrap(), s("a-007-\"q\"-1.50%"));
+        assert!(call("format", vec![s("%s %s"), s("a")], &ctx()).is_err());
+    }
+
+    #[test]
+    fn collection_functions() {
+        let l = |v: Vec<Val>| Val::list(v);
+        assert_eq!(
+            call("concat", vec![l(vec![s("a")]), l(vec![s("b")])], &ctx()).unwrap(),
+            l(vec![s("a"), s("b")])
+        );
+        assert_eq!(
+            call("flatten", vec![l(vec![l(vec![s("a")]), s("b")])], &ctx()).unwrap(),
+            l(vec![s("a"), s("b")])
+        );
+        assert_eq!(call("element", vec![l(vec![s("a"), s("b")]), Val::Number(3.0)], &ctx()).unwrap(), s("b"));
+        assert_eq!(call("coalesce", vec![Val::Null, s(""), s("x")], &ctx()).unwrap(), s("x"));
+        assert_eq!(
+            call("compact", vec![l(vec![s(""), s("a"), Val::Null])], &ctx()).unwrap(),
+            l(vec![s("a")])
+        );
+        assert_eq!(call("split", vec![s(","), s("a,b")], &ctx()).unwrap(), l(vec![s("a"), s("b")]));
+        assert_eq!(call("join", vec![s("-"), l(vec![s("a"), Val::Number(1.0)])], &ctx()).unwrap(), s("a-1"));
+    }
+}

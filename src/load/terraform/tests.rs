@@ -1,0 +1,234 @@
+use super::*;
+use serde_json::json;
+
+fn load(files: &[(&str, &str)]) -> ModuleOutput {
+    let sources = files
+        .iter()
+        .map(|(name, text)| SourceFile { display: format!("m/{name}"), text: text.to_string(), scanned: true })
+        .collect();
+    load_module("m", sources)
+}
+
+fn find<'a>(out: &'a ModuleOutput, id: &str) -> &'a Resource {
+    out.resources
+        .iter()
+        .find(|r| r.id == id)
+        .unwrap_or_else(|| panic!("no resource {id}; have {:?}", out.resources.iter().map(|r| &r.id).collect::<Vec<_>>()))
+}
+
+#[test]
+fn resolves_variables_locals_and_templates() {
+    let out = load(&[
+        (
+            "variables.tf",
+            r#"
+variable "env" { default = "prod" }
+variable "secret" {}
+locals {
+  name   = "logs-${var.env}"
+  tags   = merge({ Team = "sec" }, { Env = var.env })
+  hidden = "x-${var.secret}"
+}
+"#,
+        ),
+        (
+            "main.tf",
+            r#"
+resource "aws_s3_bucket" "b" {
+  bucket = local.name
+  tags   = local.tags
+  acl    = var.env == "prod" ? "private" : "public-read"
+  policy = local.hidden
+}
+"#,
+        ),
+    ]);
+    assert!(out.errors.is_empty(), "{:?}", out.errors);
+    let b = find(&out, "terraform:m/aws_s3_bucket.b");
+    assert_eq!(b.attributes["bucket"], json!("logs-prod"));
+    assert_eq!(b.attributes["tags"], json!({"Env": "prod", "Team": "sec"}));
+    assert_eq!(b.attributes["acl"], json!("private"));
+    assert!(b.attributes.get("policy").is_none());
+    assert_eq!(b.unknown, vec!["policy"]);
+    let src = b.file_source().unwrap();
+    assert_eq!((src.file.as_str(), src.start_line, src.end_line), ("m/main.tf", 2, 7));
+    assert_eq!(src.attributes["bucket"], 3);
+    assert_eq!(src.attributes["policy"], 6);
+}
+
+#[test]
+fn references_become_edges_and_computed_values_stay_unknown() {
+    let out = load(&[(
+        "main.tf",
+        r#"
+resource "aws_s3_bucket" "b" {
+  bucket = "named"
+}
+locals { bucket_id = aws_s3_bucket.b.id }
+resource "aws_s3_bucket_versioning" "v" {
+  bucket = local.bucket_id
+  versioning_configuration { status = "Enabled" }
+}
+resource "aws_s3_bucket_logging" "l" {
+  bucket        = aws_s3_bucket.b.bucket
+  target_bucket = "logs"
+  depends_on    = [aws_s3_bucket_versioning.v]
+}
+"#,
+    )]);
+    let v = find(&out, "terraform:m/aws_s3_bucket_versioning.v");
+    assert_eq!(v.unknown, vec!["bucket"]);
+    assert_eq!(v.refs, vec![Ref { attribute: "bucket".into(), to: "terraform:m/aws_s3_bucket.b".into() }]);
+    assert_eq!(v.attributes["versioning_configuration"], json!([{"status": "Enabled"}]));
+    assert_eq!(v.file_source().unwrap().attributes["versioning_configuration[0].status"], 8);
+    let l = find(&out, "terraform:m/aws_s3_bucket_logging.l");
+    // A configured argument of another resource is known.
+    assert_eq!(l.attributes["bucket"], json!("named"));
+    assert!(l.refs.contains(&Ref { attribute: "depends_on".into(), to: "terraform:m/aws_s3_bucket_versioning.v".into() }));
+}
+
+#[test]
+fn count_and_for_each_expand_into_instances() {
+    let out = load(&[(
+        "main.tf",
+        r#"
+variable "create" { default = false }
+variable "unknown_count" {}
+resource "aws_ebs_volume" "c" {
+  count     = 2
+  encrypted = count.index == 0
+}
+resource "aws_ebs_volume" "none" {
+  count = var.create ? 1 : 0
+}
+resource "aws_ebs_volume" "maybe" {
+  count = var.unknown_count
+  size  = 10
+}
+resource "aws_ebs_volume" "each" {
+  for_each = { a = 1, b = 2 }
+  size     = each.value
+  tags     = { Name = each.key }
+}
+resource "aws_ebs_volume" "set" {
+  for_each = toset(["y", "x"])
+  type     = each.key
+}
+"#,
+    )]);
+    assert_eq!(find(&out, "terraform:m/aws_ebs_volume.c[0]").attributes["encrypted"], json!(true));
+    assert_eq!(find(&out, "terraform:m/aws_ebs_volume.c[1]").attributes["encrypted"], json!(false));
+    assert!(!out.resources.iter().any(|r| r.id.contains("aws_ebs_volume.none")));
+    let maybe = find(&out, "terraform:m/aws_ebs_volume.maybe");
+    assert_eq!(maybe.unknown, vec!["count"]);
+    assert_eq!(maybe.attributes["size"], json!(10));
+    let a = find(&out, "terraform:m/aws_ebs_volume.each[\"a\"]");
+    assert_eq!(a.attributes, json!({"size": 1, "tags": {"Name": "a"}}));
+    assert_eq!(find(&out, "terraform:m/aws_ebs_volume.set[\"x\"]").attributes["type"], json!("x"));
+}
+
+#[test]
+fn dynamic_blocks_expand_with_lines() {
+    let out = load(&[(
+        "main.tf",
+        r#"
+locals {
+  rules = [{ port = 22, cidr = "0.0.0.0/0" }, { port = 443, cidr = "10.0.0.0/8" }]
+}
+resource "aws_security_group" "sg" {
+  ingress {
+    from_port = 80
+  }
+  dynamic "ingress" {
+    for_each = local.rules
+    content {
+      from_port   = ingress.value.port
+      cidr_blocks = [ingress.value.cidr]
+    }
+  }
+}
+"#,
+    )]);
+    let sg = find(&out, "terraform:m/aws_security_group.sg");
+    assert_eq!(
+        sg.attributes["ingress"],
+        json!([{"from_port": 80}, {"from_port": 22, "cidr_blocks": ["0.0.0.0/0"]}, {"from_port": 443, "cidr_blocks": ["10.0.0.0/8"]}])
+    );
+    let lines = &sg.file_source().unwrap().attributes;
+    assert_eq!(lines["ingress[0].from_port"], 7);
+    assert_eq!(lines["ingress[2].cidr_blocks"], 13);
+}
+
+#[test]
+fn jsonencode_and_heredoc_policies_resolve() {
+    let out = load(&[(
+        "main.tf",
+        r#"
+resource "aws_iam_policy" "a" {
+  policy = jsonencode({
+    Version   = "2012-10-17"
+    Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }]
+  })
+}
+resource "aws_iam_policy" "b" {
+  policy = <<-EOF
+    {"Statement": [{"Effect": "Allow", "Action": "s3:*"}]}
+  EOF
+}
+"#,
+    )]);
+    let a = find(&out, "terraform:m/aws_iam_policy.a");
+    let doc: serde_json::Value = serde_json::from_str(a.attributes["policy"].as_str().unwrap()).unwrap();
+    assert_eq!(doc["Statement"][0]["Action"], json!("*"));
+    let b = find(&out, "terraform:m/aws_iam_policy.b");
+    assert_eq!(b.attributes["policy"], json!("{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:*\"}]}\n"));
+}
+
+#[test]
+fn parse_errors_are_located_and_other_files_still_load() {
+    let out = load(&[
+        ("bad.tf", "resource \"aws_s3_bucket\" \"x\" {\n  bucket = \n}\n"),
+        ("good.tf", "resource \"aws_s3_bucket\" \"ok\" {}\n"),
+    ]);
+    assert_eq!(out.errors.len(), 1);
+    let e = &out.errors[0];
+    assert_eq!(e.file, "m/bad.tf");
+    assert_eq!((e.line, e.column), (Some(2), Some(12)));
+    assert!(e.message.contains("expected"), "{}", e.message);
+    assert!(e.message.starts_with("HCL parse error"), "{}", e.message);
+    assert!(out.resources.iter().any(|r| r.id == "terraform:m/aws_s3_bucket.ok"));
+}
+
+#[test]
+fn duplicates_are_reported_once() {
+    let out = load(&[("main.tf", "resource \"a_b\" \"x\" {}\nresource \"a_b\" \"x\" {}\n")]);
+    assert_eq!(out.resources.len(), 1);
+    assert_eq!(out.errors.len(), 1);
+    assert!(out.errors[0].message.contains("first declared at m/main.tf:1"));
+}
+
+#[test]
+fn module_provider_and_output_blocks_are_resources() {
+    let out = load(&[(
+        "main.tf",
+        r#"
+provider "aws" { region = "eu-west-1" }
+provider "aws" {
+  alias  = "us"
+  region = "us-east-1"
+}
+module "net" {
+  source = "./net"
+  cidr   = "10.0.0.0/16"
+}
+resource "aws_s3_bucket" "eu" {}
+resource "aws_s3_bucket" "us" { provider = aws.us }
+output "bucket" { value = aws_s3_bucket.eu.bucket }
+"#,
+    )]);
+    assert_eq!(find(&out, "terraform:m/module.net").attributes["cidr"], json!("10.0.0.0/16"));
+    assert_eq!(find(&out, "terraform:m/provider.aws.us").mode, Mode::Provider);
+    assert_eq!(find(&out, "terraform:m/aws_s3_bucket.eu").scope.region.as_deref(), Some("eu-west-1"));
+    assert_eq!(find(&out, "terraform:m/aws_s3_bucket.us").scope.region.as_deref(), Some("us-east-1"));
+    assert_eq!(find(&out, "terraform:m/output.bucket").unknown, vec!["value"]);
+}

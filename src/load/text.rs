@@ -1,0 +1,129 @@
+//! Reading source files safely and turning byte offsets into lines and columns.
+
+use std::ops::Range;
+use std::path::Path;
+
+use crate::graph::{LoadError, Region};
+
+/// Files larger than this are reported instead of read (see `--max-file-size`).
+pub const DEFAULT_MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads a text file, refusing oversized files and invalid UTF-8 with a located error.
+pub fn read_source(path: &Path, display: &str, max_bytes: u64) -> Result<String, LoadError> {
+    let err = |line: Option<u32>, column: Option<u32>, message: String| LoadError {
+        file: display.to_string(),
+        line,
+        column,
+        message,
+    };
+    let meta = std::fs::metadata(path).map_err(|e| err(None, None, format!("cannot read: {e}")))?;
+    if meta.len() > max_bytes {
+        return Err(err(
+            None,
+            None,
+            format!("file is {} bytes, above the limit of {max_bytes} bytes", meta.len()),
+        ));
+    }
+    let bytes = std::fs::read(path).map_err(|e| err(None, None, format!("cannot read: {e}")))?;
+    match String::from_utf8(bytes) {
+        Ok(mut s) => {
+            if s.starts_with('\u{feff}') {
+                s.replace_range(..3, "");
+            }
+            Ok(s)
+        }
+        Err(e) => {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            let index = LineIndex::new(std::str::from_utf8(valid).unwrap_or_default());
+            let (line, column) = index.line_col(valid.len());
+            Err(err(
+                Some(line),
+                Some(column),
+                "file is not valid UTF-8 text".to_string(),
+            ))
+        }
+    }
+}
+
+/// Maps byte offsets of one text to 1-based line and column (columns count characters).
+#[derive(Debug, Clone)]
+pub struct LineIndex<'a> {
+    text: &'a str,
+    starts: Vec<usize>,
+}
+
+impl<'a> LineIndex<'a> {
+    pub fn new(text: &'a str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { text, starts }
+    }
+
+    /// 1-based line and column of a byte offset (clamped to the text).
+    pub fn line_col(&self, offset: usize) -> (u32, u32) {
+        let mut offset = offset.min(self.text.len());
+        while !self.text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.starts.partition_point(|&s| s <= offset) - 1;
+        let start = self.starts[line];
+        let column = self.text[start..offset].chars().count();
+        (to_u32(line + 1), to_u32(column + 1))
+    }
+
+    /// The region of a byte range; the end column points at the last character.
+    pub fn region(&self, span: &Range<usize>) -> Region {
+        let (start_line, start_column) = self.line_col(span.start);
+        let end = span.end.max(span.start + 1) - 1;
+        let (end_line, end_column) = self.line_col(end);
+        Region {
+            start_line,
+            start_column,
+            end_line,
+            end_column: end_column.max(1),
+        }
+    }
+}
+
+fn to_u32(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lines_and_columns() {
+        let idx = LineIndex::new("ab\ncdé\n\nx");
+        assert_eq!(idx.line_col(0), (1, 1));
+        assert_eq!(idx.line_col(1), (1, 2));
+        assert_eq!(idx.line_col(3), (2, 1));
+        // é is two bytes, x after it on the same line counts as column 4
+        assert_eq!(idx.line_col(7), (2, 4));
+        assert_eq!(idx.line_col(8), (3, 1));
+        assert_eq!(idx.line_col(9), (4, 1));
+        assert_eq!(idx.line_col(999), (4, 2));
+        let r = idx.region(&(3..7));
+        assert_eq!((r.start_line, r.start_column, r.end_line, r.end_column), (2, 1, 2, 3));
+    }
+
+    #[test]
+    fn invalid_utf8_is_located() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("bad.tf");
+        std::fs::write(&p, b"a = 1\nb = \"\xff\"\n").unwrap();
+        let err = read_source(&p, "bad.tf", 1000).unwrap_err();
+        assert_eq!((err.line, err.column), (Some(2), Some(6)));
+        assert!(err.message.contains("UTF-8"));
+    }
+
+    #[test]
+    fn oversized_file_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("big.tf");
+        std::fs::write(&p, "x".repeat(100)).unwrap();
+        let err = read_source(&p, "big.tf", 10).unwrap_err();
+        assert!(err.message.contains("above the limit"));
+    }
+}
