@@ -88,8 +88,10 @@ pub fn discover(paths: &[PathBuf], base: &Path) -> Result<Discovery, DiscoverErr
     }
     // The same file reached twice (a directory and a file inside it) is kept once, as
     // explicit: explicit entries sort first among equal paths and `dedup_by` keeps the first.
-    out.files.sort_by(|a, b| a.display.cmp(&b.display).then(b.explicit.cmp(&a.explicit)));
-    out.files.dedup_by(|later, earlier| later.display == earlier.display);
+    out.files
+        .sort_by(|a, b| a.display.cmp(&b.display).then(b.explicit.cmp(&a.explicit)));
+    out.files
+        .dedup_by(|later, earlier| later.display == earlier.display);
     out.errors.sort();
     Ok(out)
 }
@@ -150,19 +152,28 @@ fn strip_path_prefix(msg: &str) -> &str {
 pub fn display_path(path: &Path, base: Option<&Path>) -> String {
     let absolute = normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()));
     let rel = match base {
-        Some(base) => absolute.strip_prefix(normalize(base)).map(Path::to_path_buf).unwrap_or(absolute),
+        Some(base) => absolute
+            .strip_prefix(normalize(base))
+            .map(Path::to_path_buf)
+            .unwrap_or(absolute),
         None => absolute,
     };
     let mut parts: Vec<String> = Vec::new();
     for comp in rel.components() {
         match comp {
             std::path::Component::RootDir => parts.push(String::new()),
-            std::path::Component::Prefix(p) => parts.push(p.as_os_str().to_string_lossy().into_owned()),
+            std::path::Component::Prefix(p) => {
+                parts.push(p.as_os_str().to_string_lossy().into_owned())
+            }
             other => parts.push(other.as_os_str().to_string_lossy().into_owned()),
         }
     }
     let joined = parts.join("/");
-    if joined.is_empty() { ".".to_string() } else { joined }
+    if joined.is_empty() {
+        ".".to_string()
+    } else {
+        joined
+    }
 }
 
 /// Removes `.` and resolves `..` lexically (symlinks are not followed).
@@ -202,9 +213,18 @@ mod tests {
     #[test]
     fn display_paths_are_relative_and_slashed() {
         let base = Path::new("/repo");
-        assert_eq!(display_path(Path::new("/repo/a/b.tf"), Some(base)), "a/b.tf");
-        assert_eq!(display_path(Path::new("/repo/./a/../c/b.tf"), Some(base)), "c/b.tf");
-        assert_eq!(display_path(Path::new("/other/x.tf"), Some(base)), "/other/x.tf");
+        assert_eq!(
+            display_path(Path::new("/repo/a/b.tf"), Some(base)),
+            "a/b.tf"
+        );
+        assert_eq!(
+            display_path(Path::new("/repo/./a/../c/b.tf"), Some(base)),
+            "c/b.tf"
+        );
+        assert_eq!(
+            display_path(Path::new("/other/x.tf"), Some(base)),
+            "/other/x.tf"
+        );
         assert_eq!(display_path(Path::new("/repo"), Some(base)), ".");
         let cwd = std::env::current_dir().unwrap();
         assert_eq!(display_path(Path::new("./a/b.tf"), Some(&cwd)), "a/b.tf");
@@ -212,7 +232,10 @@ mod tests {
 
     #[test]
     fn classifies_by_name() {
-        assert_eq!(FileKind::of(Path::new("a/main.tf")), Some(FileKind::Terraform));
+        assert_eq!(
+            FileKind::of(Path::new("a/main.tf")),
+            Some(FileKind::Terraform)
+        );
         assert_eq!(FileKind::of(Path::new("a/README.md")), None);
         assert_eq!(FileKind::of(Path::new("a/x.tfstate")), None);
     }
@@ -238,7 +261,13 @@ mod tests {
         let names: Vec<_> = found
             .files
             .iter()
-            .map(|f| f.path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/"))
+            .map(|f| {
+                f.path
+                    .strip_prefix(root)
+                    .unwrap()
+                    .to_string_lossy()
+                    .replace('\\', "/")
+            })
             .collect();
         assert_eq!(names, vec!["main.tf", "sub/net.tf"]);
         assert!(found.errors.is_empty());

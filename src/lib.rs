@@ -5,6 +5,11 @@
 //! [`report`] writes the findings. The front doors (`tenet scan`, later the admission webhook
 //! and the cloud audit) live in [`cli`] and all share this core.
 
+pub mod cli;
 pub mod discover;
+pub mod engine;
+pub mod finding;
 pub mod graph;
 pub mod load;
+pub mod policy;
+pub mod report;

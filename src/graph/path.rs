@@ -123,7 +123,10 @@ mod tests {
         let all: Vec<_> = parent_paths("a[0].b").collect();
         assert_eq!(all, vec!["a[0].b", "a[0]", "a"]);
         let quoted: Vec<_> = parent_paths("tags[\"x.y[1]\"].z").collect();
-        assert_eq!(quoted, vec!["tags[\"x.y[1]\"].z", "tags[\"x.y[1]\"]", "tags"]);
+        assert_eq!(
+            quoted,
+            vec!["tags[\"x.y[1]\"].z", "tags[\"x.y[1]\"]", "tags"]
+        );
         assert_eq!(parent_paths("").count(), 0);
     }
 }

@@ -24,7 +24,9 @@ pub struct LoadOptions {
 
 impl Default for LoadOptions {
     fn default() -> Self {
-        LoadOptions { max_file_bytes: text::DEFAULT_MAX_FILE_BYTES }
+        LoadOptions {
+            max_file_bytes: text::DEFAULT_MAX_FILE_BYTES,
+        }
     }
 }
 
@@ -56,18 +58,31 @@ fn terraform_modules(files: &[Discovered]) -> BTreeMap<String, ModuleFiles> {
         let dir_display = parent_display(&f.display);
         dirs.entry(dir_display.clone())
             .or_insert_with(|| f.path.parent().map(Path::to_path_buf).unwrap_or_default());
-        modules.entry(dir_display).or_default().push((f.path.clone(), f.display.clone(), true));
+        modules
+            .entry(dir_display)
+            .or_default()
+            .push((f.path.clone(), f.display.clone(), true));
     }
     for (dir_display, members) in modules.iter_mut() {
-        let has_explicit_only = files
-            .iter()
-            .any(|f| f.explicit && f.kind == FileKind::Terraform && parent_display(&f.display) == *dir_display);
+        let has_explicit_only = files.iter().any(|f| {
+            f.explicit
+                && f.kind == FileKind::Terraform
+                && parent_display(&f.display) == *dir_display
+        });
         if !has_explicit_only {
             continue;
         }
-        let Some(dir) = dirs.get(dir_display) else { continue };
-        let listing = if dir.as_os_str().is_empty() { Path::new(".") } else { dir.as_path() };
-        let Ok(entries) = std::fs::read_dir(listing) else { continue };
+        let Some(dir) = dirs.get(dir_display) else {
+            continue;
+        };
+        let listing = if dir.as_os_str().is_empty() {
+            Path::new(".")
+        } else {
+            dir.as_path()
+        };
+        let Ok(entries) = std::fs::read_dir(listing) else {
+            continue;
+        };
         let mut siblings: Vec<PathBuf> = entries
             .filter_map(Result::ok)
             .map(|e| e.path())
@@ -75,8 +90,15 @@ fn terraform_modules(files: &[Discovered]) -> BTreeMap<String, ModuleFiles> {
             .collect();
         siblings.sort();
         for path in siblings {
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let display = if dir_display == "." { name } else { format!("{dir_display}/{name}") };
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let display = if dir_display == "." {
+                name
+            } else {
+                format!("{dir_display}/{name}")
+            };
             if !members.iter().any(|(_, d, _)| *d == display) {
                 members.push((path, display, false));
             }
@@ -104,12 +126,18 @@ fn load_terraform_dir(dir: &str, members: &ModuleFiles, opts: &LoadOptions) -> R
             scanned: *scanned,
         });
         match text::read_source(path, display, opts.max_file_bytes) {
-            Ok(text) => sources.push(terraform::SourceFile { display: display.clone(), text, scanned: *scanned }),
+            Ok(text) => sources.push(terraform::SourceFile {
+                display: display.clone(),
+                text,
+                scanned: *scanned,
+            }),
             Err(e) => graph.errors.push(e),
         }
     }
     // A panic in the loader (a bug, never expected) must not take the other modules down.
-    let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| terraform::load_module(dir, sources)));
+    let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        terraform::load_module(dir, sources)
+    }));
     match loaded {
         Ok(out) => {
             graph.resources = out.resources;
@@ -119,7 +147,8 @@ fn load_terraform_dir(dir: &str, members: &ModuleFiles, opts: &LoadOptions) -> R
             file: dir.to_string(),
             line: None,
             column: None,
-            message: "internal error while loading this Terraform module; please report it".to_string(),
+            message: "internal error while loading this Terraform module; please report it"
+                .to_string(),
         }),
     }
     graph

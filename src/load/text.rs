@@ -21,7 +21,10 @@ pub fn read_source(path: &Path, display: &str, max_bytes: u64) -> Result<String,
         return Err(err(
             None,
             None,
-            format!("file is {} bytes, above the limit of {max_bytes} bytes", meta.len()),
+            format!(
+                "file is {} bytes, above the limit of {max_bytes} bytes",
+                meta.len()
+            ),
         ));
     }
     let bytes = std::fs::read(path).map_err(|e| err(None, None, format!("cannot read: {e}")))?;
@@ -105,7 +108,10 @@ mod tests {
         assert_eq!(idx.line_col(9), (4, 1));
         assert_eq!(idx.line_col(999), (4, 2));
         let r = idx.region(&(3..7));
-        assert_eq!((r.start_line, r.start_column, r.end_line, r.end_column), (2, 1, 2, 3));
+        assert_eq!(
+            (r.start_line, r.start_column, r.end_line, r.end_column),
+            (2, 1, 2, 3)
+        );
     }
 
     #[test]

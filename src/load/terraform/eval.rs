@@ -42,7 +42,11 @@ impl Scope {
     }
 
     fn lookup(&self, name: &str) -> Option<&Val> {
-        self.vars.iter().rev().find(|(n, _)| n == name).map(|(_, v)| v)
+        self.vars
+            .iter()
+            .rev()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v)
     }
 }
 
@@ -100,11 +104,9 @@ impl<'m> Evaluator<'m> {
         match expr {
             Expression::Null(_) => Ok(Val::Null),
             Expression::Bool(b) => Ok(Val::Bool(*b.value())),
-            Expression::Number(n) => Ok(n
-                .value()
-                .as_f64()
-                .map(Val::Number)
-                .unwrap_or(Val::Unknown)),
+            Expression::Number(n) => {
+                Ok(n.value().as_f64().map(Val::Number).unwrap_or(Val::Unknown))
+            }
             Expression::String(s) => Ok(Val::String(s.value().to_string())),
             Expression::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
@@ -146,7 +148,10 @@ impl<'m> Evaluator<'m> {
                 Some(true) => self.eval(&c.true_expr, scope),
                 Some(false) => self.eval(&c.false_expr, scope),
                 None => {
-                    let (t, f) = (self.eval(&c.true_expr, scope), self.eval(&c.false_expr, scope));
+                    let (t, f) = (
+                        self.eval(&c.true_expr, scope),
+                        self.eval(&c.false_expr, scope),
+                    );
                     match (t, f) {
                         (Ok(t), Ok(f)) if t == f && t.is_wholly_known() => Ok(t),
                         _ => Ok(Val::Unknown),
@@ -190,7 +195,9 @@ impl<'m> Evaluator<'m> {
             Expression::UnaryOp(op) => {
                 let v = self.eval(&op.expr, scope)?;
                 match op.operator.value() {
-                    UnaryOperator::Neg => Ok(v.as_number()?.map_or(Val::Unknown, |n| Val::Number(-n))),
+                    UnaryOperator::Neg => {
+                        Ok(v.as_number()?.map_or(Val::Unknown, |n| Val::Number(-n)))
+                    }
                     UnaryOperator::Not => Ok(v.as_bool()?.map_or(Val::Unknown, |b| Val::Bool(!b))),
                 }
             }
@@ -319,7 +326,9 @@ impl<'m> Evaluator<'m> {
         Ok(match (&f.key_expr, f.grouping) {
             (None, _) => Val::list(list),
             (Some(_), false) => Val::object(object),
-            (Some(_), true) => Val::object(groups.into_iter().map(|(k, v)| (k, Val::list(v))).collect()),
+            (Some(_), true) => {
+                Val::object(groups.into_iter().map(|(k, v)| (k, Val::list(v))).collect())
+            }
         })
     }
 
@@ -347,7 +356,12 @@ impl<'m> Evaluator<'m> {
     }
 
     /// Appends the rendering of one template element; `false` if it depends on an unknown.
-    fn render_element(&self, el: &Element, scope: &Scope, out: &mut Vec<Piece>) -> Result<bool, EvalError> {
+    fn render_element(
+        &self,
+        el: &Element,
+        scope: &Scope,
+        out: &mut Vec<Piece>,
+    ) -> Result<bool, EvalError> {
         match el {
             Element::Literal(s) => out.push(Piece::literal(s.as_str())),
             Element::Interpolation(i) => {
@@ -386,7 +400,9 @@ impl<'m> Evaluator<'m> {
                             .collect(),
                         Val::Object(m) => m.iter().map(|(k, v)| (Val::str(k), v.clone())).collect(),
                         Val::Unknown | Val::Partial(_) => return Ok(false),
-                        other => return err(format!("cannot iterate over a {}", other.type_name())),
+                        other => {
+                            return err(format!("cannot iterate over a {}", other.type_name()));
+                        }
                     };
                     out.push(Piece::marker(fe.strip));
                     for (k, v) in pairs {
@@ -419,14 +435,18 @@ impl<'m> Evaluator<'m> {
         };
         match root {
             "var" => {
-                let Some(name) = attr(0) else { return err("var must be followed by a name") };
+                let Some(name) = attr(0) else {
+                    return err("var must be followed by a name");
+                };
                 match self.variables.get(name) {
                     Some(v) => self.apply_ops(v.clone(), &ops[1..], scope),
                     None => err(format!("undeclared variable \"{name}\"")),
                 }
             }
             "local" => {
-                let Some(name) = attr(0) else { return err("local must be followed by a name") };
+                let Some(name) = attr(0) else {
+                    return err("local must be followed by a name");
+                };
                 let v = self.local(name)?;
                 self.apply_ops(v, &ops[1..], scope)
             }
@@ -461,11 +481,15 @@ impl<'m> Evaluator<'m> {
                         let v = self.instances_value(idx);
                         self.apply_ops(v, &ops[2..], scope)
                     }
-                    None => err(format!("reference to undeclared data source data.{ty}.{name}")),
+                    None => err(format!(
+                        "reference to undeclared data source data.{ty}.{name}"
+                    )),
                 }
             }
             "module" => {
-                let Some(name) = attr(0) else { return err("module must be followed by a name") };
+                let Some(name) = attr(0) else {
+                    return err("module must be followed by a name");
+                };
                 if self.module.find(Mode::Module, "module", name).is_none() {
                     return err(format!("reference to undeclared module \"{name}\""));
                 }
@@ -495,7 +519,9 @@ impl<'m> Evaluator<'m> {
                     let key = self.eval(expr, scope)?;
                     index(&value, &key)?
                 }
-                TraversalOperator::LegacyIndex(n) => index(&value, &Val::Number(*n.value() as f64))?,
+                TraversalOperator::LegacyIndex(n) => {
+                    index(&value, &Val::Number(*n.value() as f64))?
+                }
                 TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
                     let rest = &ops[i + 1..];
                     let items: Vec<Val> = match value {
@@ -582,14 +608,21 @@ impl<'m> Evaluator<'m> {
         let base = Scope::default();
         let one = |scope: &Scope, key: String, unknown: Option<&'static str>| Instance {
             key,
-            attributes: Rc::new(self.eval_body(body, scope, def.mode == Mode::Managed || def.mode == Mode::Data)),
+            attributes: Rc::new(self.eval_body(
+                body,
+                scope,
+                def.mode == Mode::Managed || def.mode == Mode::Data,
+            )),
             unknown_expansion: unknown,
         };
         if let Some(count) = body.get_attribute("count") {
             return match self.eval(&count.value, &base).and_then(|v| v.as_number()) {
                 Ok(Some(n)) if n >= 0.0 && n.fract() == 0.0 => (0..n as usize)
                     .map(|i| {
-                        let scope = Scope { count_index: Some(Val::Number(i as f64)), ..Scope::default() };
+                        let scope = Scope {
+                            count_index: Some(Val::Number(i as f64)),
+                            ..Scope::default()
+                        };
                         one(&scope, format!("[{i}]"), None)
                     })
                     .collect(),
@@ -597,7 +630,9 @@ impl<'m> Evaluator<'m> {
             };
         }
         if let Some(for_each) = body.get_attribute("for_each") {
-            let pairs: Option<Vec<(String, Val)>> = match self.eval_or_unknown(&for_each.value, &base) {
+            let pairs: Option<Vec<(String, Val)>> = match self
+                .eval_or_unknown(&for_each.value, &base)
+            {
                 Val::Object(map) => Some(map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
                 Val::List(items) => items
                     .iter()
@@ -612,7 +647,10 @@ impl<'m> Evaluator<'m> {
                 Some(pairs) => pairs
                     .into_iter()
                     .map(|(k, v)| {
-                        let scope = Scope { each: Some((Val::str(&k), v)), ..Scope::default() };
+                        let scope = Scope {
+                            each: Some((Val::str(&k), v)),
+                            ..Scope::default()
+                        };
                         let key = format!("[{}]", serde_json::to_string(&k).unwrap_or_default());
                         one(&scope, key, None)
                     })
@@ -662,7 +700,11 @@ impl<'m> Evaluator<'m> {
             }
         }
         for (name, items) in blocks {
-            let v = if unknown_blocks.contains(&name) { Val::Unknown } else { Val::list(items) };
+            let v = if unknown_blocks.contains(&name) {
+                Val::Unknown
+            } else {
+                Val::list(items)
+            };
             map.insert(name, v);
         }
         map
@@ -721,7 +763,10 @@ fn get_key(value: &Val, key: &str) -> EvalResult {
         Val::Partial(map) => Ok(map.get(key).cloned().unwrap_or(Val::Unknown)),
         Val::Unknown => Ok(Val::Unknown),
         Val::Null => err(format!("cannot read attribute \"{key}\" of null")),
-        other => err(format!("a {} has no attribute \"{key}\"", other.type_name())),
+        other => err(format!(
+            "a {} has no attribute \"{key}\"",
+            other.type_name()
+        )),
     }
 }
 
@@ -729,9 +774,15 @@ fn index(value: &Val, key: &Val) -> EvalResult {
     match (value, key) {
         (Val::Unknown, _) | (_, Val::Unknown) => Ok(Val::Unknown),
         (Val::List(items), k) => {
-            let Some(i) = k.as_number()? else { return Ok(Val::Unknown) };
+            let Some(i) = k.as_number()? else {
+                return Ok(Val::Unknown);
+            };
             if i < 0.0 || i.fract() != 0.0 || i as usize >= items.len() {
-                return err(format!("index {} out of range for a list of {}", format_number(i), items.len()));
+                return err(format!(
+                    "index {} out of range for a list of {}",
+                    format_number(i),
+                    items.len()
+                ));
             }
             Ok(items[i as usize].clone())
         }
@@ -748,9 +799,14 @@ fn index(value: &Val, key: &Val) -> EvalResult {
 pub fn values_equal(a: &Val, b: &Val) -> bool {
     match (a, b) {
         (Val::Number(x), Val::Number(y)) => x == y,
-        (Val::List(x), Val::List(y)) => x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| values_equal(a, b)),
+        (Val::List(x), Val::List(y)) => {
+            x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| values_equal(a, b))
+        }
         (Val::Object(x), Val::Object(y)) => {
-            x.len() == y.len() && x.iter().zip(y.iter()).all(|((ka, va), (kb, vb))| ka == kb && values_equal(va, vb))
+            x.len() == y.len()
+                && x.iter()
+                    .zip(y.iter())
+                    .all(|((ka, va), (kb, vb))| ka == kb && values_equal(va, vb))
         }
         _ => a == b,
     }
@@ -765,13 +821,25 @@ struct Piece {
 
 impl Piece {
     fn literal(s: &str) -> Piece {
-        Piece { text: s.to_string(), literal: true, strip: Strip::None }
+        Piece {
+            text: s.to_string(),
+            literal: true,
+            strip: Strip::None,
+        }
     }
     fn value(s: String, strip: Strip) -> Piece {
-        Piece { text: s, literal: false, strip }
+        Piece {
+            text: s,
+            literal: false,
+            strip,
+        }
     }
     fn marker(strip: Strip) -> Piece {
-        Piece { text: String::new(), literal: false, strip }
+        Piece {
+            text: String::new(),
+            literal: false,
+            strip,
+        }
     }
 }
 

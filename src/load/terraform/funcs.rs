@@ -45,7 +45,10 @@ pub fn call(name: &str, args: Vec<Val>, _ctx: &EvalContext) -> EvalResult {
                     (None, Some(d)) => Ok(d.clone()),
                     (None, None) => err(format!("lookup: no key \"{key}\" and no default")),
                 },
-                other => err(format!("lookup: first argument must be a map, not a {}", other.type_name())),
+                other => err(format!(
+                    "lookup: first argument must be a map, not a {}",
+                    other.type_name()
+                )),
             }
         }
         "merge" => {
@@ -54,7 +57,12 @@ pub fn call(name: &str, args: Vec<Val>, _ctx: &EvalContext) -> EvalResult {
                 match a {
                     Val::Object(m) => out.extend(m.iter().map(|(k, v)| (k.clone(), v.clone()))),
                     Val::Null => {}
-                    other => return err(format!("merge: arguments must be maps, not {}", other.type_name())),
+                    other => {
+                        return err(format!(
+                            "merge: arguments must be maps, not {}",
+                            other.type_name()
+                        ));
+                    }
                 }
             }
             Ok(Val::object(out))
@@ -99,12 +107,22 @@ pub fn call(name: &str, args: Vec<Val>, _ctx: &EvalContext) -> EvalResult {
             }
             Ok(Val::list(s.split(sep.as_str()).map(Val::str).collect()))
         }
-        "lower" => Ok(Val::String(string_arg(name, &single(name, args)?)?.to_lowercase())),
-        "upper" => Ok(Val::String(string_arg(name, &single(name, args)?)?.to_uppercase())),
-        "trimspace" => Ok(Val::String(string_arg(name, &single(name, args)?)?.trim().to_string())),
+        "lower" => Ok(Val::String(
+            string_arg(name, &single(name, args)?)?.to_lowercase(),
+        )),
+        "upper" => Ok(Val::String(
+            string_arg(name, &single(name, args)?)?.to_uppercase(),
+        )),
+        "trimspace" => Ok(Val::String(
+            string_arg(name, &single(name, args)?)?.trim().to_string(),
+        )),
         "replace" => {
             let [s, from, to] = arity::<3>(name, args)?;
-            let (s, from, to) = (string_arg(name, &s)?, string_arg(name, &from)?, string_arg(name, &to)?);
+            let (s, from, to) = (
+                string_arg(name, &s)?,
+                string_arg(name, &from)?,
+                string_arg(name, &to)?,
+            );
             if from.len() > 1 && from.starts_with('/') && from.ends_with('/') {
                 // Regular-expression replacement: not evaluated.
                 return Ok(Val::Unknown);
@@ -148,7 +166,10 @@ pub fn call(name: &str, args: Vec<Val>, _ctx: &EvalContext) -> EvalResult {
         }
         "tomap" => match single(name, args)? {
             v @ Val::Object(_) => Ok(v),
-            other => err(format!("tomap: cannot convert a {} to a map", other.type_name())),
+            other => err(format!(
+                "tomap: cannot convert a {} to a map",
+                other.type_name()
+            )),
         },
         "contains" => {
             let [l, v] = arity::<2>(name, args)?;
@@ -156,11 +177,17 @@ pub fn call(name: &str, args: Vec<Val>, _ctx: &EvalContext) -> EvalResult {
         }
         "keys" => match single(name, args)? {
             Val::Object(m) => Ok(Val::list(m.keys().map(Val::str).collect())),
-            other => err(format!("keys: argument must be a map, not a {}", other.type_name())),
+            other => err(format!(
+                "keys: argument must be a map, not a {}",
+                other.type_name()
+            )),
         },
         "values" => match single(name, args)? {
             Val::Object(m) => Ok(Val::list(m.values().cloned().collect())),
-            other => err(format!("values: argument must be a map, not a {}", other.type_name())),
+            other => err(format!(
+                "values: argument must be a map, not a {}",
+                other.type_name()
+            )),
         },
         "zipmap" => {
             let [k, v] = arity::<2>(name, args)?;
@@ -179,7 +206,9 @@ pub fn call(name: &str, args: Vec<Val>, _ctx: &EvalContext) -> EvalResult {
             Ok(Val::list(
                 items
                     .into_iter()
-                    .filter(|v| !matches!(v, Val::Null) && !matches!(v, Val::String(s) if s.is_empty()))
+                    .filter(|v| {
+                        !matches!(v, Val::Null) && !matches!(v, Val::String(s) if s.is_empty())
+                    })
                     .collect(),
             ))
         }
@@ -206,15 +235,25 @@ pub fn call(name: &str, args: Vec<Val>, _ctx: &EvalContext) -> EvalResult {
         "startswith" | "endswith" => {
             let [s, p] = arity::<2>(name, args)?;
             let (s, p) = (string_arg(name, &s)?, string_arg(name, &p)?);
-            Ok(Val::Bool(if name == "startswith" { s.starts_with(&p) } else { s.ends_with(&p) }))
+            Ok(Val::Bool(if name == "startswith" {
+                s.starts_with(&p)
+            } else {
+                s.ends_with(&p)
+            }))
         }
         "min" | "max" => {
             let nums = args
                 .iter()
                 .map(|v| v.as_number().map(|n| n.unwrap_or(f64::NAN)))
                 .collect::<Result<Vec<_>, _>>()?;
-            let folded = nums.iter().copied().reduce(if name == "min" { f64::min } else { f64::max });
-            folded.map_or_else(|| err(format!("{name}: needs at least one number")), |n| Ok(Val::Number(n)))
+            let folded =
+                nums.iter()
+                    .copied()
+                    .reduce(if name == "min" { f64::min } else { f64::max });
+            folded.map_or_else(
+                || err(format!("{name}: needs at least one number")),
+                |n| Ok(Val::Number(n)),
+            )
         }
         _ => Ok(Val::Unknown),
     }
@@ -226,7 +265,10 @@ fn length(args: &[Val]) -> EvalResult {
         [Val::Object(m)] => Ok(Val::Number(m.len() as f64)),
         [Val::String(s)] => Ok(Val::Number(s.chars().count() as f64)),
         [Val::Unknown | Val::Partial(_)] => Ok(Val::Unknown),
-        [other] => err(format!("length: cannot take the length of a {}", other.type_name())),
+        [other] => err(format!(
+            "length: cannot take the length of a {}",
+            other.type_name()
+        )),
         _ => err("length takes one argument"),
     }
 }
@@ -273,7 +315,9 @@ fn format(args: &[Val]) -> EvalResult {
                 break;
             }
         }
-        let Some(verb) = chars.next() else { return err("format: trailing %") };
+        let Some(verb) = chars.next() else {
+            return err("format: trailing %");
+        };
         if verb == '%' {
             out.push('%');
             continue;
@@ -281,7 +325,9 @@ fn format(args: &[Val]) -> EvalResult {
         let Some(arg) = next.next() else {
             return err("format: not enough arguments for the format string");
         };
-        let precision = flags.split_once('.').and_then(|(_, p)| p.parse::<usize>().ok());
+        let precision = flags
+            .split_once('.')
+            .and_then(|(_, p)| p.parse::<usize>().ok());
         let width = flags
             .split('.')
             .next()
@@ -289,7 +335,9 @@ fn format(args: &[Val]) -> EvalResult {
             .and_then(|w| w.parse::<usize>().ok());
         let text = match verb {
             's' | 'v' => match arg {
-                Val::List(_) | Val::Object(_) => serde_json::to_string(&arg.to_known_json()).unwrap_or_default(),
+                Val::List(_) | Val::Object(_) => {
+                    serde_json::to_string(&arg.to_known_json()).unwrap_or_default()
+                }
                 _ => string_arg("format", arg)?,
             },
             'q' => serde_json::to_string(&string_arg("format", arg)?).unwrap_or_default(),
@@ -312,7 +360,11 @@ fn format(args: &[Val]) -> EvalResult {
             out.push_str(&text);
             out.push_str(&" ".repeat(pad));
         } else {
-            let fill = if flags.starts_with('0') && matches!(verb, 'd' | 'f') { "0" } else { " " };
+            let fill = if flags.starts_with('0') && matches!(verb, 'd' | 'f') {
+                "0"
+            } else {
+                " "
+            };
             out.push_str(&fill.repeat(pad));
             out.push_str(&text);
         }
@@ -349,7 +401,10 @@ fn int_arg(name: &str, v: &Val) -> Result<i64, super::value::EvalError> {
 fn list_arg(name: &str, v: &Val) -> Result<Vec<Val>, super::value::EvalError> {
     match v {
         Val::List(items) => Ok(items.as_ref().clone()),
-        other => err(format!("{name}: argument must be a list, not a {}", other.type_name())),
+        other => err(format!(
+            "{name}: argument must be a list, not a {}",
+            other.type_name()
+        )),
     }
 }
 
@@ -376,15 +431,31 @@ mod tests {
 
     #[test]
     fn unknown_arguments_give_unknown() {
-        assert_eq!(call("upper", vec![Val::Unknown], &ctx()).unwrap(), Val::Unknown);
-        assert_eq!(call("no_such_function", vec![s("x")], &ctx()).unwrap(), Val::Unknown);
+        assert_eq!(
+            call("upper", vec![Val::Unknown], &ctx()).unwrap(),
+            Val::Unknown
+        );
+        assert_eq!(
+            call("no_such_function", vec![s("x")], &ctx()).unwrap(),
+            Val::Unknown
+        );
         let l = Val::list(vec![Val::Unknown, s("a")]);
         assert_eq!(call("length", vec![l], &ctx()).unwrap(), Val::Number(2.0));
     }
 
     #[test]
     fn format_verbs() {
-        let out = call("format", vec![s("%s-%03d-%q-%.2f%%"), s("a"), Val::Number(7.0), s("q"), Val::Number(1.5)], &ctx());
+        let out = call(
+            "format",
+            vec![
+                s("%s-%03d-%q-%.2f%%"),
+                s("a"),
+                Val::Number(7.0),
+                s("q"),
+                Val::Number(1.5),
+            ],
+            &ctx(),
+        );
         assert_eq!(out.unwrap(), s("a-007-\"q\"-1.50%"));
         assert!(call("format", vec![s("%s %s"), s("a")], &ctx()).is_err());
     }
@@ -400,13 +471,35 @@ mod tests {
             call("flatten", vec![l(vec![l(vec![s("a")]), s("b")])], &ctx()).unwrap(),
             l(vec![s("a"), s("b")])
         );
-        assert_eq!(call("element", vec![l(vec![s("a"), s("b")]), Val::Number(3.0)], &ctx()).unwrap(), s("b"));
-        assert_eq!(call("coalesce", vec![Val::Null, s(""), s("x")], &ctx()).unwrap(), s("x"));
+        assert_eq!(
+            call(
+                "element",
+                vec![l(vec![s("a"), s("b")]), Val::Number(3.0)],
+                &ctx()
+            )
+            .unwrap(),
+            s("b")
+        );
+        assert_eq!(
+            call("coalesce", vec![Val::Null, s(""), s("x")], &ctx()).unwrap(),
+            s("x")
+        );
         assert_eq!(
             call("compact", vec![l(vec![s(""), s("a"), Val::Null])], &ctx()).unwrap(),
             l(vec![s("a")])
         );
-        assert_eq!(call("split", vec![s(","), s("a,b")], &ctx()).unwrap(), l(vec![s("a"), s("b")]));
-        assert_eq!(call("join", vec![s("-"), l(vec![s("a"), Val::Number(1.0)])], &ctx()).unwrap(), s("a-1"));
+        assert_eq!(
+            call("split", vec![s(","), s("a,b")], &ctx()).unwrap(),
+            l(vec![s("a"), s("b")])
+        );
+        assert_eq!(
+            call(
+                "join",
+                vec![s("-"), l(vec![s("a"), Val::Number(1.0)])],
+                &ctx()
+            )
+            .unwrap(),
+            s("a-1")
+        );
     }
 }

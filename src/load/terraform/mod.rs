@@ -23,8 +23,8 @@ use crate::graph::{
 use crate::load::text::LineIndex;
 
 use eval::{Evaluator, META_ATTRIBUTES, META_BLOCKS};
-pub use module::SourceFile;
 use module::ModuleDef;
+pub use module::SourceFile;
 use value::{Map, Val};
 
 /// Resources and errors from one module.
@@ -39,15 +39,26 @@ pub struct ModuleOutput {
 pub fn load_module(dir: &str, files: Vec<SourceFile>) -> ModuleOutput {
     let (module, errors) = ModuleDef::parse(dir, files);
     let ev = Evaluator::new(&module);
-    let lines: Vec<LineIndex> = module.files.iter().map(|f| LineIndex::new(&f.text)).collect();
-    let mut out = ModuleOutput { resources: Vec::new(), errors };
+    let lines: Vec<LineIndex> = module
+        .files
+        .iter()
+        .map(|f| LineIndex::new(&f.text))
+        .collect();
+    let mut out = ModuleOutput {
+        resources: Vec::new(),
+        errors,
+    };
     for (idx, def) in module.blocks.iter().enumerate() {
         if !module.files[def.file].scanned {
             continue;
         }
         let file = &module.files[def.file];
         let li = &lines[def.file];
-        let builder = ResourceBuilder { module: &module, ev: &ev, lines: li };
+        let builder = ResourceBuilder {
+            module: &module,
+            ev: &ev,
+            lines: li,
+        };
         let block_region = def.block.span().map(|s| li.region(&s)).unwrap_or_default();
         let scope = builder.scope_of(idx);
         for inst in ev.instances(idx).iter() {
@@ -86,7 +97,10 @@ pub fn load_module(dir: &str, files: Vec<SourceFile>) -> ModuleOutput {
                     file: file.display.clone(),
                     start_line: block_region.start_line,
                     end_line: block_region.end_line,
-                    attributes: regions.iter().map(|(k, r)| (k.clone(), r.start_line)).collect(),
+                    attributes: regions
+                        .iter()
+                        .map(|(k, r)| (k.clone(), r.start_line))
+                        .collect(),
                     call_site: None,
                     regions,
                     block: block_region,
@@ -108,7 +122,12 @@ fn resource_id(dir: &str, address: &str) -> String {
 
 fn provider_of(def: &module::BlockDef) -> String {
     match def.mode {
-        Mode::Managed | Mode::Data => def.rtype.split('_').next().unwrap_or(&def.rtype).to_string(),
+        Mode::Managed | Mode::Data => def
+            .rtype
+            .split('_')
+            .next()
+            .unwrap_or(&def.rtype)
+            .to_string(),
         Mode::Provider => def.rtype.clone(),
         Mode::Module | Mode::Output => "terraform".to_string(),
     }
@@ -128,12 +147,14 @@ impl ResourceBuilder<'_> {
             return ResScope::default();
         }
         let (provider, alias) = match def.block.body.get_attribute("provider").map(|a| &a.value) {
-            Some(Expression::Traversal(t)) => match (&t.expr, t.operators.first().map(|o| o.value())) {
-                (Expression::Variable(p), Some(TraversalOperator::GetAttr(a))) => {
-                    (p.as_str().to_string(), a.as_str().to_string())
+            Some(Expression::Traversal(t)) => {
+                match (&t.expr, t.operators.first().map(|o| o.value())) {
+                    (Expression::Variable(p), Some(TraversalOperator::GetAttr(a))) => {
+                        (p.as_str().to_string(), a.as_str().to_string())
+                    }
+                    _ => return ResScope::default(),
                 }
-                _ => return ResScope::default(),
-            },
+            }
             Some(Expression::Variable(p)) => (p.as_str().to_string(), p.as_str().to_string()),
             _ => {
                 let p = provider_of(def);
@@ -143,15 +164,18 @@ impl ResourceBuilder<'_> {
         let Some(pidx) = self.module.find(Mode::Provider, &provider, &alias) else {
             return ResScope::default();
         };
-        let region = self
-            .ev
-            .instances(pidx)
-            .first()
-            .and_then(|i| match i.attributes.get("region") {
-                Some(Val::String(r)) => Some(r.clone()),
-                _ => None,
-            });
-        ResScope { region, ..ResScope::default() }
+        let region =
+            self.ev
+                .instances(pidx)
+                .first()
+                .and_then(|i| match i.attributes.get("region") {
+                    Some(Val::String(r)) => Some(r.clone()),
+                    _ => None,
+                });
+        ResScope {
+            region,
+            ..ResScope::default()
+        }
     }
 
     /// Records the region of every attribute and nested block of `body` under `path`, and the
@@ -205,21 +229,33 @@ impl ResourceBuilder<'_> {
                     let counter = counters.entry(label.clone()).or_insert(0);
                     if is_dynamic {
                         if let Some(fe) = b.body.get_attribute("for_each") {
-                            self.collect_refs(&fe.value, list_path.as_str(), &mut HashSet::new(), refs);
+                            self.collect_refs(
+                                &fe.value,
+                                list_path.as_str(),
+                                &mut HashSet::new(),
+                                refs,
+                            );
                         }
-                        let Some(content) = b.body.get_blocks("content").next() else { continue };
+                        let Some(content) = b.body.get_blocks("content").next() else {
+                            continue;
+                        };
                         // How many blocks this dynamic block produced: all of the evaluated list
                         // that static blocks of the same name did not account for.
-                        let statics = body
-                            .blocks()
-                            .filter(|x| x.ident.as_str() == label)
-                            .count();
-                        let dynamic_count = evaluated.map_or(0, |items| items.len().saturating_sub(statics));
+                        let statics = body.blocks().filter(|x| x.ident.as_str() == label).count();
+                        let dynamic_count =
+                            evaluated.map_or(0, |items| items.len().saturating_sub(statics));
                         for _ in 0..dynamic_count.max(1) {
                             let item_path = list_path.index(*counter);
                             regions.insert(item_path.to_string(), region);
                             let item_values = item_map(evaluated, *counter);
-                            self.walk_body(&content.body, &item_path, item_values, false, regions, refs);
+                            self.walk_body(
+                                &content.body,
+                                &item_path,
+                                item_values,
+                                false,
+                                regions,
+                                refs,
+                            );
                             if dynamic_count > 0 {
                                 *counter += 1;
                             }
@@ -237,7 +273,12 @@ impl ResourceBuilder<'_> {
     }
 
     /// Regions of the keys of object literals and elements of list literals.
-    fn literal_regions(&self, expr: &Expression, path: &AttrPath, regions: &mut BTreeMap<String, Region>) {
+    fn literal_regions(
+        &self,
+        expr: &Expression,
+        path: &AttrPath,
+        regions: &mut BTreeMap<String, Region>,
+    ) {
         match expr {
             Expression::Object(obj) => {
                 for (key, value) in obj.iter() {
@@ -270,7 +311,13 @@ impl ResourceBuilder<'_> {
 
     /// Collects references to other resources made by `expr` (following locals), recorded
     /// against `attribute`. `bound` holds names bound by enclosing `for` expressions.
-    fn collect_refs(&self, expr: &Expression, attribute: &str, bound: &mut HashSet<String>, refs: &mut Vec<Ref>) {
+    fn collect_refs(
+        &self,
+        expr: &Expression,
+        attribute: &str,
+        bound: &mut HashSet<String>,
+        refs: &mut Vec<Ref>,
+    ) {
         let mut visiting = HashSet::new();
         self.refs_in(expr, attribute, bound, &mut visiting, refs);
     }
@@ -289,8 +336,15 @@ impl ResourceBuilder<'_> {
             };
         }
         match expr {
-            Expression::Null(_) | Expression::Bool(_) | Expression::Number(_) | Expression::String(_) => {}
-            Expression::Array(items) => for e in items.iter() { recurse!(e, bound); },
+            Expression::Null(_)
+            | Expression::Bool(_)
+            | Expression::Number(_)
+            | Expression::String(_) => {}
+            Expression::Array(items) => {
+                for e in items.iter() {
+                    recurse!(e, bound);
+                }
+            }
             Expression::Object(obj) => {
                 for (k, v) in obj.iter() {
                     if let ObjectKey::Expression(e) = k {
@@ -313,7 +367,8 @@ impl ResourceBuilder<'_> {
             Expression::Variable(_) => {}
             Expression::Traversal(t) => {
                 if let Expression::Variable(root) = &t.expr {
-                    let ops: Vec<&TraversalOperator> = t.operators.iter().map(|o| o.value()).collect();
+                    let ops: Vec<&TraversalOperator> =
+                        t.operators.iter().map(|o| o.value()).collect();
                     self.traversal_ref(root.as_str(), &ops, attribute, bound, visiting, refs);
                 } else {
                     recurse!(&t.expr, bound);
@@ -329,7 +384,11 @@ impl ResourceBuilder<'_> {
                 recurse!(&c.true_expr, bound);
                 recurse!(&c.false_expr, bound);
             }
-            Expression::FuncCall(f) => for e in f.args.iter() { recurse!(e, bound); },
+            Expression::FuncCall(f) => {
+                for e in f.args.iter() {
+                    recurse!(e, bound);
+                }
+            }
             Expression::UnaryOp(op) => recurse!(&op.expr, bound),
             Expression::BinaryOp(op) => {
                 recurse!(&op.lhs_expr, bound);
@@ -367,7 +426,8 @@ impl ResourceBuilder<'_> {
             Element::Directive(d) => match d.as_ref() {
                 Directive::If(d) => {
                     self.refs_in(&d.if_expr.cond_expr, attribute, bound, visiting, refs);
-                    let templates = std::iter::once(&d.if_expr.template).chain(d.else_expr.as_ref().map(|e| &e.template));
+                    let templates = std::iter::once(&d.if_expr.template)
+                        .chain(d.else_expr.as_ref().map(|e| &e.template));
                     for t in templates {
                         for el in t.iter() {
                             self.refs_in_element(el, attribute, bound, visiting, refs);
@@ -411,13 +471,12 @@ impl ResourceBuilder<'_> {
         let (target, next) = match root {
             "var" | "count" | "each" | "path" | "terraform" | "self" => return,
             "local" => {
-                if let Some(name) = attr(0) {
-                    if let Some(local) = self.module.locals.get(name) {
-                        if visiting.insert(name.to_string()) {
-                            let mut fresh = HashSet::new();
-                            self.refs_in(&local.expr, attribute, &mut fresh, visiting, refs);
-                        }
-                    }
+                if let Some(name) = attr(0)
+                    && let Some(local) = self.module.locals.get(name)
+                    && visiting.insert(name.to_string())
+                {
+                    let mut fresh = HashSet::new();
+                    self.refs_in(&local.expr, attribute, &mut fresh, visiting, refs);
                 }
                 return;
             }
@@ -438,11 +497,14 @@ impl ResourceBuilder<'_> {
         let def = &self.module.blocks[target];
         // A literal index right after the address picks one instance.
         let key = match ops.get(next) {
-            Some(TraversalOperator::Index(Expression::Number(n))) => n.value().as_f64().map(|n| format!("[{}]", n as i64)),
-            Some(TraversalOperator::LegacyIndex(n)) => Some(format!("[{}]", n.value())),
-            Some(TraversalOperator::Index(Expression::String(s))) => {
-                Some(format!("[{}]", serde_json::to_string(s.value().as_str()).unwrap_or_default()))
+            Some(TraversalOperator::Index(Expression::Number(n))) => {
+                n.value().as_f64().map(|n| format!("[{}]", n as i64))
             }
+            Some(TraversalOperator::LegacyIndex(n)) => Some(format!("[{}]", n.value())),
+            Some(TraversalOperator::Index(Expression::String(s))) => Some(format!(
+                "[{}]",
+                serde_json::to_string(s.value().as_str()).unwrap_or_default()
+            )),
             _ => None,
         };
         let instances = self.ev.instances(target);

@@ -84,7 +84,10 @@ impl ModuleDef {
     pub fn parse(dir: &str, files: Vec<SourceFile>) -> (ModuleDef, Vec<LoadError>) {
         let mut module = ModuleDef {
             dir: dir.to_string(),
-            context: EvalContext { path_module: ".".into(), path_root: ".".into() },
+            context: EvalContext {
+                path_module: ".".into(),
+                path_root: ".".into(),
+            },
             ..ModuleDef::default()
         };
         let mut errors = Vec::new();
@@ -98,15 +101,32 @@ impl ModuleDef {
         (module, errors)
     }
 
-    fn collect(&mut self, file_idx: usize, file: &SourceFile, body: Body, errors: &mut Vec<LoadError>) {
+    fn collect(
+        &mut self,
+        file_idx: usize,
+        file: &SourceFile,
+        body: Body,
+        errors: &mut Vec<LoadError>,
+    ) {
         let lines = LineIndex::new(&file.text);
         let error_at = |block: &Block, message: String| {
             let (line, column) = block.span().map_or((1, 1), |s| lines.line_col(s.start));
-            LoadError { file: file.display.clone(), line: Some(line), column: Some(column), message }
+            LoadError {
+                file: file.display.clone(),
+                line: Some(line),
+                column: Some(column),
+                message,
+            }
         };
         for structure in body.into_iter() {
-            let Structure::Block(block) = structure else { continue };
-            let labels: Vec<String> = block.labels.iter().map(|l| l.as_str().to_string()).collect();
+            let Structure::Block(block) = structure else {
+                continue;
+            };
+            let labels: Vec<String> = block
+                .labels
+                .iter()
+                .map(|l| l.as_str().to_string())
+                .collect();
             let ident = block.ident.as_str().to_string();
             let (mode, rtype, name) = match (ident.as_str(), labels.as_slice()) {
                 ("resource", [t, n]) => (Mode::Managed, t.clone(), n.clone()),
@@ -134,19 +154,31 @@ impl ModuleDef {
                     for attr in block.body.attributes() {
                         let key = attr.key.as_str().to_string();
                         if self.locals.contains_key(&key) {
-                            errors.push(error_at(&block, format!("duplicate local value \"{key}\"")));
+                            errors
+                                .push(error_at(&block, format!("duplicate local value \"{key}\"")));
                             continue;
                         }
-                        self.locals.insert(key, LocalDef { expr: attr.value.clone() });
+                        self.locals.insert(
+                            key,
+                            LocalDef {
+                                expr: attr.value.clone(),
+                            },
+                        );
                     }
                     continue;
                 }
                 ("resource" | "data", _) => {
-                    errors.push(error_at(&block, format!("{ident} block needs two labels, a type and a name")));
+                    errors.push(error_at(
+                        &block,
+                        format!("{ident} block needs two labels, a type and a name"),
+                    ));
                     continue;
                 }
                 ("module" | "output" | "variable" | "provider", _) => {
-                    errors.push(error_at(&block, format!("{ident} block needs exactly one label")));
+                    errors.push(error_at(
+                        &block,
+                        format!("{ident} block needs exactly one label"),
+                    ));
                     continue;
                 }
                 // terraform, moved, import, removed, check: not resources.
@@ -159,21 +191,35 @@ impl ModuleDef {
                     Some(f) => (f.display.as_str(), f.text.as_str()),
                     None => (file.display.as_str(), file.text.as_str()),
                 };
-                let prev_line = prev.block.span().map_or(1, |s| LineIndex::new(prev_text).line_col(s.start).0);
+                let prev_line = prev
+                    .block
+                    .span()
+                    .map_or(1, |s| LineIndex::new(prev_text).line_col(s.start).0);
                 errors.push(error_at(
                     &block,
-                    format!("duplicate declaration of {} (first declared at {prev_file}:{prev_line})", prev.address()),
+                    format!(
+                        "duplicate declaration of {} (first declared at {prev_file}:{prev_line})",
+                        prev.address()
+                    ),
                 ));
                 continue;
             }
             self.index.insert(key, self.blocks.len());
-            self.blocks.push(BlockDef { mode, rtype, name, file: file_idx, block });
+            self.blocks.push(BlockDef {
+                mode,
+                rtype,
+                name,
+                file: file_idx,
+                block,
+            });
         }
     }
 
     /// Index of the block with this mode, type and name.
     pub fn find(&self, mode: Mode, rtype: &str, name: &str) -> Option<usize> {
-        self.index.get(&(mode, rtype.to_string(), name.to_string())).copied()
+        self.index
+            .get(&(mode, rtype.to_string(), name.to_string()))
+            .copied()
     }
 }
 

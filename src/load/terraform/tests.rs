@@ -4,7 +4,11 @@ use serde_json::json;
 fn load(files: &[(&str, &str)]) -> ModuleOutput {
     let sources = files
         .iter()
-        .map(|(name, text)| SourceFile { display: format!("m/{name}"), text: text.to_string(), scanned: true })
+        .map(|(name, text)| SourceFile {
+            display: format!("m/{name}"),
+            text: text.to_string(),
+            scanned: true,
+        })
         .collect();
     load_module("m", sources)
 }
@@ -13,7 +17,12 @@ fn find<'a>(out: &'a ModuleOutput, id: &str) -> &'a Resource {
     out.resources
         .iter()
         .find(|r| r.id == id)
-        .unwrap_or_else(|| panic!("no resource {id}; have {:?}", out.resources.iter().map(|r| &r.id).collect::<Vec<_>>()))
+        .unwrap_or_else(|| {
+            panic!(
+                "no resource {id}; have {:?}",
+                out.resources.iter().map(|r| &r.id).collect::<Vec<_>>()
+            )
+        })
 }
 
 #[test]
@@ -51,7 +60,10 @@ resource "aws_s3_bucket" "b" {
     assert!(b.attributes.get("policy").is_none());
     assert_eq!(b.unknown, vec!["policy"]);
     let src = b.file_source().unwrap();
-    assert_eq!((src.file.as_str(), src.start_line, src.end_line), ("m/main.tf", 2, 7));
+    assert_eq!(
+        (src.file.as_str(), src.start_line, src.end_line),
+        ("m/main.tf", 2, 7)
+    );
     assert_eq!(src.attributes["bucket"], 3);
     assert_eq!(src.attributes["policy"], 6);
 }
@@ -78,13 +90,28 @@ resource "aws_s3_bucket_logging" "l" {
     )]);
     let v = find(&out, "terraform:m/aws_s3_bucket_versioning.v");
     assert_eq!(v.unknown, vec!["bucket"]);
-    assert_eq!(v.refs, vec![Ref { attribute: "bucket".into(), to: "terraform:m/aws_s3_bucket.b".into() }]);
-    assert_eq!(v.attributes["versioning_configuration"], json!([{"status": "Enabled"}]));
-    assert_eq!(v.file_source().unwrap().attributes["versioning_configuration[0].status"], 8);
+    assert_eq!(
+        v.refs,
+        vec![Ref {
+            attribute: "bucket".into(),
+            to: "terraform:m/aws_s3_bucket.b".into()
+        }]
+    );
+    assert_eq!(
+        v.attributes["versioning_configuration"],
+        json!([{"status": "Enabled"}])
+    );
+    assert_eq!(
+        v.file_source().unwrap().attributes["versioning_configuration[0].status"],
+        8
+    );
     let l = find(&out, "terraform:m/aws_s3_bucket_logging.l");
     // A configured argument of another resource is known.
     assert_eq!(l.attributes["bucket"], json!("named"));
-    assert!(l.refs.contains(&Ref { attribute: "depends_on".into(), to: "terraform:m/aws_s3_bucket_versioning.v".into() }));
+    assert!(l.refs.contains(&Ref {
+        attribute: "depends_on".into(),
+        to: "terraform:m/aws_s3_bucket_versioning.v".into()
+    }));
 }
 
 #[test]
@@ -116,15 +143,28 @@ resource "aws_ebs_volume" "set" {
 }
 "#,
     )]);
-    assert_eq!(find(&out, "terraform:m/aws_ebs_volume.c[0]").attributes["encrypted"], json!(true));
-    assert_eq!(find(&out, "terraform:m/aws_ebs_volume.c[1]").attributes["encrypted"], json!(false));
-    assert!(!out.resources.iter().any(|r| r.id.contains("aws_ebs_volume.none")));
+    assert_eq!(
+        find(&out, "terraform:m/aws_ebs_volume.c[0]").attributes["encrypted"],
+        json!(true)
+    );
+    assert_eq!(
+        find(&out, "terraform:m/aws_ebs_volume.c[1]").attributes["encrypted"],
+        json!(false)
+    );
+    assert!(
+        !out.resources
+            .iter()
+            .any(|r| r.id.contains("aws_ebs_volume.none"))
+    );
     let maybe = find(&out, "terraform:m/aws_ebs_volume.maybe");
     assert_eq!(maybe.unknown, vec!["count"]);
     assert_eq!(maybe.attributes["size"], json!(10));
     let a = find(&out, "terraform:m/aws_ebs_volume.each[\"a\"]");
     assert_eq!(a.attributes, json!({"size": 1, "tags": {"Name": "a"}}));
-    assert_eq!(find(&out, "terraform:m/aws_ebs_volume.set[\"x\"]").attributes["type"], json!("x"));
+    assert_eq!(
+        find(&out, "terraform:m/aws_ebs_volume.set[\"x\"]").attributes["type"],
+        json!("x")
+    );
 }
 
 #[test]
@@ -178,16 +218,23 @@ resource "aws_iam_policy" "b" {
 "#,
     )]);
     let a = find(&out, "terraform:m/aws_iam_policy.a");
-    let doc: serde_json::Value = serde_json::from_str(a.attributes["policy"].as_str().unwrap()).unwrap();
+    let doc: serde_json::Value =
+        serde_json::from_str(a.attributes["policy"].as_str().unwrap()).unwrap();
     assert_eq!(doc["Statement"][0]["Action"], json!("*"));
     let b = find(&out, "terraform:m/aws_iam_policy.b");
-    assert_eq!(b.attributes["policy"], json!("{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:*\"}]}\n"));
+    assert_eq!(
+        b.attributes["policy"],
+        json!("{\"Statement\": [{\"Effect\": \"Allow\", \"Action\": \"s3:*\"}]}\n")
+    );
 }
 
 #[test]
 fn parse_errors_are_located_and_other_files_still_load() {
     let out = load(&[
-        ("bad.tf", "resource \"aws_s3_bucket\" \"x\" {\n  bucket = \n}\n"),
+        (
+            "bad.tf",
+            "resource \"aws_s3_bucket\" \"x\" {\n  bucket = \n}\n",
+        ),
         ("good.tf", "resource \"aws_s3_bucket\" \"ok\" {}\n"),
     ]);
     assert_eq!(out.errors.len(), 1);
@@ -196,15 +243,26 @@ fn parse_errors_are_located_and_other_files_still_load() {
     assert_eq!((e.line, e.column), (Some(2), Some(12)));
     assert!(e.message.contains("expected"), "{}", e.message);
     assert!(e.message.starts_with("HCL parse error"), "{}", e.message);
-    assert!(out.resources.iter().any(|r| r.id == "terraform:m/aws_s3_bucket.ok"));
+    assert!(
+        out.resources
+            .iter()
+            .any(|r| r.id == "terraform:m/aws_s3_bucket.ok")
+    );
 }
 
 #[test]
 fn duplicates_are_reported_once() {
-    let out = load(&[("main.tf", "resource \"a_b\" \"x\" {}\nresource \"a_b\" \"x\" {}\n")]);
+    let out = load(&[(
+        "main.tf",
+        "resource \"a_b\" \"x\" {}\nresource \"a_b\" \"x\" {}\n",
+    )]);
     assert_eq!(out.resources.len(), 1);
     assert_eq!(out.errors.len(), 1);
-    assert!(out.errors[0].message.contains("first declared at m/main.tf:1"));
+    assert!(
+        out.errors[0]
+            .message
+            .contains("first declared at m/main.tf:1")
+    );
 }
 
 #[test]
@@ -226,9 +284,30 @@ resource "aws_s3_bucket" "us" { provider = aws.us }
 output "bucket" { value = aws_s3_bucket.eu.bucket }
 "#,
     )]);
-    assert_eq!(find(&out, "terraform:m/module.net").attributes["cidr"], json!("10.0.0.0/16"));
-    assert_eq!(find(&out, "terraform:m/provider.aws.us").mode, Mode::Provider);
-    assert_eq!(find(&out, "terraform:m/aws_s3_bucket.eu").scope.region.as_deref(), Some("eu-west-1"));
-    assert_eq!(find(&out, "terraform:m/aws_s3_bucket.us").scope.region.as_deref(), Some("us-east-1"));
-    assert_eq!(find(&out, "terraform:m/output.bucket").unknown, vec!["value"]);
+    assert_eq!(
+        find(&out, "terraform:m/module.net").attributes["cidr"],
+        json!("10.0.0.0/16")
+    );
+    assert_eq!(
+        find(&out, "terraform:m/provider.aws.us").mode,
+        Mode::Provider
+    );
+    assert_eq!(
+        find(&out, "terraform:m/aws_s3_bucket.eu")
+            .scope
+            .region
+            .as_deref(),
+        Some("eu-west-1")
+    );
+    assert_eq!(
+        find(&out, "terraform:m/aws_s3_bucket.us")
+            .scope
+            .region
+            .as_deref(),
+        Some("us-east-1")
+    );
+    assert_eq!(
+        find(&out, "terraform:m/output.bucket").unknown,
+        vec!["value"]
+    );
 }

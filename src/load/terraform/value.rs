@@ -87,7 +87,10 @@ impl Val {
             Val::Bool(b) => Ok(Some(b.to_string())),
             Val::Unknown | Val::Partial(_) => Ok(None),
             Val::Null => err("a null value cannot be used as a string"),
-            other => err(format!("a {} cannot be used as a string", other.type_name())),
+            other => err(format!(
+                "a {} cannot be used as a string",
+                other.type_name()
+            )),
         }
     }
 
@@ -101,7 +104,10 @@ impl Val {
                 .map(Some)
                 .map_err(|_| EvalError(format!("cannot convert \"{s}\" to a number"))),
             Val::Unknown => Ok(None),
-            other => err(format!("a {} cannot be used as a number", other.type_name())),
+            other => err(format!(
+                "a {} cannot be used as a number",
+                other.type_name()
+            )),
         }
     }
 

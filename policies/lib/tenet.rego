@@ -1,0 +1,66 @@
+# Helpers every rule may use. They only read the resource graph contract
+# (docs/resource-graph.md) and know nothing about any one platform.
+package lib.tenet
+
+import rego.v1
+
+# A deny/undetermined element for resource r, pointing at attribute path `attribute`.
+finding(r, message, attribute) := {"resource_id": r.id, "message": message, "attribute": attribute}
+
+# The value at `path` (or a part of it, or a value enclosing it) could not be known before
+# apply. Rules must neither pass nor fail on such values: report them as undetermined.
+is_unknown(r, path) if {
+	some u in r.unknown
+	covers(u, path)
+}
+
+covers(u, path) if u == path
+
+covers(u, path) if startswith(path, concat("", [u, "."]))
+
+covers(u, path) if startswith(path, concat("", [u, "["]))
+
+covers(u, path) if startswith(u, concat("", [path, "."]))
+
+covers(u, path) if startswith(u, concat("", [path, "["]))
+
+# Nested blocks as a list, whether the source gave a list (HCL, plan JSON) or one object.
+blocks(x) := x if is_array(x)
+
+blocks(x) := [x] if is_object(x)
+
+blocks(x) := [] if {
+	not is_array(x)
+	not is_object(x)
+}
+
+# A string or a list of strings, as a list.
+as_list(x) := x if is_array(x)
+
+as_list(x) := [x] if is_string(x)
+
+as_list(x) := [] if {
+	not is_array(x)
+	not is_string(x)
+}
+
+# Attribute `key` of r, or `fallback` when absent.
+attr(r, key, fallback) := object.get(r.attributes, key, fallback)
+
+# The resource's module directory ("" at the scan root): resources of one Terraform module
+# share it, so name-based matching can stay within a module.
+module_dir(r) := regex.replace(object.get(r.source, "file", ""), "/?[^/]*$", "")
+
+# The resources of this evaluation's batch that have type t. Rules select with it rather than
+# trusting the host's selection by `resource_types` alone.
+of_input_type(t) := [r | some r in input.resources; r.type == t]
+
+# Resources of type t that reference r through any attribute.
+referrers(r, t) := [res |
+	some e in object.get(data.inventory.referrers, r.id, [])
+	res := data.inventory.resources[e.from]
+	res.type == t
+]
+
+# All resources of type t in the graph.
+of_type(t) := [data.inventory.resources[id] | some id in object.get(data.inventory.by_type, t, [])]

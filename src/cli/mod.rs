@@ -1,0 +1,109 @@
+//! The `tenet` command line: argument handling over the library. Each subcommand wires
+//! discovery, loading, policies, the engine and reports together; none of them holds logic
+//! of its own beyond choosing outputs and the exit code.
+//!
+//! Exit codes: 0 no finding at or above `--fail-on`; 1 findings at or above it (or, with
+//! `--fail-on-parse-error`, an input that could not be loaded); 2 usage, configuration or
+//! policy error (including a rule that failed to evaluate).
+
+mod graph;
+mod scan;
+mod test;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::policy::{PolicyError, PolicySet};
+
+/// Exit code for findings at or above the threshold.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code for usage, configuration and policy errors.
+pub const EXIT_ERROR: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "tenet",
+    version,
+    about = "Policy-as-code compliance scanner for Terraform, Bicep, Kubernetes and cloud inventory"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    command: Command,
+    /// Worker threads (default: one per core).
+    #[arg(long, global = true, value_name = "N")]
+    jobs: Option<usize>,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Scan files and directories and report findings.
+    Scan(scan::ScanArgs),
+    /// Print the resource graph of files and directories as JSON.
+    Graph(graph::GraphArgs),
+    /// Run the Rego unit tests (`test_*` rules) of the built-in and given policy packs.
+    Test(test::TestArgs),
+}
+
+/// Options shared by commands that load policies.
+#[derive(Debug, Args, Clone)]
+pub struct PolicyArgs {
+    /// Add the rules of a policy directory (repeatable); same contract as the built-in packs.
+    #[arg(long = "policy", value_name = "DIR")]
+    pub policy_dirs: Vec<PathBuf>,
+    /// Leave out the built-in rules (frameworks catalogs stay).
+    #[arg(long)]
+    pub no_builtin: bool,
+}
+
+impl PolicyArgs {
+    /// Loads and validates the policies, printing every problem on failure.
+    pub fn load(&self) -> Result<PolicySet, ExitCode> {
+        PolicySet::load(&self.policy_dirs, !self.no_builtin).map_err(|errors| {
+            print_policy_errors(&errors);
+            ExitCode::from(EXIT_ERROR)
+        })
+    }
+}
+
+fn print_policy_errors(errors: &[PolicyError]) {
+    for e in errors {
+        eprintln!("error: {e}");
+    }
+    eprintln!(
+        "error: {} policy problem(s); nothing was scanned",
+        errors.len()
+    );
+}
+
+/// Runs the command line and returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    if let Some(n) = cli.jobs
+        && let Err(e) = rayon::ThreadPoolBuilder::new()
+            .num_threads(n.max(1))
+            .build_global()
+    {
+        eprintln!("error: cannot start {n} worker threads: {e}");
+        return ExitCode::from(EXIT_ERROR);
+    }
+    match cli.command {
+        Command::Scan(args) => scan::run(args),
+        Command::Graph(args) => graph::run(args),
+        Command::Test(args) => test::run(args),
+    }
+}
+
+/// The directory paths are shown relative to: `--root`, or the enclosing git work tree, or
+/// the working directory.
+fn base_dir(root: Option<&PathBuf>) -> Result<PathBuf, ExitCode> {
+    let cwd = std::env::current_dir().map_err(|e| {
+        eprintln!("error: cannot determine the working directory: {e}");
+        ExitCode::from(EXIT_ERROR)
+    })?;
+    Ok(match root {
+        Some(r) => std::path::absolute(r).unwrap_or_else(|_| cwd.join(r)),
+        None => crate::discover::default_base(&cwd),
+    })
+}

@@ -1,0 +1,268 @@
+//! `tenet scan`: discover, load, evaluate, report.
+
+use std::fs::File;
+use std::io::{BufWriter, IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Args, ValueEnum};
+
+use super::{EXIT_ERROR, EXIT_FINDINGS, PolicyArgs, base_dir};
+use crate::discover::discover;
+use crate::engine::{EvalOptions, evaluate};
+use crate::load::{LoadOptions, load};
+use crate::policy::{RuleMeta, Severity};
+use crate::report::{Format, Report};
+
+#[derive(Debug, Args)]
+pub struct ScanArgs {
+    /// Files and directories to scan.
+    #[arg(default_value = ".", value_name = "PATH")]
+    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    policies: PolicyArgs,
+    /// Output format, optionally with a file: `text`, `json`, `sarif`, `sarif:out.sarif`
+    /// (repeatable; at most one format without a file goes to standard output).
+    #[arg(
+        long = "format",
+        short = 'f',
+        value_name = "FORMAT[:PATH]",
+        default_value = "text"
+    )]
+    formats: Vec<String>,
+    /// File for the one format given without a path (`--format sarif --output x.sarif`).
+    #[arg(long, short = 'o', value_name = "PATH")]
+    output: Option<PathBuf>,
+    /// Exit 1 when a finding has this severity or a higher one; `none` never fails on findings.
+    #[arg(long, value_name = "SEVERITY", default_value = "low")]
+    fail_on: FailOn,
+    /// Report findings but exit 0 whatever they are (policy and usage errors still exit 2).
+    #[arg(long)]
+    soft_fail: bool,
+    /// Exit 1 when any input file could not be loaded.
+    #[arg(long)]
+    fail_on_parse_error: bool,
+    /// Evaluate only these rules (repeatable).
+    #[arg(long = "rule", value_name = "RULE-ID")]
+    rules: Vec<String>,
+    /// Do not evaluate these rules (repeatable).
+    #[arg(long = "skip-rule", value_name = "RULE-ID")]
+    skip_rules: Vec<String>,
+    /// Directory that reported paths are relative to (default: the enclosing git work tree,
+    /// else the working directory).
+    #[arg(long, value_name = "DIR")]
+    root: Option<PathBuf>,
+    /// Files larger than this many bytes are reported instead of read.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::load::text::DEFAULT_MAX_FILE_BYTES)]
+    max_file_size: u64,
+    /// Colour in text output.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorChoice,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum FailOn {
+    Critical,
+    High,
+    Medium,
+    Low,
+    Info,
+    None,
+}
+
+impl FailOn {
+    fn severity(self) -> Option<Severity> {
+        match self {
+            FailOn::Critical => Some(Severity::Critical),
+            FailOn::High => Some(Severity::High),
+            FailOn::Medium => Some(Severity::Medium),
+            FailOn::Low => Some(Severity::Low),
+            FailOn::Info => Some(Severity::Info),
+            FailOn::None => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+/// Where one format goes.
+#[derive(Debug)]
+struct OutputSpec {
+    format: Format,
+    path: Option<PathBuf>,
+}
+
+pub fn run(args: ScanArgs) -> ExitCode {
+    match scan(args) {
+        Ok(code) => code,
+        Err(code) => code,
+    }
+}
+
+fn usage(message: String) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(EXIT_ERROR)
+}
+
+fn scan(args: ScanArgs) -> Result<ExitCode, ExitCode> {
+    let outputs = output_specs(&args.formats, args.output.as_ref()).map_err(usage)?;
+    let base = base_dir(args.root.as_ref())?;
+    let policies = args.policies.load()?;
+    let rules = select_rules(&policies.rules, &args.rules, &args.skip_rules).map_err(usage)?;
+
+    let discovery = discover(&args.paths, &base).map_err(|e| usage(e.to_string()))?;
+    let mut graph = load(
+        &discovery.files,
+        &LoadOptions {
+            max_file_bytes: args.max_file_size,
+        },
+    );
+    graph.errors.extend(discovery.errors);
+    graph.normalize();
+    let outcome = evaluate(&policies, &rules, &graph, &EvalOptions::default());
+
+    let fail_on = if args.soft_fail {
+        None
+    } else {
+        args.fail_on.severity()
+    };
+    let report = Report {
+        tool_version: env!("CARGO_PKG_VERSION"),
+        graph: &graph,
+        outcome: &outcome,
+        rules: rules.clone(),
+        policies: &policies,
+        base_dir: Some(base.to_string_lossy().into_owned()),
+        fail_on,
+    };
+    for spec in &outputs {
+        write_output(spec, &report, args.color).map_err(usage)?;
+    }
+
+    if !outcome.errors.is_empty() {
+        return Ok(ExitCode::from(EXIT_ERROR));
+    }
+    if report.failing() > 0 || (args.fail_on_parse_error && !graph.errors.is_empty()) {
+        return Ok(ExitCode::from(EXIT_FINDINGS));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write_output(spec: &OutputSpec, report: &Report, color: ColorChoice) -> Result<(), String> {
+    match &spec.path {
+        Some(path) => {
+            if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                std::fs::create_dir_all(parent)
+                    .map_err(|e| format!("cannot create {}: {e}", parent.display()))?;
+            }
+            let file =
+                File::create(path).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            let mut w = BufWriter::new(file);
+            spec.format
+                .emitter(matches!(color, ColorChoice::Always))
+                .emit(&mut w, report)
+                .and_then(|()| w.flush())
+                .map_err(|e| format!("cannot write {}: {e}", path.display()))
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let use_color = match color {
+                ColorChoice::Always => true,
+                ColorChoice::Never => false,
+                ColorChoice::Auto => stdout.is_terminal() && std::env::var_os("NO_COLOR").is_none(),
+            };
+            let mut lock = stdout.lock();
+            let result = spec
+                .format
+                .emitter(use_color)
+                .emit(&mut lock, report)
+                .and_then(|()| lock.flush());
+            match result {
+                // A closed pipe (`tenet scan | head`) is not an error worth reporting.
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                other => other.map_err(|e| format!("cannot write to standard output: {e}")),
+            }
+        }
+    }
+}
+
+/// Parses `--format` values (`FMT` or `FMT:PATH`) and applies `--output`.
+fn output_specs(formats: &[String], output: Option<&PathBuf>) -> Result<Vec<OutputSpec>, String> {
+    let mut specs = Vec::new();
+    for raw in formats {
+        let (name, path) = match raw.split_once(':') {
+            Some((n, p)) if !p.is_empty() => (n, Some(PathBuf::from(p))),
+            Some((n, _)) => (n, None),
+            None => (raw.as_str(), None),
+        };
+        let format = Format::from_str(name, true).map_err(|_| {
+            format!("unknown format `{name}` (use text, json or sarif, optionally with :PATH)")
+        })?;
+        specs.push(OutputSpec { format, path });
+    }
+    // The default `text` stays only when it is the sole format requested.
+    let explicit_stdout: Vec<usize> = specs
+        .iter()
+        .enumerate()
+        .filter(|(_, s)| s.path.is_none())
+        .map(|(i, _)| i)
+        .collect();
+    if let Some(out) = output {
+        match explicit_stdout.as_slice() {
+            [i] => specs[*i].path = Some(out.clone()),
+            [] => return Err("--output needs a format without a path to write (e.g. --format sarif --output x.sarif)".into()),
+            _ => return Err("--output is ambiguous: several formats have no path".into()),
+        }
+    } else if explicit_stdout.len() > 1 {
+        return Err("at most one format can go to standard output; give the others a path (--format sarif:out.sarif)".into());
+    }
+    Ok(specs)
+}
+
+/// The rules to evaluate: `--rule` narrows, `--skip-rule` removes; unknown ids are errors.
+fn select_rules<'a>(
+    all: &'a [RuleMeta],
+    only: &[String],
+    skip: &[String],
+) -> Result<Vec<&'a RuleMeta>, String> {
+    for id in only.iter().chain(skip) {
+        if !all.iter().any(|r| &r.id == id) {
+            return Err(format!(
+                "unknown rule `{id}` (see the rule ids in policies/ or `tenet rules`)"
+            ));
+        }
+    }
+    Ok(all
+        .iter()
+        .filter(|r| only.is_empty() || only.contains(&r.id))
+        .filter(|r| !skip.contains(&r.id))
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn format_specs() {
+        let s = output_specs(&["text".into(), "sarif:out/x.sarif".into()], None).unwrap();
+        assert_eq!(s.len(), 2);
+        assert_eq!(
+            s[1].path.as_deref(),
+            Some(std::path::Path::new("out/x.sarif"))
+        );
+        let s = output_specs(&["sarif".into()], Some(&PathBuf::from("r.sarif"))).unwrap();
+        assert_eq!(s[0].path.as_deref(), Some(std::path::Path::new("r.sarif")));
+        assert!(output_specs(&["text".into(), "json".into()], None).is_err());
+        assert!(
+            output_specs(&["yaml".into()], None)
+                .unwrap_err()
+                .contains("unknown format `yaml`")
+        );
+    }
+}

@@ -1,0 +1,64 @@
+//! `data.inventory`: the whole graph as rules see it, for following edges between resources.
+//!
+//! ```text
+//! data.inventory.resources[id]  -> the resource
+//! data.inventory.referrers[id]  -> [{"from": id, "attribute": path}]  (who points at id)
+//! data.inventory.by_type[type]  -> [id]
+//! ```
+
+use std::collections::{BTreeMap, HashMap};
+
+use regorus::Value;
+
+use crate::graph::ResourceGraph;
+
+/// Builds the `data` document; `values` are the resources already converted, in graph order.
+pub fn data(graph: &ResourceGraph, values: &[Value]) -> Value {
+    let mut resources = BTreeMap::new();
+    let mut referrers: BTreeMap<Value, Vec<Value>> = BTreeMap::new();
+    let mut by_type: BTreeMap<Value, Vec<Value>> = BTreeMap::new();
+    for (r, v) in graph.resources.iter().zip(values) {
+        let id = Value::from(r.id.as_str());
+        resources.insert(id.clone(), v.clone());
+        by_type
+            .entry(Value::from(r.resource_type.as_str()))
+            .or_default()
+            .push(id.clone());
+        for edge in &r.refs {
+            let mut e = BTreeMap::new();
+            e.insert(Value::from("from"), id.clone());
+            e.insert(
+                Value::from("attribute"),
+                Value::from(edge.attribute.as_str()),
+            );
+            referrers
+                .entry(Value::from(edge.to.as_str()))
+                .or_default()
+                .push(Value::from(e));
+        }
+    }
+    let mut inventory = BTreeMap::new();
+    inventory.insert(Value::from("resources"), Value::from(resources));
+    inventory.insert(Value::from("referrers"), lists(referrers));
+    inventory.insert(Value::from("by_type"), lists(by_type));
+    let mut root = BTreeMap::new();
+    root.insert(Value::from("inventory"), Value::from(inventory));
+    Value::from(root)
+}
+
+fn lists(map: BTreeMap<Value, Vec<Value>>) -> Value {
+    Value::from(
+        map.into_iter()
+            .map(|(k, v)| (k, Value::from(v)))
+            .collect::<BTreeMap<_, _>>(),
+    )
+}
+
+/// Indices of the graph's resources, by type.
+pub fn indices_by_type(graph: &ResourceGraph) -> HashMap<&str, Vec<usize>> {
+    let mut out: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (i, r) in graph.resources.iter().enumerate() {
+        out.entry(r.resource_type.as_str()).or_default().push(i);
+    }
+    out
+}

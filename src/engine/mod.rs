@@ -1,0 +1,321 @@
+//! Evaluation: every selected rule over the resources of its types, in parallel.
+//!
+//! The whole graph goes into the engine once as `data.inventory` (resources by id, referrers
+//! by id, ids by type), so rules can follow edges. Each rule is then evaluated only on the
+//! resources of its `resource_types`, in batches given as `input.resources`. Work items
+//! (rule × batch) run on rayon workers, each with its own clone of one warmed regorus engine
+//! (clones are cheap reference counts once the engine has been prepared by a first
+//! evaluation). A rule that errors is reported with its id and the others go on. Results are
+//! sorted, so output never depends on scheduling.
+
+mod inventory;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::num::NonZeroU32;
+use std::time::Duration;
+
+use rayon::prelude::*;
+use regorus::Value;
+
+use crate::finding::Finding;
+use crate::graph::ResourceGraph;
+use crate::policy::{PolicySet, RuleMeta, rego_error_parts};
+
+/// Tuning of an evaluation.
+#[derive(Debug, Clone)]
+pub struct EvalOptions {
+    /// Resources per evaluation (regorus' per-call overhead makes ~500 the sweet spot).
+    pub batch_size: usize,
+    /// Longest a single rule evaluation on one batch may run.
+    pub timeout: Duration,
+}
+
+impl Default for EvalOptions {
+    fn default() -> Self {
+        EvalOptions {
+            batch_size: 500,
+            timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+/// A rule that failed to evaluate.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct RuleError {
+    pub rule_id: String,
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    pub message: String,
+}
+
+/// What one rule looked at.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct RuleRun {
+    pub rule_id: String,
+    /// Ids of the resources of the rule's types.
+    pub examined: Vec<String>,
+    pub failed: usize,
+    pub errored: bool,
+}
+
+/// The result of evaluating rules on a graph.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    /// Failures, in canonical order.
+    pub findings: Vec<Finding>,
+    /// Resources a rule could not decide on (unknown values), in canonical order.
+    pub undetermined: Vec<Finding>,
+    pub errors: Vec<RuleError>,
+    /// One entry per evaluated rule, in rule-id order.
+    pub runs: Vec<RuleRun>,
+}
+
+/// One raw result of a rule (`deny` or `undetermined` element).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+struct Raw {
+    resource_id: String,
+    message: String,
+    attribute: Option<String>,
+}
+
+struct ItemResult {
+    rule: usize,
+    deny: Result<Vec<Raw>, String>,
+    undetermined: Result<Vec<Raw>, String>,
+}
+
+/// Evaluates `rules` (a selection of `policies.rules`) on `graph`.
+pub fn evaluate(
+    policies: &PolicySet,
+    rules: &[&RuleMeta],
+    graph: &ResourceGraph,
+    opts: &EvalOptions,
+) -> Outcome {
+    let values: Vec<Value> = graph
+        .resources
+        .iter()
+        .map(|r| {
+            serde_json::to_value(r)
+                .map(Value::from)
+                .unwrap_or(Value::Null)
+        })
+        .collect();
+    let mut outcome = Outcome::default();
+    let mut base = regorus::Engine::new();
+    base.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
+        limit: opts.timeout,
+        check_interval: NonZeroU32::new(256).unwrap_or(NonZeroU32::MIN),
+    });
+    for f in policies.eval_files() {
+        if let Err(e) = base.add_policy(f.path.clone(), f.source.clone()) {
+            // Validated at load, so this is unexpected: fail every rule rather than guess.
+            return all_failed(rules, format!("policy {} did not load: {e}", f.path));
+        }
+    }
+    if let Err(e) = base.add_data(inventory::data(graph, &values)) {
+        return all_failed(
+            rules,
+            format!("could not load the resource graph into the engine: {e}"),
+        );
+    }
+    // One evaluation prepares the engine; clones made afterwards share the analysis.
+    if let Some(first) = rules.first() {
+        base.set_input(batch_input(&values, &[]));
+        let _ = base.eval_rule(format!("data.{}.deny", first.package));
+    }
+
+    let by_type = inventory::indices_by_type(graph);
+    let mut items: Vec<(usize, Vec<usize>)> = Vec::new();
+    let mut examined: Vec<Vec<usize>> = Vec::with_capacity(rules.len());
+    for (ri, rule) in rules.iter().enumerate() {
+        let mut idx: Vec<usize> = if rule.resource_types.iter().any(|t| t == "*") {
+            (0..graph.resources.len()).collect()
+        } else {
+            rule.resource_types
+                .iter()
+                .flat_map(|t| by_type.get(t.as_str()).into_iter().flatten().copied())
+                .collect()
+        };
+        idx.sort_unstable();
+        idx.dedup();
+        for chunk in idx.chunks(opts.batch_size.max(1)) {
+            items.push((ri, chunk.to_vec()));
+        }
+        examined.push(idx);
+    }
+
+    let results: Vec<ItemResult> = items
+        .par_iter()
+        .map_init(
+            || base.clone(),
+            |engine, (ri, batch)| {
+                let rule = rules[*ri];
+                engine.set_input(batch_input(&values, batch));
+                let deny = run_rule(engine, &format!("data.{}.deny", rule.package));
+                let undetermined = if rule.has_undetermined {
+                    run_rule(engine, &format!("data.{}.undetermined", rule.package))
+                } else {
+                    Ok(Vec::new())
+                };
+                ItemResult {
+                    rule: *ri,
+                    deny,
+                    undetermined,
+                }
+            },
+        )
+        .collect();
+
+    let ids: HashMap<&str, usize> = graph
+        .resources
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect();
+    let mut deny: Vec<BTreeSet<Raw>> = vec![BTreeSet::new(); rules.len()];
+    let mut undetermined: Vec<BTreeSet<Raw>> = vec![BTreeSet::new(); rules.len()];
+    let mut errors: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
+    for r in results {
+        for (result, sink) in [
+            (r.deny, &mut deny[r.rule]),
+            (r.undetermined, &mut undetermined[r.rule]),
+        ] {
+            match result {
+                Ok(raws) => sink.extend(raws),
+                Err(e) => {
+                    errors.entry(r.rule).or_default().insert(e);
+                }
+            }
+        }
+    }
+    for (ri, rule) in rules.iter().enumerate() {
+        let mut failed = 0;
+        for (raws, out, is_deny) in [
+            (&deny[ri], &mut outcome.findings, true),
+            (&undetermined[ri], &mut outcome.undetermined, false),
+        ] {
+            for raw in raws {
+                match ids.get(raw.resource_id.as_str()) {
+                    Some(&i) => {
+                        out.push(Finding::new(
+                            rule,
+                            &graph.resources[i],
+                            raw.message.clone(),
+                            raw.attribute.clone(),
+                        ));
+                        failed += usize::from(is_deny);
+                    }
+                    None => {
+                        errors.entry(ri).or_default().insert(format!(
+                            "reported resource_id \"{}\", which is not in the resource graph",
+                            raw.resource_id
+                        ));
+                    }
+                }
+            }
+        }
+        let rule_errors = errors.remove(&ri).unwrap_or_default();
+        let errored = !rule_errors.is_empty();
+        for message in rule_errors {
+            let (line, reason) = rego_error_parts(&message);
+            outcome.errors.push(RuleError {
+                rule_id: rule.id.clone(),
+                file: rule.file.clone(),
+                line,
+                message: reason,
+            });
+        }
+        outcome.runs.push(RuleRun {
+            rule_id: rule.id.clone(),
+            examined: examined[ri]
+                .iter()
+                .map(|&i| graph.resources[i].id.clone())
+                .collect(),
+            failed,
+            errored,
+        });
+    }
+    outcome
+        .findings
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    outcome
+        .undetermined
+        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    outcome.errors.sort();
+    outcome
+}
+
+fn all_failed(rules: &[&RuleMeta], message: String) -> Outcome {
+    Outcome {
+        errors: rules
+            .iter()
+            .map(|r| RuleError {
+                rule_id: r.id.clone(),
+                file: r.file.clone(),
+                line: None,
+                message: message.clone(),
+            })
+            .collect(),
+        runs: rules
+            .iter()
+            .map(|r| RuleRun {
+                rule_id: r.id.clone(),
+                examined: Vec::new(),
+                failed: 0,
+                errored: true,
+            })
+            .collect(),
+        ..Outcome::default()
+    }
+}
+
+fn batch_input(values: &[Value], batch: &[usize]) -> Value {
+    let resources: Vec<Value> = batch.iter().map(|&i| values[i].clone()).collect();
+    let mut input = BTreeMap::new();
+    input.insert(Value::from("resources"), Value::from(resources));
+    Value::from(input)
+}
+
+/// Evaluates one rule set and reads its elements.
+fn run_rule(engine: &mut regorus::Engine, path: &str) -> Result<Vec<Raw>, String> {
+    let value = engine
+        .eval_rule(path.to_string())
+        .map_err(|e| e.to_string())?;
+    let elements: Vec<&Value> = match &value {
+        Value::Undefined => return Ok(Vec::new()),
+        Value::Set(s) => s.iter().collect(),
+        Value::Array(a) => a.iter().collect(),
+        other => {
+            return Err(format!(
+                "`{}` must be a set of objects, got {other}",
+                path.rsplit('.').next().unwrap_or(path)
+            ));
+        }
+    };
+    elements.into_iter().map(raw_of).collect()
+}
+
+fn raw_of(v: &Value) -> Result<Raw, String> {
+    let field = |name: &str| -> Option<String> {
+        match v {
+            Value::Object(o) => match o.get(&Value::from(name)) {
+                Some(Value::String(s)) => Some(s.to_string()),
+                _ => None,
+            },
+            _ => None,
+        }
+    };
+    let resource_id =
+        field("resource_id").ok_or_else(|| format!("result {v} lacks a string `resource_id`"))?;
+    let message = field("message").ok_or_else(|| format!("result {v} lacks a string `message`"))?;
+    let attribute = field("attribute").filter(|a| !a.is_empty());
+    Ok(Raw {
+        resource_id,
+        message,
+        attribute,
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,175 @@
+//! Findings: what a rule reports about a resource, joined with the rule's metadata and the
+//! resource's location. Every output format and the evidence bundle are built from these.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use crate::graph::{Region, Resource, Source, parent_paths};
+use crate::policy::{RuleMeta, Severity};
+
+/// Where a finding points: a file region, or a live resource.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(untagged)]
+pub enum Location {
+    File {
+        file: String,
+        start_line: u32,
+        start_column: u32,
+        end_line: u32,
+        end_column: u32,
+    },
+    Live {
+        provider: String,
+        native_id: String,
+    },
+}
+
+impl Location {
+    pub fn file(&self) -> Option<&str> {
+        match self {
+            Location::File { file, .. } => Some(file),
+            Location::Live { .. } => None,
+        }
+    }
+
+    pub fn line(&self) -> Option<u32> {
+        match self {
+            Location::File { start_line, .. } => Some(*start_line),
+            Location::Live { .. } => None,
+        }
+    }
+}
+
+/// The resource a finding is about.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct ResourceRef {
+    pub id: String,
+    #[serde(rename = "type")]
+    pub resource_type: String,
+    pub name: String,
+}
+
+/// One rule's verdict on one resource.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub rule_id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub resource: ResourceRef,
+    pub message: String,
+    /// The attribute path the rule named (absent: the resource as a whole).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attribute: Option<String>,
+    pub location: Location,
+    pub controls: BTreeMap<String, Vec<String>>,
+    /// Stable identity: rule id + resource id + attribute, no line numbers, so it survives
+    /// edits elsewhere in the file (SARIF `partialFingerprints`, baselines, exceptions).
+    pub fingerprint: String,
+}
+
+impl Finding {
+    pub fn new(
+        rule: &RuleMeta,
+        resource: &Resource,
+        message: String,
+        attribute: Option<String>,
+    ) -> Finding {
+        let location = locate(resource, attribute.as_deref());
+        Finding {
+            fingerprint: fingerprint(&rule.id, &resource.id, attribute.as_deref().unwrap_or("")),
+            rule_id: rule.id.clone(),
+            title: rule.title.clone(),
+            severity: rule.severity,
+            resource: ResourceRef {
+                id: resource.id.clone(),
+                resource_type: resource.resource_type.clone(),
+                name: resource.name.clone(),
+            },
+            message,
+            attribute,
+            location,
+            controls: rule.controls.clone(),
+        }
+    }
+
+    /// Canonical order: file, line, rule, resource, attribute.
+    pub fn sort_key(&self) -> (Option<&str>, Option<u32>, &str, &str, Option<&str>) {
+        (
+            self.location.file(),
+            self.location.line(),
+            &self.rule_id,
+            &self.resource.id,
+            self.attribute.as_deref(),
+        )
+    }
+}
+
+/// SHA-256 of `rule \0 resource \0 attribute`, hex, first 32 characters.
+pub fn fingerprint(rule_id: &str, resource_id: &str, attribute: &str) -> String {
+    let mut h = Sha256::new();
+    h.update(rule_id.as_bytes());
+    h.update([0]);
+    h.update(resource_id.as_bytes());
+    h.update([0]);
+    h.update(attribute.as_bytes());
+    let digest = h.finalize();
+    digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+}
+
+/// The region of the named attribute (or its nearest ancestor that has one), else the block.
+fn locate(resource: &Resource, attribute: Option<&str>) -> Location {
+    match &resource.source {
+        Source::Live(l) => Location::Live {
+            provider: l.provider.clone(),
+            native_id: l.native_id.clone(),
+        },
+        Source::File(f) => {
+            let region: Region = attribute
+                .and_then(|a| parent_paths(a).find_map(|p| f.regions.get(p).copied()))
+                .or_else(|| {
+                    attribute.and_then(|a| {
+                        parent_paths(a).find_map(|p| {
+                            f.attributes.get(p).map(|&l| Region {
+                                start_line: l,
+                                start_column: 1,
+                                end_line: l,
+                                end_column: 1,
+                            })
+                        })
+                    })
+                })
+                .unwrap_or(if f.block.start_line > 0 {
+                    f.block
+                } else {
+                    Region {
+                        start_line: f.start_line,
+                        start_column: 1,
+                        end_line: f.end_line,
+                        end_column: 1,
+                    }
+                });
+            Location::File {
+                file: f.file.clone(),
+                start_line: region.start_line.max(1),
+                start_column: region.start_column.max(1),
+                end_line: region.end_line.max(region.start_line).max(1),
+                end_column: region.end_column.max(1),
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fingerprint_ignores_lines_and_separates_fields() {
+        let a = fingerprint("r", "terraform:x.y", "a");
+        assert_eq!(a.len(), 32);
+        assert_eq!(a, fingerprint("r", "terraform:x.y", "a"));
+        assert_ne!(a, fingerprint("r", "terraform:x.ya", ""));
+    }
+}

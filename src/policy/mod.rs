@@ -1,0 +1,296 @@
+//! Policy packs: the built-in rules embedded in the binary, user rules from `--policy DIR`,
+//! and the framework catalogs, loaded and validated together.
+//!
+//! Validation happens at load, before any resource is looked at: every file must parse, every
+//! rule file (package `rules.*`) must carry well-formed METADATA, rule ids and packages must be
+//! unique (a user file may not merge into a built-in package, which regorus would silently
+//! allow), and every control a rule names must exist in its framework's catalog. All problems
+//! are collected and reported together, each with its file and line.
+
+pub mod catalog;
+pub mod metadata;
+pub mod testing;
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
+}
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+pub use catalog::{Catalog, Control};
+pub use metadata::{RuleMeta, Severity};
+
+/// A policy or catalog problem found at load time.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PolicyError {
+    #[error("{file}:{line}: {message}")]
+    Invalid {
+        file: String,
+        line: u32,
+        message: String,
+    },
+    #[error("{path}: {message}")]
+    Io { path: String, message: String },
+}
+
+/// What a policy file is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileRole {
+    /// A rule (package `rules.*`), with METADATA.
+    Rule,
+    /// Helpers shared by rules (any other package).
+    Library,
+    /// Rego unit tests (`*_test.rego`).
+    Test,
+}
+
+/// One `.rego` file of a pack.
+#[derive(Debug, Clone)]
+pub struct PolicyFile {
+    /// Path shown to users: `policies/...` for built-ins, the user's path otherwise.
+    pub path: String,
+    pub source: String,
+    pub package: String,
+    pub role: FileRole,
+    pub builtin: bool,
+}
+
+/// All policies and catalogs of a run.
+#[derive(Debug, Clone, Default)]
+pub struct PolicySet {
+    pub files: Vec<PolicyFile>,
+    /// Rules sorted by id.
+    pub rules: Vec<RuleMeta>,
+    /// Catalogs by framework id.
+    pub catalogs: BTreeMap<String, Catalog>,
+}
+
+impl PolicySet {
+    /// Loads the built-in packs (unless `builtin` is false) and every `.rego` file under the
+    /// user directories, and validates them together.
+    pub fn load(user_dirs: &[PathBuf], builtin: bool) -> Result<PolicySet, Vec<PolicyError>> {
+        let mut errors = Vec::new();
+        let mut sources: Vec<(String, String, bool)> = Vec::new();
+        let mut catalogs = BTreeMap::new();
+        for (path, text) in embedded::FILES {
+            if path.starts_with("frameworks/") {
+                match Catalog::parse(path, text) {
+                    Ok(c) => {
+                        catalogs.insert(c.id.clone(), c);
+                    }
+                    Err(e) => errors.push(e),
+                }
+            } else if builtin {
+                sources.push((path.to_string(), text.to_string(), true));
+            }
+        }
+        for dir in user_dirs {
+            match read_user_dir(dir) {
+                Ok(files) => sources.extend(files.into_iter().map(|(p, s)| (p, s, false))),
+                Err(e) => errors.push(e),
+            }
+        }
+        let set = Self::from_sources(sources, catalogs, &mut errors);
+        if errors.is_empty() {
+            Ok(set)
+        } else {
+            Err(errors)
+        }
+    }
+
+    fn from_sources(
+        sources: Vec<(String, String, bool)>,
+        catalogs: BTreeMap<String, Catalog>,
+        errors: &mut Vec<PolicyError>,
+    ) -> PolicySet {
+        let mut set = PolicySet {
+            catalogs,
+            ..PolicySet::default()
+        };
+        let mut packages: BTreeMap<(String, bool), usize> = BTreeMap::new();
+        for (path, source, builtin) in sources {
+            if let Err(e) = regorus::Engine::new().add_policy(path.clone(), source.clone()) {
+                let (line, reason) = rego_error_parts(&e.to_string());
+                errors.push(PolicyError::Invalid {
+                    file: path.clone(),
+                    line: line.unwrap_or(1),
+                    message: format!("Rego does not parse: {reason}"),
+                });
+                continue;
+            }
+            let Some(package) = metadata::package_of(&source) else {
+                errors.push(PolicyError::Invalid {
+                    file: path,
+                    line: 1,
+                    message: "no `package` declaration".into(),
+                });
+                continue;
+            };
+            let is_test = path.ends_with("_test.rego");
+            let role = if is_test {
+                FileRole::Test
+            } else if package == "rules" || package.starts_with("rules.") {
+                FileRole::Rule
+            } else {
+                FileRole::Library
+            };
+            // Two files of one package would be merged by regorus: forbidden, except that
+            // tests may share a package among themselves.
+            let key = (package.clone(), is_test);
+            if let Some(&prev) = packages.get(&key) {
+                let other: &PolicyFile = &set.files[prev];
+                let why = if other.builtin && !builtin {
+                    "a user policy may not add rules to a built-in package"
+                } else {
+                    "each policy file needs its own package"
+                };
+                errors.push(PolicyError::Invalid {
+                    file: path,
+                    line: package_line(&source),
+                    message: format!(
+                        "package {package} is already declared by {} ({why})",
+                        other.path
+                    ),
+                });
+                continue;
+            }
+            packages.insert(key, set.files.len());
+            if role == FileRole::Rule {
+                match metadata::parse_rule_meta(&path, &source, &package, builtin) {
+                    Ok(meta) => set.rules.push(meta),
+                    Err(errs) => errors.extend(errs),
+                }
+            }
+            set.files.push(PolicyFile {
+                path,
+                source,
+                package,
+                role,
+                builtin,
+            });
+        }
+        set.rules.sort_by(|a, b| a.id.cmp(&b.id));
+        for pair in set.rules.windows(2) {
+            if pair[0].id == pair[1].id {
+                errors.push(PolicyError::Invalid {
+                    file: pair[1].file.clone(),
+                    line: pair[1].line,
+                    message: format!(
+                        "rule id `{}` is already used by {}",
+                        pair[1].id, pair[0].file
+                    ),
+                });
+            }
+        }
+        for rule in &set.rules {
+            errors.extend(check_controls(rule, &set.catalogs));
+        }
+        set
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&RuleMeta> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// The files an evaluation engine needs: rules and libraries, not tests.
+    pub fn eval_files(&self) -> impl Iterator<Item = &PolicyFile> {
+        self.files.iter().filter(|f| f.role != FileRole::Test)
+    }
+}
+
+/// Every control a rule names must exist in its framework's catalog.
+fn check_controls(rule: &RuleMeta, catalogs: &BTreeMap<String, Catalog>) -> Vec<PolicyError> {
+    let mut errors = Vec::new();
+    let err = |message: String| PolicyError::Invalid {
+        file: rule.file.clone(),
+        line: rule.line,
+        message,
+    };
+    for (framework, ids) in &rule.controls {
+        let Some(catalog) = catalogs.get(framework) else {
+            let known: Vec<&str> = catalogs.keys().map(String::as_str).collect();
+            errors.push(err(format!(
+                "rule {} maps to unknown framework `{framework}` (known: {})",
+                rule.id,
+                known.join(", ")
+            )));
+            continue;
+        };
+        for id in ids {
+            if catalog.control(id).is_none() {
+                errors.push(err(format!(
+                    "rule {} maps to control `{id}`, which the {framework} catalog lacks",
+                    rule.id
+                )));
+            }
+        }
+    }
+    errors
+}
+
+fn read_user_dir(dir: &Path) -> Result<Vec<(String, String)>, PolicyError> {
+    let io = |message: String| PolicyError::Io {
+        path: dir.display().to_string(),
+        message,
+    };
+    let meta =
+        std::fs::metadata(dir).map_err(|e| io(format!("cannot read policy directory: {e}")))?;
+    let mut out = Vec::new();
+    let paths: Vec<PathBuf> = if meta.is_file() {
+        vec![dir.to_path_buf()]
+    } else {
+        let mut found = Vec::new();
+        for entry in ignore::WalkBuilder::new(dir)
+            .hidden(true)
+            .git_ignore(false)
+            .build()
+        {
+            let entry = entry.map_err(|e| io(e.to_string()))?;
+            if entry.file_type().is_some_and(|t| t.is_file())
+                && entry.path().extension().is_some_and(|e| e == "rego")
+            {
+                found.push(entry.into_path());
+            }
+        }
+        found.sort();
+        found
+    };
+    for path in paths {
+        let text = std::fs::read_to_string(&path).map_err(|e| PolicyError::Io {
+            path: path.display().to_string(),
+            message: format!("cannot read: {e}"),
+        })?;
+        out.push((path.display().to_string(), text));
+    }
+    Ok(out)
+}
+
+fn package_line(source: &str) -> u32 {
+    source
+        .lines()
+        .position(|l| l.trim_start().starts_with("package"))
+        .map_or(1, |i| u32::try_from(i + 1).unwrap_or(1))
+}
+
+/// regorus reports errors as `--> path:line:col`, a source excerpt and `error: reason`.
+/// Returns the line and the reason.
+pub fn rego_error_parts(msg: &str) -> (Option<u32>, String) {
+    let line = msg.lines().find_map(|l| {
+        let loc = l.trim_start().strip_prefix("-->")?.trim();
+        let mut parts = loc.rsplitn(3, ':');
+        let _col = parts.next()?;
+        parts.next()?.parse().ok()
+    });
+    let reason = msg
+        .lines()
+        .find_map(|l| {
+            l.trim_start()
+                .strip_prefix("error:")
+                .map(|r| r.trim().to_string())
+        })
+        .unwrap_or_else(|| msg.trim().to_string());
+    (line, reason)
+}
+
+#[cfg(test)]
+mod tests;

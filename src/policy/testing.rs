@@ -1,0 +1,111 @@
+//! Running the Rego unit tests of policy packs (`test_*` rules in `*_test.rego` files).
+//!
+//! regorus has no `opa test`, so tests are found in the source (rules whose name starts with
+//! `test_`, at the start of a line) and each is evaluated on its own: it passes when it is
+//! defined and `true`, fails when undefined or false, and errors when evaluation fails.
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use super::{FileRole, PolicySet, rego_error_parts};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase", tag = "status", content = "message")]
+pub enum TestStatus {
+    Pass,
+    Fail,
+    Error(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TestResult {
+    pub file: String,
+    pub line: u32,
+    pub package: String,
+    pub name: String,
+    #[serde(flatten)]
+    pub status: TestStatus,
+}
+
+/// The `test_*` rules a test file declares, with their lines (a rule defined by several
+/// bodies counts once, at its first line).
+pub fn test_names(source: &str) -> Vec<(String, u32)> {
+    let mut out: Vec<(String, u32)> = Vec::new();
+    for (i, line) in source.lines().enumerate() {
+        let Some(rest) = line.strip_prefix("test_") else {
+            continue;
+        };
+        let name_len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len());
+        let name = format!("test_{}", &rest[..name_len]);
+        if !out.iter().any(|(n, _)| *n == name) {
+            out.push((name, u32::try_from(i + 1).unwrap_or(u32::MAX)));
+        }
+    }
+    out
+}
+
+/// Runs every test of the set, in file order; tests run in parallel.
+pub fn run_tests(set: &PolicySet) -> Vec<TestResult> {
+    let mut engine = regorus::Engine::new();
+    let mut load_errors = Vec::new();
+    for f in &set.files {
+        if let Err(e) = engine.add_policy(f.path.clone(), f.source.clone()) {
+            load_errors.push((f.path.clone(), e.to_string()));
+        }
+    }
+    let cases: Vec<(String, String, String, u32)> = set
+        .files
+        .iter()
+        .filter(|f| f.role == FileRole::Test)
+        .flat_map(|f| {
+            test_names(&f.source)
+                .into_iter()
+                .map(move |(name, line)| (f.path.clone(), f.package.clone(), name, line))
+        })
+        .collect();
+    if let Some((path, pkg, name, _)) = cases.first() {
+        let _ = (path, engine.eval_rule(format!("data.{pkg}.{name}")));
+    }
+    cases
+        .par_iter()
+        .map_init(
+            || engine.clone(),
+            |engine, (file, package, name, line)| {
+                let status = match engine.eval_rule(format!("data.{package}.{name}")) {
+                    Ok(regorus::Value::Bool(true)) => TestStatus::Pass,
+                    Ok(_) => TestStatus::Fail,
+                    Err(e) => {
+                        let (at, reason) = rego_error_parts(&e.to_string());
+                        TestStatus::Error(match at {
+                            Some(l) => format!("line {l}: {reason}"),
+                            None => reason,
+                        })
+                    }
+                };
+                TestResult {
+                    file: file.clone(),
+                    line: *line,
+                    package: package.clone(),
+                    name: name.clone(),
+                    status,
+                }
+            },
+        )
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_test_rules_once() {
+        let src = "package x\ntest_a if { true }\ntest_a if { false }\n  test_indented if true\ntest_b_2 := true\nnot_test if true\n";
+        assert_eq!(
+            test_names(src),
+            vec![("test_a".to_string(), 2), ("test_b_2".to_string(), 5)]
+        );
+    }
+}

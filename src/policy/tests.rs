@@ -1,0 +1,145 @@
+use super::testing::{TestStatus, run_tests};
+use super::*;
+
+fn catalog(id: &str, controls: &[&str]) -> (String, Catalog) {
+    (
+        id.to_string(),
+        Catalog {
+            id: id.to_string(),
+            name: id.to_string(),
+            version: "1".into(),
+            source: None,
+            controls: controls
+                .iter()
+                .map(|c| Control {
+                    id: c.to_string(),
+                    title: "t".into(),
+                    automated: true,
+                })
+                .collect(),
+        },
+    )
+}
+
+fn rule_source(id: &str, package: &str, controls: &str) -> String {
+    format!(
+        "# METADATA\n# title: T\n# description: D\n# custom:\n#   id: {id}\n#   severity: low\n#   resource_types: [x]\n#   controls:\n{controls}#   remediation: R\npackage {package}\n\nimport rego.v1\n\ndeny contains 1 if false\n"
+    )
+}
+
+fn load(sources: Vec<(&str, String, bool)>) -> Result<PolicySet, Vec<PolicyError>> {
+    let catalogs = [catalog("soc2", &["CC6.1"])].into_iter().collect();
+    let mut errors = Vec::new();
+    let set = PolicySet::from_sources(
+        sources
+            .into_iter()
+            .map(|(p, s, b)| (p.to_string(), s, b))
+            .collect(),
+        catalogs,
+        &mut errors,
+    );
+    if errors.is_empty() {
+        Ok(set)
+    } else {
+        Err(errors)
+    }
+}
+
+#[test]
+fn builtin_packs_load_and_their_tests_pass() {
+    let set =
+        PolicySet::load(&[], true).unwrap_or_else(|e| panic!("built-in packs invalid: {e:#?}"));
+    assert!(!set.rules.is_empty());
+    let results = run_tests(&set);
+    let failed: Vec<String> = results
+        .iter()
+        .filter(|r| r.status != TestStatus::Pass)
+        .map(|r| format!("{}:{} {}: {:?}", r.file, r.line, r.name, r.status))
+        .collect();
+    assert!(
+        failed.is_empty(),
+        "failing Rego tests:\n{}",
+        failed.join("\n")
+    );
+    // Every rule has a test file with at least one test.
+    for rule in &set.rules {
+        let test_file = rule.file.replace(".rego", "_test.rego");
+        let n = results.iter().filter(|r| r.file == test_file).count();
+        assert!(
+            n >= 2,
+            "{} has {n} tests in {test_file}; it needs at least one that fires and one that does not",
+            rule.id
+        );
+    }
+}
+
+#[test]
+fn unknown_controls_and_frameworks_are_rejected() {
+    let src = rule_source(
+        "r-one",
+        "rules.a",
+        "#     soc2: [CC9.9]\n#     nist: [AC-1]\n",
+    );
+    let errs = load(vec![("a.rego", src, false)]).unwrap_err();
+    let text: Vec<String> = errs.iter().map(ToString::to_string).collect();
+    assert!(
+        text.iter()
+            .any(|e| e.contains("control `CC9.9`, which the soc2 catalog lacks")),
+        "{text:?}"
+    );
+    assert!(
+        text.iter().any(|e| e.contains("unknown framework `nist`")),
+        "{text:?}"
+    );
+    assert!(text.iter().all(|e| e.starts_with("a.rego:1: ")), "{text:?}");
+}
+
+#[test]
+fn duplicate_ids_and_packages_are_rejected() {
+    let a = rule_source("same", "rules.a", "#     soc2: [CC6.1]\n");
+    let b = rule_source("same", "rules.b", "");
+    let errs = load(vec![("a.rego", a.clone(), true), ("b.rego", b, false)]).unwrap_err();
+    assert!(
+        errs.iter().any(|e| e
+            .to_string()
+            .contains("rule id `same` is already used by a.rego")),
+        "{errs:?}"
+    );
+
+    let c = rule_source("other", "rules.a", "");
+    let errs = load(vec![("a.rego", a, true), ("user/c.rego", c, false)]).unwrap_err();
+    assert_eq!(
+        errs[0].to_string(),
+        "user/c.rego:10: package rules.a is already declared by a.rego (a user policy may not add rules to a built-in package)"
+    );
+}
+
+#[test]
+fn rego_syntax_errors_have_file_and_line() {
+    let errs = load(vec![(
+        "bad.rego",
+        "package rules.x\nimport rego.v1\ndeny contains 1 if {\n".into(),
+        false,
+    )])
+    .unwrap_err();
+    let PolicyError::Invalid {
+        file,
+        line,
+        message,
+    } = &errs[0]
+    else {
+        panic!("{errs:?}")
+    };
+    assert_eq!(file, "bad.rego");
+    assert!(*line >= 3, "{line}");
+    assert!(message.starts_with("Rego does not parse"), "{message}");
+}
+
+#[test]
+fn libraries_need_no_metadata_but_rules_do() {
+    let lib = "package lib.mine\nimport rego.v1\nf(x) := x\n".to_string();
+    let rule = "package rules.nometa\nimport rego.v1\ndeny contains 1 if false\n".to_string();
+    let errs = load(vec![("lib.rego", lib, false), ("r.rego", rule, false)]).unwrap_err();
+    assert_eq!(errs.len(), 1);
+    assert!(errs[0].to_string().contains("has no `# METADATA` block"));
+}

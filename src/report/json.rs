@@ -1,0 +1,82 @@
+//! Machine-readable output; the schema is documented in `docs/output-json.md` and versioned
+//! by `schema_version`.
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use serde::Serialize;
+
+use super::{Emitter, Report};
+use crate::engine::RuleError;
+use crate::finding::Finding;
+use crate::graph::LoadError;
+
+/// Version of the JSON report shape.
+pub const JSON_SCHEMA_VERSION: &str = "1";
+
+pub struct JsonEmitter;
+
+#[derive(Serialize)]
+struct Document<'a> {
+    schema_version: &'static str,
+    tool: Tool<'a>,
+    summary: Summary,
+    findings: &'a [Finding],
+    undetermined: &'a [Finding],
+    load_errors: &'a [LoadError],
+    rule_errors: &'a [RuleError],
+}
+
+#[derive(Serialize)]
+struct Tool<'a> {
+    name: &'static str,
+    version: &'a str,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    files: usize,
+    resources: usize,
+    rules: usize,
+    findings: usize,
+    by_severity: BTreeMap<&'static str, usize>,
+    fail_on: Option<&'static str>,
+    failing: usize,
+    undetermined: usize,
+    load_errors: usize,
+    rule_errors: usize,
+}
+
+impl Emitter for JsonEmitter {
+    fn emit(&self, out: &mut dyn Write, report: &Report) -> io::Result<()> {
+        let doc = Document {
+            schema_version: JSON_SCHEMA_VERSION,
+            tool: Tool {
+                name: "tenet",
+                version: report.tool_version,
+            },
+            summary: Summary {
+                files: report.files_scanned(),
+                resources: report.graph.resources.len(),
+                rules: report.rules.len(),
+                findings: report.findings().len(),
+                by_severity: report
+                    .counts_by_severity()
+                    .into_iter()
+                    .map(|(s, n)| (s.as_str(), n))
+                    .collect(),
+                fail_on: report.fail_on.map(|s| s.as_str()),
+                failing: report.failing(),
+                undetermined: report.outcome.undetermined.len(),
+                load_errors: report.load_errors().len(),
+                rule_errors: report.outcome.errors.len(),
+            },
+            findings: report.findings(),
+            undetermined: &report.outcome.undetermined,
+            load_errors: report.load_errors(),
+            rule_errors: &report.outcome.errors,
+        };
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        writeln!(out)
+    }
+}

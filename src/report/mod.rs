@@ -1,0 +1,127 @@
+//! Output formats. Each format is one [`Emitter`] in its own file; all read the same
+//! [`Report`], so adding a format touches one file and the [`Format`] list.
+//!
+//! Reports never read the clock, the network or the environment: the same scan gives
+//! byte-identical output (what differs between machines is only the `%SRCROOT%` base in
+//! SARIF, which names the directory paths are relative to).
+
+mod json;
+mod sarif;
+mod text;
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use crate::engine::Outcome;
+use crate::finding::Finding;
+use crate::graph::{LoadError, ResourceGraph};
+use crate::policy::{PolicySet, RuleMeta, Severity};
+
+pub use json::JsonEmitter;
+pub use sarif::SarifEmitter;
+pub use text::TextEmitter;
+
+/// Everything an emitter may show about one scan.
+pub struct Report<'a> {
+    pub tool_version: &'a str,
+    pub graph: &'a ResourceGraph,
+    pub outcome: &'a Outcome,
+    /// The rules that were evaluated, by id.
+    pub rules: Vec<&'a RuleMeta>,
+    pub policies: &'a PolicySet,
+    /// Absolute directory that file paths are relative to (`%SRCROOT%` in SARIF).
+    pub base_dir: Option<String>,
+    /// Findings at or above this severity fail the run (shown in summaries).
+    pub fail_on: Option<Severity>,
+}
+
+impl Report<'_> {
+    pub fn findings(&self) -> &[Finding] {
+        &self.outcome.findings
+    }
+
+    pub fn load_errors(&self) -> &[LoadError] {
+        &self.graph.errors
+    }
+
+    /// Number of files whose resources were scanned.
+    pub fn files_scanned(&self) -> usize {
+        self.graph.files.iter().filter(|f| f.scanned).count()
+    }
+
+    /// Findings per severity, every severity present (zero when none).
+    pub fn counts_by_severity(&self) -> BTreeMap<Severity, usize> {
+        let mut counts: BTreeMap<Severity, usize> = Severity::ALL.iter().map(|s| (*s, 0)).collect();
+        for f in self.findings() {
+            *counts.entry(f.severity).or_default() += 1;
+        }
+        counts
+    }
+
+    /// Findings at or above the `--fail-on` threshold.
+    pub fn failing(&self) -> usize {
+        match self.fail_on {
+            Some(t) => self.findings().iter().filter(|f| f.severity >= t).count(),
+            None => 0,
+        }
+    }
+}
+
+/// Writes a report in one format.
+pub trait Emitter {
+    fn emit(&self, out: &mut dyn Write, report: &Report) -> io::Result<()>;
+}
+
+/// The formats `--format` accepts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+    Sarif,
+}
+
+impl Format {
+    /// The emitter of this format; `color` matters only for text on a terminal.
+    pub fn emitter(self, color: bool) -> Box<dyn Emitter> {
+        match self {
+            Format::Text => Box::new(TextEmitter { color }),
+            Format::Json => Box::new(JsonEmitter),
+            Format::Sarif => Box::new(SarifEmitter),
+        }
+    }
+}
+
+/// The resource address as users write it: the id without its origin and, when the finding's
+/// file is in the same directory, without the module directory (`aws_s3_bucket.logs`).
+pub fn short_address(resource_id: &str, file: Option<&str>) -> String {
+    let address = resource_id
+        .split_once(':')
+        .map_or(resource_id, |(_, rest)| rest);
+    if let Some(dir) = file.and_then(|f| f.rsplit_once('/')).map(|(d, _)| d)
+        && let Some(rest) = address.strip_prefix(dir).and_then(|r| r.strip_prefix('/'))
+    {
+        return rest.to_string();
+    }
+    address.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_addresses() {
+        assert_eq!(
+            short_address("terraform:m/aws_s3_bucket.b", Some("m/main.tf")),
+            "aws_s3_bucket.b"
+        );
+        assert_eq!(
+            short_address("terraform:aws_s3_bucket.b", Some("main.tf")),
+            "aws_s3_bucket.b"
+        );
+        assert_eq!(
+            short_address("terraform:m/x.y", Some("other/main.tf")),
+            "m/x.y"
+        );
+    }
+}

@@ -1,0 +1,185 @@
+//! Human-readable output: findings grouped by file, then load problems, then a summary.
+//! Colour only when writing to a terminal (and `NO_COLOR` is unset).
+
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+use super::{Emitter, Report, short_address};
+use crate::finding::Finding;
+use crate::policy::Severity;
+
+pub struct TextEmitter {
+    pub color: bool,
+}
+
+const RESET: &str = "\x1b[0m";
+const BOLD: &str = "\x1b[1m";
+const DIM: &str = "\x1b[2m";
+
+fn severity_color(s: Severity) -> &'static str {
+    match s {
+        Severity::Critical => "\x1b[1;35m",
+        Severity::High => "\x1b[1;31m",
+        Severity::Medium => "\x1b[33m",
+        Severity::Low => "\x1b[36m",
+        Severity::Info => "\x1b[2m",
+    }
+}
+
+impl TextEmitter {
+    fn paint(&self, style: &str, text: &str) -> String {
+        if self.color {
+            format!("{style}{text}{RESET}")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+impl Emitter for TextEmitter {
+    fn emit(&self, out: &mut dyn Write, report: &Report) -> io::Result<()> {
+        let mut by_file: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+        for f in report.findings() {
+            by_file
+                .entry(f.location.file().unwrap_or("(live resources)"))
+                .or_default()
+                .push(f);
+        }
+        for (file, findings) in &by_file {
+            writeln!(out, "{}", self.paint(BOLD, file))?;
+            for f in findings {
+                let (line, col) = match &f.location {
+                    crate::finding::Location::File {
+                        start_line,
+                        start_column,
+                        ..
+                    } => (*start_line, *start_column),
+                    crate::finding::Location::Live { .. } => (0, 0),
+                };
+                let position = format!("{line}:{col}");
+                writeln!(
+                    out,
+                    "  {:<7} {} {}  {}",
+                    position,
+                    self.paint(
+                        severity_color(f.severity),
+                        &format!("{:<8}", f.severity.as_str())
+                    ),
+                    f.rule_id,
+                    short_address(&f.resource.id, f.location.file()),
+                )?;
+                writeln!(out, "          {}", f.message)?;
+            }
+            writeln!(out)?;
+        }
+        if !report.outcome.undetermined.is_empty() {
+            writeln!(
+                out,
+                "{}",
+                self.paint(BOLD, "Not decidable before apply (values unknown):")
+            )?;
+            for f in &report.outcome.undetermined {
+                writeln!(
+                    out,
+                    "  {}:{}  {}  {}",
+                    f.location.file().unwrap_or("-"),
+                    f.location.line().unwrap_or(0),
+                    f.rule_id,
+                    self.paint(DIM, &f.message)
+                )?;
+            }
+            writeln!(out)?;
+        }
+        if !report.load_errors().is_empty() {
+            writeln!(
+                out,
+                "{}",
+                self.paint(BOLD, "Files that could not be loaded:")
+            )?;
+            for e in report.load_errors() {
+                let pos = match (e.line, e.column) {
+                    (Some(l), Some(c)) => format!(":{l}:{c}"),
+                    (Some(l), None) => format!(":{l}"),
+                    _ => String::new(),
+                };
+                writeln!(out, "  {}{}  {}", e.file, pos, e.message)?;
+            }
+            writeln!(out)?;
+        }
+        if !report.outcome.errors.is_empty() {
+            writeln!(
+                out,
+                "{}",
+                self.paint(BOLD, "Rules that failed to evaluate:")
+            )?;
+            for e in &report.outcome.errors {
+                let pos = e.line.map(|l| format!(":{l}")).unwrap_or_default();
+                writeln!(out, "  {} ({}{})  {}", e.rule_id, e.file, pos, e.message)?;
+            }
+            writeln!(out)?;
+        }
+        self.summary(out, report)
+    }
+}
+
+impl TextEmitter {
+    fn summary(&self, out: &mut dyn Write, report: &Report) -> io::Result<()> {
+        let total = report.findings().len();
+        let counts = report.counts_by_severity();
+        let parts: Vec<String> = counts
+            .iter()
+            .rev()
+            .filter(|(_, n)| **n > 0)
+            .map(|(s, n)| self.paint(severity_color(*s), &format!("{n} {s}")))
+            .collect();
+        let mut line = if total == 0 {
+            self.paint(BOLD, "No findings")
+        } else {
+            format!(
+                "{} ({})",
+                self.paint(BOLD, &plural(total, "finding")),
+                parts.join(", ")
+            )
+        };
+        if !report.outcome.undetermined.is_empty() {
+            line.push_str(&format!(
+                ", {} undetermined",
+                report.outcome.undetermined.len()
+            ));
+        }
+        if !report.load_errors().is_empty() {
+            line.push_str(&format!(
+                ", {} could not be loaded",
+                plural(report.load_errors().len(), "file")
+            ));
+        }
+        if !report.outcome.errors.is_empty() {
+            line.push_str(&format!(
+                ", {} failed to evaluate",
+                plural(report.outcome.errors.len(), "rule")
+            ));
+        }
+        writeln!(out, "{line}")?;
+        writeln!(
+            out,
+            "{}",
+            self.paint(
+                DIM,
+                &format!(
+                    "{} checked {} in {}",
+                    plural(report.rules.len(), "rule"),
+                    plural(report.graph.resources.len(), "resource"),
+                    plural(report.files_scanned(), "file"),
+                )
+            )
+        )
+    }
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
