@@ -88,3 +88,64 @@ document_statements(r, attr) := [s |
 		"not_resources": tenet.as_list(object.get(raw, "not_resources", [])),
 	}
 ]
+
+# Ingress rules of the security-group resources in the batch, normalized to
+# {"resource", "attribute" (path to point at), "cidr", "protocol", "from", "to"}, one per
+# public CIDR. Inline `ingress` blocks of aws_security_group, aws_security_group_rule
+# (type "ingress") and aws_vpc_security_group_ingress_rule are covered.
+public_ingress contains rule if {
+	some r in tenet.of_input_type("aws_security_group")
+	some i, ing in tenet.blocks(tenet.attr(r, "ingress", []))
+	some key in ["cidr_blocks", "ipv6_cidr_blocks"]
+	some cidr in object.get(ing, key, [])
+	public_cidr(cidr)
+	rule := {
+		"resource": r, "attribute": sprintf("ingress[%d].%s", [i, key]), "cidr": cidr,
+		"protocol": object.get(ing, "protocol", ""), "from": object.get(ing, "from_port", 0), "to": object.get(ing, "to_port", 0),
+	}
+}
+
+public_ingress contains rule if {
+	some r in tenet.of_input_type("aws_security_group_rule")
+	tenet.attr(r, "type", "") == "ingress"
+	some key in ["cidr_blocks", "ipv6_cidr_blocks"]
+	some cidr in tenet.attr(r, key, [])
+	public_cidr(cidr)
+	rule := {
+		"resource": r, "attribute": key, "cidr": cidr,
+		"protocol": tenet.attr(r, "protocol", ""), "from": tenet.attr(r, "from_port", 0), "to": tenet.attr(r, "to_port", 0),
+	}
+}
+
+public_ingress contains rule if {
+	some r in tenet.of_input_type("aws_vpc_security_group_ingress_rule")
+	some key in ["cidr_ipv4", "cidr_ipv6"]
+	cidr := tenet.attr(r, key, "")
+	public_cidr(cidr)
+	rule := {
+		"resource": r, "attribute": key, "cidr": cidr,
+		"protocol": tenet.attr(r, "ip_protocol", ""), "from": tenet.attr(r, "from_port", 0), "to": tenet.attr(r, "to_port", 65535),
+	}
+}
+
+# Security-group resources of the batch whose ingress sources or ports are not known.
+unknown_ingress contains r if {
+	some r in tenet.of_input_type("aws_security_group")
+	tenet.is_unknown(r, "ingress")
+}
+
+unknown_ingress contains r if {
+	some r in input.resources
+	r.type in {"aws_security_group_rule", "aws_vpc_security_group_ingress_rule"}
+	some key in ["cidr_blocks", "ipv6_cidr_blocks", "cidr_ipv4", "cidr_ipv6", "from_port", "to_port", "protocol", "ip_protocol", "type"]
+	tenet.is_unknown(r, key)
+}
+
+# The rule opens every port: all protocols, or TCP/UDP over the whole port range.
+all_ports(rule) if all_protocols(rule.protocol)
+
+all_ports(rule) if {
+	lower(sprintf("%v", [rule.protocol])) in {"tcp", "6", "udp", "17"}
+	to_number(rule.from) <= 1
+	to_number(rule.to) >= 65535
+}

@@ -143,3 +143,25 @@ fn libraries_need_no_metadata_but_rules_do() {
     assert_eq!(errs.len(), 1);
     assert!(errs[0].to_string().contains("has no `# METADATA` block"));
 }
+
+#[test]
+fn catalog_automation_matches_the_rules() {
+    let set = PolicySet::load(&[], true).expect("built-in packs valid");
+    assert_eq!(
+        set.catalogs.keys().map(String::as_str).collect::<Vec<_>>(),
+        vec!["gdpr", "hipaa", "iso27001-2022", "pci-dss-4.0", "soc2"]
+    );
+    let mut problems = Vec::new();
+    for (fw, catalog) in &set.catalogs {
+        for control in &catalog.controls {
+            let mapped = set.rules.iter().any(|r| r.controls.get(fw).is_some_and(|ids| ids.contains(&control.id)));
+            if control.automated && !mapped {
+                problems.push(format!("{fw} {} is marked automated but no rule checks it", control.id));
+            }
+            if !control.automated && mapped {
+                problems.push(format!("{fw} {} has rules but is marked automated: false", control.id));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}

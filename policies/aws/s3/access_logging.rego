@@ -1,0 +1,78 @@
+# METADATA
+# title: S3 bucket server access logging is enabled
+# description: >-
+#   Server access logs record every request made to a bucket (who, what, when, from where).
+#   Without them there is no record to investigate a leak or prove who read regulated data.
+#   Buckets that receive access logs from other buckets are exempt: logging a log bucket into
+#   itself creates a loop, and its own access is better covered by CloudTrail data events.
+# scope: package
+# custom:
+#   id: aws-s3-access-logging
+#   severity: medium
+#   resource_types: [aws_s3_bucket]
+#   controls:
+#     soc2: [CC7.2]
+#     iso27001-2022: [A.8.15]
+#     gdpr: [Art.32]
+#     hipaa: ["164.312(b)"]
+#     pci-dss-4.0: ["10.2.1"]
+#   remediation: >-
+#     Add an `aws_s3_bucket_logging` resource for the bucket with a `target_bucket` (a dedicated
+#     log bucket) and `target_prefix`, or an inline `logging` block on AWS provider v3.
+package rules.aws.s3.access_logging
+
+import rego.v1
+
+import data.lib.aws
+import data.lib.tenet
+
+companion := "aws_s3_bucket_logging"
+
+deny contains tenet.finding(b, msg, "logging") if {
+	some b in tenet.of_input_type("aws_s3_bucket")
+	not inline_logging(b)
+	not tenet.is_unknown(b, "logging")
+	count(aws.bucket_companions(b, companion)) == 0
+	not aws.unresolved_companion(b, companion)
+	not log_target(b)
+	msg := sprintf("S3 bucket %q has no server access logging (no %s for it)", [b.name, companion])
+}
+
+undetermined contains tenet.finding(b, msg, "logging") if {
+	some b in tenet.of_input_type("aws_s3_bucket")
+	not inline_logging(b)
+	count(aws.bucket_companions(b, companion)) == 0
+	not log_target(b)
+	unknown_config(b)
+	msg := sprintf("whether S3 bucket %q logs access depends on values not known before apply", [b.name])
+}
+
+unknown_config(b) if tenet.is_unknown(b, "logging")
+
+unknown_config(b) if aws.unresolved_companion(b, companion)
+
+inline_logging(b) if {
+	some l in tenet.blocks(tenet.attr(b, "logging", []))
+	l.target_bucket != ""
+}
+
+# The bucket receives other buckets' access logs.
+log_target(b) if {
+	some l in tenet.of_type(companion)
+	some ref in l.refs
+	ref.attribute == "target_bucket"
+	ref.to == b.id
+}
+
+log_target(b) if {
+	some l in tenet.of_type(companion)
+	l.attributes.target_bucket == b.attributes.bucket
+}
+
+log_target(b) if {
+	some other in tenet.of_type("aws_s3_bucket")
+	some l in tenet.blocks(tenet.attr(other, "logging", []))
+	l.target_bucket == b.attributes.bucket
+}
+
+log_target(b) if tenet.attr(b, "acl", "") == "log-delivery-write"

@@ -1,0 +1,68 @@
+# METADATA
+# title: S3 bucket ACL does not grant access to everyone
+# description: >-
+#   A canned ACL of public-read, public-read-write or authenticated-read, or a grant to the
+#   AllUsers or AuthenticatedUsers groups, lets anyone on the internet (or any AWS account)
+#   list, read or write the bucket's objects. Public buckets are the most common cause of
+#   cloud data leaks; object storage holding personal, health or card data must never be
+#   world-readable.
+# scope: package
+# custom:
+#   id: aws-s3-public-acl
+#   severity: high
+#   resource_types: [aws_s3_bucket, aws_s3_bucket_acl]
+#   controls:
+#     soc2: [CC6.1, CC6.6]
+#     iso27001-2022: [A.5.15, A.8.3]
+#     gdpr: [Art.25(2), Art.32]
+#     hipaa: ["164.312(a)(1)"]
+#     pci-dss-4.0: ["1.3.1", "1.4.4"]
+#   remediation: >-
+#     Use `acl = "private"` (or no ACL with object ownership `BucketOwnerEnforced`) and remove
+#     grants to the AllUsers and AuthenticatedUsers groups; share data through bucket policies
+#     naming specific principals, CloudFront with origin access control, or presigned URLs.
+package rules.aws.s3.public_acl
+
+import rego.v1
+
+import data.lib.tenet
+
+public_acls := {"public-read", "public-read-write", "authenticated-read"}
+
+public_groups := {
+	"http://acs.amazonaws.com/groups/global/AllUsers",
+	"http://acs.amazonaws.com/groups/global/AuthenticatedUsers",
+}
+
+deny contains tenet.finding(r, msg, "acl") if {
+	some r in input.resources
+	r.type in {"aws_s3_bucket", "aws_s3_bucket_acl"}
+	acl := tenet.attr(r, "acl", "private")
+	acl in public_acls
+	msg := sprintf("%s %q has the canned ACL %q, which opens the bucket to everyone", [r.type, r.name, acl])
+}
+
+# Inline grants on aws_s3_bucket (provider v3).
+deny contains tenet.finding(r, msg, sprintf("grant[%d].uri", [i])) if {
+	some r in tenet.of_input_type("aws_s3_bucket")
+	some i, g in tenet.blocks(tenet.attr(r, "grant", []))
+	g.uri in public_groups
+	msg := sprintf("S3 bucket %q grants %v to %s", [r.name, object.get(g, "permissions", []), g.uri])
+}
+
+# Grants in aws_s3_bucket_acl's access_control_policy.
+deny contains tenet.finding(r, msg, sprintf("access_control_policy[%d].grant[%d].grantee[%d].uri", [i, j, k])) if {
+	some r in tenet.of_input_type("aws_s3_bucket_acl")
+	some i, policy in tenet.blocks(tenet.attr(r, "access_control_policy", []))
+	some j, g in tenet.blocks(object.get(policy, "grant", []))
+	some k, grantee in tenet.blocks(object.get(g, "grantee", []))
+	grantee.uri in public_groups
+	msg := sprintf("aws_s3_bucket_acl %q grants %s to %s", [r.name, object.get(g, "permission", "access"), grantee.uri])
+}
+
+undetermined contains tenet.finding(r, msg, "acl") if {
+	some r in input.resources
+	r.type in {"aws_s3_bucket", "aws_s3_bucket_acl"}
+	tenet.is_unknown(r, "acl")
+	msg := sprintf("the ACL of %s %q depends on a value not known before apply", [r.type, r.name])
+}
