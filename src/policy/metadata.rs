@@ -137,13 +137,24 @@ pub fn package_of(source: &str) -> Option<String> {
     })
 }
 
-/// Parses and checks the METADATA of a rule file. `file` is shown in errors.
+/// Parses and checks the METADATA of a rule file. `file` is shown in errors. When the block
+/// parses as YAML the metadata is returned even if fields are invalid (so that callers can
+/// report further problems, such as unknown controls, in the same run).
 pub fn parse_rule_meta(
     file: &str,
     source: &str,
     package: &str,
     builtin: bool,
-) -> Result<RuleMeta, Vec<PolicyError>> {
+) -> (Option<RuleMeta>, Vec<PolicyError>) {
+    match parse_rule_meta_inner(file, source, package, builtin) {
+        Ok((meta, errors)) => (Some(meta), errors),
+        Err(errors) => (None, errors),
+    }
+}
+
+type MetaResult = Result<(RuleMeta, Vec<PolicyError>), Vec<PolicyError>>;
+
+fn parse_rule_meta_inner(file: &str, source: &str, package: &str, builtin: bool) -> MetaResult {
     let at = |line: u32, message: String| PolicyError::Invalid {
         file: file.to_string(),
         line,
@@ -227,10 +238,7 @@ pub fn parse_rule_meta(
             ));
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(RuleMeta {
+    let meta = RuleMeta {
         id,
         title,
         description,
@@ -243,7 +251,8 @@ pub fn parse_rule_meta(
         line: marker_line,
         builtin,
         has_undetermined: declares_rule(source, "undetermined"),
-    })
+    };
+    Ok((meta, errors))
 }
 
 /// Whether the source declares a rule named `name` at the start of a line.
@@ -277,7 +286,9 @@ deny contains f if { false; f := {} }
 
     #[test]
     fn parses_a_good_block() {
-        let m = parse_rule_meta("x.rego", GOOD, "rules.aws.s3.x", true).unwrap();
+        let (m, errs) = parse_rule_meta("x.rego", GOOD, "rules.aws.s3.x", true);
+        assert!(errs.is_empty(), "{errs:?}");
+        let m = m.unwrap();
         assert_eq!(m.id, "aws-s3-x");
         assert_eq!(m.severity, Severity::High);
         assert_eq!(m.controls["soc2"], vec!["CC6.1"]);
@@ -291,7 +302,7 @@ deny contains f if { false; f := {} }
         let bad = GOOD
             .replace("#   severity: HIGH", "#   severity: urgent")
             .replace("# title: Buckets are encrypted\n", "");
-        let errs = parse_rule_meta("x.rego", &bad, "rules.aws.s3.x", true).unwrap_err();
+        let (_, errs) = parse_rule_meta("x.rego", &bad, "rules.aws.s3.x", true);
         let text: Vec<String> = errs.iter().map(ToString::to_string).collect();
         assert!(text.iter().any(|e| e.contains("lacks `title`")), "{text:?}");
         assert!(
@@ -307,7 +318,8 @@ deny contains f if { false; f := {} }
             "#   resource_types: [aws_s3_bucket]",
             "#   resource_types: [aws_s3_bucket",
         );
-        let errs = parse_rule_meta("x.rego", &bad, "rules.aws.s3.x", true).unwrap_err();
+        let (meta, errs) = parse_rule_meta("x.rego", &bad, "rules.aws.s3.x", true);
+        assert!(meta.is_none());
         let PolicyError::Invalid { line, message, .. } = &errs[0] else {
             panic!()
         };
@@ -318,7 +330,7 @@ deny contains f if { false; f := {} }
     #[test]
     fn unknown_custom_fields_are_typos() {
         let bad = GOOD.replace("#   remediation:", "#   serverity: low\n#   remediation:");
-        let errs = parse_rule_meta("x.rego", &bad, "rules.aws.s3.x", true).unwrap_err();
+        let (_, errs) = parse_rule_meta("x.rego", &bad, "rules.aws.s3.x", true);
         assert!(errs[0].to_string().contains("custom.serverity"));
     }
 }

@@ -33,6 +33,15 @@ pub enum PolicyError {
     Io { path: String, message: String },
 }
 
+impl PolicyError {
+    fn sort_key(&self) -> (&str, u32) {
+        match self {
+            PolicyError::Invalid { file, line, .. } => (file, *line),
+            PolicyError::Io { path, .. } => (path, 0),
+        }
+    }
+}
+
 /// What a policy file is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum FileRole {
@@ -91,6 +100,7 @@ impl PolicySet {
             }
         }
         let set = Self::from_sources(sources, catalogs, &mut errors);
+        errors.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         if errors.is_empty() {
             Ok(set)
         } else {
@@ -156,10 +166,15 @@ impl PolicySet {
             }
             packages.insert(key, set.files.len());
             if role == FileRole::Rule {
-                match metadata::parse_rule_meta(&path, &source, &package, builtin) {
-                    Ok(meta) => set.rules.push(meta),
-                    Err(errs) => errors.extend(errs),
+                let (meta, meta_errors) =
+                    metadata::parse_rule_meta(&path, &source, &package, builtin);
+                if let Some(meta) = meta {
+                    errors.extend(check_controls(&meta, &source, &set.catalogs));
+                    if meta_errors.is_empty() {
+                        set.rules.push(meta);
+                    }
                 }
+                errors.extend(meta_errors);
             }
             set.files.push(PolicyFile {
                 path,
@@ -182,9 +197,6 @@ impl PolicySet {
                 });
             }
         }
-        for rule in &set.rules {
-            errors.extend(check_controls(rule, &set.catalogs));
-        }
         set
     }
 
@@ -198,30 +210,49 @@ impl PolicySet {
     }
 }
 
-/// Every control a rule names must exist in its framework's catalog.
-fn check_controls(rule: &RuleMeta, catalogs: &BTreeMap<String, Catalog>) -> Vec<PolicyError> {
-    let mut errors = Vec::new();
-    let err = |message: String| PolicyError::Invalid {
-        file: rule.file.clone(),
-        line: rule.line,
-        message,
+/// Every control a rule names must exist in its framework's catalog. Errors point at the
+/// METADATA line that names the framework or control.
+fn check_controls(
+    rule: &RuleMeta,
+    source: &str,
+    catalogs: &BTreeMap<String, Catalog>,
+) -> Vec<PolicyError> {
+    let line_of = |needle: &str| {
+        source
+            .lines()
+            .enumerate()
+            .skip(rule.line as usize)
+            .take_while(|(_, l)| l.trim_start().starts_with('#'))
+            .find(|(_, l)| l.contains(needle))
+            .map_or(rule.line, |(i, _)| {
+                u32::try_from(i + 1).unwrap_or(rule.line)
+            })
     };
+    let mut errors = Vec::new();
     for (framework, ids) in &rule.controls {
         let Some(catalog) = catalogs.get(framework) else {
             let known: Vec<&str> = catalogs.keys().map(String::as_str).collect();
-            errors.push(err(format!(
-                "rule {} maps to unknown framework `{framework}` (known: {})",
-                rule.id,
-                known.join(", ")
-            )));
+            errors.push(PolicyError::Invalid {
+                file: rule.file.clone(),
+                line: line_of(&format!("{framework}:")),
+                message: format!(
+                    "rule {} maps to unknown framework `{framework}` (known: {})",
+                    rule.id,
+                    known.join(", ")
+                ),
+            });
             continue;
         };
         for id in ids {
             if catalog.control(id).is_none() {
-                errors.push(err(format!(
-                    "rule {} maps to control `{id}`, which the {framework} catalog lacks",
-                    rule.id
-                )));
+                errors.push(PolicyError::Invalid {
+                    file: rule.file.clone(),
+                    line: line_of(id),
+                    message: format!(
+                        "rule {} maps to control `{id}`, which the {framework} catalog lacks",
+                        rule.id
+                    ),
+                });
             }
         }
     }

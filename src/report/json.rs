@@ -10,6 +10,7 @@ use super::{Emitter, Report};
 use crate::engine::RuleError;
 use crate::finding::Finding;
 use crate::graph::LoadError;
+use crate::policy::RuleMeta;
 
 /// Version of the JSON report shape.
 pub const JSON_SCHEMA_VERSION: &str = "1";
@@ -25,6 +26,9 @@ struct Document<'a> {
     undetermined: &'a [Finding],
     load_errors: &'a [LoadError],
     rule_errors: &'a [RuleError],
+    /// Metadata of every rule evaluated, so consumers need no second source for titles,
+    /// rationale, remediation and control mappings.
+    rules: &'a [&'a RuleMeta],
 }
 
 #[derive(Serialize)]
@@ -75,6 +79,7 @@ impl Emitter for JsonEmitter {
             undetermined: &report.outcome.undetermined,
             load_errors: report.load_errors(),
             rule_errors: &report.outcome.errors,
+            rules: &report.rules,
         };
         serde_json::to_writer_pretty(&mut *out, &doc)?;
         writeln!(out)

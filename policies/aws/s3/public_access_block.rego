@@ -33,7 +33,7 @@ companion := "aws_s3_bucket_public_access_block"
 
 settings := ["block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"]
 
-deny contains tenet.finding(b, msg, "bucket") if {
+deny contains tenet.finding(b, msg, "") if {
 	some b in tenet.of_input_type("aws_s3_bucket")
 	not account_block
 	count(aws.bucket_companions(b, companion)) == 0
@@ -58,7 +58,7 @@ undetermined contains tenet.finding(p, msg, s) if {
 	msg := sprintf("%s of %s %q depends on a value not known before apply", [s, companion, p.name])
 }
 
-undetermined contains tenet.finding(b, msg, "bucket") if {
+undetermined contains tenet.finding(b, msg, "") if {
 	some b in tenet.of_input_type("aws_s3_bucket")
 	not account_block
 	count(aws.bucket_companions(b, companion)) == 0
