@@ -71,15 +71,13 @@ fn every_rule_fires_on_fail_fixtures_and_not_on_pass_fixtures() {
                     problems.push(format!("{}: no finding on {dir}", rule.id));
                 }
                 snapshot.insert(dir.clone(), findings.iter().map(describe).collect());
-            } else if name.starts_with("pass") {
-                if !findings.is_empty() || undetermined > 0 {
-                    problems.push(format!(
-                        "{}: {} finding(s), {undetermined} undetermined on {dir}: {:#?}",
-                        rule.id,
-                        findings.len(),
-                        findings.iter().map(describe).collect::<Vec<_>>()
-                    ));
-                }
+            } else if name.starts_with("pass") && (!findings.is_empty() || undetermined > 0) {
+                problems.push(format!(
+                    "{}: {} finding(s), {undetermined} undetermined on {dir}: {:#?}",
+                    rule.id,
+                    findings.len(),
+                    findings.iter().map(describe).collect::<Vec<_>>()
+                ));
             }
         }
     }
