@@ -64,13 +64,13 @@ json_statements(r, attr) := [s |
 	is_string(text)
 	json.is_valid(text)
 	doc := json.unmarshal(text)
-	some raw in tenet.blocks(object.get(doc, "Statement", []))
+	some raw in tenet.blocks(tenet.get(doc, "Statement", []))
 	s := {
-		"effect": object.get(raw, "Effect", "Allow"),
-		"actions": tenet.as_list(object.get(raw, "Action", [])),
-		"not_actions": tenet.as_list(object.get(raw, "NotAction", [])),
-		"resources": tenet.as_list(object.get(raw, "Resource", [])),
-		"not_resources": tenet.as_list(object.get(raw, "NotResource", [])),
+		"effect": tenet.get(raw, "Effect", "Allow"),
+		"actions": tenet.as_list(tenet.get(raw, "Action", [])),
+		"not_actions": tenet.as_list(tenet.get(raw, "NotAction", [])),
+		"resources": tenet.as_list(tenet.get(raw, "Resource", [])),
+		"not_resources": tenet.as_list(tenet.get(raw, "NotResource", [])),
 	}
 ]
 
@@ -79,13 +79,13 @@ document_statements(r, attr) := [s |
 	ref.attribute == attr
 	doc := data.inventory.resources[ref.to]
 	doc.type == "aws_iam_policy_document"
-	some raw in tenet.blocks(object.get(doc.attributes, "statement", []))
+	some raw in tenet.blocks(tenet.get(doc.attributes, "statement", []))
 	s := {
-		"effect": object.get(raw, "effect", "Allow"),
-		"actions": tenet.as_list(object.get(raw, "actions", [])),
-		"not_actions": tenet.as_list(object.get(raw, "not_actions", [])),
-		"resources": tenet.as_list(object.get(raw, "resources", [])),
-		"not_resources": tenet.as_list(object.get(raw, "not_resources", [])),
+		"effect": tenet.get(raw, "effect", "Allow"),
+		"actions": tenet.as_list(tenet.get(raw, "actions", [])),
+		"not_actions": tenet.as_list(tenet.get(raw, "not_actions", [])),
+		"resources": tenet.as_list(tenet.get(raw, "resources", [])),
+		"not_resources": tenet.as_list(tenet.get(raw, "not_resources", [])),
 	}
 ]
 
@@ -97,11 +97,11 @@ public_ingress contains rule if {
 	some r in tenet.of_input_type("aws_security_group")
 	some i, ing in tenet.blocks(tenet.attr(r, "ingress", []))
 	some key in ["cidr_blocks", "ipv6_cidr_blocks"]
-	some cidr in object.get(ing, key, [])
+	some cidr in tenet.get(ing, key, [])
 	public_cidr(cidr)
 	rule := {
 		"resource": r, "attribute": sprintf("ingress[%d].%s", [i, key]), "cidr": cidr,
-		"protocol": object.get(ing, "protocol", ""), "from": object.get(ing, "from_port", 0), "to": object.get(ing, "to_port", 0),
+		"protocol": tenet.get(ing, "protocol", ""), "from": tenet.get(ing, "from_port", 0), "to": tenet.get(ing, "to_port", 0),
 	}
 }
 

@@ -24,7 +24,7 @@ covers(u, path) if startswith(u, concat("", [path, "."]))
 
 covers(u, path) if startswith(u, concat("", [path, "["]))
 
-# Nested blocks as a list, whether the source gave a list (HCL, plan JSON) or one object.
+# Nested blocks as a list, whether the source gave a list (HCL, plan JSON), one object or null.
 blocks(x) := x if is_array(x)
 
 blocks(x) := [x] if is_object(x)
@@ -44,8 +44,15 @@ as_list(x) := [] if {
 	not is_string(x)
 }
 
-# Attribute `key` of r, or `fallback` when absent.
-attr(r, key, fallback) := object.get(r.attributes, key, fallback)
+# Attribute `key` of r, or `fallback` when absent or null (Terraform treats `null` as unset).
+attr(r, key, fallback) := get(r.attributes, key, fallback)
+
+# Field `key` of object obj, or `fallback` when absent or null.
+get(obj, key, fallback) := obj[key] if obj[key] != null
+
+get(obj, key, fallback) := fallback if not has_value(obj, key)
+
+has_value(obj, key) if obj[key] != null
 
 # The resource's module directory ("" at the scan root): resources of one Terraform module
 # share it, so name-based matching can stay within a module.

@@ -218,12 +218,19 @@ pub fn evaluate(
         let rule_errors = errors.remove(&ri).unwrap_or_default();
         let errored = !rule_errors.is_empty();
         for message in rule_errors {
-            let (line, reason) = rego_error_parts(&message);
+            let parts = rego_error_parts(&message);
+            // An error inside a helper library is located there, not in the rule.
+            let (line, message) = match (&parts.file, parts.line) {
+                (Some(f), Some(l)) if *f != rule.file => {
+                    (None, format!("{f}:{l}: {}", parts.reason))
+                }
+                _ => (parts.line, parts.reason),
+            };
             outcome.errors.push(RuleError {
                 rule_id: rule.id.clone(),
                 file: rule.file.clone(),
                 line,
-                message: reason,
+                message,
             });
         }
         outcome.runs.push(RuleRun {

@@ -120,11 +120,11 @@ impl PolicySet {
         let mut packages: BTreeMap<(String, bool), usize> = BTreeMap::new();
         for (path, source, builtin) in sources {
             if let Err(e) = regorus::Engine::new().add_policy(path.clone(), source.clone()) {
-                let (line, reason) = rego_error_parts(&e.to_string());
+                let parts = rego_error_parts(&e.to_string());
                 errors.push(PolicyError::Invalid {
                     file: path.clone(),
-                    line: line.unwrap_or(1),
-                    message: format!("Rego does not parse: {reason}"),
+                    line: parts.line.unwrap_or(1),
+                    message: format!("Rego does not parse: {}", parts.reason),
                 });
                 continue;
             }
@@ -303,14 +303,22 @@ fn package_line(source: &str) -> u32 {
         .map_or(1, |i| u32::try_from(i + 1).unwrap_or(1))
 }
 
-/// regorus reports errors as `--> path:line:col`, a source excerpt and `error: reason`.
-/// Returns the line and the reason.
-pub fn rego_error_parts(msg: &str) -> (Option<u32>, String) {
-    let line = msg.lines().find_map(|l| {
+/// Where a regorus error happened and why: regorus reports `--> path:line:col`, a source
+/// excerpt and `error: reason`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegoErrorParts {
+    pub file: Option<String>,
+    pub line: Option<u32>,
+    pub reason: String,
+}
+
+pub fn rego_error_parts(msg: &str) -> RegoErrorParts {
+    let location = msg.lines().find_map(|l| {
         let loc = l.trim_start().strip_prefix("-->")?.trim();
         let mut parts = loc.rsplitn(3, ':');
         let _col = parts.next()?;
-        parts.next()?.parse().ok()
+        let line: u32 = parts.next()?.parse().ok()?;
+        Some((parts.next()?.to_string(), line))
     });
     let reason = msg
         .lines()
@@ -320,7 +328,11 @@ pub fn rego_error_parts(msg: &str) -> (Option<u32>, String) {
                 .map(|r| r.trim().to_string())
         })
         .unwrap_or_else(|| msg.trim().to_string());
-    (line, reason)
+    RegoErrorParts {
+        file: location.as_ref().map(|l| l.0.clone()),
+        line: location.map(|l| l.1),
+        reason,
+    }
 }
 
 #[cfg(test)]

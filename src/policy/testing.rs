@@ -77,10 +77,10 @@ pub fn run_tests(set: &PolicySet) -> Vec<TestResult> {
                     Ok(regorus::Value::Bool(true)) => TestStatus::Pass,
                     Ok(_) => TestStatus::Fail,
                     Err(e) => {
-                        let (at, reason) = rego_error_parts(&e.to_string());
-                        TestStatus::Error(match at {
-                            Some(l) => format!("line {l}: {reason}"),
-                            None => reason,
+                        let parts = rego_error_parts(&e.to_string());
+                        TestStatus::Error(match (parts.file, parts.line) {
+                            (Some(f), Some(l)) => format!("{f}:{l}: {}", parts.reason),
+                            _ => parts.reason,
                         })
                     }
                 };

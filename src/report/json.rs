@@ -40,7 +40,10 @@ struct Tool<'a> {
 #[derive(Serialize)]
 struct Summary {
     files: usize,
+    /// Managed resources.
     resources: usize,
+    /// Every graph entry by mode (managed, data, module, provider, output).
+    graph: BTreeMap<&'static str, usize>,
     rules: usize,
     findings: usize,
     by_severity: BTreeMap<&'static str, usize>,
@@ -61,7 +64,8 @@ impl Emitter for JsonEmitter {
             },
             summary: Summary {
                 files: report.files_scanned(),
-                resources: report.graph.resources.len(),
+                resources: report.managed_resources(),
+                graph: report.entries_by_mode(),
                 rules: report.rules.len(),
                 findings: report.findings().len(),
                 by_severity: report

@@ -49,6 +49,27 @@ impl Report<'_> {
         self.graph.files.iter().filter(|f| f.scanned).count()
     }
 
+    /// Managed resources (not data sources, module calls, providers or outputs).
+    pub fn managed_resources(&self) -> usize {
+        self.graph.resources.iter().filter(|r| r.mode == crate::graph::Mode::Managed).count()
+    }
+
+    /// Graph entries per mode (`managed`, `data`, `module`, `provider`, `output`).
+    pub fn entries_by_mode(&self) -> BTreeMap<&'static str, usize> {
+        let mut out = BTreeMap::new();
+        for r in &self.graph.resources {
+            let name = match r.mode {
+                crate::graph::Mode::Managed => "managed",
+                crate::graph::Mode::Data => "data",
+                crate::graph::Mode::Module => "module",
+                crate::graph::Mode::Provider => "provider",
+                crate::graph::Mode::Output => "output",
+            };
+            *out.entry(name).or_default() += 1;
+        }
+        out
+    }
+
     /// Findings per severity, every severity present (zero when none).
     pub fn counts_by_severity(&self) -> BTreeMap<Severity, usize> {
         let mut counts: BTreeMap<Severity, usize> = Severity::ALL.iter().map(|s| (*s, 0)).collect();

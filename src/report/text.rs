@@ -168,7 +168,7 @@ impl TextEmitter {
                 &format!(
                     "{} checked {} in {}",
                     plural(report.rules.len(), "rule"),
-                    plural(report.graph.resources.len(), "resource"),
+                    plural(report.managed_resources(), "resource"),
                     plural(report.files_scanned(), "file"),
                 )
             )

@@ -50,8 +50,8 @@ deny contains tenet.finding(r, msg, path) if {
 	some i, d in tenet.blocks(tenet.attr(r, block, []))
 	path := sprintf("%s[%d].encrypted", [block, i])
 	not tenet.is_unknown(r, path)
-	object.get(d, "encrypted", false) != true
-	object.get(d, "snapshot_id", "") == ""
+	tenet.get(d, "encrypted", false) != true
+	tenet.get(d, "snapshot_id", "") == ""
 	msg := sprintf("instance %q has an unencrypted %s", [r.name, block])
 }
 
@@ -59,12 +59,12 @@ deny contains tenet.finding(r, msg, path) if {
 	some r in tenet.of_input_type("aws_launch_template")
 	not default_encryption(r)
 	some i, m in tenet.blocks(tenet.attr(r, "block_device_mappings", []))
-	some j, ebs in tenet.blocks(object.get(m, "ebs", []))
+	some j, ebs in tenet.blocks(tenet.get(m, "ebs", []))
 	path := sprintf("block_device_mappings[%d].ebs[%d].encrypted", [i, j])
 	not tenet.is_unknown(r, path)
-	not object.get(ebs, "encrypted", "false") in {true, "true"}
-	object.get(ebs, "snapshot_id", "") == ""
-	msg := sprintf("launch template %q maps an unencrypted EBS volume (%s)", [r.name, object.get(m, "device_name", "device")])
+	not tenet.get(ebs, "encrypted", "false") in {true, "true"}
+	tenet.get(ebs, "snapshot_id", "") == ""
+	msg := sprintf("launch template %q maps an unencrypted EBS volume (%s)", [r.name, tenet.get(m, "device_name", "device")])
 }
 
 undetermined contains tenet.finding(r, msg, "encrypted") if {

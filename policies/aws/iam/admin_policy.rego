@@ -43,7 +43,7 @@ deny contains tenet.finding(r, msg, sprintf("inline_policy[%d].policy", [i])) if
 	some i, p in tenet.blocks(tenet.attr(r, "inline_policy", []))
 	some s in aws.policy_statements({"attributes": p, "refs": []}, "policy")
 	admin(s)
-	msg := sprintf("IAM role %q has an inline policy %q allowing every action on every resource", [r.name, object.get(p, "name", "")])
+	msg := sprintf("IAM role %q has an inline policy %q allowing every action on every resource", [r.name, tenet.get(p, "name", "")])
 }
 
 undetermined contains tenet.finding(r, msg, "policy") if {

@@ -47,7 +47,7 @@ deny contains tenet.finding(c, msg, "rule") if {
 	some b in buckets
 	some c in aws.bucket_companions(b, companion)
 	not tenet.is_unknown(c, "rule")
-	not algorithm_set(object.get(c.attributes, "rule", []))
+	not algorithm_set(tenet.get(c.attributes, "rule", []))
 	msg := sprintf("%s %q sets no sse_algorithm for bucket %q", [companion, c.name, b.name])
 }
 
@@ -64,12 +64,12 @@ unknown_config(b) if tenet.is_unknown(b, "server_side_encryption_configuration")
 unknown_config(b) if aws.unresolved_companion(b, companion)
 
 inline_encryption(b) if {
-	some cfg in tenet.blocks(object.get(b.attributes, "server_side_encryption_configuration", []))
-	algorithm_set(object.get(cfg, "rule", []))
+	some cfg in tenet.blocks(tenet.get(b.attributes, "server_side_encryption_configuration", []))
+	algorithm_set(tenet.get(cfg, "rule", []))
 }
 
 algorithm_set(rules) if {
 	some rule in tenet.blocks(rules)
-	some d in tenet.blocks(object.get(rule, "apply_server_side_encryption_by_default", []))
+	some d in tenet.blocks(tenet.get(rule, "apply_server_side_encryption_by_default", []))
 	d.sse_algorithm != ""
 }

@@ -47,17 +47,17 @@ deny contains tenet.finding(r, msg, sprintf("grant[%d].uri", [i])) if {
 	some r in tenet.of_input_type("aws_s3_bucket")
 	some i, g in tenet.blocks(tenet.attr(r, "grant", []))
 	g.uri in public_groups
-	msg := sprintf("S3 bucket %q grants %v to %s", [r.name, object.get(g, "permissions", []), g.uri])
+	msg := sprintf("S3 bucket %q grants %v to %s", [r.name, tenet.get(g, "permissions", []), g.uri])
 }
 
 # Grants in aws_s3_bucket_acl's access_control_policy.
 deny contains tenet.finding(r, msg, sprintf("access_control_policy[%d].grant[%d].grantee[%d].uri", [i, j, k])) if {
 	some r in tenet.of_input_type("aws_s3_bucket_acl")
 	some i, policy in tenet.blocks(tenet.attr(r, "access_control_policy", []))
-	some j, g in tenet.blocks(object.get(policy, "grant", []))
-	some k, grantee in tenet.blocks(object.get(g, "grantee", []))
+	some j, g in tenet.blocks(tenet.get(policy, "grant", []))
+	some k, grantee in tenet.blocks(tenet.get(g, "grantee", []))
 	grantee.uri in public_groups
-	msg := sprintf("aws_s3_bucket_acl %q grants %s to %s", [r.name, object.get(g, "permission", "access"), grantee.uri])
+	msg := sprintf("aws_s3_bucket_acl %q grants %s to %s", [r.name, tenet.get(g, "permission", "access"), grantee.uri])
 }
 
 undetermined contains tenet.finding(r, msg, "acl") if {

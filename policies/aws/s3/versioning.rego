@@ -40,7 +40,7 @@ deny contains tenet.finding(b, msg, "versioning") if {
 deny contains tenet.finding(b, msg, sprintf("versioning[%d].enabled", [i])) if {
 	some b in tenet.of_input_type("aws_s3_bucket")
 	some i, v in tenet.blocks(tenet.attr(b, "versioning", []))
-	object.get(v, "enabled", false) == false
+	tenet.get(v, "enabled", false) == false
 	not tenet.is_unknown(b, sprintf("versioning[%d].enabled", [i]))
 	count(aws.bucket_companions(b, companion)) == 0
 	msg := sprintf("S3 bucket %q turns versioning off", [b.name])
@@ -49,7 +49,7 @@ deny contains tenet.finding(b, msg, sprintf("versioning[%d].enabled", [i])) if {
 deny contains tenet.finding(v, msg, "versioning_configuration[0].status") if {
 	some v in tenet.of_input_type(companion)
 	not tenet.is_unknown(v, "versioning_configuration")
-	status := object.get(tenet.blocks(tenet.attr(v, "versioning_configuration", []))[0], "status", "")
+	status := tenet.get(tenet.blocks(tenet.attr(v, "versioning_configuration", []))[0], "status", "")
 	status != "Enabled"
 	msg := sprintf("%s %q sets status %q instead of \"Enabled\"", [companion, v.name, status])
 }
@@ -79,5 +79,5 @@ inline_enabled(b) if {
 
 inline_disabled(b) if {
 	some v in tenet.blocks(tenet.attr(b, "versioning", []))
-	object.get(v, "enabled", false) == false
+	tenet.get(v, "enabled", false) == false
 }
