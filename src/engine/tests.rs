@@ -1,1 +1,120 @@
+use super::*;
+use crate::graph::{FileSource, Mode, Origin, Ref, Resource, ResourceGraph, Scope, Source};
+use crate::policy::PolicySet;
+use serde_json::json;
 
+fn resource(ty: &str, name: &str, attributes: serde_json::Value) -> Resource {
+    Resource {
+        id: format!("terraform:{ty}.{name}"),
+        resource_type: ty.to_string(),
+        origin: Origin::Terraform,
+        mode: Mode::Managed,
+        provider: "aws".into(),
+        name: name.into(),
+        scope: Scope::default(),
+        attributes,
+        unknown: vec![],
+        refs: vec![],
+        source: Source::File(FileSource { file: "main.tf".into(), start_line: 1, end_line: 2, ..Default::default() }),
+    }
+}
+
+fn graph(resources: Vec<Resource>) -> ResourceGraph {
+    let mut g = ResourceGraph::new();
+    g.resources = resources;
+    g.normalize();
+    g
+}
+
+/// A policy set from inline rule sources (no catalogs needed: rules map no controls).
+fn policies(rules: &[(&str, &str)]) -> PolicySet {
+    let mut errors = Vec::new();
+    let sources = rules
+        .iter()
+        .map(|(id, body)| {
+            let pkg = format!("rules.t.{}", id.replace('-', "_"));
+            let src = format!(
+                "# METADATA\n# title: {id}\n# description: d\n# custom:\n#   id: {id}\n#   severity: high\n#   resource_types: [\"*\"]\n#   remediation: r\npackage {pkg}\n\nimport rego.v1\n\n{body}\n"
+            );
+            (format!("{id}.rego"), src, false)
+        })
+        .collect();
+    let set = PolicySet::from_sources(sources, Default::default(), &mut errors);
+    assert!(errors.is_empty(), "{errors:?}");
+    set
+}
+
+fn run(set: &PolicySet, g: &ResourceGraph, batch_size: usize) -> Outcome {
+    let rules: Vec<&RuleMeta> = set.rules.iter().collect();
+    evaluate(set, &rules, g, &EvalOptions { batch_size, ..EvalOptions::default() })
+}
+
+const FLAG_BIG: &str = r#"deny contains {"resource_id": r.id, "message": "big", "attribute": "size"} if {
+	some r in input.resources
+	r.attributes.size > 10
+}"#;
+
+#[test]
+fn batching_and_threads_do_not_change_results() {
+    let resources: Vec<Resource> = (0..1200).map(|i| resource("aws_ebs_volume", &format!("v{i}"), json!({"size": i % 20}))).collect();
+    let g = graph(resources);
+    let set = policies(&[("big", FLAG_BIG)]);
+    let one = run(&set, &g, 1200);
+    let small = run(&set, &g, 7);
+    assert_eq!(one.findings.len(), 540);
+    assert_eq!(one.findings, small.findings);
+    assert_eq!(one.runs[0].examined.len(), 1200);
+    assert_eq!(one.runs[0].failed, 540);
+}
+
+#[test]
+fn one_failing_rule_does_not_stop_the_others() {
+    let g = graph(vec![resource("aws_ebs_volume", "v", json!({"size": 50}))]);
+    let set = policies(&[
+        ("big", FLAG_BIG),
+        ("broken", "deny contains x if { some r in input.resources; x := r.attributes.size / 0 }"),
+        ("shape", "deny contains \"just a string\" if { true }"),
+        ("ghost", "deny contains {\"resource_id\": \"terraform:nope\", \"message\": \"m\"} if { true }"),
+    ]);
+    let out = run(&set, &g, 500);
+    assert_eq!(out.findings.len(), 1);
+    assert_eq!(out.findings[0].rule_id, "big");
+    let errors: Vec<(&str, &str)> = out.errors.iter().map(|e| (e.rule_id.as_str(), e.message.as_str())).collect();
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    assert!(errors.iter().any(|(id, m)| *id == "broken" && m.contains("divide by zero")));
+    assert!(errors.iter().any(|(id, m)| *id == "shape" && m.contains("lacks a string `resource_id`")));
+    assert!(errors.iter().any(|(id, m)| *id == "ghost" && m.contains("not in the resource graph")));
+    assert!(out.runs.iter().filter(|r| r.errored).count() == 3);
+}
+
+#[test]
+fn rules_see_the_whole_graph_through_data_inventory() {
+    let bucket = resource("aws_s3_bucket", "b", json!({}));
+    let mut versioning = resource("aws_s3_bucket_versioning", "v", json!({}));
+    versioning.refs.push(Ref { attribute: "bucket".into(), to: bucket.id.clone() });
+    let g = graph(vec![bucket, versioning]);
+    let rule = r#"deny contains {"resource_id": r.id, "message": msg} if {
+	some r in input.resources
+	r.type == "aws_s3_bucket"
+	some e in data.inventory.referrers[r.id]
+	msg := sprintf("%s via %s; %d buckets", [e.from, e.attribute, count(data.inventory.by_type.aws_s3_bucket)])
+}"#;
+    let set = policies(&[("linked", rule)]);
+    let out = run(&set, &g, 1);
+    assert_eq!(out.findings.len(), 1);
+    assert_eq!(out.findings[0].message, "terraform:aws_s3_bucket_versioning.v via bucket; 1 buckets");
+}
+
+#[test]
+fn findings_point_at_the_named_attribute_or_its_nearest_ancestor() {
+    let mut r = resource("aws_security_group", "sg", json!({"ingress": [{"cidr_blocks": ["0.0.0.0/0"]}]}));
+    if let Source::File(f) = &mut r.source {
+        f.block = crate::graph::Region { start_line: 1, start_column: 1, end_line: 9, end_column: 1 };
+        f.regions.insert("ingress[0]".into(), crate::graph::Region { start_line: 3, start_column: 3, end_line: 6, end_column: 3 });
+        f.attributes.insert("ingress[0]".into(), 3);
+    }
+    let g = graph(vec![r]);
+    let rule = r#"deny contains {"resource_id": r.id, "message": "m", "attribute": "ingress[0].cidr_blocks[0]"} if { some r in input.resources }"#;
+    let out = run(&policies(&[("near", rule)]), &g, 10);
+    assert_eq!(out.findings[0].location.line(), Some(3));
+}

@@ -108,7 +108,7 @@ impl PolicySet {
         }
     }
 
-    fn from_sources(
+    pub(crate) fn from_sources(
         sources: Vec<(String, String, bool)>,
         catalogs: BTreeMap<String, Catalog>,
         errors: &mut Vec<PolicyError>,
