@@ -371,8 +371,18 @@ fn rego_tests_of_builtin_and_user_packs_pass() {
 #[test]
 fn readme_quick_start_output_is_what_tenet_prints() {
     let readme = std::fs::read_to_string(root().join("README.md")).unwrap();
-    let after = readme.split("The first command prints:").nth(1).expect("README quotes the output");
-    let block = after.split("```").nth(1).expect("a code block").trim_start_matches('\n');
+    let after = readme
+        .split("The first command prints:")
+        .nth(1)
+        .expect("README quotes the output");
+    let block = after
+        .split("```")
+        .nth(1)
+        .expect("a code block")
+        .trim_start_matches('\n');
     let r = scan(&[EXAMPLE]);
-    assert_eq!(r.stdout, block, "README's quick-start output is out of date");
+    assert_eq!(
+        r.stdout, block,
+        "README's quick-start output is out of date"
+    );
 }

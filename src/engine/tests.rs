@@ -15,7 +15,12 @@ fn resource(ty: &str, name: &str, attributes: serde_json::Value) -> Resource {
         attributes,
         unknown: vec![],
         refs: vec![],
-        source: Source::File(FileSource { file: "main.tf".into(), start_line: 1, end_line: 2, ..Default::default() }),
+        source: Source::File(FileSource {
+            file: "main.tf".into(),
+            start_line: 1,
+            end_line: 2,
+            ..Default::default()
+        }),
     }
 }
 
@@ -46,7 +51,15 @@ fn policies(rules: &[(&str, &str)]) -> PolicySet {
 
 fn run(set: &PolicySet, g: &ResourceGraph, batch_size: usize) -> Outcome {
     let rules: Vec<&RuleMeta> = set.rules.iter().collect();
-    evaluate(set, &rules, g, &EvalOptions { batch_size, ..EvalOptions::default() })
+    evaluate(
+        set,
+        &rules,
+        g,
+        &EvalOptions {
+            batch_size,
+            ..EvalOptions::default()
+        },
+    )
 }
 
 const FLAG_BIG: &str = r#"deny contains {"resource_id": r.id, "message": "big", "attribute": "size"} if {
@@ -56,7 +69,9 @@ const FLAG_BIG: &str = r#"deny contains {"resource_id": r.id, "message": "big", 
 
 #[test]
 fn batching_and_threads_do_not_change_results() {
-    let resources: Vec<Resource> = (0..1200).map(|i| resource("aws_ebs_volume", &format!("v{i}"), json!({"size": i % 20}))).collect();
+    let resources: Vec<Resource> = (0..1200)
+        .map(|i| resource("aws_ebs_volume", &format!("v{i}"), json!({"size": i % 20})))
+        .collect();
     let g = graph(resources);
     let set = policies(&[("big", FLAG_BIG)]);
     let one = run(&set, &g, 1200);
@@ -72,18 +87,40 @@ fn one_failing_rule_does_not_stop_the_others() {
     let g = graph(vec![resource("aws_ebs_volume", "v", json!({"size": 50}))]);
     let set = policies(&[
         ("big", FLAG_BIG),
-        ("broken", "deny contains x if { some r in input.resources; x := r.attributes.size / 0 }"),
+        (
+            "broken",
+            "deny contains x if { some r in input.resources; x := r.attributes.size / 0 }",
+        ),
         ("shape", "deny contains \"just a string\" if { true }"),
-        ("ghost", "deny contains {\"resource_id\": \"terraform:nope\", \"message\": \"m\"} if { true }"),
+        (
+            "ghost",
+            "deny contains {\"resource_id\": \"terraform:nope\", \"message\": \"m\"} if { true }",
+        ),
     ]);
     let out = run(&set, &g, 500);
     assert_eq!(out.findings.len(), 1);
     assert_eq!(out.findings[0].rule_id, "big");
-    let errors: Vec<(&str, &str)> = out.errors.iter().map(|e| (e.rule_id.as_str(), e.message.as_str())).collect();
+    let errors: Vec<(&str, &str)> = out
+        .errors
+        .iter()
+        .map(|e| (e.rule_id.as_str(), e.message.as_str()))
+        .collect();
     assert_eq!(errors.len(), 3, "{errors:?}");
-    assert!(errors.iter().any(|(id, m)| *id == "broken" && m.contains("divide by zero")));
-    assert!(errors.iter().any(|(id, m)| *id == "shape" && m.contains("lacks a string `resource_id`")));
-    assert!(errors.iter().any(|(id, m)| *id == "ghost" && m.contains("not in the resource graph")));
+    assert!(
+        errors
+            .iter()
+            .any(|(id, m)| *id == "broken" && m.contains("divide by zero"))
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|(id, m)| *id == "shape" && m.contains("lacks a string `resource_id`"))
+    );
+    assert!(
+        errors
+            .iter()
+            .any(|(id, m)| *id == "ghost" && m.contains("not in the resource graph"))
+    );
     assert!(out.runs.iter().filter(|r| r.errored).count() == 3);
 }
 
@@ -91,7 +128,10 @@ fn one_failing_rule_does_not_stop_the_others() {
 fn rules_see_the_whole_graph_through_data_inventory() {
     let bucket = resource("aws_s3_bucket", "b", json!({}));
     let mut versioning = resource("aws_s3_bucket_versioning", "v", json!({}));
-    versioning.refs.push(Ref { attribute: "bucket".into(), to: bucket.id.clone() });
+    versioning.refs.push(Ref {
+        attribute: "bucket".into(),
+        to: bucket.id.clone(),
+    });
     let g = graph(vec![bucket, versioning]);
     let rule = r#"deny contains {"resource_id": r.id, "message": msg} if {
 	some r in input.resources
@@ -102,15 +142,35 @@ fn rules_see_the_whole_graph_through_data_inventory() {
     let set = policies(&[("linked", rule)]);
     let out = run(&set, &g, 1);
     assert_eq!(out.findings.len(), 1);
-    assert_eq!(out.findings[0].message, "terraform:aws_s3_bucket_versioning.v via bucket; 1 buckets");
+    assert_eq!(
+        out.findings[0].message,
+        "terraform:aws_s3_bucket_versioning.v via bucket; 1 buckets"
+    );
 }
 
 #[test]
 fn findings_point_at_the_named_attribute_or_its_nearest_ancestor() {
-    let mut r = resource("aws_security_group", "sg", json!({"ingress": [{"cidr_blocks": ["0.0.0.0/0"]}]}));
+    let mut r = resource(
+        "aws_security_group",
+        "sg",
+        json!({"ingress": [{"cidr_blocks": ["0.0.0.0/0"]}]}),
+    );
     if let Source::File(f) = &mut r.source {
-        f.block = crate::graph::Region { start_line: 1, start_column: 1, end_line: 9, end_column: 1 };
-        f.regions.insert("ingress[0]".into(), crate::graph::Region { start_line: 3, start_column: 3, end_line: 6, end_column: 3 });
+        f.block = crate::graph::Region {
+            start_line: 1,
+            start_column: 1,
+            end_line: 9,
+            end_column: 1,
+        };
+        f.regions.insert(
+            "ingress[0]".into(),
+            crate::graph::Region {
+                start_line: 3,
+                start_column: 3,
+                end_line: 6,
+                end_column: 3,
+            },
+        );
         f.attributes.insert("ingress[0]".into(), 3);
     }
     let g = graph(vec![r]);

@@ -51,7 +51,11 @@ impl Report<'_> {
 
     /// Managed resources (not data sources, module calls, providers or outputs).
     pub fn managed_resources(&self) -> usize {
-        self.graph.resources.iter().filter(|r| r.mode == crate::graph::Mode::Managed).count()
+        self.graph
+            .resources
+            .iter()
+            .filter(|r| r.mode == crate::graph::Mode::Managed)
+            .count()
     }
 
     /// Graph entries per mode (`managed`, `data`, `module`, `provider`, `output`).
