@@ -386,3 +386,43 @@ fn readme_quick_start_output_is_what_tenet_prints() {
         "README's quick-start output is out of date"
     );
 }
+
+#[test]
+fn fingerprints_survive_edits_above_the_resource() {
+    let dir = tempfile::tempdir().unwrap();
+    let original =
+        std::fs::read_to_string(root().join("fixtures/terraform/example/main.tf")).unwrap();
+    let vars =
+        std::fs::read_to_string(root().join("fixtures/terraform/example/variables.tf")).unwrap();
+    let findings = |text: &str| {
+        std::fs::write(dir.path().join("main.tf"), text).unwrap();
+        std::fs::write(dir.path().join("variables.tf"), &vars).unwrap();
+        let r = run(&[
+            "scan",
+            "--root",
+            dir.path().to_str().unwrap(),
+            dir.path().to_str().unwrap(),
+            "-f",
+            "json",
+        ]);
+        let v: Value = serde_json::from_str(&r.stdout).unwrap();
+        v["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|f| {
+                (
+                    f["fingerprint"].as_str().unwrap().to_string(),
+                    f["location"]["start_line"].as_u64().unwrap(),
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    let before = findings(&original);
+    let after = findings(&format!("# a comment\n\nterraform {{\n}}\n\n{original}"));
+    assert_eq!(before.len(), 4);
+    for ((fp_a, line_a), (fp_b, line_b)) in before.iter().zip(&after) {
+        assert_eq!(fp_a, fp_b);
+        assert_eq!(line_a + 5, *line_b);
+    }
+}

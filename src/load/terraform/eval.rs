@@ -374,20 +374,27 @@ impl<'m> Evaluator<'m> {
                 Directive::If(d) => {
                     let cond = self.eval(&d.if_expr.cond_expr, scope)?.as_bool()?;
                     let Some(cond) = cond else { return Ok(false) };
-                    out.push(Piece::marker(d.if_expr.strip));
-                    let chosen = if cond {
-                        Some(&d.if_expr.template)
-                    } else {
-                        d.else_expr.as_ref().map(|e| &e.template)
+                    // `%{~ if` trims before the directive, `if ~}` the start of its body, and
+                    // likewise for `else` and `endif`.
+                    let else_strip = d.else_expr.as_ref().map(|e| e.strip);
+                    out.push(Piece::marker(start_part(d.if_expr.strip)));
+                    let (open, body, close) = match (cond, &d.else_expr) {
+                        (true, _) => (
+                            d.if_expr.strip,
+                            Some(&d.if_expr.template),
+                            else_strip.unwrap_or(d.endif_expr.strip),
+                        ),
+                        (false, Some(e)) => (e.strip, Some(&e.template), d.endif_expr.strip),
+                        (false, None) => (d.if_expr.strip, None, d.endif_expr.strip),
                     };
-                    if let Some(t) = chosen {
-                        for e in t.iter() {
-                            if !self.render_element(e, scope, out)? {
-                                return Ok(false);
-                            }
+                    out.push(Piece::marker(end_part(open)));
+                    for e in body.into_iter().flat_map(|t| t.iter()) {
+                        if !self.render_element(e, scope, out)? {
+                            return Ok(false);
                         }
                     }
-                    out.push(Piece::marker(d.endif_expr.strip));
+                    out.push(Piece::marker(start_part(close)));
+                    out.push(Piece::marker(end_part(d.endif_expr.strip)));
                 }
                 Directive::For(d) => {
                     let fe = &d.for_expr;
@@ -404,19 +411,22 @@ impl<'m> Evaluator<'m> {
                             return err(format!("cannot iterate over a {}", other.type_name()));
                         }
                     };
-                    out.push(Piece::marker(fe.strip));
+                    // `for ~}` trims the start and `%{~ endfor` the end of every iteration.
+                    out.push(Piece::marker(start_part(fe.strip)));
                     for (k, v) in pairs {
                         let mut inner = scope.with_var(fe.value_var.as_str(), v);
                         if let Some(kv) = &fe.key_var {
                             inner = inner.with_var(kv.as_str(), k);
                         }
+                        out.push(Piece::marker(end_part(fe.strip)));
                         for e in fe.template.iter() {
                             if !self.render_element(e, &inner, out)? {
                                 return Ok(false);
                             }
                         }
+                        out.push(Piece::marker(start_part(d.endfor_expr.strip)));
                     }
-                    out.push(Piece::marker(d.endfor_expr.strip));
+                    out.push(Piece::marker(end_part(d.endfor_expr.strip)));
                 }
             },
         }
@@ -840,6 +850,24 @@ impl Piece {
             literal: false,
             strip,
         }
+    }
+}
+
+/// The part of a strip marker that trims text before the tag.
+fn start_part(s: Strip) -> Strip {
+    if s.strip_start() {
+        Strip::Start
+    } else {
+        Strip::None
+    }
+}
+
+/// The part of a strip marker that trims text after the tag.
+fn end_part(s: Strip) -> Strip {
+    if s.strip_end() {
+        Strip::End
+    } else {
+        Strip::None
     }
 }
 

@@ -311,3 +311,80 @@ output "bucket" { value = aws_s3_bucket.eu.bucket }
         vec!["value"]
     );
 }
+
+#[test]
+fn expressions_evaluate_like_terraform() {
+    let out = load(&[(
+        "main.tf",
+        r#"
+variable "names" { default = ["a", "b", "c"] }
+variable "unset" {}
+locals {
+  objs     = [for n in var.names : { name = n, upper = upper(n) }]
+  by_len   = { for n in concat(var.names, ["dd"]) : length(n) => n... }
+  filtered = [for i, n in var.names : "${i}:${n}" if n != "b"]
+  splat    = local.objs[*].upper
+  tmpl     = "%{ for n in var.names ~}
+[${n}]
+%{~ endfor }"
+  cond     = "%{ if length(var.names) > 2 }many%{ else }few%{ endif }"
+  stripped = "x %{~ if false ~} yes %{~ else ~} no %{~ endif ~} y"
+  escaped  = "$${not.interpolated} %%{literal}"
+  math     = (1 + 2) * 3 % 4 - -1
+  logic    = var.unset == "x" || true
+  unknown  = var.unset == "x" && true
+  missing  = try(local.objs[0].nope, "fallback")
+  can      = can(local.objs[0].nope)
+}
+resource "x_y" "r" {
+  objs     = local.objs
+  by_len   = local.by_len
+  filtered = local.filtered
+  splat    = local.splat
+  tmpl     = local.tmpl
+  cond     = local.cond
+  stripped = local.stripped
+  escaped  = local.escaped
+  math     = local.math
+  logic    = local.logic
+  unknown  = local.unknown
+  missing  = local.missing
+  can      = local.can
+}
+"#,
+    )]);
+    assert!(out.errors.is_empty(), "{:?}", out.errors);
+    let r = find(&out, "terraform:m/x_y.r");
+    let a = &r.attributes;
+    assert_eq!(a["objs"][1], json!({"name": "b", "upper": "B"}));
+    assert_eq!(a["by_len"], json!({"1": ["a", "b", "c"], "2": ["dd"]}));
+    assert_eq!(a["filtered"], json!(["0:a", "2:c"]));
+    assert_eq!(a["splat"], json!(["A", "B", "C"]));
+    assert_eq!(a["tmpl"], json!("[a][b][c]"));
+    assert_eq!(a["cond"], json!("many"));
+    assert_eq!(a["stripped"], json!("xnoy"));
+    assert_eq!(a["escaped"], json!("${not.interpolated} %{literal}"));
+    assert_eq!(a["math"], json!(2));
+    assert_eq!(a["logic"], json!(true));
+    assert_eq!(a["missing"], json!("fallback"));
+    assert_eq!(a["can"], json!(false));
+    assert_eq!(r.unknown, vec!["unknown"]);
+}
+
+#[test]
+fn reference_cycles_do_not_hang() {
+    let out = load(&[(
+        "main.tf",
+        r#"
+locals {
+  a = local.b
+  b = local.a
+}
+resource "x_y" "one" { v = x_y.two.v }
+resource "x_y" "two" { v = x_y.one.v }
+resource "x_y" "three" { v = local.a }
+"#,
+    )]);
+    assert_eq!(out.resources.len(), 3);
+    assert_eq!(find(&out, "terraform:m/x_y.three").unknown, vec!["v"]);
+}
