@@ -6,9 +6,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::{EXIT_ERROR, base_dir};
-use crate::discover::discover;
-use crate::load::{LoadOptions, load};
+use super::{EXIT_ERROR, base_dir, load_inputs};
 
 #[derive(Debug, Args)]
 pub struct GraphArgs {
@@ -27,25 +25,12 @@ pub struct GraphArgs {
 }
 
 pub fn run(args: GraphArgs) -> ExitCode {
-    let base = match base_dir(args.root.as_ref()) {
-        Ok(b) => b,
+    let graph = match base_dir(args.root.as_ref())
+        .and_then(|base| load_inputs(&args.paths, &base, args.max_file_size))
+    {
+        Ok(g) => g,
         Err(code) => return code,
     };
-    let discovery = match discover(&args.paths, &base) {
-        Ok(d) => d,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return ExitCode::from(EXIT_ERROR);
-        }
-    };
-    let mut graph = load(
-        &discovery.files,
-        &LoadOptions {
-            max_file_bytes: args.max_file_size,
-        },
-    );
-    graph.errors.extend(discovery.errors);
-    graph.normalize();
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let written = if args.compact {

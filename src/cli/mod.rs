@@ -95,6 +95,25 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Discovers and loads the inputs into one graph; a path that does not exist is a usage error.
+fn load_inputs(
+    paths: &[PathBuf],
+    base: &std::path::Path,
+    max_file_bytes: u64,
+) -> Result<crate::graph::ResourceGraph, ExitCode> {
+    let discovery = crate::discover::discover(paths, base).map_err(|e| {
+        eprintln!("error: {e}");
+        ExitCode::from(EXIT_ERROR)
+    })?;
+    let mut graph = crate::load::load(
+        &discovery.files,
+        &crate::load::LoadOptions { max_file_bytes },
+    );
+    graph.errors.extend(discovery.errors);
+    graph.normalize();
+    Ok(graph)
+}
+
 /// The directory paths are shown relative to: `--root`, or the enclosing git work tree, or
 /// the working directory.
 fn base_dir(root: Option<&PathBuf>) -> Result<PathBuf, ExitCode> {

@@ -7,10 +7,8 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
-use super::{EXIT_ERROR, EXIT_FINDINGS, PolicyArgs, base_dir};
-use crate::discover::discover;
+use super::{EXIT_ERROR, EXIT_FINDINGS, PolicyArgs, base_dir, load_inputs};
 use crate::engine::{EvalOptions, evaluate};
-use crate::load::{LoadOptions, load};
 use crate::policy::{RuleMeta, Severity};
 use crate::report::{Format, Report};
 
@@ -115,15 +113,7 @@ fn scan(args: ScanArgs) -> Result<ExitCode, ExitCode> {
     let policies = args.policies.load()?;
     let rules = select_rules(&policies.rules, &args.rules, &args.skip_rules).map_err(usage)?;
 
-    let discovery = discover(&args.paths, &base).map_err(|e| usage(e.to_string()))?;
-    let mut graph = load(
-        &discovery.files,
-        &LoadOptions {
-            max_file_bytes: args.max_file_size,
-        },
-    );
-    graph.errors.extend(discovery.errors);
-    graph.normalize();
+    let graph = load_inputs(&args.paths, &base, args.max_file_size)?;
     let outcome = evaluate(&policies, &rules, &graph, &EvalOptions::default());
 
     let fail_on = if args.soft_fail {

@@ -280,16 +280,8 @@ impl<'m> Evaluator<'m> {
 
     fn eval_for(&self, f: &ForExpr, scope: &Scope) -> EvalResult {
         let collection = self.eval(&f.intro.collection_expr, scope)?;
-        let pairs: Vec<(Val, Val)> = match &collection {
-            Val::List(items) => items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| (Val::Number(i as f64), v.clone()))
-                .collect(),
-            Val::Object(map) => map.iter().map(|(k, v)| (Val::str(k), v.clone())).collect(),
-            Val::Unknown | Val::Partial(_) => return Ok(Val::Unknown),
-            Val::Null => return err("cannot iterate over null"),
-            other => return err(format!("cannot iterate over a {}", other.type_name())),
+        let Some(pairs) = iteration_pairs(&collection)? else {
+            return Ok(Val::Unknown);
         };
         let key_var = f.intro.key_var.as_ref().map(|k| k.as_str());
         let value_var = f.intro.value_var.as_str();
@@ -399,17 +391,8 @@ impl<'m> Evaluator<'m> {
                 Directive::For(d) => {
                     let fe = &d.for_expr;
                     let collection = self.eval(&fe.collection_expr, scope)?;
-                    let pairs: Vec<(Val, Val)> = match &collection {
-                        Val::List(items) => items
-                            .iter()
-                            .enumerate()
-                            .map(|(i, v)| (Val::Number(i as f64), v.clone()))
-                            .collect(),
-                        Val::Object(m) => m.iter().map(|(k, v)| (Val::str(k), v.clone())).collect(),
-                        Val::Unknown | Val::Partial(_) => return Ok(false),
-                        other => {
-                            return err(format!("cannot iterate over a {}", other.type_name()));
-                        }
+                    let Some(pairs) = iteration_pairs(&collection)? else {
+                        return Ok(false);
                     };
                     // `for ~}` trims the start and `%{~ endfor` the end of every iteration.
                     out.push(Piece::marker(start_part(fe.strip)));
@@ -733,15 +716,9 @@ impl<'m> Evaluator<'m> {
             })
             .unwrap_or_else(|| label.to_string());
         let content = block.body.get_blocks("content").next()?;
-        let pairs: Vec<(Val, Val)> = match self.eval_or_unknown(&for_each.value, scope) {
-            Val::List(items) => items
-                .iter()
-                .enumerate()
-                .map(|(i, v)| (Val::Number(i as f64), v.clone()))
-                .collect(),
-            Val::Object(map) => map.iter().map(|(k, v)| (Val::str(k), v.clone())).collect(),
+        let pairs = match self.eval_or_unknown(&for_each.value, scope) {
             Val::Null => Vec::new(),
-            _ => return None,
+            collection => iteration_pairs(&collection).ok().flatten()?,
         };
         Some(
             pairs
@@ -755,6 +732,25 @@ impl<'m> Evaluator<'m> {
                 })
                 .collect(),
         )
+    }
+}
+
+/// The (key, value) pairs a `for` iterates over: index and element of a list, key and value
+/// of an object. `None` when the collection is unknown; an error for anything else.
+fn iteration_pairs(collection: &Val) -> Result<Option<Vec<(Val, Val)>>, EvalError> {
+    match collection {
+        Val::List(items) => Ok(Some(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, v)| (Val::Number(i as f64), v.clone()))
+                .collect(),
+        )),
+        Val::Object(map) => Ok(Some(
+            map.iter().map(|(k, v)| (Val::str(k), v.clone())).collect(),
+        )),
+        Val::Unknown | Val::Partial(_) => Ok(None),
+        other => err(format!("cannot iterate over a {}", other.type_name())),
     }
 }
 
