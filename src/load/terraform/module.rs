@@ -94,7 +94,7 @@ impl ModuleDef {
         for (file_idx, file) in files.into_iter().enumerate() {
             match hcl_edit::parser::parse_body(&file.text) {
                 Ok(body) => module.collect(file_idx, &file, body, &mut errors),
-                Err(e) => errors.push(parse_error(&file.display, &e)),
+                Err(e) => errors.push(parse_error(&file.display, &file.text, &e)),
             }
             module.files.push(file);
         }
@@ -223,13 +223,20 @@ impl ModuleDef {
     }
 }
 
-/// A parse error with the parser's own reason, at its line and column.
-fn parse_error(display: &str, e: &hcl_edit::parser::Error) -> LoadError {
+/// A parse error with the parser's own reason, at its line and column. An error at the end of
+/// the file gets a hint: it almost always means a block or bracket was left open.
+fn parse_error(display: &str, text: &str, e: &hcl_edit::parser::Error) -> LoadError {
     let loc = e.location();
+    let at_end = loc.offset() >= text.trim_end().len();
+    let hint = if at_end {
+        " (the file ends here: is a block, bracket or string left open?)"
+    } else {
+        ""
+    };
     LoadError {
         file: display.to_string(),
         line: Some(u32::try_from(loc.line()).unwrap_or(u32::MAX)),
         column: Some(u32::try_from(loc.column()).unwrap_or(u32::MAX)),
-        message: format!("HCL parse error: {}", e.message()),
+        message: format!("HCL parse error: {}{hint}", e.message()),
     }
 }
