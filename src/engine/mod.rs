@@ -75,8 +75,8 @@ pub struct Outcome {
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 struct Raw {
     resource_id: String,
-    message: String,
     attribute: Option<String>,
+    message: String,
 }
 
 struct ItemResult {
@@ -125,6 +125,9 @@ pub fn evaluate(
         let _ = base.eval_rule(format!("data.{}.deny", first.package));
     }
 
+    // Every resource is in data.inventory, but rules run on (and report) only the resources of
+    // scanned files.
+    let in_scope = graph.scope_mask();
     let by_type = inventory::indices_by_type(graph);
     let mut items: Vec<(usize, Vec<usize>)> = Vec::new();
     let mut examined: Vec<Vec<usize>> = Vec::with_capacity(rules.len());
@@ -137,6 +140,7 @@ pub fn evaluate(
                 .flat_map(|t| by_type.get(t.as_str()).into_iter().flatten().copied())
                 .collect()
         };
+        idx.retain(|&i| in_scope[i]);
         idx.sort_unstable();
         idx.dedup();
         for chunk in idx.chunks(opts.batch_size.max(1)) {
@@ -191,12 +195,33 @@ pub fn evaluate(
     }
     for (ri, rule) in rules.iter().enumerate() {
         let mut failed = 0;
+        // One finding per resource and attribute (its fingerprint's identity): several
+        // messages for the same place are joined.
+        let merge = |raws: &BTreeSet<Raw>| -> Vec<Raw> {
+            let mut out: Vec<Raw> = Vec::new();
+            for raw in raws {
+                match out.last_mut() {
+                    Some(last)
+                        if last.resource_id == raw.resource_id
+                            && last.attribute == raw.attribute =>
+                    {
+                        last.message.push_str("; ");
+                        last.message.push_str(&raw.message);
+                    }
+                    _ => out.push(raw.clone()),
+                }
+            }
+            out
+        };
+        let (deny_merged, undetermined_merged) = (merge(&deny[ri]), merge(&undetermined[ri]));
         for (raws, out, is_deny) in [
-            (&deny[ri], &mut outcome.findings, true),
-            (&undetermined[ri], &mut outcome.undetermined, false),
+            (&deny_merged, &mut outcome.findings, true),
+            (&undetermined_merged, &mut outcome.undetermined, false),
         ] {
             for raw in raws {
                 match ids.get(raw.resource_id.as_str()) {
+                    // A finding on a context file's resource is not reported.
+                    Some(&i) if !in_scope[i] => {}
                     Some(&i) => {
                         out.push(Finding::new(
                             rule,

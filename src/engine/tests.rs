@@ -1,5 +1,7 @@
 use super::*;
-use crate::graph::{FileSource, Mode, Origin, Ref, Resource, ResourceGraph, Scope, Source};
+use crate::graph::{
+    FileSource, InputFile, Mode, Origin, Ref, Resource, ResourceGraph, Scope, Source,
+};
 use crate::policy::PolicySet;
 use serde_json::json;
 
@@ -27,6 +29,11 @@ fn resource(ty: &str, name: &str, attributes: serde_json::Value) -> Resource {
 fn graph(resources: Vec<Resource>) -> ResourceGraph {
     let mut g = ResourceGraph::new();
     g.resources = resources;
+    g.files.push(InputFile {
+        file: "main.tf".into(),
+        kind: "terraform".into(),
+        scanned: true,
+    });
     g.normalize();
     g
 }
@@ -177,4 +184,54 @@ fn findings_point_at_the_named_attribute_or_its_nearest_ancestor() {
     let rule = r#"deny contains {"resource_id": r.id, "message": "m", "attribute": "ingress[0].cidr_blocks[0]"} if { some r in input.resources }"#;
     let out = run(&policies(&[("near", rule)]), &g, 10);
     assert_eq!(out.findings[0].location.line(), Some(3));
+}
+
+#[test]
+fn context_resources_are_visible_but_never_reported() {
+    let mut g = graph(vec![resource(
+        "aws_ebs_volume",
+        "mine",
+        json!({"size": 50}),
+    )]);
+    let mut other = resource("aws_ebs_volume", "sibling", json!({"size": 99}));
+    other.source = Source::File(FileSource {
+        file: "sibling.tf".into(),
+        start_line: 1,
+        end_line: 2,
+        ..Default::default()
+    });
+    g.resources.push(other);
+    g.files.push(InputFile {
+        file: "sibling.tf".into(),
+        kind: "terraform".into(),
+        scanned: false,
+    });
+    g.normalize();
+    let rule = r#"deny contains {"resource_id": id, "message": "m"} if {
+	some r in input.resources
+	some id in data.inventory.by_type.aws_ebs_volume
+}"#;
+    let out = run(&policies(&[("all", rule)]), &g, 10);
+    let ids: Vec<&str> = out
+        .findings
+        .iter()
+        .map(|f| f.resource.id.as_str())
+        .collect();
+    assert_eq!(ids, vec!["terraform:aws_ebs_volume.mine"]);
+    assert_eq!(
+        out.runs[0].examined,
+        vec!["terraform:aws_ebs_volume.mine".to_string()]
+    );
+}
+
+#[test]
+fn findings_for_one_place_merge_so_fingerprints_stay_unique() {
+    let g = graph(vec![resource("aws_security_group", "sg", json!({}))]);
+    let rule = r#"deny contains {"resource_id": r.id, "message": m, "attribute": "ingress"} if {
+	some r in input.resources
+	some m in ["opens 22", "opens 3389"]
+}"#;
+    let out = run(&policies(&[("ports", rule)]), &g, 10);
+    assert_eq!(out.findings.len(), 1);
+    assert_eq!(out.findings[0].message, "opens 22; opens 3389");
 }

@@ -228,6 +228,25 @@ impl ResourceGraph {
         self.errors.dedup();
     }
 
+    /// For each resource, whether findings may be reported on it: it comes from a scanned
+    /// file (not a file read only for context, such as the siblings of a file named on the
+    /// command line) or from live inventory.
+    pub fn scope_mask(&self) -> Vec<bool> {
+        let scanned: std::collections::HashSet<&str> = self
+            .files
+            .iter()
+            .filter(|f| f.scanned)
+            .map(|f| f.file.as_str())
+            .collect();
+        self.resources
+            .iter()
+            .map(|r| {
+                r.file_source()
+                    .is_none_or(|src| scanned.contains(src.file.as_str()))
+            })
+            .collect()
+    }
+
     /// Merges another graph into this one (the caller normalizes afterwards).
     pub fn extend(&mut self, other: ResourceGraph) {
         self.resources.extend(other.resources);

@@ -51,17 +51,25 @@ impl Report<'_> {
 
     /// Managed resources (not data sources, module calls, providers or outputs).
     pub fn managed_resources(&self) -> usize {
+        self.in_scope()
+            .filter(|r| r.mode == crate::graph::Mode::Managed)
+            .count()
+    }
+
+    /// The resources of scanned files (and live ones).
+    fn in_scope(&self) -> impl Iterator<Item = &crate::graph::Resource> {
         self.graph
             .resources
             .iter()
-            .filter(|r| r.mode == crate::graph::Mode::Managed)
-            .count()
+            .zip(self.graph.scope_mask())
+            .filter(|(_, s)| *s)
+            .map(|(r, _)| r)
     }
 
     /// Graph entries per mode (`managed`, `data`, `module`, `provider`, `output`).
     pub fn entries_by_mode(&self) -> BTreeMap<&'static str, usize> {
         let mut out = BTreeMap::new();
-        for r in &self.graph.resources {
+        for r in self.in_scope() {
             let name = match r.mode {
                 crate::graph::Mode::Managed => "managed",
                 crate::graph::Mode::Data => "data",

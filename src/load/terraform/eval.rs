@@ -6,23 +6,31 @@
 //! [`Val::Unknown`]. Locals and resources are evaluated lazily and memoized, with a guard
 //! against reference cycles (which Terraform rejects; here they only make values unknown).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::rc::Rc;
 
 use hcl_edit::expr::{
     BinaryOperator, Expression, ForExpr, ObjectKey, TraversalOperator, UnaryOperator,
 };
-use hcl_edit::structure::{Block, Body, Structure};
 use hcl_edit::template::{Directive, Element, Strip, Template};
 
+use super::expand::Instance;
 use super::funcs;
-use super::module::{BlockDef, ModuleDef};
+use super::module::ModuleDef;
 use super::value::{EvalError, EvalResult, Map, Val, err, format_number};
 use crate::graph::Mode;
 
 /// Meta-arguments of resource blocks: they steer Terraform and are not resource attributes.
-pub const META_ATTRIBUTES: &[&str] = &["count", "for_each", "depends_on", "provider"];
+pub const META_ATTRIBUTES: &[&str] = &["count", "for_each", "depends_on", "provider", "providers"];
+
+/// How deeply evaluations of locals and resources may nest (a chain of locals each naming the
+/// next); deeper chains evaluate to unknown instead of exhausting the stack.
+pub const MAX_DEPTH: usize = 200;
+
+/// Stack left before `eval` moves to a new segment, and the size of that segment.
+const STACK_RED_ZONE: usize = 256 * 1024;
+const STACK_GROWTH: usize = 4 * 1024 * 1024;
 /// Meta blocks of resource blocks that are not resource attributes.
 pub const META_BLOCKS: &[&str] = &["provisioner", "connection"];
 
@@ -35,6 +43,22 @@ pub struct Scope {
 }
 
 impl Scope {
+    /// The scope of instance `i` of a counted resource.
+    pub fn counted(i: usize) -> Scope {
+        Scope {
+            count_index: Some(Val::Number(i as f64)),
+            ..Scope::default()
+        }
+    }
+
+    /// The scope of a `for_each` instance.
+    pub fn each(key: Val, value: Val) -> Scope {
+        Scope {
+            each: Some((key, value)),
+            ..Scope::default()
+        }
+    }
+
     pub fn with_var(&self, name: &str, value: Val) -> Scope {
         let mut s = self.clone();
         s.vars.push((name.to_string(), value));
@@ -50,16 +74,6 @@ impl Scope {
     }
 }
 
-/// One instance of a resource after `count`/`for_each` expansion.
-#[derive(Debug, Clone)]
-pub struct Instance {
-    /// `""`, `[0]` or `["key"]`: appended to the resource address.
-    pub key: String,
-    pub attributes: Rc<Map>,
-    /// Why the instance set could not be known (`count`/`for_each` unknown), if so.
-    pub unknown_expansion: Option<&'static str>,
-}
-
 /// Evaluates expressions of one module.
 pub struct Evaluator<'m> {
     module: &'m ModuleDef,
@@ -67,6 +81,20 @@ pub struct Evaluator<'m> {
     locals: RefCell<HashMap<String, Val>>,
     instances: RefCell<HashMap<usize, Rc<Vec<Instance>>>>,
     in_progress: RefCell<HashSet<String>>,
+    depth: Cell<usize>,
+}
+
+/// Marks an evaluation in progress (for cycle and depth checks) until dropped.
+pub struct Entered<'e> {
+    ev: &'e Evaluator<'e>,
+    guard: String,
+}
+
+impl Drop for Entered<'_> {
+    fn drop(&mut self) {
+        self.ev.in_progress.borrow_mut().remove(&self.guard);
+        self.ev.depth.set(self.ev.depth.get().saturating_sub(1));
+    }
 }
 
 impl<'m> Evaluator<'m> {
@@ -77,16 +105,24 @@ impl<'m> Evaluator<'m> {
             locals: RefCell::default(),
             instances: RefCell::default(),
             in_progress: RefCell::default(),
+            depth: Cell::new(0),
         };
-        // Variable defaults may not refer to anything, so a plain evaluation suffices.
+        // Variable defaults may not refer to anything, so a plain evaluation suffices. The
+        // value is converted to the variable's type as Terraform does; a value that does not
+        // convert (Terraform would reject it) is unknown.
         let empty = Scope::default();
+        let default_of = |e: &Expression| ev.eval_or_unknown(e, &empty);
         let values = module
             .variables
             .iter()
             .map(|(name, var)| {
                 let value = match &var.default {
-                    Some(expr) => ev.eval(expr, &empty).unwrap_or(Val::Unknown),
+                    Some(expr) => ev.eval_or_unknown(expr, &empty),
                     None => Val::Unknown,
+                };
+                let value = match &var.ty {
+                    Some(ty) => ty.convert(value, &default_of).unwrap_or(Val::Unknown),
+                    None => value,
                 };
                 (name.clone(), value)
             })
@@ -95,12 +131,46 @@ impl<'m> Evaluator<'m> {
         ev
     }
 
+    pub fn module(&self) -> &'m ModuleDef {
+        self.module
+    }
+
+    pub(super) fn cached_instances(&self, idx: usize) -> Option<Rc<Vec<Instance>>> {
+        self.instances.borrow().get(&idx).cloned()
+    }
+
+    pub(super) fn cache_instances(&self, idx: usize, instances: Rc<Vec<Instance>>) {
+        self.instances.borrow_mut().insert(idx, instances);
+    }
+
+    /// Starts evaluating `guard` (a local or a block); `None` on a reference cycle or when
+    /// evaluations nest deeper than [`MAX_DEPTH`].
+    pub(super) fn enter(&self, guard: &str) -> Option<Entered<'_>> {
+        if self.depth.get() >= MAX_DEPTH || !self.in_progress.borrow_mut().insert(guard.to_string())
+        {
+            return None;
+        }
+        self.depth.set(self.depth.get() + 1);
+        Some(Entered {
+            ev: self,
+            guard: guard.to_string(),
+        })
+    }
+
     /// Evaluates an expression; errors become [`Val::Unknown`] for callers that want a value.
     pub fn eval_or_unknown(&self, expr: &Expression, scope: &Scope) -> Val {
         self.eval(expr, scope).unwrap_or(Val::Unknown)
     }
 
     pub fn eval(&self, expr: &Expression, scope: &Scope) -> EvalResult {
+        // Expressions, locals and resources evaluate each other recursively; grow the stack
+        // on demand rather than overflow it on deep (but bounded, see MAX_DEPTH) chains.
+        stacker::maybe_grow(STACK_RED_ZONE, STACK_GROWTH, || {
+            self.eval_inner(expr, scope)
+        })
+    }
+
+    fn eval_inner(&self, expr: &Expression, scope: &Scope) -> EvalResult {
         match expr {
             Expression::Null(_) => Ok(Val::Null),
             Expression::Bool(b) => Ok(Val::Bool(*b.value())),
@@ -457,13 +527,12 @@ impl<'m> Evaluator<'m> {
             "path" => match attr(0) {
                 Some("module") => Ok(Val::str(&self.module.context.path_module)),
                 Some("root") => Ok(Val::str(&self.module.context.path_root)),
-                Some("cwd") => Ok(Val::str(".")),
+                // The working directory of the Terraform run: not known here.
+                Some("cwd") => Ok(Val::Unknown),
                 _ => err("unknown path attribute"),
             },
-            "terraform" => match attr(0) {
-                Some("workspace") => Ok(Val::str("default")),
-                _ => Ok(Val::Unknown),
-            },
+            // The workspace is chosen when Terraform runs.
+            "terraform" => Ok(Val::Unknown),
             "self" => Ok(Val::Unknown),
             "data" => {
                 let (Some(ty), Some(name)) = (attr(0), attr(1)) else {
@@ -516,18 +585,33 @@ impl<'m> Evaluator<'m> {
                     index(&value, &Val::Number(*n.value() as f64))?
                 }
                 TraversalOperator::AttrSplat(_) | TraversalOperator::FullSplat(_) => {
+                    // `[*]` applies every following operator to each element; the legacy `.*`
+                    // only the attribute accesses right after it, the rest to the result.
                     let rest = &ops[i + 1..];
+                    let splat_len = match op {
+                        TraversalOperator::AttrSplat(_) => rest
+                            .iter()
+                            .take_while(|o| {
+                                matches!(
+                                    o,
+                                    TraversalOperator::GetAttr(_)
+                                        | TraversalOperator::LegacyIndex(_)
+                                )
+                            })
+                            .count(),
+                        _ => rest.len(),
+                    };
                     let items: Vec<Val> = match value {
-                        Val::List(items) => items.as_ref().clone(),
+                        Val::List(items) | Val::Set(items) => items.as_ref().clone(),
                         Val::Null => Vec::new(),
                         Val::Unknown => return Ok(Val::Unknown),
                         other => vec![other],
                     };
                     let mut out = Vec::with_capacity(items.len());
                     for item in items {
-                        out.push(self.apply_ops(item, rest, scope)?);
+                        out.push(self.apply_ops(item, &rest[..splat_len], scope)?);
                     }
-                    return Ok(Val::list(out));
+                    return self.apply_ops(Val::list(out), &rest[splat_len..], scope);
                 }
             };
         }
@@ -542,203 +626,23 @@ impl<'m> Evaluator<'m> {
             return err(format!("undeclared local value \"{name}\""));
         };
         let guard = format!("local.{name}");
-        if !self.in_progress.borrow_mut().insert(guard.clone()) {
+        let Some(_entered) = self.enter(&guard) else {
             return Ok(Val::Unknown);
-        }
-        let result = self.eval(&expr.expr, &Scope::default());
-        self.in_progress.borrow_mut().remove(&guard);
+        };
         // A local that Terraform would reject is kept as the error: `try` may catch it.
-        let v = result?;
+        let v = self.eval(&expr.expr, &Scope::default())?;
         self.locals.borrow_mut().insert(name.to_string(), v.clone());
         Ok(v)
-    }
-
-    /// The value a reference to a whole resource yields: one instance, a list (count) or a map
-    /// (for_each) of partial objects.
-    fn instances_value(&self, idx: usize) -> Val {
-        let def = &self.module.blocks[idx];
-        let instances = self.instances(idx);
-        let partial = |inst: &Instance| Val::Partial(inst.attributes.clone());
-        if instances.iter().any(|i| i.unknown_expansion.is_some()) {
-            return Val::Unknown;
-        }
-        if def.block.body.has_attribute("count") {
-            Val::list(instances.iter().map(partial).collect())
-        } else if def.block.body.has_attribute("for_each") {
-            Val::object(
-                instances
-                    .iter()
-                    .map(|i| (unquote_key(&i.key), partial(i)))
-                    .collect(),
-            )
-        } else {
-            instances.first().map_or(Val::Unknown, partial)
-        }
-    }
-
-    /// The expanded instances of a block (memoized).
-    pub fn instances(&self, idx: usize) -> Rc<Vec<Instance>> {
-        if let Some(v) = self.instances.borrow().get(&idx) {
-            return v.clone();
-        }
-        let def = &self.module.blocks[idx];
-        let guard = format!("block#{idx}");
-        if !self.in_progress.borrow_mut().insert(guard.clone()) {
-            return Rc::new(vec![Instance {
-                key: String::new(),
-                attributes: Rc::new(Map::new()),
-                unknown_expansion: Some("cycle"),
-            }]);
-        }
-        let result = Rc::new(self.expand(def));
-        self.in_progress.borrow_mut().remove(&guard);
-        self.instances.borrow_mut().insert(idx, result.clone());
-        result
-    }
-
-    fn expand(&self, def: &BlockDef) -> Vec<Instance> {
-        let body = &def.block.body;
-        let base = Scope::default();
-        let one = |scope: &Scope, key: String, unknown: Option<&'static str>| Instance {
-            key,
-            attributes: Rc::new(self.eval_body(
-                body,
-                scope,
-                def.mode == Mode::Managed || def.mode == Mode::Data,
-            )),
-            unknown_expansion: unknown,
-        };
-        if let Some(count) = body.get_attribute("count") {
-            return match self.eval(&count.value, &base).and_then(|v| v.as_number()) {
-                Ok(Some(n)) if n >= 0.0 && n.fract() == 0.0 => (0..n as usize)
-                    .map(|i| {
-                        let scope = Scope {
-                            count_index: Some(Val::Number(i as f64)),
-                            ..Scope::default()
-                        };
-                        one(&scope, format!("[{i}]"), None)
-                    })
-                    .collect(),
-                _ => vec![one(&base, String::new(), Some("count"))],
-            };
-        }
-        if let Some(for_each) = body.get_attribute("for_each") {
-            let pairs: Option<Vec<(String, Val)>> = match self
-                .eval_or_unknown(&for_each.value, &base)
-            {
-                Val::Object(map) => Some(map.iter().map(|(k, v)| (k.clone(), v.clone())).collect()),
-                Val::List(items) => items
-                    .iter()
-                    .map(|v| match v {
-                        Val::String(s) => Some((s.clone(), v.clone())),
-                        _ => None,
-                    })
-                    .collect(),
-                _ => None,
-            };
-            return match pairs {
-                Some(pairs) => pairs
-                    .into_iter()
-                    .map(|(k, v)| {
-                        let scope = Scope {
-                            each: Some((Val::str(&k), v)),
-                            ..Scope::default()
-                        };
-                        let key = format!("[{}]", serde_json::to_string(&k).unwrap_or_default());
-                        one(&scope, key, None)
-                    })
-                    .collect(),
-                None => vec![one(&base, String::new(), Some("for_each"))],
-            };
-        }
-        vec![one(&base, String::new(), None)]
-    }
-
-    /// Evaluates a block body into attribute values; nested blocks become lists of objects.
-    /// `skip_meta` drops resource meta-arguments.
-    pub fn eval_body(&self, body: &Body, scope: &Scope, skip_meta: bool) -> Map {
-        let mut map = Map::new();
-        let mut blocks: BTreeMap<String, Vec<Val>> = BTreeMap::new();
-        let mut unknown_blocks: HashSet<String> = HashSet::new();
-        for structure in body.iter() {
-            match structure {
-                Structure::Attribute(a) => {
-                    let key = a.key.as_str();
-                    if skip_meta && META_ATTRIBUTES.contains(&key) {
-                        continue;
-                    }
-                    map.insert(key.to_string(), self.eval_or_unknown(&a.value, scope));
-                }
-                Structure::Block(b) => {
-                    let ident = b.ident.as_str();
-                    if skip_meta && META_BLOCKS.contains(&ident) {
-                        continue;
-                    }
-                    if ident == "dynamic" {
-                        let Some(label) = b.labels.first().map(|l| l.as_str().to_string()) else {
-                            continue;
-                        };
-                        match self.expand_dynamic(b, &label, scope) {
-                            Some(items) => blocks.entry(label).or_default().extend(items),
-                            None => {
-                                unknown_blocks.insert(label.clone());
-                                blocks.entry(label).or_default();
-                            }
-                        }
-                        continue;
-                    }
-                    let value = Val::object(self.eval_body(&b.body, scope, false));
-                    blocks.entry(ident.to_string()).or_default().push(value);
-                }
-            }
-        }
-        for (name, items) in blocks {
-            let v = if unknown_blocks.contains(&name) {
-                Val::Unknown
-            } else {
-                Val::list(items)
-            };
-            map.insert(name, v);
-        }
-        map
-    }
-
-    /// Expands a `dynamic "label" { for_each = ... content { ... } }` block; `None` when its
-    /// `for_each` is unknown.
-    pub fn expand_dynamic(&self, block: &Block, label: &str, scope: &Scope) -> Option<Vec<Val>> {
-        let for_each = block.body.get_attribute("for_each")?;
-        let iterator = block
-            .body
-            .get_attribute("iterator")
-            .and_then(|a| match &a.value {
-                Expression::Variable(v) => Some(v.as_str().to_string()),
-                _ => None,
-            })
-            .unwrap_or_else(|| label.to_string());
-        let content = block.body.get_blocks("content").next()?;
-        let pairs = match self.eval_or_unknown(&for_each.value, scope) {
-            Val::Null => Vec::new(),
-            collection => iteration_pairs(&collection).ok().flatten()?,
-        };
-        Some(
-            pairs
-                .into_iter()
-                .map(|(k, v)| {
-                    let mut it = Map::new();
-                    it.insert("key".into(), k);
-                    it.insert("value".into(), v);
-                    let inner = scope.with_var(&iterator, Val::object(it));
-                    Val::object(self.eval_body(&content.body, &inner, false))
-                })
-                .collect(),
-        )
     }
 }
 
 /// The (key, value) pairs a `for` iterates over: index and element of a list, key and value
-/// of an object. `None` when the collection is unknown; an error for anything else.
-fn iteration_pairs(collection: &Val) -> Result<Option<Vec<(Val, Val)>>, EvalError> {
+/// of an object, element and element of a set. `None` when the collection is unknown; an error
+/// for anything else.
+pub(super) fn iteration_pairs(collection: &Val) -> Result<Option<Vec<(Val, Val)>>, EvalError> {
     match collection {
+        // A set's key is the element itself.
+        Val::Set(items) => Ok(Some(items.iter().map(|v| (v.clone(), v.clone())).collect())),
         Val::List(items) => Ok(Some(
             items
                 .iter()
@@ -755,7 +659,7 @@ fn iteration_pairs(collection: &Val) -> Result<Option<Vec<(Val, Val)>>, EvalErro
 }
 
 /// `["key"]` → `key`, `[0]` → `0`.
-fn unquote_key(key: &str) -> String {
+pub(super) fn unquote_key(key: &str) -> String {
     let inner = key.trim_start_matches('[').trim_end_matches(']');
     serde_json::from_str::<String>(inner).unwrap_or_else(|_| inner.to_string())
 }
@@ -807,6 +711,9 @@ pub fn values_equal(a: &Val, b: &Val) -> bool {
         (Val::Number(x), Val::Number(y)) => x == y,
         (Val::List(x), Val::List(y)) => {
             x.len() == y.len() && x.iter().zip(y.iter()).all(|(a, b)| values_equal(a, b))
+        }
+        (Val::Set(x), Val::Set(y)) => {
+            x.len() == y.len() && x.iter().all(|a| y.iter().any(|b| values_equal(a, b)))
         }
         (Val::Object(x), Val::Object(y)) => {
             x.len() == y.len()

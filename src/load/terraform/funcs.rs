@@ -82,12 +82,18 @@ pub fn call(name: &str, args: Vec<Val>, _ctx: &EvalContext) -> EvalResult {
         }
         "element" => {
             let [l, i] = arity::<2>(name, args)?;
+            if matches!(l, Val::Set(_)) {
+                return err("element: cannot use element on a set");
+            }
             let items = list_arg(name, &l)?;
             if items.is_empty() {
                 return err("element: cannot use element on an empty list");
             }
             let i = int_arg(name, &i)?;
-            Ok(items[i.rem_euclid(items.len() as i64) as usize].clone())
+            if i < 0 {
+                return err("element: the index must not be negative");
+            }
+            Ok(items[(i as usize) % items.len()].clone())
         }
         "format" => format(&args),
         "join" => {
@@ -102,17 +108,22 @@ pub fn call(name: &str, args: Vec<Val>, _ctx: &EvalContext) -> EvalResult {
         "split" => {
             let [sep, s] = arity::<2>(name, args)?;
             let (sep, s) = (string_arg(name, &sep)?, string_arg(name, &s)?);
-            if s.is_empty() {
-                return Ok(Val::list(vec![]));
+            // Go's strings.Split: an empty separator splits into characters.
+            if sep.is_empty() {
+                return Ok(Val::list(
+                    s.chars().map(|c| Val::String(c.to_string())).collect(),
+                ));
             }
             Ok(Val::list(s.split(sep.as_str()).map(Val::str).collect()))
         }
-        "lower" => Ok(Val::String(
-            string_arg(name, &single(name, args)?)?.to_lowercase(),
-        )),
-        "upper" => Ok(Val::String(
-            string_arg(name, &single(name, args)?)?.to_uppercase(),
-        )),
+        "lower" => Ok(Val::String(simple_case(
+            &string_arg(name, &single(name, args)?)?,
+            false,
+        ))),
+        "upper" => Ok(Val::String(simple_case(
+            &string_arg(name, &single(name, args)?)?,
+            true,
+        ))),
         "trimspace" => Ok(Val::String(
             string_arg(name, &single(name, args)?)?.trim().to_string(),
         )),
@@ -142,25 +153,13 @@ pub fn call(name: &str, args: Vec<Val>, _ctx: &EvalContext) -> EvalResult {
             v => Ok(v.as_bool()?.map_or(Val::Unknown, Val::Bool)),
         },
         "tolist" => Ok(Val::list(list_arg(name, &single(name, args)?)?)),
-        "toset" | "distinct" => {
-            let items = list_arg(name, &single(name, args)?)?;
+        "toset" => Ok(Val::set(list_arg(name, &single(name, args)?)?)),
+        "distinct" => {
             let mut out: Vec<Val> = Vec::new();
-            for item in items {
+            for item in list_arg(name, &single(name, args)?)? {
                 if !out.contains(&item) {
                     out.push(item);
                 }
-            }
-            if name == "toset" {
-                // Terraform sets of strings iterate in lexical order.
-                let mut strings: Vec<String> = Vec::new();
-                for v in &out {
-                    match v {
-                        Val::String(s) => strings.push(s.clone()),
-                        _ => return Ok(Val::list(out)),
-                    }
-                }
-                strings.sort();
-                return Ok(Val::list(strings.into_iter().map(Val::String).collect()));
             }
             Ok(Val::list(out))
         }
@@ -259,9 +258,28 @@ pub fn call(name: &str, args: Vec<Val>, _ctx: &EvalContext) -> EvalResult {
     }
 }
 
+/// Case mapping one character to one character, as Go's `strings.ToUpper`/`ToLower` (and so
+/// Terraform) do: a character without a single-character mapping (`ß`) is kept.
+fn simple_case(s: &str, upper: bool) -> String {
+    s.chars()
+        .map(|c| {
+            let mut mapped: Vec<char> = if upper {
+                c.to_uppercase().collect()
+            } else {
+                c.to_lowercase().collect()
+            };
+            if mapped.len() == 1 {
+                mapped.pop().unwrap_or(c)
+            } else {
+                c
+            }
+        })
+        .collect()
+}
+
 fn length(args: &[Val]) -> EvalResult {
     match args {
-        [Val::List(items)] => Ok(Val::Number(items.len() as f64)),
+        [Val::List(items) | Val::Set(items)] => Ok(Val::Number(items.len() as f64)),
         [Val::Object(m)] => Ok(Val::Number(m.len() as f64)),
         [Val::String(s)] => Ok(Val::Number(s.chars().count() as f64)),
         [Val::Unknown | Val::Partial(_)] => Ok(Val::Unknown),
@@ -287,12 +305,16 @@ fn coalesce(args: &[Val]) -> EvalResult {
 
 fn flatten_into(v: &Val, out: &mut Vec<Val>) {
     match v {
-        Val::List(items) => items.iter().for_each(|i| flatten_into(i, out)),
+        Val::List(items) | Val::Set(items) => items.iter().for_each(|i| flatten_into(i, out)),
         other => out.push(other.clone()),
     }
 }
 
-/// `format` with the verbs Terraform documents: `%s %d %f %t %v %q %%` and width/precision.
+/// Widest padding `format` produces; wider specifications are refused rather than allocated.
+const MAX_FORMAT_WIDTH: usize = 10_000;
+
+/// `format` with the verbs Terraform documents (`%s %q %d %f %e %g %t %v %%`), the flags
+/// `-`, `+`, `0` and space, width and precision.
 fn format(args: &[Val]) -> EvalResult {
     let Some((spec, rest)) = args.split_first() else {
         return err("format needs a format string");
@@ -307,13 +329,35 @@ fn format(args: &[Val]) -> EvalResult {
             continue;
         }
         let mut flags = String::new();
-        while let Some(&f) = chars.peek() {
-            if f.is_ascii_digit() || f == '.' || f == '-' || f == '+' || f == '#' || f == ' ' {
-                flags.push(f);
+        while let Some(&f) = chars
+            .peek()
+            .filter(|f| matches!(f, '-' | '+' | '#' | ' ' | '0'))
+        {
+            flags.push(f);
+            chars.next();
+        }
+        let mut width = String::new();
+        while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+            width.push(d);
+            chars.next();
+        }
+        let mut precision: Option<usize> = None;
+        if chars.peek() == Some(&'.') {
+            chars.next();
+            let mut p = String::new();
+            while let Some(&d) = chars.peek().filter(|d| d.is_ascii_digit()) {
+                p.push(d);
                 chars.next();
-            } else {
-                break;
             }
+            precision = Some(p.parse().unwrap_or(0));
+        }
+        let width: usize = if width.is_empty() {
+            0
+        } else {
+            width.parse().unwrap_or(usize::MAX)
+        };
+        if width > MAX_FORMAT_WIDTH || precision.is_some_and(|p| p > MAX_FORMAT_WIDTH) {
+            return err("format: width or precision too large");
         }
         let Some(verb) = chars.next() else {
             return err("format: trailing %");
@@ -325,51 +369,90 @@ fn format(args: &[Val]) -> EvalResult {
         let Some(arg) = next.next() else {
             return err("format: not enough arguments for the format string");
         };
-        let precision = flags
-            .split_once('.')
-            .and_then(|(_, p)| p.parse::<usize>().ok());
-        let width = flags
-            .split('.')
-            .next()
-            .map(|w| w.trim_start_matches(['-', '+', '#', ' ', '0']))
-            .and_then(|w| w.parse::<usize>().ok());
+        let number = |a: &Val| -> Result<f64, super::value::EvalError> {
+            a.as_number()?
+                .ok_or_else(|| super::value::EvalError("format: unknown number".into()))
+        };
+        let sign = |n: f64, text: String| {
+            if n >= 0.0 && flags.contains('+') {
+                format!("+{text}")
+            } else if n >= 0.0 && flags.contains(' ') {
+                format!(" {text}")
+            } else {
+                text
+            }
+        };
         let text = match verb {
-            's' | 'v' => match arg {
-                Val::List(_) | Val::Object(_) => {
-                    serde_json::to_string(&arg.to_known_json()).unwrap_or_default()
+            's' | 'v' => {
+                let s = match arg {
+                    Val::List(_) | Val::Set(_) | Val::Object(_) => {
+                        serde_json::to_string(&arg.to_known_json()).unwrap_or_default()
+                    }
+                    _ => string_arg("format", arg)?,
+                };
+                match precision {
+                    Some(p) => s.chars().take(p).collect(),
+                    None => s,
                 }
-                _ => string_arg("format", arg)?,
-            },
+            }
             'q' => serde_json::to_string(&string_arg("format", arg)?).unwrap_or_default(),
             'd' => {
-                let n = arg.as_number()?.unwrap_or(f64::NAN);
+                let n = number(arg)?;
                 if n.fract() != 0.0 {
                     return err("format: %d needs a whole number");
                 }
-                format_number(n)
+                sign(n, format_number(n))
             }
-            'f' | 'e' | 'g' => {
-                let n = arg.as_number()?.unwrap_or(f64::NAN);
-                format!("{:.*}", precision.unwrap_or(6), n)
+            'f' => {
+                let n = number(arg)?;
+                sign(n, format!("{:.*}", precision.unwrap_or(6), n))
             }
-            't' => arg.as_bool()?.unwrap_or(false).to_string(),
-            other => return err(format!("format: unsupported verb %{other}")),
+            'e' => {
+                let n = number(arg)?;
+                sign(
+                    n,
+                    go_exponent(&format!("{:.*e}", precision.unwrap_or(6), n)),
+                )
+            }
+            't' => match arg.as_bool()? {
+                Some(b) => b.to_string(),
+                None => return err("format: unknown bool"),
+            },
+            // %g and the rest: not reproduced exactly, so unknown rather than a guess.
+            _ => return Ok(Val::Unknown),
         };
-        let pad = width.unwrap_or(0).saturating_sub(text.chars().count());
-        if flags.starts_with('-') {
+        let pad = width.saturating_sub(text.chars().count());
+        if flags.contains('-') {
             out.push_str(&text);
             out.push_str(&" ".repeat(pad));
-        } else {
-            let fill = if flags.starts_with('0') && matches!(verb, 'd' | 'f') {
-                "0"
-            } else {
-                " "
+        } else if flags.contains('0') && matches!(verb, 'd' | 'f' | 'e') {
+            let (sign_part, digits) = match text.strip_prefix(['-', '+', ' ']) {
+                Some(rest) => (&text[..1], rest),
+                None => ("", text.as_str()),
             };
-            out.push_str(&fill.repeat(pad));
+            out.push_str(sign_part);
+            out.push_str(&"0".repeat(pad));
+            out.push_str(digits);
+        } else {
+            out.push_str(&" ".repeat(pad));
             out.push_str(&text);
         }
     }
     Ok(Val::String(out))
+}
+
+/// Rust writes `1.5e2`, Go `1.500000e+02`: add the exponent's sign and two digits.
+fn go_exponent(rust: &str) -> String {
+    match rust.split_once('e') {
+        Some((mantissa, exp)) => {
+            let (sign, digits) = match exp.strip_prefix('-') {
+                Some(d) => ('-', d),
+                None => ('+', exp),
+            };
+            format!("{mantissa}e{sign}{digits:0>2}")
+        }
+        None => rust.to_string(),
+    }
 }
 
 fn arity<const N: usize>(name: &str, args: Vec<Val>) -> Result<[Val; N], super::value::EvalError> {
@@ -400,7 +483,7 @@ fn int_arg(name: &str, v: &Val) -> Result<i64, super::value::EvalError> {
 
 fn list_arg(name: &str, v: &Val) -> Result<Vec<Val>, super::value::EvalError> {
     match v {
-        Val::List(items) => Ok(items.as_ref().clone()),
+        Val::List(items) | Val::Set(items) => Ok(items.as_ref().clone()),
         other => err(format!(
             "{name}: argument must be a list, not a {}",
             other.type_name()
@@ -458,6 +541,20 @@ mod tests {
         );
         assert_eq!(out.unwrap(), s("a-007-\"q\"-1.50%"));
         assert!(call("format", vec![s("%s %s"), s("a")], &ctx()).is_err());
+        let out = call(
+            "format",
+            vec![
+                s("%+d|%.2s|%e|%-4s|%05.1f"),
+                Val::Number(5.0),
+                s("abc"),
+                Val::Number(150.0),
+                s("x"),
+                Val::Number(-2.5),
+            ],
+            &ctx(),
+        );
+        assert_eq!(out.unwrap(), s("+5|ab|1.500000e+02|x   |-02.5"));
+        assert!(call("format", vec![s("%999999999999s"), s("a")], &ctx()).is_err());
     }
 
     #[test]

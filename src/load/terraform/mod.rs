@@ -6,26 +6,29 @@
 //! turns evaluated blocks into [`Resource`]s with regions and reference edges.
 
 mod eval;
+mod expand;
 mod funcs;
 mod module;
+mod refs;
+mod types;
 mod value;
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use hcl_edit::Span;
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::structure::{Body, Structure};
-use hcl_edit::template::{Directive, Element};
 
 use crate::graph::{
     AttrPath, FileSource, LoadError, Mode, Origin, Ref, Region, Resource, Scope as ResScope, Source,
 };
 use crate::load::text::LineIndex;
 
-use eval::{Evaluator, META_ATTRIBUTES, META_BLOCKS};
+use eval::{Evaluator, META_ATTRIBUTES, META_BLOCKS, Scope};
+use expand::Dynamic;
 use module::ModuleDef;
 pub use module::SourceFile;
-use value::{Map, Val};
+use value::Val;
 
 /// Resources and errors from one module.
 #[derive(Debug, Default)]
@@ -49,9 +52,6 @@ pub fn load_module(dir: &str, files: Vec<SourceFile>) -> ModuleOutput {
         errors,
     };
     for (idx, def) in module.blocks.iter().enumerate() {
-        if !module.files[def.file].scanned {
-            continue;
-        }
         let file = &module.files[def.file];
         let li = &lines[def.file];
         let builder = ResourceBuilder {
@@ -67,7 +67,7 @@ pub fn load_module(dir: &str, files: Vec<SourceFile>) -> ModuleOutput {
             builder.walk_body(
                 &def.block.body,
                 &AttrPath::root(),
-                Some(&inst.attributes),
+                &inst.scope,
                 true,
                 &mut regions,
                 &mut refs,
@@ -179,13 +179,13 @@ impl ResourceBuilder<'_> {
     }
 
     /// Records the region of every attribute and nested block of `body` under `path`, and the
-    /// references its expressions make. `values` is the evaluated body (to count the blocks a
-    /// `dynamic` block produced).
+    /// references its expressions make. `scope` holds the names the instance's expressions see,
+    /// to resolve reference indices and count the blocks each `dynamic` block produced.
     fn walk_body(
         &self,
         body: &Body,
         path: &AttrPath,
-        values: Option<&Map>,
+        scope: &Scope,
         top: bool,
         regions: &mut BTreeMap<String, Region>,
         refs: &mut Vec<Ref>,
@@ -196,7 +196,7 @@ impl ResourceBuilder<'_> {
                 Structure::Attribute(a) => {
                     let key = a.key.as_str();
                     if top && key == "depends_on" {
-                        self.collect_refs(&a.value, "depends_on", &mut HashSet::new(), refs);
+                        refs::collect(self.ev, &a.value, "depends_on", scope, refs);
                         continue;
                     }
                     if top && META_ATTRIBUTES.contains(&key) {
@@ -207,65 +207,59 @@ impl ResourceBuilder<'_> {
                         regions.insert(p.to_string(), self.lines.region(&span));
                     }
                     self.literal_regions(&a.value, &p, regions);
-                    self.collect_refs(&a.value, p.as_str(), &mut HashSet::new(), refs);
+                    refs::collect(self.ev, &a.value, p.as_str(), scope, refs);
                 }
                 Structure::Block(b) => {
                     let ident = b.ident.as_str();
                     if top && META_BLOCKS.contains(&ident) {
                         continue;
                     }
-                    let (label, is_dynamic) = match (ident, b.labels.first()) {
-                        ("dynamic", Some(l)) => (l.as_str().to_string(), true),
-                        ("dynamic", None) => continue,
-                        _ => (ident.to_string(), false),
-                    };
-                    let list_path = path.key(&label);
                     let region = b.span().map(|s| self.lines.region(&s)).unwrap_or_default();
+                    if ident != "dynamic" {
+                        let list_path = path.key(ident);
+                        regions.entry(list_path.to_string()).or_insert(region);
+                        let counter = counters.entry(ident.to_string()).or_insert(0);
+                        let item_path = list_path.index(*counter);
+                        *counter += 1;
+                        regions.insert(item_path.to_string(), region);
+                        self.walk_body(&b.body, &item_path, scope, false, regions, refs);
+                        continue;
+                    }
+                    let Some(dynamic) = Dynamic::of(b) else {
+                        continue;
+                    };
+                    let list_path = path.key(&dynamic.label);
                     regions.entry(list_path.to_string()).or_insert(region);
-                    let evaluated: Option<&Vec<Val>> = values.and_then(|m| match m.get(&label) {
-                        Some(Val::List(items)) => Some(items.as_ref()),
-                        _ => None,
-                    });
-                    let counter = counters.entry(label.clone()).or_insert(0);
-                    if is_dynamic {
-                        if let Some(fe) = b.body.get_attribute("for_each") {
-                            self.collect_refs(
-                                &fe.value,
-                                list_path.as_str(),
-                                &mut HashSet::new(),
-                                refs,
-                            );
-                        }
-                        let Some(content) = b.body.get_blocks("content").next() else {
-                            continue;
-                        };
-                        // How many blocks this dynamic block produced: all of the evaluated list
-                        // that static blocks of the same name did not account for.
-                        let statics = body.blocks().filter(|x| x.ident.as_str() == label).count();
-                        let dynamic_count =
-                            evaluated.map_or(0, |items| items.len().saturating_sub(statics));
-                        for _ in 0..dynamic_count.max(1) {
-                            let item_path = list_path.index(*counter);
-                            regions.insert(item_path.to_string(), region);
-                            let item_values = item_map(evaluated, *counter);
-                            self.walk_body(
-                                &content.body,
-                                &item_path,
-                                item_values,
-                                false,
-                                regions,
-                                refs,
-                            );
-                            if dynamic_count > 0 {
+                    if let Some(for_each) = dynamic.for_each {
+                        refs::collect(self.ev, for_each, list_path.as_str(), scope, refs);
+                    }
+                    match self.ev.dynamic_iterations(&dynamic, scope) {
+                        Some(iterations) => {
+                            let counter = counters.entry(dynamic.label.clone()).or_insert(0);
+                            for inner in iterations {
+                                let item_path = list_path.index(*counter);
                                 *counter += 1;
+                                regions.insert(item_path.to_string(), region);
+                                self.walk_body(
+                                    &dynamic.content.body,
+                                    &item_path,
+                                    &inner,
+                                    false,
+                                    regions,
+                                    refs,
+                                );
                             }
                         }
-                    } else {
-                        let item_path = list_path.index(*counter);
-                        regions.insert(item_path.to_string(), region);
-                        let item_values = item_map(evaluated, *counter);
-                        self.walk_body(&b.body, &item_path, item_values, false, regions, refs);
-                        *counter += 1;
+                        // Unknown iterations: the block list is unknown; still collect the
+                        // content's references (against the list).
+                        None => self.walk_body(
+                            &dynamic.content.body,
+                            &list_path,
+                            scope,
+                            false,
+                            &mut BTreeMap::new(),
+                            refs,
+                        ),
                     }
                 }
             }
@@ -307,224 +301,6 @@ impl ResourceBuilder<'_> {
             }
             _ => {}
         }
-    }
-
-    /// Collects references to other resources made by `expr` (following locals), recorded
-    /// against `attribute`. `bound` holds names bound by enclosing `for` expressions.
-    fn collect_refs(
-        &self,
-        expr: &Expression,
-        attribute: &str,
-        bound: &mut HashSet<String>,
-        refs: &mut Vec<Ref>,
-    ) {
-        let mut visiting = HashSet::new();
-        self.refs_in(expr, attribute, bound, &mut visiting, refs);
-    }
-
-    fn refs_in(
-        &self,
-        expr: &Expression,
-        attribute: &str,
-        bound: &mut HashSet<String>,
-        visiting: &mut HashSet<String>,
-        refs: &mut Vec<Ref>,
-    ) {
-        macro_rules! recurse {
-            ($e:expr, $bound:expr) => {
-                self.refs_in($e, attribute, $bound, visiting, refs)
-            };
-        }
-        match expr {
-            Expression::Null(_)
-            | Expression::Bool(_)
-            | Expression::Number(_)
-            | Expression::String(_) => {}
-            Expression::Array(items) => {
-                for e in items.iter() {
-                    recurse!(e, bound);
-                }
-            }
-            Expression::Object(obj) => {
-                for (k, v) in obj.iter() {
-                    if let ObjectKey::Expression(e) = k {
-                        recurse!(e, bound);
-                    }
-                    recurse!(v.expr(), bound);
-                }
-            }
-            Expression::StringTemplate(t) => {
-                for el in t.iter() {
-                    self.refs_in_element(el, attribute, bound, visiting, refs);
-                }
-            }
-            Expression::HeredocTemplate(h) => {
-                for el in h.template.iter() {
-                    self.refs_in_element(el, attribute, bound, visiting, refs);
-                }
-            }
-            Expression::Parenthesis(p) => recurse!(p.inner(), bound),
-            Expression::Variable(_) => {}
-            Expression::Traversal(t) => {
-                if let Expression::Variable(root) = &t.expr {
-                    let ops: Vec<&TraversalOperator> =
-                        t.operators.iter().map(|o| o.value()).collect();
-                    self.traversal_ref(root.as_str(), &ops, attribute, bound, visiting, refs);
-                } else {
-                    recurse!(&t.expr, bound);
-                }
-                for op in t.operators.iter() {
-                    if let TraversalOperator::Index(e) = op.value() {
-                        recurse!(e, bound);
-                    }
-                }
-            }
-            Expression::Conditional(c) => {
-                recurse!(&c.cond_expr, bound);
-                recurse!(&c.true_expr, bound);
-                recurse!(&c.false_expr, bound);
-            }
-            Expression::FuncCall(f) => {
-                for e in f.args.iter() {
-                    recurse!(e, bound);
-                }
-            }
-            Expression::UnaryOp(op) => recurse!(&op.expr, bound),
-            Expression::BinaryOp(op) => {
-                recurse!(&op.lhs_expr, bound);
-                recurse!(&op.rhs_expr, bound);
-            }
-            Expression::ForExpr(f) => {
-                recurse!(&f.intro.collection_expr, bound);
-                let mut inner = bound.clone();
-                inner.insert(f.intro.value_var.as_str().to_string());
-                if let Some(k) = &f.intro.key_var {
-                    inner.insert(k.as_str().to_string());
-                }
-                if let Some(k) = &f.key_expr {
-                    recurse!(k, &mut inner);
-                }
-                recurse!(&f.value_expr, &mut inner);
-                if let Some(c) = &f.cond {
-                    recurse!(&c.expr, &mut inner);
-                }
-            }
-        }
-    }
-
-    fn refs_in_element(
-        &self,
-        el: &Element,
-        attribute: &str,
-        bound: &mut HashSet<String>,
-        visiting: &mut HashSet<String>,
-        refs: &mut Vec<Ref>,
-    ) {
-        match el {
-            Element::Literal(_) => {}
-            Element::Interpolation(i) => self.refs_in(&i.expr, attribute, bound, visiting, refs),
-            Element::Directive(d) => match d.as_ref() {
-                Directive::If(d) => {
-                    self.refs_in(&d.if_expr.cond_expr, attribute, bound, visiting, refs);
-                    let templates = std::iter::once(&d.if_expr.template)
-                        .chain(d.else_expr.as_ref().map(|e| &e.template));
-                    for t in templates {
-                        for el in t.iter() {
-                            self.refs_in_element(el, attribute, bound, visiting, refs);
-                        }
-                    }
-                }
-                Directive::For(d) => {
-                    let fe = &d.for_expr;
-                    self.refs_in(&fe.collection_expr, attribute, bound, visiting, refs);
-                    let mut inner = bound.clone();
-                    inner.insert(fe.value_var.as_str().to_string());
-                    if let Some(k) = &fe.key_var {
-                        inner.insert(k.as_str().to_string());
-                    }
-                    for el in fe.template.iter() {
-                        self.refs_in_element(el, attribute, &mut inner, visiting, refs);
-                    }
-                }
-            },
-        }
-    }
-
-    /// A traversal rooted at `root`: a resource, data source or module reference becomes an
-    /// edge; a local is followed to what it refers to.
-    fn traversal_ref(
-        &self,
-        root: &str,
-        ops: &[&TraversalOperator],
-        attribute: &str,
-        bound: &mut HashSet<String>,
-        visiting: &mut HashSet<String>,
-        refs: &mut Vec<Ref>,
-    ) {
-        if bound.contains(root) {
-            return;
-        }
-        let attr = |i: usize| match ops.get(i) {
-            Some(TraversalOperator::GetAttr(id)) => Some(id.as_str()),
-            _ => None,
-        };
-        let (target, next) = match root {
-            "var" | "count" | "each" | "path" | "terraform" | "self" => return,
-            "local" => {
-                if let Some(name) = attr(0)
-                    && let Some(local) = self.module.locals.get(name)
-                    && visiting.insert(name.to_string())
-                {
-                    let mut fresh = HashSet::new();
-                    self.refs_in(&local.expr, attribute, &mut fresh, visiting, refs);
-                }
-                return;
-            }
-            "data" => match (attr(0), attr(1)) {
-                (Some(t), Some(n)) => (self.module.find(Mode::Data, t, n), 2),
-                _ => return,
-            },
-            "module" => match attr(0) {
-                Some(n) => (self.module.find(Mode::Module, "module", n), 1),
-                None => return,
-            },
-            ty => match attr(0) {
-                Some(n) => (self.module.find(Mode::Managed, ty, n), 1),
-                None => return,
-            },
-        };
-        let Some(target) = target else { return };
-        let def = &self.module.blocks[target];
-        // A literal index right after the address picks one instance.
-        let key = match ops.get(next) {
-            Some(TraversalOperator::Index(Expression::Number(n))) => {
-                n.value().as_f64().map(|n| format!("[{}]", n as i64))
-            }
-            Some(TraversalOperator::LegacyIndex(n)) => Some(format!("[{}]", n.value())),
-            Some(TraversalOperator::Index(Expression::String(s))) => Some(format!(
-                "[{}]",
-                serde_json::to_string(s.value().as_str()).unwrap_or_default()
-            )),
-            _ => None,
-        };
-        let instances = self.ev.instances(target);
-        let chosen: Vec<&str> = match &key {
-            Some(k) if instances.iter().any(|i| &i.key == k) => vec![k.as_str()],
-            _ => instances.iter().map(|i| i.key.as_str()).collect(),
-        };
-        for k in chosen {
-            refs.push(Ref {
-                attribute: attribute.to_string(),
-                to: resource_id(&self.module.dir, &format!("{}{}", def.address(), k)),
-            });
-        }
-    }
-}
-
-fn item_map(evaluated: Option<&Vec<Val>>, i: usize) -> Option<&Map> {
-    match evaluated?.get(i)? {
-        Val::Object(m) => Some(m.as_ref()),
-        _ => None,
     }
 }
 

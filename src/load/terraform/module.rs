@@ -6,6 +6,7 @@ use hcl_edit::Span;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body, Structure};
 
+use super::types::Ty;
 use crate::graph::{LoadError, Mode};
 use crate::load::text::LineIndex;
 
@@ -22,6 +23,8 @@ pub struct SourceFile {
 #[derive(Debug)]
 pub struct VarDef {
     pub default: Option<Expression>,
+    /// The `type` constraint, when it is one tenet understands (otherwise `any`).
+    pub ty: Option<Ty>,
 }
 
 /// One entry of a `locals` block.
@@ -143,10 +146,14 @@ impl ModuleDef {
                 }
                 ("variable", [n]) => {
                     let default = block.body.get_attribute("default").map(|a| a.value.clone());
+                    let ty = block
+                        .body
+                        .get_attribute("type")
+                        .and_then(|a| Ty::parse(&a.value));
                     if self.variables.contains_key(n) {
                         errors.push(error_at(&block, format!("duplicate variable \"{n}\"")));
                     } else {
-                        self.variables.insert(n.clone(), VarDef { default });
+                        self.variables.insert(n.clone(), VarDef { default, ty });
                     }
                     continue;
                 }

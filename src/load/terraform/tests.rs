@@ -388,3 +388,150 @@ resource "x_y" "three" { v = local.a }
     assert_eq!(out.resources.len(), 3);
     assert_eq!(find(&out, "terraform:m/x_y.three").unknown, vec!["v"]);
 }
+
+#[test]
+fn sets_iterate_with_the_element_as_key() {
+    let out = load(&[(
+        "main.tf",
+        r#"
+resource "aws_security_group" "a" {
+  dynamic "ingress" {
+    for_each = toset(["3389", "22"])
+    content {
+      from_port = ingress.key
+    }
+  }
+}
+resource "x_y" "r" {
+  keys = [for k, v in toset(["b", "a"]) : "${k}=${v}"]
+}
+"#,
+    )]);
+    let a = find(&out, "terraform:m/aws_security_group.a");
+    assert_eq!(
+        a.attributes["ingress"],
+        json!([{"from_port": "22"}, {"from_port": "3389"}])
+    );
+    assert_eq!(
+        find(&out, "terraform:m/x_y.r").attributes["keys"],
+        json!(["a=a", "b=b"])
+    );
+}
+
+#[test]
+fn variable_types_convert_values_and_fill_optional_defaults() {
+    let out = load(&[(
+        "main.tf",
+        r#"
+variable "db" {
+  type    = object({ encrypted = optional(bool, true), days = optional(number, 14) })
+  default = {}
+}
+variable "n" {
+  type    = number
+  default = "7"
+}
+variable "bad" {
+  type    = number
+  default = "seven"
+}
+resource "x_y" "r" {
+  encrypted = var.db.encrypted
+  days      = var.db.days
+  seven     = var.n == 7
+  bad       = var.bad
+}
+"#,
+    )]);
+    let r = find(&out, "terraform:m/x_y.r");
+    assert_eq!(
+        r.attributes,
+        json!({"encrypted": true, "days": 14, "seven": true})
+    );
+    assert_eq!(r.unknown, vec!["bad"]);
+}
+
+#[test]
+fn reference_indices_resolve_in_the_instance_scope() {
+    let out = load(&[(
+        "main.tf",
+        r#"
+resource "aws_s3_bucket" "b" {
+  for_each = toset(["data", "tmp"])
+  bucket   = "acme-${each.key}"
+}
+resource "aws_s3_bucket_versioning" "v" {
+  for_each = toset(["data"])
+  bucket   = aws_s3_bucket.b[each.key].id
+}
+"#,
+    )]);
+    let v = find(&out, "terraform:m/aws_s3_bucket_versioning.v[\"data\"]");
+    assert_eq!(
+        v.refs,
+        vec![Ref {
+            attribute: "bucket".into(),
+            to: "terraform:m/aws_s3_bucket.b[\"data\"]".into()
+        }]
+    );
+}
+
+#[test]
+fn each_dynamic_block_keeps_its_own_lines() {
+    let out = load(&[(
+        "main.tf",
+        r#"
+resource "aws_security_group" "s" {
+  dynamic "ingress" {
+    for_each = ["a"]
+    content {
+      description = ingress.value
+    }
+  }
+  dynamic "ingress" {
+    for_each = ["b", "c"]
+    content {
+      description = ingress.value
+    }
+  }
+}
+"#,
+    )]);
+    let lines = &find(&out, "terraform:m/aws_security_group.s")
+        .file_source()
+        .unwrap()
+        .attributes;
+    assert_eq!(lines["ingress[0].description"], 6);
+    assert_eq!(lines["ingress[1].description"], 12);
+    assert_eq!(lines["ingress[2].description"], 12);
+    assert!(!lines.contains_key("ingress[3]"));
+}
+
+#[test]
+fn huge_counts_and_deep_chains_stay_bounded() {
+    let mut locals = String::from("locals {\n  l0 = 1\n");
+    for i in 1..5000 {
+        locals.push_str(&format!("  l{i} = local.l{} + 1\n", i - 1));
+    }
+    locals.push_str("}\n");
+    let out = load(&[
+        ("locals.tf", &locals),
+        (
+            "main.tf",
+            r#"
+resource "x_y" "many" {
+  count = 1e9
+}
+resource "x_y" "deep" {
+  v  = local.l4999
+  ok = local.l10
+  ws = terraform.workspace
+}
+"#,
+        ),
+    ]);
+    assert_eq!(find(&out, "terraform:m/x_y.many").unknown, vec!["count"]);
+    let deep = find(&out, "terraform:m/x_y.deep");
+    assert_eq!(deep.attributes["ok"], json!(11));
+    assert_eq!(deep.unknown, vec!["v", "ws"]);
+}

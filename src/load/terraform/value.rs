@@ -22,6 +22,9 @@ pub enum Val {
     Number(f64),
     String(String),
     List(Rc<Vec<Val>>),
+    /// A set (from `toset` or a `set(...)` type): iterating it gives each element as both key
+    /// and value, and it cannot be indexed. Elements are unique, in Terraform's order.
+    Set(Rc<Vec<Val>>),
     Object(Rc<Map>),
     /// An object whose absent attributes are unknown rather than missing.
     Partial(Rc<Map>),
@@ -49,6 +52,37 @@ impl Val {
         Val::List(Rc::new(items))
     }
 
+    /// A set of the given elements: duplicates removed, strings sorted lexically and numbers
+    /// numerically (as Terraform orders sets of primitives).
+    pub fn set(items: Vec<Val>) -> Val {
+        let mut out: Vec<Val> = Vec::with_capacity(items.len());
+        for item in items {
+            if !out.contains(&item) {
+                out.push(item);
+            }
+        }
+        if out.iter().all(|v| matches!(v, Val::String(_))) {
+            out.sort_by(|a, b| match (a, b) {
+                (Val::String(x), Val::String(y)) => x.cmp(y),
+                _ => std::cmp::Ordering::Equal,
+            });
+        } else if out.iter().all(|v| matches!(v, Val::Number(_))) {
+            out.sort_by(|a, b| match (a, b) {
+                (Val::Number(x), Val::Number(y)) => x.total_cmp(y),
+                _ => std::cmp::Ordering::Equal,
+            });
+        }
+        Val::Set(Rc::new(out))
+    }
+
+    /// The elements of a list or set.
+    pub fn elements(&self) -> Option<&[Val]> {
+        match self {
+            Val::List(items) | Val::Set(items) => Some(items),
+            _ => None,
+        }
+    }
+
     pub fn object(map: Map) -> Val {
         Val::Object(Rc::new(map))
     }
@@ -64,6 +98,7 @@ impl Val {
             Val::Number(_) => "number",
             Val::String(_) => "string",
             Val::List(_) => "list",
+            Val::Set(_) => "set",
             Val::Object(_) | Val::Partial(_) => "object",
             Val::Unknown => "unknown",
         }
@@ -73,7 +108,7 @@ impl Val {
     pub fn is_wholly_known(&self) -> bool {
         match self {
             Val::Unknown | Val::Partial(_) => false,
-            Val::List(items) => items.iter().all(Val::is_wholly_known),
+            Val::List(items) | Val::Set(items) => items.iter().all(Val::is_wholly_known),
             Val::Object(map) => map.values().all(Val::is_wholly_known),
             _ => true,
         }
@@ -134,7 +169,7 @@ impl Val {
             Val::Bool(b) => Some(Json::Bool(*b)),
             Val::Number(n) => Some(number_json(*n)),
             Val::String(s) => Some(Json::String(s.clone())),
-            Val::List(items) => Some(Json::Array(
+            Val::List(items) | Val::Set(items) => Some(Json::Array(
                 items
                     .iter()
                     .enumerate()

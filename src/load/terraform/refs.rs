@@ -1,0 +1,203 @@
+//! References between resources, found in expressions: `aws_s3_bucket.b.id`,
+//! `data.x.y.json`, `module.m.out`, also through `locals`. An index right after the address
+//! (`aws_s3_bucket.b[each.key]`) is evaluated in the referring instance's scope to pick the
+//! instance it means; when it cannot be known, the edge goes to every instance.
+
+use std::collections::HashSet;
+
+use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
+use hcl_edit::template::{Directive, Element};
+
+use super::eval::{Evaluator, MAX_DEPTH, Scope};
+use super::value::Val;
+use crate::graph::{Mode, Ref};
+
+/// Collects the references `expr` makes into `out`, recorded against `attribute`.
+pub fn collect(
+    ev: &Evaluator,
+    expr: &Expression,
+    attribute: &str,
+    scope: &Scope,
+    out: &mut Vec<Ref>,
+) {
+    let mut walker = Walker {
+        ev,
+        attribute,
+        scope,
+        visiting: HashSet::new(),
+        out,
+    };
+    walker.expr(expr, &HashSet::new());
+}
+
+struct Walker<'a, 'e> {
+    ev: &'a Evaluator<'e>,
+    attribute: &'a str,
+    scope: &'a Scope,
+    /// Locals being followed (cycle and depth guard).
+    visiting: HashSet<String>,
+    out: &'a mut Vec<Ref>,
+}
+
+impl Walker<'_, '_> {
+    /// `bound` holds the names bound by enclosing `for` expressions and template `for`s.
+    fn expr(&mut self, expr: &Expression, bound: &HashSet<String>) {
+        match expr {
+            Expression::Null(_)
+            | Expression::Bool(_)
+            | Expression::Number(_)
+            | Expression::String(_) => {}
+            Expression::Variable(_) => {}
+            Expression::Array(items) => items.iter().for_each(|e| self.expr(e, bound)),
+            Expression::Object(obj) => {
+                for (k, v) in obj.iter() {
+                    if let ObjectKey::Expression(e) = k {
+                        self.expr(e, bound);
+                    }
+                    self.expr(v.expr(), bound);
+                }
+            }
+            Expression::StringTemplate(t) => t.iter().for_each(|el| self.element(el, bound)),
+            Expression::HeredocTemplate(h) => {
+                h.template.iter().for_each(|el| self.element(el, bound))
+            }
+            Expression::Parenthesis(p) => self.expr(p.inner(), bound),
+            Expression::Traversal(t) => {
+                match &t.expr {
+                    Expression::Variable(root) => {
+                        let ops: Vec<&TraversalOperator> =
+                            t.operators.iter().map(|o| o.value()).collect();
+                        self.traversal(root.as_str(), &ops, bound);
+                    }
+                    other => self.expr(other, bound),
+                }
+                for op in t.operators.iter() {
+                    if let TraversalOperator::Index(e) = op.value() {
+                        self.expr(e, bound);
+                    }
+                }
+            }
+            Expression::Conditional(c) => {
+                self.expr(&c.cond_expr, bound);
+                self.expr(&c.true_expr, bound);
+                self.expr(&c.false_expr, bound);
+            }
+            Expression::FuncCall(f) => f.args.iter().for_each(|e| self.expr(e, bound)),
+            Expression::UnaryOp(op) => self.expr(&op.expr, bound),
+            Expression::BinaryOp(op) => {
+                self.expr(&op.lhs_expr, bound);
+                self.expr(&op.rhs_expr, bound);
+            }
+            Expression::ForExpr(f) => {
+                self.expr(&f.intro.collection_expr, bound);
+                let mut inner = bound.clone();
+                inner.insert(f.intro.value_var.as_str().to_string());
+                if let Some(k) = &f.intro.key_var {
+                    inner.insert(k.as_str().to_string());
+                }
+                if let Some(k) = &f.key_expr {
+                    self.expr(k, &inner);
+                }
+                self.expr(&f.value_expr, &inner);
+                if let Some(c) = &f.cond {
+                    self.expr(&c.expr, &inner);
+                }
+            }
+        }
+    }
+
+    fn element(&mut self, el: &Element, bound: &HashSet<String>) {
+        match el {
+            Element::Literal(_) => {}
+            Element::Interpolation(i) => self.expr(&i.expr, bound),
+            Element::Directive(d) => match d.as_ref() {
+                Directive::If(d) => {
+                    self.expr(&d.if_expr.cond_expr, bound);
+                    d.if_expr
+                        .template
+                        .iter()
+                        .for_each(|el| self.element(el, bound));
+                    if let Some(e) = &d.else_expr {
+                        e.template.iter().for_each(|el| self.element(el, bound));
+                    }
+                }
+                Directive::For(d) => {
+                    let fe = &d.for_expr;
+                    self.expr(&fe.collection_expr, bound);
+                    let mut inner = bound.clone();
+                    inner.insert(fe.value_var.as_str().to_string());
+                    if let Some(k) = &fe.key_var {
+                        inner.insert(k.as_str().to_string());
+                    }
+                    fe.template.iter().for_each(|el| self.element(el, &inner));
+                }
+            },
+        }
+    }
+
+    /// A traversal rooted at `root`: a resource, data source or module reference becomes an
+    /// edge; a local is followed to what it refers to.
+    fn traversal(&mut self, root: &str, ops: &[&TraversalOperator], bound: &HashSet<String>) {
+        if bound.contains(root) {
+            return;
+        }
+        let module = self.ev.module();
+        let attr = |i: usize| match ops.get(i) {
+            Some(TraversalOperator::GetAttr(id)) => Some(id.as_str()),
+            _ => None,
+        };
+        let (target, next) = match root {
+            "var" | "count" | "each" | "path" | "terraform" | "self" => return,
+            "local" => {
+                if let Some(name) = attr(0)
+                    && let Some(local) = module.locals.get(name)
+                    && self.visiting.len() < MAX_DEPTH
+                    && self.visiting.insert(name.to_string())
+                {
+                    // A local is evaluated without the referring instance's names.
+                    stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, || {
+                        self.expr(&local.expr, &HashSet::new())
+                    });
+                }
+                return;
+            }
+            "data" => match (attr(0), attr(1)) {
+                (Some(t), Some(n)) => (module.find(Mode::Data, t, n), 2),
+                _ => return,
+            },
+            "module" => match attr(0) {
+                Some(n) => (module.find(Mode::Module, "module", n), 1),
+                None => return,
+            },
+            ty => match attr(0) {
+                Some(n) => (module.find(Mode::Managed, ty, n), 1),
+                None => return,
+            },
+        };
+        let Some(target) = target else { return };
+        let def = &module.blocks[target];
+        let key = match ops.get(next) {
+            Some(TraversalOperator::LegacyIndex(n)) => Some(format!("[{}]", n.value())),
+            Some(TraversalOperator::Index(e)) => match self.ev.eval_or_unknown(e, self.scope) {
+                Val::Number(n) if n.fract() == 0.0 && n >= 0.0 => Some(format!("[{}]", n as u64)),
+                Val::String(s) => Some(format!(
+                    "[{}]",
+                    serde_json::to_string(&s).unwrap_or_default()
+                )),
+                _ => None,
+            },
+            _ => None,
+        };
+        let instances = self.ev.instances(target);
+        let chosen: Vec<&str> = match &key {
+            Some(k) if instances.iter().any(|i| &i.key == k) => vec![k.as_str()],
+            _ => instances.iter().map(|i| i.key.as_str()).collect(),
+        };
+        for k in chosen {
+            self.out.push(Ref {
+                attribute: self.attribute.to_string(),
+                to: super::resource_id(&module.dir, &format!("{}{}", def.address(), k)),
+            });
+        }
+    }
+}
