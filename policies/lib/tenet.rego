@@ -14,6 +14,11 @@ is_unknown(r, path) if {
 	covers(u, path)
 }
 
+# `is_unknown` as a value: true or false (for use inside objects and comprehensions).
+unknown_flag(r, path) := true if is_unknown(r, path)
+
+unknown_flag(r, path) := false if not is_unknown(r, path)
+
 covers(u, path) if u == path
 
 covers(u, path) if startswith(path, concat("", [u, "."]))
@@ -45,14 +50,25 @@ as_list(x) := [] if {
 }
 
 # Attribute `key` of r, or `fallback` when absent or null (Terraform treats `null` as unset).
-attr(r, key, fallback) := get(r.attributes, key, fallback)
+# Undefined when the value is unknown: a rule must never read a default in place of a value
+# that will only be known at apply time (check `is_unknown` and report it as undetermined).
+attr(r, key, fallback) := r.attributes[key] if r.attributes[key] != null
 
-# Field `key` of object obj, or `fallback` when absent or null.
+attr(r, key, fallback) := fallback if {
+	not has_value(r.attributes, key)
+	not is_unknown(r, key)
+}
+
+# Field `key` of object obj, or `fallback` when absent or null. For nested objects, whose
+# unknown parts the caller checks with `is_unknown(r, path)`.
 get(obj, key, fallback) := obj[key] if obj[key] != null
 
 get(obj, key, fallback) := fallback if not has_value(obj, key)
 
 has_value(obj, key) if obj[key] != null
+
+# The resource might not exist: its `count` or `for_each` is unknown.
+maybe_absent(r) if r.unknown[0] in {"count", "for_each"}
 
 # The resource's module directory ("" at the scan root): resources of one Terraform module
 # share it, so name-based matching can stay within a module.

@@ -46,3 +46,16 @@ test_volume_from_snapshot_is_undetermined if {
 	count(deny([v])) == 0
 	count(rule.undetermined) == 1 with input as {"resources": [v]} with data.inventory as fixtures.inventory([v])
 }
+
+test_unknown_default_encryption_makes_volumes_undetermined if {
+	d := fixtures.with_unknown(fixtures.resource("aws_ebs_encryption_by_default", "d", {}), ["enabled"])
+	v := fixtures.resource("aws_ebs_volume", "v", {"size": 10})
+	count(deny([d, v])) == 0
+	count(rule.undetermined) == 1 with input as {"resources": [v]} with data.inventory as fixtures.inventory([d, v])
+}
+
+test_instance_with_launch_template_defers_to_the_template if {
+	i := fixtures.resource("aws_instance", "i", {"launch_template": [{"name": "lt"}]})
+	count(deny([i])) == 0
+	count(rule.undetermined) == 1 with input as {"resources": [i]} with data.inventory as fixtures.inventory([i])
+}

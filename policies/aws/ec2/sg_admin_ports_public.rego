@@ -31,12 +31,30 @@ admin_ports := {22: "SSH", 3389: "RDP"}
 deny contains tenet.finding(rule.resource, msg, rule.attribute) if {
 	some rule in aws.public_ingress
 	not aws.all_ports(rule)
-	some port, name in admin_ports
-	aws.opens_tcp_port(rule.protocol, rule.from, rule.to, port)
-	msg := sprintf("%s %q allows %s (port %d) from %s", [rule.resource.type, rule.resource.name, name, port, rule.cidr])
+	opened := admin_opened(rule)
+	count(opened) > 0
+	msg := sprintf("%s %q allows %s from %s", [rule.resource.type, rule.resource.name, concat(" and ", opened), rule.cidr])
+}
+
+undetermined contains tenet.finding(rule.resource, msg, rule.attribute) if {
+	some rule in aws.maybe_public_ingress
+	could_open_admin(rule)
+	msg := sprintf("whether %s %q opens SSH or RDP to the internet depends on values not known before apply", [rule.resource.type, rule.resource.name])
 }
 
 undetermined contains tenet.finding(r, msg, "") if {
 	some r in aws.unknown_ingress
-	msg := sprintf("the ingress sources or ports of %s %q are not known before apply", [r.type, r.name])
+	msg := sprintf("the ingress rules of %s %q are not known before apply", [r.type, r.name])
+}
+
+admin_opened(rule) := [sprintf("%s (port %d)", [name, port]) |
+	some port, name in admin_ports
+	aws.opens_tcp_port(rule.protocol, rule.from, rule.to, port)
+]
+
+could_open_admin(rule) if rule.ports_unknown
+
+could_open_admin(rule) if {
+	not aws.all_ports(rule)
+	count(admin_opened(rule)) > 0
 }

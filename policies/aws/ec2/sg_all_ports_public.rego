@@ -32,7 +32,17 @@ deny contains tenet.finding(rule.resource, msg, rule.attribute) if {
 	msg := sprintf("%s %q allows every port (protocol %v) from %s", [rule.resource.type, rule.resource.name, rule.protocol, rule.cidr])
 }
 
+undetermined contains tenet.finding(rule.resource, msg, rule.attribute) if {
+	some rule in aws.maybe_public_ingress
+	could_open_all(rule)
+	msg := sprintf("whether %s %q opens every port to the internet depends on values not known before apply", [rule.resource.type, rule.resource.name])
+}
+
 undetermined contains tenet.finding(r, msg, "") if {
 	some r in aws.unknown_ingress
-	msg := sprintf("the ingress sources or ports of %s %q are not known before apply", [r.type, r.name])
+	msg := sprintf("the ingress rules of %s %q are not known before apply", [r.type, r.name])
 }
+
+could_open_all(rule) if rule.ports_unknown
+
+could_open_all(rule) if aws.all_ports(rule)

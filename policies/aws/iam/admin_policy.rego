@@ -30,31 +30,64 @@ import data.lib.tenet
 
 policy_types := {"aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"}
 
-deny contains tenet.finding(r, msg, "policy") if {
+# Every policy document the batch's resources hold: {"r", "attribute", "holder"}, where
+# `holder` has the document at `policy` and the references made from that attribute.
+documents contains {"r": r, "attribute": "policy", "holder": r} if {
 	some r in input.resources
 	r.type in policy_types
-	some s in aws.policy_statements(r, "policy")
-	admin(s)
-	msg := sprintf("%s %q allows every action on every resource (\"*\" on \"*\")", [r.type, r.name])
 }
 
-deny contains tenet.finding(r, msg, sprintf("inline_policy[%d].policy", [i])) if {
+documents contains {"r": r, "attribute": path, "holder": holder} if {
 	some r in tenet.of_input_type("aws_iam_role")
 	some i, p in tenet.blocks(tenet.attr(r, "inline_policy", []))
-	some s in aws.policy_statements({"attributes": p, "refs": []}, "policy")
-	admin(s)
-	msg := sprintf("IAM role %q has an inline policy %q allowing every action on every resource", [r.name, tenet.get(p, "name", "")])
+	path := sprintf("inline_policy[%d].policy", [i])
+	holder := {
+		"attributes": p,
+		"refs": [{"attribute": "policy", "to": ref.to} | some ref in r.refs; ref.attribute == path],
+		"unknown": [u | some u in r.unknown; u == path],
+	}
 }
 
-undetermined contains tenet.finding(r, msg, "policy") if {
-	some r in input.resources
-	r.type in policy_types
-	tenet.is_unknown(r, "policy")
-	count(aws.policy_statements(r, "policy")) == 0
-	msg := sprintf("the policy document of %s %q is not known before apply", [r.type, r.name])
+deny contains tenet.finding(d.r, msg, d.attribute) if {
+	some d in documents
+	some s in aws.policy_statements(d.holder, "policy")
+	admin(s)
+	msg := sprintf("%s %q allows every action on every resource (\"*\" on \"*\")%s", [d.r.type, d.r.name, where(d)])
 }
+
+undetermined contains tenet.finding(d.r, msg, d.attribute) if {
+	some d in documents
+	not has_admin(d)
+	unknown_parts(d)
+	msg := sprintf("the policy document of %s %q%s is not fully known before apply", [d.r.type, d.r.name, where(d)])
+}
+
+where(d) := "" if d.attribute == "policy"
+
+where(d) := sprintf(" (%s)", [d.attribute]) if d.attribute != "policy"
+
+has_admin(d) if {
+	some s in aws.policy_statements(d.holder, "policy")
+	admin(s)
+}
+
+# The document itself is unknown and no referenced document explains it.
+unknown_parts(d) if {
+	"policy" in d.holder.unknown
+	count(aws.policy_statements(d.holder, "policy")) == 0
+}
+
+# A statement with unknown parts (effect, actions or resources).
+unknown_parts(d) if {
+	some s in aws.policy_statements(d.holder, "policy")
+	s.unknown
+}
+
+# A referenced document whose statements are wholly unknown.
+unknown_parts(d) if count(aws.unknown_documents(d.holder, "policy")) > 0
 
 admin(s) if {
+	not s.unknown
 	s.effect == "Allow"
 	some action in s.actions
 	action in {"*", "*:*"}

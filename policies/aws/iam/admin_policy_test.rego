@@ -46,3 +46,30 @@ test_unknown_policy_is_undetermined if {
 	count(deny([p])) == 0
 	count(rule.undetermined) == 1 with input as {"resources": [p]} with data.inventory as fixtures.inventory([p])
 }
+
+test_inline_policy_from_a_document_fires if {
+	doc := fixtures.resource("aws_iam_policy_document", "d", {"statement": [{"actions": ["*"], "resources": ["*"]}]})
+	r := fixtures.with_unknown(
+		fixtures.with_refs(fixtures.resource("aws_iam_role", "r", {"inline_policy": [{"name": "x"}]}), [["inline_policy[0].policy", doc]]),
+		["inline_policy[0].policy"],
+	)
+	some f in deny([doc, r])
+	f.attribute == "inline_policy[0].policy"
+}
+
+test_statement_with_unknown_effect_is_undetermined_not_denied if {
+	doc := fixtures.with_unknown(
+		fixtures.resource("aws_iam_policy_document", "d", {"statement": [{"actions": ["*"], "resources": ["*"]}]}),
+		["statement[0].effect"],
+	)
+	p := fixtures.with_unknown(fixtures.with_refs(fixtures.resource("aws_iam_policy", "p", {}), [["policy", doc]]), ["policy"])
+	count(deny([doc, p])) == 0
+	count(rule.undetermined) == 1 with input as {"resources": [p]} with data.inventory as fixtures.inventory([doc, p])
+}
+
+test_merged_source_documents_are_read if {
+	base := fixtures.resource("aws_iam_policy_document", "base", {"statement": [{"actions": ["*"], "resources": ["*"]}]})
+	top := fixtures.with_refs(fixtures.resource("aws_iam_policy_document", "top", {"statement": [{"actions": ["s3:GetObject"], "resources": ["*"]}]}), [["source_policy_documents[0]", base]])
+	p := fixtures.with_unknown(fixtures.with_refs(fixtures.resource("aws_iam_policy", "p", {}), [["policy", top]]), ["policy"])
+	count(deny([base, top, p])) == 1
+}

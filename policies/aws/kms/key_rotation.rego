@@ -37,6 +37,13 @@ undetermined contains tenet.finding(r, msg, "enable_key_rotation") if {
 	msg := sprintf("enable_key_rotation of KMS key %q is not known before apply", [r.name])
 }
 
+undetermined contains tenet.finding(r, msg, attribute) if {
+	some r in tenet.of_input_type("aws_kms_key")
+	some attribute in ["customer_master_key_spec", "key_usage", "custom_key_store_id"]
+	tenet.is_unknown(r, attribute)
+	msg := sprintf("whether KMS key %q can rotate depends on %s, which is not known before apply", [r.name, attribute])
+}
+
 rotatable contains r if {
 	some r in tenet.of_input_type("aws_kms_key")
 	tenet.attr(r, "customer_master_key_spec", "SYMMETRIC_DEFAULT") == "SYMMETRIC_DEFAULT"

@@ -15,3 +15,9 @@ test_rotating_and_asymmetric_keys_pass if {
 		fixtures.resource("aws_kms_key", "sign", {"customer_master_key_spec": "RSA_2048", "key_usage": "SIGN_VERIFY"}),
 	]}
 }
+
+test_unknown_key_spec_is_undetermined if {
+	k := fixtures.with_unknown(fixtures.resource("aws_kms_key", "k", {}), ["customer_master_key_spec"])
+	count(rule.deny) == 0 with input as {"resources": [k]}
+	count(rule.undetermined) == 1 with input as {"resources": [k]}
+}

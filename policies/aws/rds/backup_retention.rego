@@ -56,7 +56,12 @@ describe(r, days) := sprintf("%v day(s)", [days]) if {
 candidates contains r if {
 	some r in tenet.of_input_type("aws_db_instance")
 	tenet.attr(r, "replicate_source_db", "") == ""
-	not tenet.is_unknown(r, "replicate_source_db")
+}
+
+undetermined contains tenet.finding(r, msg, "replicate_source_db") if {
+	some r in tenet.of_input_type("aws_db_instance")
+	tenet.is_unknown(r, "replicate_source_db")
+	msg := sprintf("whether %s %q is a read replica (exempt) is not known before apply", [r.type, r.name])
 }
 
 candidates contains r if some r in tenet.of_input_type("aws_rds_cluster")

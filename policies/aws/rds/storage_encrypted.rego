@@ -5,7 +5,9 @@
 #   read replicas to anyone who obtains the underlying volumes or a shared snapshot.
 #   Encryption can only be chosen when the instance or cluster is created, so it must be in
 #   the configuration from the start. Read replicas inherit their source's setting and are
-#   judged there; Aurora Serverless v1 clusters are always encrypted.
+#   judged there, databases restored from a snapshot follow the snapshot (reported as
+#   undetermined unless they set encryption), and Aurora Serverless v1 clusters are always
+#   encrypted.
 # scope: package
 # custom:
 #   id: aws-rds-storage-encrypted
@@ -40,13 +42,33 @@ undetermined contains tenet.finding(r, msg, "storage_encrypted") if {
 	msg := sprintf("storage_encrypted of %s %q is not known before apply", [r.type, r.name])
 }
 
+undetermined contains tenet.finding(r, msg, attribute) if {
+	some r in input.resources
+	r.type in {"aws_db_instance", "aws_rds_cluster"}
+	some attribute in ["replicate_source_db", "engine_mode", "snapshot_identifier"]
+	tenet.is_unknown(r, attribute)
+	msg := sprintf("whether %s %q must set its own encryption depends on %s, which is not known before apply", [r.type, r.name, attribute])
+}
+
+undetermined contains tenet.finding(r, msg, "snapshot_identifier") if {
+	some r in input.resources
+	r.type in {"aws_db_instance", "aws_rds_cluster"}
+	tenet.attr(r, "snapshot_identifier", "") != ""
+	tenet.attr(r, "storage_encrypted", false) != true
+	msg := sprintf("%s %q is restored from snapshot %v: it is encrypted exactly when the snapshot is", [r.type, r.name, r.attributes.snapshot_identifier])
+}
+
+# Instances and clusters that choose their own encryption: not read replicas (they follow
+# their source), not restored from a snapshot (they follow the snapshot), not Aurora
+# Serverless v1 (always encrypted).
 candidates contains r if {
 	some r in tenet.of_input_type("aws_db_instance")
 	tenet.attr(r, "replicate_source_db", "") == ""
-	not tenet.is_unknown(r, "replicate_source_db")
+	tenet.attr(r, "snapshot_identifier", "") == ""
 }
 
 candidates contains r if {
 	some r in tenet.of_input_type("aws_rds_cluster")
 	tenet.attr(r, "engine_mode", "provisioned") != "serverless"
+	tenet.attr(r, "snapshot_identifier", "") == ""
 }

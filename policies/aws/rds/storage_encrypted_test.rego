@@ -29,3 +29,15 @@ test_unknown_is_undetermined if {
 	count(deny([r])) == 0
 	count(rule.undetermined) == 1 with input as {"resources": [r]}
 }
+
+test_restored_from_snapshot_is_undetermined if {
+	r := fixtures.resource("aws_db_instance", "a", {"snapshot_identifier": "snap-1"})
+	count(deny([r])) == 0
+	count(rule.undetermined) == 1 with input as {"resources": [r]}
+}
+
+test_unknown_engine_mode_is_undetermined if {
+	r := fixtures.with_unknown(fixtures.resource("aws_rds_cluster", "c", {}), ["engine_mode"])
+	count(deny([r])) == 0
+	count(rule.undetermined) == 1 with input as {"resources": [r]}
+}

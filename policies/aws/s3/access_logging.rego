@@ -52,9 +52,14 @@ unknown_config(b) if tenet.is_unknown(b, "logging")
 unknown_config(b) if aws.unresolved_companion(b, companion)
 
 inline_logging(b) if {
-	some l in tenet.blocks(tenet.attr(b, "logging", []))
-	l.target_bucket != ""
+	some i, l in tenet.blocks(tenet.attr(b, "logging", []))
+	configured_target(b, i, l)
 }
+
+configured_target(_, _, l) if l.target_bucket != ""
+
+# A target named by reference (its id is computed): logging is on, whichever bucket it is.
+configured_target(b, i, _) if tenet.is_unknown(b, sprintf("logging[%d].target_bucket", [i]))
 
 # The bucket receives other buckets' access logs.
 log_target(b) if {

@@ -28,3 +28,9 @@ test_inline_logging_passes if {
 	b := fixtures.resource("aws_s3_bucket", "b", {"logging": [{"target_bucket": "logs"}]})
 	count(deny([b])) == 0
 }
+
+test_inline_logging_to_a_referenced_bucket_passes if {
+	b := fixtures.with_unknown(fixtures.resource("aws_s3_bucket", "b", {"logging": [{"target_prefix": "b/"}]}), ["logging[0].target_bucket"])
+	count(deny([b])) == 0
+	count(rule.undetermined) == 0 with input as {"resources": [b]} with data.inventory as fixtures.inventory([b])
+}

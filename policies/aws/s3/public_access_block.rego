@@ -36,14 +36,16 @@ settings := ["block_public_acls", "block_public_policy", "ignore_public_acls", "
 deny contains tenet.finding(b, msg, "") if {
 	some b in tenet.of_input_type("aws_s3_bucket")
 	not account_block
+	not account_block_unknown
 	count(aws.bucket_companions(b, companion)) == 0
 	not aws.unresolved_companion(b, companion)
-	msg := sprintf("S3 bucket %q has no %s, so nothing stops a public ACL or policy", [b.name, companion])
+	msg := sprintf("S3 bucket %q declares no %s: its protection against public ACLs and policies depends on account defaults that the configuration does not state", [b.name, companion])
 }
 
 deny contains tenet.finding(p, msg, s) if {
 	some p in tenet.of_input_type(companion)
 	not account_block
+	not account_block_unknown
 	some s in settings
 	not tenet.is_unknown(p, s)
 	tenet.attr(p, s, false) != true
@@ -66,9 +68,29 @@ undetermined contains tenet.finding(b, msg, "") if {
 	msg := sprintf("a %s in this module may belong to S3 bucket %q; its bucket is not known before apply", [companion, b.name])
 }
 
+undetermined contains tenet.finding(b, msg, "") if {
+	some b in tenet.of_input_type("aws_s3_bucket")
+	not account_block
+	account_block_unknown
+	msg := sprintf("an aws_s3_account_public_access_block may cover S3 bucket %q, but its settings are not known before apply", [b.name])
+}
+
+# An account-wide block whose settings (or existence) are not known.
+account_block_unknown if {
+	some a in tenet.of_type("aws_s3_account_public_access_block")
+	some s in settings
+	tenet.is_unknown(a, s)
+}
+
+account_block_unknown if {
+	some a in tenet.of_type("aws_s3_account_public_access_block")
+	tenet.maybe_absent(a)
+}
+
 # An account-wide block with every setting on covers all buckets.
 account_block if {
 	some a in tenet.of_type("aws_s3_account_public_access_block")
+	not tenet.maybe_absent(a)
 	every s in settings {
 		tenet.attr(a, s, false) == true
 	}

@@ -45,3 +45,9 @@ test_account_block_covers_buckets if {
 	a := fixtures.resource("aws_s3_account_public_access_block", "a", all_on)
 	count(deny([bucket, a])) == 0
 }
+
+test_unknown_account_block_is_undetermined if {
+	a := fixtures.with_unknown(fixtures.resource("aws_s3_account_public_access_block", "a", {}), ["block_public_acls"])
+	count(deny([bucket, a])) == 0
+	count(rule.undetermined) == 1 with input as {"resources": [bucket]} with data.inventory as fixtures.inventory([bucket, a])
+}

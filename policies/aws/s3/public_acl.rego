@@ -60,6 +60,14 @@ deny contains tenet.finding(r, msg, sprintf("access_control_policy[%d].grant[%d]
 	msg := sprintf("aws_s3_bucket_acl %q grants %s to %s", [r.name, tenet.get(g, "permission", "access"), grantee.uri])
 }
 
+undetermined contains tenet.finding(r, msg, attribute) if {
+	some r in input.resources
+	some attribute in ["grant", "access_control_policy"]
+	r.type in {"aws_s3_bucket", "aws_s3_bucket_acl"}
+	tenet.is_unknown(r, attribute)
+	msg := sprintf("the grants of %s %q depend on values not known before apply", [r.type, r.name])
+}
+
 undetermined contains tenet.finding(r, msg, "acl") if {
 	some r in input.resources
 	r.type in {"aws_s3_bucket", "aws_s3_bucket_acl"}

@@ -42,3 +42,9 @@ test_unknown_acl_is_undetermined if {
 	count(deny([b])) == 0
 	count(rule.undetermined) == 1 with input as {"resources": [b]}
 }
+
+test_unknown_grants_are_undetermined if {
+	a := fixtures.with_unknown(fixtures.resource("aws_s3_bucket_acl", "a", {}), ["access_control_policy"])
+	count(deny([a])) == 0
+	count(rule.undetermined) == 1 with input as {"resources": [a]}
+}

@@ -37,3 +37,12 @@ test_inline_versioning if {
 	some f in deny([off])
 	f.attribute == "versioning[0].enabled"
 }
+
+test_companion_that_may_not_exist_is_undetermined if {
+	v := fixtures.with_unknown(
+		fixtures.with_refs(fixtures.resource("aws_s3_bucket_versioning", "v", {"versioning_configuration": [{"status": "Enabled"}]}), [["bucket", bucket]]),
+		["count"],
+	)
+	count(deny([bucket, v])) == 0
+	count(rule.undetermined) == 1 with input as {"resources": [bucket]} with data.inventory as fixtures.inventory([bucket, v])
+}
