@@ -53,6 +53,9 @@ pub struct ScanArgs {
     /// Files larger than this many bytes are reported instead of read.
     #[arg(long, value_name = "BYTES", default_value_t = crate::load::text::DEFAULT_MAX_FILE_BYTES)]
     max_file_size: u64,
+    /// Print how long loading and evaluation took, and the slowest rules, to standard error.
+    #[arg(long)]
+    timings: bool,
     /// Colour in text output.
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorChoice,
@@ -113,8 +116,13 @@ fn scan(args: ScanArgs) -> Result<ExitCode, ExitCode> {
     let policies = args.policies.load()?;
     let rules = select_rules(&policies.rules, &args.rules, &args.skip_rules).map_err(usage)?;
 
+    let started = std::time::Instant::now();
     let graph = load_inputs(&args.paths, &base, args.max_file_size)?;
+    let loaded = started.elapsed();
     let outcome = evaluate(&policies, &rules, &graph, &EvalOptions::default());
+    if args.timings {
+        print_timings(loaded, started.elapsed() - loaded, &outcome);
+    }
 
     let fail_on = if args.soft_fail {
         None
@@ -178,6 +186,28 @@ fn write_output(spec: &OutputSpec, report: &Report, color: ColorChoice) -> Resul
                 other => other.map_err(|e| format!("cannot write to standard output: {e}")),
             }
         }
+    }
+}
+
+fn print_timings(
+    load: std::time::Duration,
+    eval: std::time::Duration,
+    outcome: &crate::engine::Outcome,
+) {
+    eprintln!(
+        "timings: load {:.1} ms, evaluate {:.1} ms",
+        load.as_secs_f64() * 1e3,
+        eval.as_secs_f64() * 1e3
+    );
+    let mut runs: Vec<_> = outcome.runs.iter().collect();
+    runs.sort_by(|a, b| b.elapsed.cmp(&a.elapsed).then(a.rule_id.cmp(&b.rule_id)));
+    for run in runs.iter().take(10) {
+        eprintln!(
+            "  {:>8.1} ms  {} ({} resources)",
+            run.elapsed.as_secs_f64() * 1e3,
+            run.rule_id,
+            run.examined.len()
+        );
     }
 }
 

@@ -53,6 +53,10 @@ pub struct RuleError {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RuleRun {
     pub rule_id: String,
+    /// Time spent evaluating the rule, summed over its batches (not part of any report:
+    /// it differs between runs).
+    #[serde(skip)]
+    pub elapsed: std::time::Duration,
     /// Ids of the resources of the rule's types.
     pub examined: Vec<String>,
     pub failed: usize,
@@ -81,6 +85,7 @@ struct Raw {
 
 struct ItemResult {
     rule: usize,
+    elapsed: std::time::Duration,
     deny: Result<Vec<Raw>, String>,
     undetermined: Result<Vec<Raw>, String>,
 }
@@ -94,7 +99,7 @@ pub fn evaluate(
 ) -> Outcome {
     let values: Vec<Value> = graph
         .resources
-        .iter()
+        .par_iter()
         .map(|r| {
             serde_json::to_value(r)
                 .map(Value::from)
@@ -102,17 +107,12 @@ pub fn evaluate(
         })
         .collect();
     let mut outcome = Outcome::default();
-    let mut base = regorus::Engine::new();
+    // The policies were parsed into this engine when they were loaded.
+    let mut base = policies.engine.clone();
     base.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
         limit: opts.timeout,
         check_interval: NonZeroU32::new(256).unwrap_or(NonZeroU32::MIN),
     });
-    for f in policies.eval_files() {
-        if let Err(e) = base.add_policy(f.path.clone(), f.source.clone()) {
-            // Validated at load, so this is unexpected: fail every rule rather than guess.
-            return all_failed(rules, format!("policy {} did not load: {e}", f.path));
-        }
-    }
     if let Err(e) = base.add_data(inventory::data(graph, &values)) {
         return all_failed(
             rules,
@@ -155,6 +155,7 @@ pub fn evaluate(
             || base.clone(),
             |engine, (ri, batch)| {
                 let rule = rules[*ri];
+                let started = std::time::Instant::now();
                 engine.set_input(batch_input(&values, batch));
                 let deny = run_rule(engine, &format!("data.{}.deny", rule.package));
                 let undetermined = if rule.has_undetermined {
@@ -164,6 +165,7 @@ pub fn evaluate(
                 };
                 ItemResult {
                     rule: *ri,
+                    elapsed: started.elapsed(),
                     deny,
                     undetermined,
                 }
@@ -180,7 +182,9 @@ pub fn evaluate(
     let mut deny: Vec<BTreeSet<Raw>> = vec![BTreeSet::new(); rules.len()];
     let mut undetermined: Vec<BTreeSet<Raw>> = vec![BTreeSet::new(); rules.len()];
     let mut errors: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
+    let mut elapsed = vec![std::time::Duration::ZERO; rules.len()];
     for r in results {
+        elapsed[r.rule] += r.elapsed;
         for (result, sink) in [
             (r.deny, &mut deny[r.rule]),
             (r.undetermined, &mut undetermined[r.rule]),
@@ -260,6 +264,7 @@ pub fn evaluate(
         }
         outcome.runs.push(RuleRun {
             rule_id: rule.id.clone(),
+            elapsed: elapsed[ri],
             examined: examined[ri]
                 .iter()
                 .map(|&i| graph.resources[i].id.clone())
@@ -293,6 +298,7 @@ fn all_failed(rules: &[&RuleMeta], message: String) -> Outcome {
             .iter()
             .map(|r| RuleRun {
                 rule_id: r.id.clone(),
+                elapsed: std::time::Duration::ZERO,
                 examined: Vec::new(),
                 failed: 0,
                 errored: true,

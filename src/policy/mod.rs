@@ -72,6 +72,9 @@ pub struct PolicySet {
     pub rules: Vec<RuleMeta>,
     /// Catalogs by framework id.
     pub catalogs: BTreeMap<String, Catalog>,
+    /// A regorus engine holding every rule and library (not tests), parsed once at load;
+    /// evaluation clones it.
+    pub engine: regorus::Engine,
 }
 
 impl PolicySet {
@@ -119,15 +122,6 @@ impl PolicySet {
         };
         let mut packages: BTreeMap<(String, bool), usize> = BTreeMap::new();
         for (path, source, builtin) in sources {
-            if let Err(e) = regorus::Engine::new().add_policy(path.clone(), source.clone()) {
-                let parts = rego_error_parts(&e.to_string());
-                errors.push(PolicyError::Invalid {
-                    file: path.clone(),
-                    line: parts.line.unwrap_or(1),
-                    message: format!("Rego does not parse: {}", parts.reason),
-                });
-                continue;
-            }
             let Some(package) = metadata::package_of(&source) else {
                 errors.push(PolicyError::Invalid {
                     file: path,
@@ -161,6 +155,23 @@ impl PolicySet {
                         "package {package} is already declared by {} ({why})",
                         other.path
                     ),
+                });
+                continue;
+            }
+            // Parsed once, straight into the evaluation engine (a file that does not parse
+            // leaves it unchanged). Tests are parsed by `tenet test` only: a broken test must
+            // not stop a scan.
+            let parsed = if is_test {
+                Ok(String::new())
+            } else {
+                set.engine.add_policy(path.clone(), source.clone())
+            };
+            if let Err(e) = parsed {
+                let parts = rego_error_parts(&e.to_string());
+                errors.push(PolicyError::Invalid {
+                    file: path,
+                    line: parts.line.unwrap_or(1),
+                    message: format!("Rego does not parse: {}", parts.reason),
                 });
                 continue;
             }

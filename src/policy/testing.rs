@@ -48,17 +48,26 @@ pub fn test_names(source: &str) -> Vec<(String, u32)> {
 
 /// Runs every test of the set, in file order; tests run in parallel.
 pub fn run_tests(set: &PolicySet) -> Vec<TestResult> {
-    let mut engine = regorus::Engine::new();
-    let mut load_errors = Vec::new();
-    for f in &set.files {
+    // Rules and libraries are already parsed into the set's engine; add the tests. A test
+    // file that does not parse is reported as one erroring result.
+    let mut engine = set.engine.clone();
+    let mut broken: Vec<TestResult> = Vec::new();
+    for f in set.files.iter().filter(|f| f.role == FileRole::Test) {
         if let Err(e) = engine.add_policy(f.path.clone(), f.source.clone()) {
-            load_errors.push((f.path.clone(), e.to_string()));
+            let parts = rego_error_parts(&e.to_string());
+            broken.push(TestResult {
+                file: f.path.clone(),
+                line: parts.line.unwrap_or(1),
+                package: f.package.clone(),
+                name: "(file does not parse)".into(),
+                status: TestStatus::Error(parts.reason),
+            });
         }
     }
     let cases: Vec<(String, String, String, u32)> = set
         .files
         .iter()
-        .filter(|f| f.role == FileRole::Test)
+        .filter(|f| f.role == FileRole::Test && !broken.iter().any(|b| b.file == f.path))
         .flat_map(|f| {
             test_names(&f.source)
                 .into_iter()
@@ -93,6 +102,9 @@ pub fn run_tests(set: &PolicySet) -> Vec<TestResult> {
                 }
             },
         )
+        .collect::<Vec<_>>()
+        .into_iter()
+        .chain(broken)
         .collect()
 }
 

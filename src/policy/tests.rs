@@ -184,3 +184,18 @@ fn catalog_automation_matches_the_rules() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n"));
 }
+
+#[test]
+fn a_broken_test_file_fails_tenet_test_but_not_a_scan() {
+    let rule = rule_source("r-one", "rules.a", "");
+    let broken_test = "package rules.a_test\nimport rego.v1\ntest_x if {\n".to_string();
+    let set = load(vec![
+        ("a.rego", rule, false),
+        ("a_test.rego", broken_test, false),
+    ])
+    .expect("scan-time load ignores tests");
+    let results = run_tests(&set);
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0].file, "a_test.rego");
+    assert!(matches!(&results[0].status, TestStatus::Error(m) if !m.is_empty()));
+}

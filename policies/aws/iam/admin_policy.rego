@@ -48,9 +48,14 @@ documents contains {"r": r, "attribute": path, "holder": holder} if {
 	}
 }
 
+# The statements of each document, computed once (functions are not memoized, rules are).
+statements := {key(d): aws.policy_statements(d.holder, "policy") | some d in documents}
+
+key(d) := sprintf("%s|%s", [d.r.id, d.attribute])
+
 deny contains tenet.finding(d.r, msg, d.attribute) if {
 	some d in documents
-	some s in aws.policy_statements(d.holder, "policy")
+	some s in statements[key(d)]
 	admin(s)
 	msg := sprintf("%s %q allows every action on every resource (\"*\" on \"*\")%s", [d.r.type, d.r.name, where(d)])
 }
@@ -67,19 +72,19 @@ where(d) := "" if d.attribute == "policy"
 where(d) := sprintf(" (%s)", [d.attribute]) if d.attribute != "policy"
 
 has_admin(d) if {
-	some s in aws.policy_statements(d.holder, "policy")
+	some s in statements[key(d)]
 	admin(s)
 }
 
 # The document itself is unknown and no referenced document explains it.
 unknown_parts(d) if {
 	"policy" in d.holder.unknown
-	count(aws.policy_statements(d.holder, "policy")) == 0
+	count(statements[key(d)]) == 0
 }
 
 # A statement with unknown parts (effect, actions or resources).
 unknown_parts(d) if {
-	some s in aws.policy_statements(d.holder, "policy")
+	some s in statements[key(d)]
 	s.unknown
 }
 
