@@ -214,11 +214,6 @@ impl PolicySet {
     pub fn rule(&self, id: &str) -> Option<&RuleMeta> {
         self.rules.iter().find(|r| r.id == id)
     }
-
-    /// The files an evaluation engine needs: rules and libraries, not tests.
-    pub fn eval_files(&self) -> impl Iterator<Item = &PolicyFile> {
-        self.files.iter().filter(|f| f.role != FileRole::Test)
-    }
 }
 
 /// Every control a rule names must exist in its framework's catalog. Errors point at the
