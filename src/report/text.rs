@@ -72,57 +72,65 @@ impl Emitter for TextEmitter {
             }
             writeln!(out)?;
         }
-        if !report.outcome.undetermined.is_empty() {
-            writeln!(
-                out,
-                "{}",
-                self.paint(BOLD, "Not decidable before apply (values unknown):")
-            )?;
-            for f in &report.outcome.undetermined {
-                writeln!(
-                    out,
-                    "  {}:{}  {}  {}",
+        let undetermined: Vec<String> = report
+            .outcome
+            .undetermined
+            .iter()
+            .map(|f| {
+                format!(
+                    "{}:{}  {}  {}",
                     f.location.file().unwrap_or("-"),
                     f.location.line().unwrap_or(0),
                     f.rule_id,
                     self.paint(DIM, &f.message)
-                )?;
-            }
-            writeln!(out)?;
-        }
-        if !report.load_errors().is_empty() {
-            writeln!(
-                out,
-                "{}",
-                self.paint(BOLD, "Files that could not be loaded:")
-            )?;
-            for e in report.load_errors() {
+                )
+            })
+            .collect();
+        self.section(
+            out,
+            "Not decidable before apply (values unknown):",
+            &undetermined,
+        )?;
+        let load_errors: Vec<String> = report
+            .load_errors()
+            .iter()
+            .map(|e| {
                 let pos = match (e.line, e.column) {
                     (Some(l), Some(c)) => format!(":{l}:{c}"),
                     (Some(l), None) => format!(":{l}"),
                     _ => String::new(),
                 };
-                writeln!(out, "  {}{}  {}", e.file, pos, e.message)?;
-            }
-            writeln!(out)?;
-        }
-        if !report.outcome.errors.is_empty() {
-            writeln!(
-                out,
-                "{}",
-                self.paint(BOLD, "Rules that failed to evaluate:")
-            )?;
-            for e in &report.outcome.errors {
+                format!("{}{}  {}", e.file, pos, e.message)
+            })
+            .collect();
+        self.section(out, "Files that could not be loaded:", &load_errors)?;
+        let rule_errors: Vec<String> = report
+            .outcome
+            .errors
+            .iter()
+            .map(|e| {
                 let pos = e.line.map(|l| format!(":{l}")).unwrap_or_default();
-                writeln!(out, "  {} ({}{})  {}", e.rule_id, e.file, pos, e.message)?;
-            }
-            writeln!(out)?;
-        }
+                format!("{} ({}{})  {}", e.rule_id, e.file, pos, e.message)
+            })
+            .collect();
+        self.section(out, "Rules that failed to evaluate:", &rule_errors)?;
         self.summary(out, report)
     }
 }
 
 impl TextEmitter {
+    /// A titled list of lines and a blank line; nothing when there are no lines.
+    fn section(&self, out: &mut dyn Write, title: &str, lines: &[String]) -> io::Result<()> {
+        if lines.is_empty() {
+            return Ok(());
+        }
+        writeln!(out, "{}", self.paint(BOLD, title))?;
+        for line in lines {
+            writeln!(out, "  {line}")?;
+        }
+        writeln!(out)
+    }
+
     fn summary(&self, out: &mut dyn Write, report: &Report) -> io::Result<()> {
         let total = report.findings().len();
         let counts = report.counts_by_severity();
