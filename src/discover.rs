@@ -136,6 +136,7 @@ fn walk_dir(root: &Path, base: Option<&Path>, out: &mut Discovery) {
                     line: None,
                     column: None,
                     message: format!("cannot read: {}", strip_path_prefix(&err.to_string())),
+                    file_skipped: true,
                 });
             }
         }

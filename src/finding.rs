@@ -59,8 +59,7 @@ pub struct Finding {
     pub severity: Severity,
     pub resource: ResourceRef,
     pub message: String,
-    /// The attribute path the rule named (absent: the resource as a whole).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// The attribute path the rule named (`null`: the resource as a whole).
     pub attribute: Option<String>,
     pub location: Location,
     pub controls: BTreeMap<String, Vec<String>>,

@@ -253,7 +253,7 @@ fn select_rules<'a>(
     for id in only.iter().chain(skip) {
         if !all.iter().any(|r| &r.id == id) {
             return Err(format!(
-                "unknown rule `{id}` (see the rule ids in policies/ or `tenet rules`)"
+                "unknown rule `{id}` (rule ids are listed in the README and in each rule's METADATA)"
             ));
         }
     }

@@ -86,8 +86,10 @@ struct Raw {
 struct ItemResult {
     rule: usize,
     elapsed: std::time::Duration,
-    deny: Result<Vec<Raw>, String>,
-    undetermined: Result<Vec<Raw>, String>,
+    deny: Vec<Raw>,
+    undetermined: Vec<Raw>,
+    /// Evaluation errors, with the resource they happened on when known.
+    errors: Vec<(Option<usize>, String)>,
 }
 
 /// Evaluates `rules` (a selection of `policies.rules`) on `graph`.
@@ -154,21 +156,17 @@ pub fn evaluate(
         .map_init(
             || base.clone(),
             |engine, (ri, batch)| {
-                let rule = rules[*ri];
                 let started = std::time::Instant::now();
-                engine.set_input(batch_input(&values, batch));
-                let deny = run_rule(engine, &format!("data.{}.deny", rule.package));
-                let undetermined = if rule.has_undetermined {
-                    run_rule(engine, &format!("data.{}.undetermined", rule.package))
-                } else {
-                    Ok(Vec::new())
-                };
-                ItemResult {
+                let mut result = ItemResult {
                     rule: *ri,
-                    elapsed: started.elapsed(),
-                    deny,
-                    undetermined,
-                }
+                    elapsed: std::time::Duration::ZERO,
+                    deny: Vec::new(),
+                    undetermined: Vec::new(),
+                    errors: Vec::new(),
+                };
+                evaluate_batch(engine, rules[*ri], &values, batch, &mut result);
+                result.elapsed = started.elapsed();
+                result
             },
         )
         .collect();
@@ -181,20 +179,14 @@ pub fn evaluate(
         .collect();
     let mut deny: Vec<BTreeSet<Raw>> = vec![BTreeSet::new(); rules.len()];
     let mut undetermined: Vec<BTreeSet<Raw>> = vec![BTreeSet::new(); rules.len()];
-    let mut errors: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
+    let mut errors: BTreeMap<usize, BTreeSet<(Option<usize>, String)>> = BTreeMap::new();
     let mut elapsed = vec![std::time::Duration::ZERO; rules.len()];
     for r in results {
         elapsed[r.rule] += r.elapsed;
-        for (result, sink) in [
-            (r.deny, &mut deny[r.rule]),
-            (r.undetermined, &mut undetermined[r.rule]),
-        ] {
-            match result {
-                Ok(raws) => sink.extend(raws),
-                Err(e) => {
-                    errors.entry(r.rule).or_default().insert(e);
-                }
-            }
+        deny[r.rule].extend(r.deny);
+        undetermined[r.rule].extend(r.undetermined);
+        if !r.errors.is_empty() {
+            errors.entry(r.rule).or_default().extend(r.errors);
         }
     }
     for (ri, rule) in rules.iter().enumerate() {
@@ -236,9 +228,12 @@ pub fn evaluate(
                         failed += usize::from(is_deny);
                     }
                     None => {
-                        errors.entry(ri).or_default().insert(format!(
-                            "reported resource_id \"{}\", which is not in the resource graph",
-                            raw.resource_id
+                        errors.entry(ri).or_default().insert((
+                            None,
+                            format!(
+                                "reported resource_id \"{}\", which is not in the resource graph",
+                                raw.resource_id
+                            ),
                         ));
                     }
                 }
@@ -246,15 +241,18 @@ pub fn evaluate(
         }
         let rule_errors = errors.remove(&ri).unwrap_or_default();
         let errored = !rule_errors.is_empty();
-        for message in rule_errors {
+        for (resource, message) in rule_errors {
             let parts = rego_error_parts(&message);
             // An error inside a helper library is located there, not in the rule.
-            let (line, message) = match (&parts.file, parts.line) {
+            let (line, mut message) = match (&parts.file, parts.line) {
                 (Some(f), Some(l)) if *f != rule.file => {
                     (None, format!("{f}:{l}: {}", parts.reason))
                 }
                 _ => (parts.line, parts.reason),
             };
+            if let Some(i) = resource {
+                message.push_str(&format!(" (evaluating {})", graph.resources[i].id));
+            }
             outcome.errors.push(RuleError {
                 rule_id: rule.id.clone(),
                 file: rule.file.clone(),
@@ -315,13 +313,61 @@ fn batch_input(values: &[Value], batch: &[usize]) -> Value {
     Value::from(input)
 }
 
-/// Evaluates one rule set and reads its elements.
-fn run_rule(engine: &mut regorus::Engine, path: &str) -> Result<Vec<Raw>, String> {
+/// Evaluates a rule's `deny` and `undetermined` on one batch. When evaluation fails, the
+/// batch is evaluated again one resource at a time, so that one resource with a value the
+/// rule cannot handle costs only its own result (reported as an error naming it).
+fn evaluate_batch(
+    engine: &mut regorus::Engine,
+    rule: &RuleMeta,
+    values: &[Value],
+    batch: &[usize],
+    out: &mut ItemResult,
+) {
+    let deny_path = format!("data.{}.deny", rule.package);
+    let undetermined_path = format!("data.{}.undetermined", rule.package);
+    let run = |engine: &mut regorus::Engine,
+               part: &[usize]|
+     -> Result<(Vec<Raw>, Vec<Raw>, Vec<String>), String> {
+        engine.set_input(batch_input(values, part));
+        let (deny, mut bad) = run_rule(engine, &deny_path)?;
+        let (undetermined, bad_u) = if rule.has_undetermined {
+            run_rule(engine, &undetermined_path)?
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        bad.extend(bad_u);
+        Ok((deny, undetermined, bad))
+    };
+    let absorb = |out: &mut ItemResult,
+                  (deny, undetermined, bad): (Vec<Raw>, Vec<Raw>, Vec<String>)| {
+        out.deny.extend(deny);
+        out.undetermined.extend(undetermined);
+        out.errors.extend(bad.into_iter().map(|e| (None, e)));
+    };
+    match run(engine, batch) {
+        Ok(parts) => absorb(out, parts),
+        Err(e) if batch.len() == 1 => {
+            out.errors.push((Some(batch[0]), e));
+        }
+        Err(_) => {
+            for &i in batch {
+                match run(engine, &[i]) {
+                    Ok(parts) => absorb(out, parts),
+                    Err(e) => out.errors.push((Some(i), e)),
+                }
+            }
+        }
+    }
+}
+
+/// Evaluates one rule set and reads its elements: the well-formed ones, and an error for each
+/// malformed one (which does not cost the others).
+fn run_rule(engine: &mut regorus::Engine, path: &str) -> Result<(Vec<Raw>, Vec<String>), String> {
     let value = engine
         .eval_rule(path.to_string())
         .map_err(|e| e.to_string())?;
     let elements: Vec<&Value> = match &value {
-        Value::Undefined => return Ok(Vec::new()),
+        Value::Undefined => return Ok((Vec::new(), Vec::new())),
         Value::Set(s) => s.iter().collect(),
         Value::Array(a) => a.iter().collect(),
         other => {
@@ -331,7 +377,15 @@ fn run_rule(engine: &mut regorus::Engine, path: &str) -> Result<Vec<Raw>, String
             ));
         }
     };
-    elements.into_iter().map(raw_of).collect()
+    let mut raws = Vec::new();
+    let mut bad = Vec::new();
+    for element in elements {
+        match raw_of(element) {
+            Ok(raw) => raws.push(raw),
+            Err(e) => bad.push(e),
+        }
+    }
+    Ok((raws, bad))
 }
 
 fn raw_of(v: &Value) -> Result<Raw, String> {

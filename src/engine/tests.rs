@@ -235,3 +235,51 @@ fn findings_for_one_place_merge_so_fingerprints_stay_unique() {
     assert_eq!(out.findings.len(), 1);
     assert_eq!(out.findings[0].message, "opens 22; opens 3389");
 }
+
+#[test]
+fn one_bad_resource_costs_only_its_own_result() {
+    let mut resources: Vec<Resource> = (0..5)
+        .map(|i| resource("aws_ebs_volume", &format!("v{i}"), json!({"size": 50})))
+        .collect();
+    resources.push(resource(
+        "aws_ebs_volume",
+        "bad",
+        json!({"size": "not a number"}),
+    ));
+    let g = graph(resources);
+    let rule = r#"deny contains {"resource_id": r.id, "message": "big"} if {
+	some r in input.resources
+	to_number(r.attributes.size) > 10
+}"#;
+    let out = run(&policies(&[("big", rule)]), &g, 500);
+    assert_eq!(
+        out.findings.len(),
+        5,
+        "the other resources' findings survive"
+    );
+    assert_eq!(out.errors.len(), 1);
+    assert!(
+        out.errors[0]
+            .message
+            .contains("(evaluating terraform:aws_ebs_volume.bad)"),
+        "{:?}",
+        out.errors
+    );
+}
+
+#[test]
+fn a_malformed_element_does_not_drop_the_rules_other_results() {
+    let g = graph(vec![
+        resource("aws_ebs_volume", "a", json!({})),
+        resource("aws_ebs_volume", "b", json!({})),
+    ]);
+    let rule = r#"deny contains {"resource_id": r.id, "message": msg} if {
+	some r in input.resources
+	msg := {"a": "fine", "b": 42}[r.name]
+}"#;
+    let out = run(&policies(&[("mixed", rule)]), &g, 500);
+    assert_eq!(out.findings.len(), 1);
+    assert_eq!(out.findings[0].resource.name, "a");
+    assert_eq!(out.errors.len(), 1);
+    assert!(out.errors[0].message.contains("lacks a string `message`"));
+}

@@ -189,6 +189,10 @@ pub struct LoadError {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub column: Option<u32>,
     pub message: String,
+    /// Nothing of the file was loaded (it could not be read or parsed); otherwise the error
+    /// concerns one part of it (a duplicate or malformed block).
+    #[serde(skip)]
+    pub file_skipped: bool,
 }
 
 /// A file that was read as input, with its loader.

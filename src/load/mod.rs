@@ -149,6 +149,7 @@ fn load_terraform_dir(dir: &str, members: &ModuleFiles, opts: &LoadOptions) -> R
             column: None,
             message: "internal error while loading this Terraform module; please report it"
                 .to_string(),
+            file_skipped: true,
         }),
     }
     graph

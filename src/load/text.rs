@@ -15,6 +15,7 @@ pub fn read_source(path: &Path, display: &str, max_bytes: u64) -> Result<String,
         line,
         column,
         message,
+        file_skipped: true,
     };
     let meta = std::fs::metadata(path).map_err(|e| err(None, None, format!("cannot read: {e}")))?;
     if meta.len() > max_bytes {

@@ -44,9 +44,21 @@ impl Report<'_> {
         &self.graph.errors
     }
 
-    /// Number of files whose resources were scanned.
+    /// Number of files whose resources were scanned: named or found, and loaded (a file that
+    /// could not be read or parsed is counted among the load errors instead).
     pub fn files_scanned(&self) -> usize {
-        self.graph.files.iter().filter(|f| f.scanned).count()
+        let failed: std::collections::HashSet<&str> = self
+            .graph
+            .errors
+            .iter()
+            .filter(|e| e.file_skipped)
+            .map(|e| e.file.as_str())
+            .collect();
+        self.graph
+            .files
+            .iter()
+            .filter(|f| f.scanned && !failed.contains(f.file.as_str()))
+            .count()
     }
 
     /// Managed resources (not data sources, module calls, providers or outputs).

@@ -119,6 +119,7 @@ impl ModuleDef {
                 line: Some(line),
                 column: Some(column),
                 message,
+                file_skipped: false,
             }
         };
         for structure in body.into_iter() {
@@ -245,5 +246,6 @@ fn parse_error(display: &str, text: &str, e: &hcl_edit::parser::Error) -> LoadEr
         line: Some(u32::try_from(loc.line()).unwrap_or(u32::MAX)),
         column: Some(u32::try_from(loc.column()).unwrap_or(u32::MAX)),
         message: format!("HCL parse error: {}{hint}", e.message()),
+        file_skipped: true,
     }
 }
