@@ -313,6 +313,9 @@ fn batch_input(values: &[Value], batch: &[usize]) -> Value {
     Value::from(input)
 }
 
+/// `deny` elements, `undetermined` elements and malformed-element errors of one evaluation.
+type BatchParts = (Vec<Raw>, Vec<Raw>, Vec<String>);
+
 /// Evaluates a rule's `deny` and `undetermined` on one batch. When evaluation fails, the
 /// batch is evaluated again one resource at a time, so that one resource with a value the
 /// rule cannot handle costs only its own result (reported as an error naming it).
@@ -325,9 +328,7 @@ fn evaluate_batch(
 ) {
     let deny_path = format!("data.{}.deny", rule.package);
     let undetermined_path = format!("data.{}.undetermined", rule.package);
-    let run = |engine: &mut regorus::Engine,
-               part: &[usize]|
-     -> Result<(Vec<Raw>, Vec<Raw>, Vec<String>), String> {
+    let run = |engine: &mut regorus::Engine, part: &[usize]| -> Result<BatchParts, String> {
         engine.set_input(batch_input(values, part));
         let (deny, mut bad) = run_rule(engine, &deny_path)?;
         let (undetermined, bad_u) = if rule.has_undetermined {
@@ -338,8 +339,7 @@ fn evaluate_batch(
         bad.extend(bad_u);
         Ok((deny, undetermined, bad))
     };
-    let absorb = |out: &mut ItemResult,
-                  (deny, undetermined, bad): (Vec<Raw>, Vec<Raw>, Vec<String>)| {
+    let absorb = |out: &mut ItemResult, (deny, undetermined, bad): BatchParts| {
         out.deny.extend(deny);
         out.undetermined.extend(undetermined);
         out.errors.extend(bad.into_iter().map(|e| (None, e)));
