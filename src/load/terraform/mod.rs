@@ -64,11 +64,16 @@ pub fn load_module(dir: &str, files: Vec<SourceFile>) -> ModuleOutput {
         for inst in ev.instances(idx).iter() {
             let mut regions = BTreeMap::new();
             let mut refs = Vec::new();
+            let walk = Walk {
+                top: true,
+                overridden: &def.overridden,
+                record: true,
+            };
             builder.walk_body(
                 &def.block.body,
                 &AttrPath::root(),
                 &inst.scope,
-                true,
+                walk,
                 &mut regions,
                 &mut refs,
             );
@@ -133,6 +138,32 @@ fn provider_of(def: &module::BlockDef) -> String {
     }
 }
 
+/// Where `walk_body` is: at the top of a resource block (where meta-arguments live), and
+/// whether regions are recorded (not for structures merged in from override files, whose lines
+/// are in another file).
+#[derive(Clone, Copy)]
+struct Walk<'a> {
+    top: bool,
+    overridden: &'a std::collections::BTreeSet<String>,
+    record: bool,
+}
+
+impl<'a> Walk<'a> {
+    /// Whether the top-level key (or any key below the top) gets regions.
+    fn records(&self, key: &str) -> bool {
+        self.record && !(self.top && self.overridden.contains(key))
+    }
+
+    /// The walk of a nested block of type `label`.
+    fn nested(&self, label: &str) -> Walk<'a> {
+        Walk {
+            top: false,
+            overridden: self.overridden,
+            record: self.records(label),
+        }
+    }
+}
+
 struct ResourceBuilder<'a> {
     module: &'a ModuleDef,
     ev: &'a Evaluator<'a>,
@@ -186,7 +217,7 @@ impl ResourceBuilder<'_> {
         body: &Body,
         path: &AttrPath,
         scope: &Scope,
-        top: bool,
+        walk: Walk,
         regions: &mut BTreeMap<String, Region>,
         refs: &mut Vec<Ref>,
     ) {
@@ -195,56 +226,69 @@ impl ResourceBuilder<'_> {
             match structure {
                 Structure::Attribute(a) => {
                     let key = a.key.as_str();
-                    if top && key == "depends_on" {
+                    if walk.top && key == "depends_on" {
                         refs::collect(self.ev, &a.value, "depends_on", scope, refs);
                         continue;
                     }
-                    if top && META_ATTRIBUTES.contains(&key) {
+                    if walk.top && META_ATTRIBUTES.contains(&key) {
                         continue;
                     }
                     let p = path.key(key);
-                    if let Some(span) = a.span() {
-                        regions.insert(p.to_string(), self.lines.region(&span));
+                    if walk.records(key) {
+                        if let Some(span) = a.span() {
+                            regions.insert(p.to_string(), self.lines.region(&span));
+                        }
+                        self.literal_regions(&a.value, &p, regions);
                     }
-                    self.literal_regions(&a.value, &p, regions);
                     refs::collect(self.ev, &a.value, p.as_str(), scope, refs);
                 }
                 Structure::Block(b) => {
                     let ident = b.ident.as_str();
-                    if top && META_BLOCKS.contains(&ident) {
+                    if walk.top && META_BLOCKS.contains(&ident) {
                         continue;
                     }
                     let region = b.span().map(|s| self.lines.region(&s)).unwrap_or_default();
-                    if ident != "dynamic" {
-                        let list_path = path.key(ident);
+                    let dynamic = if ident == "dynamic" {
+                        match Dynamic::of(b) {
+                            Some(d) => Some(d),
+                            None => continue,
+                        }
+                    } else {
+                        None
+                    };
+                    let label = dynamic.as_ref().map_or(ident, |d| d.label.as_str());
+                    let inner = walk.nested(label);
+                    let list_path = path.key(label);
+                    if inner.record {
                         regions.entry(list_path.to_string()).or_insert(region);
-                        let counter = counters.entry(ident.to_string()).or_insert(0);
+                    }
+                    let Some(dynamic) = dynamic else {
+                        let counter = counters.entry(label.to_string()).or_insert(0);
                         let item_path = list_path.index(*counter);
                         *counter += 1;
-                        regions.insert(item_path.to_string(), region);
-                        self.walk_body(&b.body, &item_path, scope, false, regions, refs);
-                        continue;
-                    }
-                    let Some(dynamic) = Dynamic::of(b) else {
+                        if inner.record {
+                            regions.insert(item_path.to_string(), region);
+                        }
+                        self.walk_body(&b.body, &item_path, scope, inner, regions, refs);
                         continue;
                     };
-                    let list_path = path.key(&dynamic.label);
-                    regions.entry(list_path.to_string()).or_insert(region);
                     if let Some(for_each) = dynamic.for_each {
                         refs::collect(self.ev, for_each, list_path.as_str(), scope, refs);
                     }
                     match self.ev.dynamic_iterations(&dynamic, scope) {
                         Some(iterations) => {
                             let counter = counters.entry(dynamic.label.clone()).or_insert(0);
-                            for inner in iterations {
+                            for it in iterations {
                                 let item_path = list_path.index(*counter);
                                 *counter += 1;
-                                regions.insert(item_path.to_string(), region);
+                                if inner.record {
+                                    regions.insert(item_path.to_string(), region);
+                                }
                                 self.walk_body(
                                     &dynamic.content.body,
                                     &item_path,
-                                    &inner,
-                                    false,
+                                    &it,
+                                    inner,
                                     regions,
                                     refs,
                                 );
@@ -252,14 +296,20 @@ impl ResourceBuilder<'_> {
                         }
                         // Unknown iterations: the block list is unknown; still collect the
                         // content's references (against the list).
-                        None => self.walk_body(
-                            &dynamic.content.body,
-                            &list_path,
-                            scope,
-                            false,
-                            &mut BTreeMap::new(),
-                            refs,
-                        ),
+                        None => {
+                            let quiet = Walk {
+                                record: false,
+                                ..inner
+                            };
+                            self.walk_body(
+                                &dynamic.content.body,
+                                &list_path,
+                                scope,
+                                quiet,
+                                regions,
+                                refs,
+                            )
+                        }
                     }
                 }
             }

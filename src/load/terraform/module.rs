@@ -1,6 +1,6 @@
 //! One Terraform module: its files parsed, its blocks sorted by kind and indexed by address.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use hcl_edit::Span;
 use hcl_edit::expr::Expression;
@@ -43,7 +43,11 @@ pub struct BlockDef {
     /// Resource name; for providers the alias (or the provider name without one).
     pub name: String,
     pub file: usize,
+    /// The block, with the arguments and nested blocks of override files merged in.
     pub block: Block,
+    /// Top-level arguments and nested block types that came from override files: their
+    /// lines are in another file, so findings on them point at the block.
+    pub overridden: BTreeSet<String>,
 }
 
 impl BlockDef {
@@ -94,23 +98,35 @@ impl ModuleDef {
             ..ModuleDef::default()
         };
         let mut errors = Vec::new();
-        for (file_idx, file) in files.into_iter().enumerate() {
+        let mut parsed = Vec::new();
+        for (file_idx, file) in files.iter().enumerate() {
             match hcl_edit::parser::parse_body(&file.text) {
-                Ok(body) => module.collect(file_idx, &file, body, &mut errors),
+                Ok(body) => parsed.push((file_idx, body)),
                 Err(e) => errors.push(parse_error(&file.display, &file.text, &e)),
             }
-            module.files.push(file);
         }
+        // Terraform reads override files (`override.tf`, `*_override.tf`) after all others
+        // and merges their blocks into the ones they name.
+        let (overrides, normal): (Vec<_>, Vec<_>) = parsed
+            .into_iter()
+            .partition(|(idx, _)| is_override_file(&files[*idx].display));
+        for (file_idx, body) in normal.into_iter().chain(overrides) {
+            let is_override = is_override_file(&files[file_idx].display);
+            module.collect(&files, file_idx, body, is_override, &mut errors);
+        }
+        module.files = files;
         (module, errors)
     }
 
     fn collect(
         &mut self,
+        files: &[SourceFile],
         file_idx: usize,
-        file: &SourceFile,
         body: Body,
+        is_override: bool,
         errors: &mut Vec<LoadError>,
     ) {
+        let file = &files[file_idx];
         let lines = LineIndex::new(&file.text);
         let error_at = |block: &Block, message: String| {
             let (line, column) = block.span().map_or((1, 1), |s| lines.line_col(s.start));
@@ -151,17 +167,29 @@ impl ModuleDef {
                         .body
                         .get_attribute("type")
                         .and_then(|a| Ty::parse(&a.value));
-                    if self.variables.contains_key(n) {
-                        errors.push(error_at(&block, format!("duplicate variable \"{n}\"")));
-                    } else {
-                        self.variables.insert(n.clone(), VarDef { default, ty });
+                    match self.variables.get_mut(n) {
+                        // An override replaces the arguments it sets.
+                        Some(var) if is_override => {
+                            if default.is_some() {
+                                var.default = default;
+                            }
+                            if block.body.has_attribute("type") {
+                                var.ty = ty;
+                            }
+                        }
+                        Some(_) => {
+                            errors.push(error_at(&block, format!("duplicate variable \"{n}\"")))
+                        }
+                        None => {
+                            self.variables.insert(n.clone(), VarDef { default, ty });
+                        }
                     }
                     continue;
                 }
                 ("locals", []) => {
                     for attr in block.body.attributes() {
                         let key = attr.key.as_str().to_string();
-                        if self.locals.contains_key(&key) {
+                        if self.locals.contains_key(&key) && !is_override {
                             errors
                                 .push(error_at(&block, format!("duplicate local value \"{key}\"")));
                             continue;
@@ -193,12 +221,25 @@ impl ModuleDef {
                 _ => continue,
             };
             let key = (mode, rtype.clone(), name.clone());
+            if is_override {
+                match self.index.get(&key) {
+                    Some(&original) => merge_override(&mut self.blocks[original], block),
+                    None => errors.push(error_at(
+                        &block,
+                        format!(
+                            "override of {ident} {:?}, which no other file of the module declares",
+                            labels.join(".")
+                        ),
+                    )),
+                }
+                continue;
+            }
             if let Some(&first) = self.index.get(&key) {
                 let prev = &self.blocks[first];
-                let (prev_file, prev_text) = match self.files.get(prev.file) {
-                    Some(f) => (f.display.as_str(), f.text.as_str()),
-                    None => (file.display.as_str(), file.text.as_str()),
-                };
+                let (prev_file, prev_text) = (
+                    files[prev.file].display.as_str(),
+                    files[prev.file].text.as_str(),
+                );
                 let prev_line = prev
                     .block
                     .span()
@@ -219,6 +260,7 @@ impl ModuleDef {
                 name,
                 file: file_idx,
                 block,
+                overridden: BTreeSet::new(),
             });
         }
     }
@@ -228,6 +270,44 @@ impl ModuleDef {
         self.index
             .get(&(mode, rtype.to_string(), name.to_string()))
             .copied()
+    }
+}
+
+/// Whether Terraform treats the file as an override file.
+fn is_override_file(display: &str) -> bool {
+    let name = display.rsplit('/').next().unwrap_or(display);
+    name == "override.tf" || name.ends_with("_override.tf")
+}
+
+/// Merges an override block into the original, as Terraform does: each argument replaces the
+/// original argument, and the nested blocks of a type replace all original blocks of that
+/// type (`dynamic "x"` counts as type `x`).
+fn merge_override(def: &mut BlockDef, over: Block) {
+    let nested_type = |b: &Block| match (b.ident.as_str(), b.labels.first()) {
+        ("dynamic", Some(label)) => label.as_str().to_string(),
+        (ident, _) => ident.to_string(),
+    };
+    let replaced: BTreeSet<String> = over.body.blocks().map(nested_type).collect();
+    if !replaced.is_empty() {
+        let kept: Vec<Structure> = std::mem::take(&mut def.block.body)
+            .into_iter()
+            .filter(|s| !matches!(s, Structure::Block(b) if replaced.contains(&nested_type(b))))
+            .collect();
+        def.block.body = kept.into_iter().collect();
+    }
+    for structure in over.body.into_iter() {
+        match structure {
+            Structure::Attribute(a) => {
+                let key = a.key.as_str().to_string();
+                def.block.body.remove_attribute(&key);
+                def.overridden.insert(key);
+                def.block.body.push(a);
+            }
+            Structure::Block(b) => {
+                def.overridden.insert(nested_type(&b));
+                def.block.body.push(b);
+            }
+        }
     }
 }
 

@@ -535,3 +535,60 @@ resource "x_y" "deep" {
     assert_eq!(deep.attributes["ok"], json!(11));
     assert_eq!(deep.unknown, vec!["v", "ws"]);
 }
+
+#[test]
+fn override_files_merge_into_their_blocks() {
+    let out = load(&[
+        (
+            "main.tf",
+            r#"
+variable "env" { default = "dev" }
+locals { tier = "small" }
+resource "aws_db_instance" "db" {
+  publicly_accessible = false
+  engine              = "postgres"
+  tags                = { env = var.env, tier = local.tier }
+  timeouts {
+    create = "1h"
+  }
+  timeouts {
+    delete = "2h"
+  }
+}
+"#,
+        ),
+        (
+            "db_override.tf",
+            r#"
+variable "env" { default = "prod" }
+locals { tier = "large" }
+resource "aws_db_instance" "db" {
+  publicly_accessible = true
+  timeouts {
+    update = "3h"
+  }
+}
+resource "aws_s3_bucket" "nowhere" {}
+"#,
+        ),
+    ]);
+    let db = find(&out, "terraform:m/aws_db_instance.db");
+    assert_eq!(
+        db.attributes,
+        json!({"engine": "postgres", "publicly_accessible": true, "tags": {"env": "prod", "tier": "large"}, "timeouts": [{"update": "3h"}]})
+    );
+    let src = db.file_source().unwrap();
+    assert_eq!(src.file, "m/main.tf");
+    assert_eq!(src.attributes.get("engine"), Some(&6));
+    assert!(
+        !src.attributes.contains_key("publicly_accessible"),
+        "its line is in the override file"
+    );
+    assert_eq!(out.errors.len(), 1, "{:?}", out.errors);
+    assert!(
+        out.errors[0]
+            .message
+            .contains("which no other file of the module declares")
+    );
+    assert_eq!(out.errors[0].file, "m/db_override.tf");
+}
