@@ -8,45 +8,94 @@ import rego.v1
 import data.lib.tenet
 
 # --- S3 companion resources (aws_s3_bucket_versioning, ..._logging, ...) -------------------
+# Looked up through indexes built once per evaluation (rules are memoized, functions are not),
+# so a module with thousands of buckets costs linear time.
 
-# Resources of type t that certainly exist and configure `bucket`: through a reference on
-# their `bucket` attribute, or by naming the same bucket.
-bucket_companions(bucket, t) := [c |
-	some c in tenet.of_type(t)
-	not tenet.maybe_absent(c)
-	configures_bucket(c, bucket)
-]
+# Resources of type t that certainly exist and configure `bucket`: their `bucket` attribute is
+# a reference to it, or names the same bucket.
+bucket_companions(bucket, t) := [data.inventory.resources[id] | some id in companion_ids(bucket, t)]
 
-configures_bucket(c, bucket) if {
-	some ref in c.refs
-	ref.attribute == "bucket"
-	ref.to == bucket.id
+companion_ids(bucket, t) := by_ref | by_name if {
+	by_ref := {e.from |
+		some e in object.get(data.inventory.referrers, bucket.id, [])
+		e.attribute == "bucket"
+		e.direct
+		c := data.inventory.resources[e.from]
+		c.type == t
+		not tenet.maybe_absent(c)
+	}
+	by_name := {id |
+		some id in named_companions(bucket, t)
+		not tenet.maybe_absent(data.inventory.resources[id])
+	}
 }
 
-configures_bucket(c, bucket) if {
-	name := bucket.attributes.bucket
-	c.attributes.bucket == name
+# Ids of the resources of type t naming the bucket by its name. (An index rule without entries
+# is undefined rather than empty, so it is only read inside a comprehension.)
+named_companions(bucket, t) := {id | some id in companions_by_name[name_key(t, bucket.attributes.bucket)]}
+
+# "type|bucket name" -> ids of the resources of that type naming that bucket.
+companions_by_name[k] contains c.id if {
+	some t in companion_types
+	some id in object.get(data.inventory.by_type, t, [])
+	c := data.inventory.resources[id]
+	name := c.attributes.bucket
+	is_string(name)
+	k := name_key(c.type, name)
+}
+
+name_key(t, name) := sprintf("%s|%v", [t, name])
+
+companion_types := {
+	"aws_s3_bucket_server_side_encryption_configuration",
+	"aws_s3_bucket_versioning",
+	"aws_s3_bucket_logging",
+	"aws_s3_bucket_public_access_block",
+	"aws_s3_bucket_acl",
+	"aws_s3_bucket_policy",
+	"aws_s3_bucket_lifecycle_configuration",
+	"aws_s3_bucket_object_lock_configuration",
 }
 
 # A resource of type t that might configure this bucket, but whether it does is not known:
 # its target bucket is unknown (in the bucket's module), or it configures the bucket but its
 # own count/for_each is unknown.
+unresolved_companion(bucket, t) if [t, tenet.module_dir(bucket)] in unresolved_by_dir
+
 unresolved_companion(bucket, t) if {
-	some c in tenet.of_type(t)
-	tenet.module_dir(c) == tenet.module_dir(bucket)
+	some e in object.get(data.inventory.referrers, bucket.id, [])
+	e.attribute == "bucket"
+	c := data.inventory.resources[e.from]
+	c.type == t
+	unresolved_link(c, e)
+}
+
+unresolved_companion(bucket, t) if {
+	some id in named_companions(bucket, t)
+	tenet.maybe_absent(data.inventory.resources[id])
+}
+
+# It may or may not exist, or its bucket is an expression that may or may not be this one.
+unresolved_link(c, _) if tenet.maybe_absent(c)
+
+unresolved_link(c, e) if {
+	not e.direct
 	tenet.is_unknown(c, "bucket")
-	not has_bucket_ref(c)
 }
 
-unresolved_companion(bucket, t) if {
-	some c in tenet.of_type(t)
-	tenet.maybe_absent(c)
-	configures_bucket(c, bucket)
+# [type, module directory] of companions whose bucket is unknown and not a direct reference.
+unresolved_by_dir contains [c.type, tenet.module_dir(c)] if {
+	some t in companion_types
+	some id in object.get(data.inventory.by_type, t, [])
+	c := data.inventory.resources[id]
+	tenet.is_unknown(c, "bucket")
+	not has_direct_bucket_ref(c)
 }
 
-has_bucket_ref(c) if {
+has_direct_bucket_ref(c) if {
 	some ref in c.refs
 	ref.attribute == "bucket"
+	ref.direct
 }
 
 # --- Security-group ingress -----------------------------------------------------------------
@@ -62,8 +111,8 @@ opens_tcp_port(protocol, from, to, port) if all_protocols(protocol)
 
 opens_tcp_port(protocol, from, to, port) if {
 	lower(sprintf("%v", [protocol])) in {"tcp", "6"}
-	to_number(from) <= port
-	port <= to_number(to)
+	tenet.number(from) <= port
+	port <= tenet.number(to)
 }
 
 # The rule opens every port: all protocols, or TCP/UDP over the whole port range.
@@ -71,8 +120,8 @@ all_ports(rule) if all_protocols(rule.protocol)
 
 all_ports(rule) if {
 	lower(sprintf("%v", [rule.protocol])) in {"tcp", "6", "udp", "17"}
-	to_number(rule.from) <= 1
-	to_number(rule.to) >= 65535
+	tenet.number(rule.from) <= 1
+	tenet.number(rule.to) >= 65535
 }
 
 # Every ingress rule of the batch's security-group resources, normalized to
@@ -174,10 +223,10 @@ unknown_ingress contains r if {
 # --- IAM policy documents -------------------------------------------------------------------
 
 # The IAM policy statements an attribute holds, normalized to {"effect", "actions",
-# "not_actions", "resources", "not_resources", "unknown"}: from a JSON string (jsonencode,
-# heredoc, file) or from the aws_iam_policy_document data sources it references (and the
-# documents those merge through source_ or override_policy_documents). `unknown` marks a
-# statement some part of which is not known before apply.
+# "not_actions", "resources", "not_resources"} plus flags saying which of effect, actions and
+# resources are not known before apply: from a JSON string (jsonencode, heredoc, file) or from
+# the aws_iam_policy_document data sources that are the attribute's whole value (and the
+# documents those merge through source_ or override_policy_documents).
 policy_statements(r, attr) := array.concat(json_statements(r, attr), document_statements(r, attr))
 
 json_statements(r, attr) := [s |
@@ -192,7 +241,9 @@ json_statements(r, attr) := [s |
 		"not_actions": tenet.as_list(tenet.get(raw, "NotAction", [])),
 		"resources": tenet.as_list(tenet.get(raw, "Resource", [])),
 		"not_resources": tenet.as_list(tenet.get(raw, "NotResource", [])),
-		"unknown": false,
+		"effect_unknown": false,
+		"actions_unknown": false,
+		"resources_unknown": false,
 	}
 ]
 
@@ -204,6 +255,7 @@ document_statements(r, attr) := [s |
 referenced_documents(r, attr) := {doc |
 	some ref in r.refs
 	ref.attribute == attr
+	ref.direct
 	top := data.inventory.resources[ref.to]
 	top.type == "aws_iam_policy_document"
 	some doc in array.concat([top], merged_documents(top))
@@ -211,11 +263,13 @@ referenced_documents(r, attr) := {doc |
 
 merged_documents(doc) := [d |
 	some ref in doc.refs
-	some prefix in ["source_policy_documents", "override_policy_documents"]
+	some prefix in merge_attributes
 	startswith(ref.attribute, prefix)
 	d := data.inventory.resources[ref.to]
 	d.type == "aws_iam_policy_document"
 ]
+
+merge_attributes := ["source_policy_documents", "override_policy_documents", "source_json", "override_json"]
 
 statements_of_document(doc) := [s |
 	some i, raw in tenet.blocks(tenet.get(doc.attributes, "statement", []))
@@ -225,13 +279,47 @@ statements_of_document(doc) := [s |
 		"not_actions": tenet.as_list(tenet.get(raw, "not_actions", [])),
 		"resources": tenet.as_list(tenet.get(raw, "resources", [])),
 		"not_resources": tenet.as_list(tenet.get(raw, "not_resources", [])),
-		"unknown": tenet.unknown_flag(doc, sprintf("statement[%d]", [i])),
+		"effect_unknown": tenet.unknown_flag(doc, sprintf("statement[%d].effect", [i])),
+		"actions_unknown": unknown_any(doc, i, ["actions", "not_actions"]),
+		"resources_unknown": unknown_any(doc, i, ["resources", "not_resources"]),
 	}
 ]
 
-# A document whose statements are not known at all (a dynamic statement block over unknown
-# values) yields no statement; rules check this to report it as undetermined.
-unknown_documents(r, attr) := [doc |
+unknown_any(doc, i, fields) := true if {
+	some f in fields
+	tenet.is_unknown(doc, sprintf("statement[%d].%s", [i, f]))
+}
+
+unknown_any(doc, i, fields) := false if {
+	every f in fields {
+		not tenet.is_unknown(doc, sprintf("statement[%d].%s", [i, f]))
+	}
+}
+
+# Does the attribute's value depend on documents or values that are not known: the value is
+# unknown and not wholly a referenced document, a referenced document's statements (or the
+# documents it merges) are unknown, or it merges documents that are not documents in the graph.
+policy_partly_unknown(r, attr) if {
+	tenet.is_unknown(r, attr)
+	count(referenced_documents(r, attr)) == 0
+}
+
+policy_partly_unknown(r, attr) if {
+	some ref in r.refs
+	ref.attribute == attr
+	not ref.direct
+	tenet.is_unknown(r, attr)
+}
+
+policy_partly_unknown(r, attr) if {
 	some doc in referenced_documents(r, attr)
-	"statement" in doc.unknown
-]
+	some field in array.concat(["statement"], merge_attributes)
+	field in doc.unknown
+}
+
+policy_partly_unknown(r, attr) if {
+	some doc in referenced_documents(r, attr)
+	some u in doc.unknown
+	some prefix in merge_attributes
+	startswith(u, prefix)
+}

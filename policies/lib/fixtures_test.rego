@@ -21,14 +21,17 @@ resource(type, name, attributes) := {
 # The same, with some attribute paths unknown.
 with_unknown(r, paths) := object.union(r, {"unknown": paths})
 
-# The same, with references: [[attribute, target_resource], ...].
-with_refs(r, pairs) := object.union(r, {"refs": [{"attribute": p[0], "to": p[1].id} | some p in pairs]})
+# The same, with references whose target is the attribute's whole value: [[attribute, target], ...].
+with_refs(r, pairs) := object.union(r, {"refs": [{"attribute": p[0], "to": p[1].id, "direct": true} | some p in pairs]})
+
+# The same, with references that are only part of the attribute's expression.
+with_indirect_refs(r, pairs) := object.union(r, {"refs": [{"attribute": p[0], "to": p[1].id, "direct": false} | some p in pairs]})
 
 # data.inventory for a list of resources, as the host builds it.
 inventory(resources) := {
 	"resources": {r.id: r | some r in resources},
 	"by_type": {t: [r.id | some r in resources; r.type == t] | some x in resources; t := x.type},
-	"referrers": {to: [{"from": r.id, "attribute": e.attribute} | some r in resources; some e in r.refs; e.to == to] |
+	"referrers": {to: [{"from": r.id, "attribute": e.attribute, "direct": e.direct} | some r in resources; some e in r.refs; e.to == to] |
 		some x in resources
 		some y in x.refs
 		to := y.to

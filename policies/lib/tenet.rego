@@ -59,6 +59,24 @@ attr(r, key, fallback) := fallback if {
 	not is_unknown(r, key)
 }
 
+# Attribute `key` of r as a bool, converting "true"/"false" as Terraform does for bool
+# arguments; `fallback` when absent or null; undefined when unknown or not a bool.
+bool_attr(r, key, fallback) := to_bool(attr(r, key, fallback))
+
+# A bool-like value as a bool (undefined for anything else).
+to_bool(v) := true if v in {true, "true"}
+
+to_bool(v) := false if v in {false, "false"}
+
+# A number-like value as a number (undefined for anything else, such as "" or "abc"), so a
+# malformed value never makes a rule fail to evaluate.
+number(v) := v if is_number(v)
+
+number(v) := to_number(v) if {
+	is_string(v)
+	regex.match(`^ *-?[0-9]+([.][0-9]+)? *$`, v)
+}
+
 # Field `key` of object obj, or `fallback` when absent or null. For nested objects, whose
 # unknown parts the caller checks with `is_unknown(r, path)`.
 get(obj, key, fallback) := obj[key] if obj[key] != null

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! data.inventory.resources[id]  -> the resource
-//! data.inventory.referrers[id]  -> [{"from": id, "attribute": path}]  (who points at id)
+//! data.inventory.referrers[id]  -> [{"from": id, "attribute": path, "direct": bool}]  (who points at id)
 //! data.inventory.by_type[type]  -> [id]
 //! ```
 
@@ -31,6 +31,7 @@ pub fn data(graph: &ResourceGraph, values: &[Value]) -> Value {
                 Value::from("attribute"),
                 Value::from(edge.attribute.as_str()),
             );
+            e.insert(Value::from("direct"), Value::from(edge.direct));
             referrers
                 .entry(Value::from(edge.to.as_str()))
                 .or_default()

@@ -138,6 +138,7 @@ fn rules_see_the_whole_graph_through_data_inventory() {
     versioning.refs.push(Ref {
         attribute: "bucket".into(),
         to: bucket.id.clone(),
+        direct: true,
     });
     let g = graph(vec![bucket, versioning]);
     let rule = r#"deny contains {"resource_id": r.id, "message": msg} if {

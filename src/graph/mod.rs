@@ -84,6 +84,11 @@ pub struct Ref {
     pub attribute: String,
     /// Id of the referenced resource.
     pub to: String,
+    /// The attribute's whole value is this reference (`bucket = aws_s3_bucket.b.id`, also
+    /// `"${aws_s3_bucket.b.id}"` or `each.value.id` over that resource): the value comes from
+    /// the target. Otherwise the target is one part of a larger expression (a conditional, a
+    /// function call, a list) and the value may not involve it at all.
+    pub direct: bool,
 }
 
 /// A span of text in a source file: 1-based lines and columns, end inclusive of its line.

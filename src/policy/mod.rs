@@ -195,6 +195,25 @@ impl PolicySet {
                 builtin,
             });
         }
+        // regorus analyses all modules together on the first evaluation: a rule that does not
+        // compile (an unknown function, a variable used before definition) would make every
+        // rule fail. Evaluate once now, so such a problem is a load error at its file and line.
+        if errors.is_empty()
+            && let Some(first) = set.rules.first()
+        {
+            set.engine.set_input(
+                regorus::Value::from_json_str(r#"{"resources": []}"#)
+                    .unwrap_or(regorus::Value::Null),
+            );
+            if let Err(e) = set.engine.eval_rule(format!("data.{}.deny", first.package)) {
+                let parts = rego_error_parts(&e.to_string());
+                errors.push(PolicyError::Invalid {
+                    file: parts.file.unwrap_or_else(|| first.file.clone()),
+                    line: parts.line.unwrap_or(1),
+                    message: format!("Rego does not compile: {}", parts.reason),
+                });
+            }
+        }
         set.rules.sort_by(|a, b| a.id.cmp(&b.id));
         for pair in set.rules.windows(2) {
             if pair[0].id == pair[1].id {

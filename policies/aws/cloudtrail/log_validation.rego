@@ -26,7 +26,7 @@ import data.lib.tenet
 deny contains tenet.finding(r, msg, "enable_log_file_validation") if {
 	some r in tenet.of_input_type("aws_cloudtrail")
 	not tenet.is_unknown(r, "enable_log_file_validation")
-	tenet.attr(r, "enable_log_file_validation", false) != true
+	tenet.bool_attr(r, "enable_log_file_validation", false) == false
 	msg := sprintf("CloudTrail trail %q does not sign its log files (enable_log_file_validation is not true)", [r.name])
 }
 

@@ -26,7 +26,7 @@ import data.lib.tenet
 deny contains tenet.finding(r, msg, "is_multi_region_trail") if {
 	some r in tenet.of_input_type("aws_cloudtrail")
 	not tenet.is_unknown(r, "is_multi_region_trail")
-	tenet.attr(r, "is_multi_region_trail", false) != true
+	tenet.bool_attr(r, "is_multi_region_trail", false) == false
 	msg := sprintf("CloudTrail trail %q records only its own region", [r.name])
 }
 

@@ -3,8 +3,8 @@
 # description: >-
 #   EBS volumes and their snapshots hold everything an instance writes. Unencrypted volumes
 #   expose that data to anyone who gets a snapshot shared, copied or restored elsewhere.
-#   Volumes are covered when they set encryption themselves or when the configuration turns
-#   on EBS encryption by default (aws_ebs_encryption_by_default) for their region.
+#   Volumes are covered when they set encryption themselves or when the same Terraform module
+#   turns on EBS encryption by default (aws_ebs_encryption_by_default) for their region.
 # scope: package
 # custom:
 #   id: aws-ebs-encryption
@@ -29,7 +29,7 @@ import data.lib.tenet
 # Volumes that do not encrypt themselves: {"r", "attribute", "message"}.
 unencrypted contains {"r": r, "attribute": "encrypted", "message": sprintf("EBS volume %q is not encrypted", [r.name])} if {
 	some r in tenet.of_input_type("aws_ebs_volume")
-	tenet.attr(r, "encrypted", false) != true
+	tenet.bool_attr(r, "encrypted", false) == false
 	tenet.attr(r, "snapshot_id", "") == ""
 }
 
@@ -47,7 +47,8 @@ unencrypted contains {"r": r, "attribute": path, "message": msg} if {
 	some i, d in tenet.blocks(tenet.attr(r, block, []))
 	path := sprintf("%s[%d].encrypted", [block, i])
 	not tenet.is_unknown(r, path)
-	tenet.get(d, "encrypted", false) != true
+	not tenet.is_unknown(r, sprintf("%s[%d].snapshot_id", [block, i]))
+	tenet.to_bool(tenet.get(d, "encrypted", false)) == false
 	tenet.get(d, "snapshot_id", "") == ""
 	msg := sprintf("instance %q has an unencrypted %s", [r.name, block])
 }
@@ -58,7 +59,8 @@ unencrypted contains {"r": r, "attribute": path, "message": msg} if {
 	some j, ebs in tenet.blocks(tenet.get(m, "ebs", []))
 	path := sprintf("block_device_mappings[%d].ebs[%d].encrypted", [i, j])
 	not tenet.is_unknown(r, path)
-	not tenet.get(ebs, "encrypted", "false") in {true, "true"}
+	not tenet.is_unknown(r, sprintf("block_device_mappings[%d].ebs[%d].snapshot_id", [i, j]))
+	tenet.to_bool(tenet.get(ebs, "encrypted", false)) == false
 	tenet.get(ebs, "snapshot_id", "") == ""
 	msg := sprintf("launch template %q maps an unencrypted EBS volume (%s)", [r.name, tenet.get(m, "device_name", "device")])
 }
@@ -76,11 +78,37 @@ undetermined contains tenet.finding(u.r, msg, u.attribute) if {
 	msg := sprintf("%s, unless EBS encryption by default is on: an aws_ebs_encryption_by_default is configured with values not known before apply", [u.message])
 }
 
-undetermined contains tenet.finding(r, msg, attribute) if {
+# Values the decision needs that are not known before apply: {"r", "attribute", "what"}.
+unknown_parts contains {"r": r, "attribute": a, "what": sprintf("EBS volume %q", [r.name])} if {
+	some r in tenet.of_input_type("aws_ebs_volume")
+	some a in ["encrypted", "snapshot_id"]
+	tenet.is_unknown(r, a)
+}
+
+unknown_parts contains {"r": r, "attribute": a, "what": sprintf("instance %q", [r.name])} if {
+	some r in tenet.of_input_type("aws_instance")
+	some a in ["root_block_device", "ebs_block_device", "launch_template"]
+	tenet.is_unknown(r, a)
+}
+
+unknown_parts contains {"r": r, "attribute": "block_device_mappings", "what": sprintf("launch template %q", [r.name])} if {
+	some r in tenet.of_input_type("aws_launch_template")
+	tenet.is_unknown(r, "block_device_mappings")
+}
+
+undetermined contains tenet.finding(p.r, msg, p.attribute) if {
+	some p in unknown_parts
+	not default_encryption(p.r)
+	msg := sprintf("whether %s is encrypted depends on %s, which is not known before apply", [p.what, p.attribute])
+}
+
+# A volume restored from a snapshot is encrypted exactly when the snapshot is.
+undetermined contains tenet.finding(r, msg, "snapshot_id") if {
 	some r in tenet.of_input_type("aws_ebs_volume")
 	not default_encryption(r)
-	some attribute in unknown_volume_attributes(r)
-	msg := sprintf("whether EBS volume %q is encrypted depends on %s, which is not known before apply", [r.name, attribute])
+	tenet.bool_attr(r, "encrypted", false) == false
+	tenet.attr(r, "snapshot_id", "") != ""
+	msg := sprintf("EBS volume %q is restored from snapshot %v: it is encrypted exactly when the snapshot is", [r.name, r.attributes.snapshot_id])
 }
 
 undetermined contains tenet.finding(r, msg, "launch_template") if {
@@ -91,43 +119,30 @@ undetermined contains tenet.finding(r, msg, "launch_template") if {
 	msg := sprintf("instance %q takes its root volume from its launch template; check the template's encryption", [r.name])
 }
 
-undetermined contains tenet.finding(r, msg, block) if {
-	some r in tenet.of_input_type("aws_instance")
-	not default_encryption(r)
-	some block in ["root_block_device", "ebs_block_device"]
-	block in r.unknown
-	msg := sprintf("the %s of instance %q is not known before apply", [block, r.name])
-}
-
-unknown_volume_attributes(r) := unknown | from_snapshot(r) if {
-	unknown := {a | some a in ["encrypted", "snapshot_id"]; tenet.is_unknown(r, a)}
-}
-
-# A volume restored from a snapshot is encrypted exactly when the snapshot is.
-from_snapshot(r) := {"snapshot_id"} if {
-	not tenet.is_unknown(r, "snapshot_id")
-	tenet.attr(r, "encrypted", false) != true
-	tenet.attr(r, "snapshot_id", "") != ""
-} else := set()
-
-# Account-level default encryption in the resource's region (or of unknown region).
+# EBS encryption by default, configured in the same Terraform module (one deployment, so one
+# account) and for the same region or a region that is not known.
 default_encryption(r) if {
 	some d in tenet.of_type("aws_ebs_encryption_by_default")
+	applies_to(d, r)
 	not tenet.maybe_absent(d)
-	tenet.attr(d, "enabled", true) == true
-	same_region(d, r)
+	tenet.bool_attr(d, "enabled", true) == true
 }
 
 # An aws_ebs_encryption_by_default whose setting or existence is not known.
 default_encryption_unknown(r) if {
 	some d in tenet.of_type("aws_ebs_encryption_by_default")
-	same_region(d, r)
+	applies_to(d, r)
 	unknown_default(d)
 }
 
 unknown_default(d) if tenet.is_unknown(d, "enabled")
 
 unknown_default(d) if tenet.maybe_absent(d)
+
+applies_to(d, r) if {
+	tenet.module_dir(d) == tenet.module_dir(r)
+	same_region(d, r)
+}
 
 same_region(a, b) if a.scope.region == b.scope.region
 

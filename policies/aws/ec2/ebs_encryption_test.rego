@@ -59,3 +59,29 @@ test_instance_with_launch_template_defers_to_the_template if {
 	count(deny([i])) == 0
 	count(rule.undetermined) == 1 with input as {"resources": [i]} with data.inventory as fixtures.inventory([i])
 }
+
+undetermined(resources) := result if {
+	result := rule.undetermined with input as {"resources": resources}
+		with data.inventory as fixtures.inventory(resources)
+}
+
+test_unknown_block_settings_are_undetermined if {
+	i := fixtures.with_unknown(fixtures.resource("aws_instance", "i", {"root_block_device": [{"volume_size": 8}]}), ["root_block_device[0].encrypted"])
+	t := fixtures.with_unknown(
+		fixtures.resource("aws_launch_template", "t", {"block_device_mappings": [{"ebs": [{"volume_size": 8}]}]}),
+		["block_device_mappings[0].ebs[0].encrypted"],
+	)
+	d := fixtures.with_unknown(fixtures.resource("aws_instance", "d", {}), ["launch_template"])
+	count(deny([i, t, d])) == 0
+	count(undetermined([i, t, d])) == 3
+}
+
+test_default_encryption_in_another_module_does_not_cover if {
+	d := object.union(fixtures.resource("aws_ebs_encryption_by_default", "d", {"enabled": true}), {"source": {"file": "accounts/prod/main.tf"}})
+	v := object.union(fixtures.resource("aws_ebs_volume", "v", {}), {"source": {"file": "accounts/dev/main.tf"}})
+	count(deny([d, v])) == 1
+}
+
+test_string_true_counts_as_encrypted if {
+	count(deny([fixtures.resource("aws_ebs_volume", "v", {"encrypted": "true"})])) == 0
+}

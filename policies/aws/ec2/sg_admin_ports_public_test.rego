@@ -70,3 +70,9 @@ test_unknown_source_on_https_or_unknown_descriptions_are_not_undetermined if {
 	)
 	count(rule.undetermined) == 0 with input as {"resources": [https, described]}
 }
+
+test_malformed_ports_do_not_break_the_rule if {
+	bad := fixtures.resource("aws_security_group_rule", "bad", {"type": "ingress", "protocol": "tcp", "from_port": "", "to_port": "", "cidr_blocks": ["0.0.0.0/0"]})
+	ssh := fixtures.resource("aws_security_group_rule", "ssh", {"type": "ingress", "protocol": "tcp", "from_port": "22", "to_port": "22", "cidr_blocks": ["0.0.0.0/0"]})
+	count(deny([bad, ssh])) == 1
+}

@@ -31,7 +31,8 @@ import data.lib.tenet
 policy_types := {"aws_iam_policy", "aws_iam_role_policy", "aws_iam_user_policy", "aws_iam_group_policy"}
 
 # Every policy document the batch's resources hold: {"r", "attribute", "holder"}, where
-# `holder` has the document at `policy` and the references made from that attribute.
+# `holder` has the document at `policy`, the references made from that attribute and whether
+# it is unknown.
 documents contains {"r": r, "attribute": "policy", "holder": r} if {
 	some r in input.resources
 	r.type in policy_types
@@ -43,8 +44,8 @@ documents contains {"r": r, "attribute": path, "holder": holder} if {
 	path := sprintf("inline_policy[%d].policy", [i])
 	holder := {
 		"attributes": p,
-		"refs": [{"attribute": "policy", "to": ref.to} | some ref in r.refs; ref.attribute == path],
-		"unknown": [u | some u in r.unknown; u == path],
+		"refs": [object.union(ref, {"attribute": "policy"}) | some ref in r.refs; ref.attribute == path],
+		"unknown": ["policy" | some u in r.unknown; tenet.covers(path, u)],
 	}
 }
 
@@ -64,7 +65,14 @@ undetermined contains tenet.finding(d.r, msg, d.attribute) if {
 	some d in documents
 	not has_admin(d)
 	unknown_parts(d)
-	msg := sprintf("the policy document of %s %q%s is not fully known before apply", [d.r.type, d.r.name, where(d)])
+	msg := sprintf("whether the policy of %s %q%s allows \"*\" on \"*\" depends on values not known before apply", [d.r.type, d.r.name, where(d)])
+}
+
+# A role whose inline policies themselves are not known (a dynamic block over unknown values).
+undetermined contains tenet.finding(r, msg, "inline_policy") if {
+	some r in tenet.of_input_type("aws_iam_role")
+	"inline_policy" in r.unknown
+	msg := sprintf("the inline policies of IAM role %q are not known before apply", [r.name])
 }
 
 where(d) := "" if d.attribute == "policy"
@@ -76,26 +84,41 @@ has_admin(d) if {
 	admin(s)
 }
 
-# The document itself is unknown and no referenced document explains it.
-unknown_parts(d) if {
-	"policy" in d.holder.unknown
-	count(statements[key(d)]) == 0
-}
+unknown_parts(d) if aws.policy_partly_unknown(d.holder, "policy")
 
-# A statement with unknown parts (effect, actions or resources).
 unknown_parts(d) if {
 	some s in statements[key(d)]
-	s.unknown
+	maybe_admin(s)
 }
 
-# A referenced document whose statements are wholly unknown.
-unknown_parts(d) if count(aws.unknown_documents(d.holder, "policy")) > 0
-
 admin(s) if {
-	not s.unknown
+	not s.effect_unknown
+	not s.actions_unknown
+	not s.resources_unknown
 	s.effect == "Allow"
-	some action in s.actions
-	action in {"*", "*:*"}
+	star_action(s)
 	"*" in s.resources
 	count(s.not_resources) == 0
 }
+
+# Could be admin once the unknown parts are known.
+maybe_admin(s) if {
+	some flag in ["effect_unknown", "actions_unknown", "resources_unknown"]
+	s[flag]
+	possible(s.effect_unknown, s.effect == "Allow")
+	possible(s.actions_unknown, star_action_flag(s))
+	possible(s.resources_unknown, "*" in s.resources)
+}
+
+possible(unknown, _) if unknown
+
+possible(false, known) if known
+
+star_action(s) if {
+	some action in s.actions
+	action in {"*", "*:*"}
+}
+
+star_action_flag(s) := true if star_action(s)
+
+star_action_flag(s) := false if not star_action(s)

@@ -73,3 +73,36 @@ test_merged_source_documents_are_read if {
 	p := fixtures.with_unknown(fixtures.with_refs(fixtures.resource("aws_iam_policy", "p", {}), [["policy", top]]), ["policy"])
 	count(deny([base, top, p])) == 1
 }
+
+undetermined(resources) := result if {
+	result := rule.undetermined with input as {"resources": resources}
+		with data.inventory as fixtures.inventory(resources)
+}
+
+test_unknown_inline_policy_is_undetermined if {
+	r := fixtures.with_unknown(fixtures.resource("aws_iam_role", "r", {"inline_policy": [{"name": "x"}]}), ["inline_policy[0].policy"])
+	d := fixtures.with_unknown(fixtures.resource("aws_iam_role", "d", {}), ["inline_policy"])
+	count(deny([r, d])) == 0
+	count(undetermined([r, d])) == 2
+}
+
+test_conditional_document_reference_is_undetermined_not_denied if {
+	doc := fixtures.resource("aws_iam_policy_document", "d", {"statement": [{"actions": ["*"], "resources": ["*"]}]})
+	p := fixtures.with_unknown(fixtures.with_indirect_refs(fixtures.resource("aws_iam_policy", "p", {}), [["policy", doc]]), ["policy"])
+	count(deny([doc, p])) == 0
+	count(undetermined([doc, p])) == 1
+}
+
+test_unknown_merged_documents_are_undetermined if {
+	doc := fixtures.with_unknown(fixtures.resource("aws_iam_policy_document", "d", {"statement": [{"actions": ["s3:GetObject"], "resources": ["*"]}]}), ["source_policy_documents"])
+	p := fixtures.with_unknown(fixtures.with_refs(fixtures.resource("aws_iam_policy", "p", {}), [["policy", doc]]), ["policy"])
+	count(deny([doc, p])) == 0
+	count(undetermined([doc, p])) == 1
+}
+
+test_known_narrow_actions_with_unknown_resources_are_decided if {
+	doc := fixtures.with_unknown(fixtures.resource("aws_iam_policy_document", "d", {"statement": [{"actions": ["logs:PutLogEvents"], "resources": [null]}]}), ["statement[0].resources[0]"])
+	p := fixtures.with_unknown(fixtures.with_refs(fixtures.resource("aws_iam_policy", "p", {}), [["policy", doc]]), ["policy"])
+	count(deny([doc, p])) == 0
+	count(undetermined([doc, p])) == 0
+}

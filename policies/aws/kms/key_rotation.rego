@@ -27,7 +27,7 @@ import data.lib.tenet
 deny contains tenet.finding(r, msg, "enable_key_rotation") if {
 	some r in rotatable
 	not tenet.is_unknown(r, "enable_key_rotation")
-	tenet.attr(r, "enable_key_rotation", false) != true
+	tenet.bool_attr(r, "enable_key_rotation", false) == false
 	msg := sprintf("KMS key %q does not rotate its key material", [r.name])
 }
 

@@ -30,7 +30,7 @@ min_days := 7
 deny contains tenet.finding(r, msg, "backup_retention_period") if {
 	some r in candidates
 	not tenet.is_unknown(r, "backup_retention_period")
-	days := to_number(tenet.attr(r, "backup_retention_period", 1))
+	days := tenet.number(tenet.attr(r, "backup_retention_period", 1))
 	days < min_days
 	msg := sprintf("%s %q keeps automated backups for %s (at least %d days needed)", [r.type, r.name, describe(r, days), min_days])
 }

@@ -27,3 +27,10 @@ test_week_and_replicas_pass if {
 		fixtures.resource("aws_db_instance", "replica", {"replicate_source_db": "a"}),
 	])) == 0
 }
+
+test_malformed_retention_does_not_break_the_rule if {
+	count(deny([
+		fixtures.resource("aws_db_instance", "bad", {"backup_retention_period": ""}),
+		fixtures.resource("aws_db_instance", "short", {"backup_retention_period": "3"}),
+	])) == 1
+}

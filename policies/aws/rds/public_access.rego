@@ -28,7 +28,7 @@ import data.lib.tenet
 deny contains tenet.finding(r, msg, "publicly_accessible") if {
 	some r in input.resources
 	r.type in {"aws_db_instance", "aws_rds_cluster_instance"}
-	tenet.attr(r, "publicly_accessible", false) == true
+	tenet.bool_attr(r, "publicly_accessible", false) == true
 	msg := sprintf("%s %q is publicly accessible", [r.type, r.name])
 }
 

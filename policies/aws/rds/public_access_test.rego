@@ -22,3 +22,8 @@ test_private_and_default_pass if {
 		fixtures.resource("aws_db_instance", "b", {}),
 	])) == 0
 }
+
+test_string_booleans_convert_like_terraform if {
+	count(deny([fixtures.resource("aws_db_instance", "a", {"publicly_accessible": "true"})])) == 1
+	count(deny([fixtures.resource("aws_db_instance", "b", {"publicly_accessible": "false"})])) == 0
+}

@@ -32,7 +32,7 @@ import data.lib.tenet
 deny contains tenet.finding(r, msg, "storage_encrypted") if {
 	some r in candidates
 	not tenet.is_unknown(r, "storage_encrypted")
-	tenet.attr(r, "storage_encrypted", false) != true
+	tenet.bool_attr(r, "storage_encrypted", false) == false
 	msg := sprintf("%s %q stores data unencrypted (storage_encrypted is not true)", [r.type, r.name])
 }
 
@@ -54,7 +54,7 @@ undetermined contains tenet.finding(r, msg, "snapshot_identifier") if {
 	some r in input.resources
 	r.type in {"aws_db_instance", "aws_rds_cluster"}
 	tenet.attr(r, "snapshot_identifier", "") != ""
-	tenet.attr(r, "storage_encrypted", false) != true
+	tenet.bool_attr(r, "storage_encrypted", false) == false
 	msg := sprintf("%s %q is restored from snapshot %v: it is encrypted exactly when the snapshot is", [r.type, r.name, r.attributes.snapshot_identifier])
 }
 

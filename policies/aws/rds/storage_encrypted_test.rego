@@ -41,3 +41,7 @@ test_unknown_engine_mode_is_undetermined if {
 	count(deny([r])) == 0
 	count(rule.undetermined) == 1 with input as {"resources": [r]}
 }
+
+test_string_true_counts_as_encrypted if {
+	count(deny([fixtures.resource("aws_db_instance", "a", {"storage_encrypted": "true"})])) == 0
+}

@@ -61,23 +61,27 @@ configured_target(_, _, l) if l.target_bucket != ""
 # A target named by reference (its id is computed): logging is on, whichever bucket it is.
 configured_target(b, i, _) if tenet.is_unknown(b, sprintf("logging[%d].target_bucket", [i]))
 
-# The bucket receives other buckets' access logs.
-log_target(b) if {
-	some l in tenet.of_type(companion)
-	some ref in l.refs
+# The bucket receives other buckets' access logs (sets built once per evaluation, so that a
+# module with many buckets costs linear time).
+log_target(b) if b.id in log_target_ids
+
+log_target(b) if b.attributes.bucket in log_target_names
+
+log_target_ids contains ref.to if {
+	some id in object.get(data.inventory.by_type, companion, [])
+	some ref in data.inventory.resources[id].refs
 	ref.attribute == "target_bucket"
-	ref.to == b.id
 }
 
-log_target(b) if {
-	some l in tenet.of_type(companion)
-	l.attributes.target_bucket == b.attributes.bucket
+log_target_names contains name if {
+	some id in object.get(data.inventory.by_type, companion, [])
+	name := data.inventory.resources[id].attributes.target_bucket
 }
 
-log_target(b) if {
-	some other in tenet.of_type("aws_s3_bucket")
-	some l in tenet.blocks(tenet.attr(other, "logging", []))
-	l.target_bucket == b.attributes.bucket
+log_target_names contains name if {
+	some id in object.get(data.inventory.by_type, "aws_s3_bucket", [])
+	some l in tenet.blocks(tenet.attr(data.inventory.resources[id], "logging", []))
+	name := l.target_bucket
 }
 
 log_target(b) if tenet.attr(b, "acl", "") == "log-delivery-write"

@@ -11,7 +11,7 @@
 # custom:
 #   id: aws-s3-encryption-at-rest
 #   severity: medium
-#   resource_types: [aws_s3_bucket]
+#   resource_types: [aws_s3_bucket, aws_s3_bucket_server_side_encryption_configuration]
 #   controls:
 #     soc2: [CC6.1, CC6.7]
 #     iso27001-2022: [A.8.24]
@@ -49,6 +49,12 @@ deny contains tenet.finding(c, msg, "rule") if {
 	not tenet.is_unknown(c, "rule")
 	not algorithm_set(tenet.get(c.attributes, "rule", []))
 	msg := sprintf("%s %q sets no sse_algorithm for bucket %q", [companion, c.name, b.name])
+}
+
+undetermined contains tenet.finding(c, msg, "rule") if {
+	some c in tenet.of_input_type(companion)
+	tenet.is_unknown(c, "rule")
+	msg := sprintf("the encryption rule of %s %q is not known before apply", [companion, c.name])
 }
 
 undetermined contains tenet.finding(b, msg, "server_side_encryption_configuration") if {

@@ -51,3 +51,16 @@ test_unresolved_companion_is_undetermined_not_failed if {
 	count(eval_deny([bucket, c])) == 0
 	count(eval_undetermined([bucket, c])) == 1
 }
+
+test_companion_with_unknown_rule_is_undetermined if {
+	c := fixtures.with_unknown(fixtures.with_refs(fixtures.resource("aws_s3_bucket_server_side_encryption_configuration", "c", {}), [["bucket", bucket]]), ["rule"])
+	count(eval_deny([bucket, c])) == 0
+	count(eval_undetermined([bucket, c])) == 1
+}
+
+test_indirect_reference_is_not_a_link if {
+	c := fixtures.with_unknown(fixtures.with_indirect_refs(fixtures.resource("aws_s3_bucket_server_side_encryption_configuration", "c", {"rule": sse}), [["bucket", bucket]]), ["bucket"])
+	count(eval_deny([bucket, c])) == 0
+	some f in eval_undetermined([bucket, c])
+	f.resource_id == bucket.id
+}

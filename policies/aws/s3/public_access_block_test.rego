@@ -51,3 +51,9 @@ test_unknown_account_block_is_undetermined if {
 	count(deny([bucket, a])) == 0
 	count(rule.undetermined) == 1 with input as {"resources": [bucket]} with data.inventory as fixtures.inventory([bucket, a])
 }
+
+test_account_block_in_another_module_does_not_cover if {
+	a := object.union(fixtures.resource("aws_s3_account_public_access_block", "a", all_on), {"source": {"file": "accounts/prod/main.tf"}})
+	b := object.union(bucket, {"source": {"file": "accounts/dev/main.tf"}})
+	count(deny([b, a])) == 1
+}

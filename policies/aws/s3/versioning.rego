@@ -40,7 +40,7 @@ deny contains tenet.finding(b, msg, "versioning") if {
 deny contains tenet.finding(b, msg, sprintf("versioning[%d].enabled", [i])) if {
 	some b in tenet.of_input_type("aws_s3_bucket")
 	some i, v in tenet.blocks(tenet.attr(b, "versioning", []))
-	tenet.get(v, "enabled", false) == false
+	tenet.to_bool(tenet.get(v, "enabled", false)) == false
 	not tenet.is_unknown(b, sprintf("versioning[%d].enabled", [i]))
 	count(aws.bucket_companions(b, companion)) == 0
 	msg := sprintf("S3 bucket %q turns versioning off", [b.name])
@@ -74,10 +74,10 @@ unknown_config(b) if aws.unresolved_companion(b, companion)
 
 inline_enabled(b) if {
 	some v in tenet.blocks(tenet.attr(b, "versioning", []))
-	v.enabled == true
+	tenet.to_bool(tenet.get(v, "enabled", false)) == true
 }
 
 inline_disabled(b) if {
 	some v in tenet.blocks(tenet.attr(b, "versioning", []))
-	tenet.get(v, "enabled", false) == false
+	tenet.to_bool(tenet.get(v, "enabled", false)) == false
 }

@@ -64,8 +64,14 @@ pub fn load_module(dir: &str, files: Vec<SourceFile>) -> ModuleOutput {
         for inst in ev.instances(idx).iter() {
             let mut regions = BTreeMap::new();
             let mut refs = Vec::new();
+            let each_target = def
+                .block
+                .body
+                .get_attribute("for_each")
+                .and_then(|a| refs::for_each_target(&ev, &a.value));
             let walk = Walk {
                 top: true,
+                each_target,
                 overridden: &def.overridden,
                 record: true,
             };
@@ -144,6 +150,8 @@ fn provider_of(def: &module::BlockDef) -> String {
 #[derive(Clone, Copy)]
 struct Walk<'a> {
     top: bool,
+    /// The resource the block's `for_each` iterates directly (what `each.value` stands for).
+    each_target: Option<usize>,
     overridden: &'a std::collections::BTreeSet<String>,
     record: bool,
 }
@@ -158,8 +166,8 @@ impl<'a> Walk<'a> {
     fn nested(&self, label: &str) -> Walk<'a> {
         Walk {
             top: false,
-            overridden: self.overridden,
             record: self.records(label),
+            ..*self
         }
     }
 }
@@ -227,7 +235,7 @@ impl ResourceBuilder<'_> {
                 Structure::Attribute(a) => {
                     let key = a.key.as_str();
                     if walk.top && key == "depends_on" {
-                        refs::collect(self.ev, &a.value, "depends_on", scope, refs);
+                        refs::collect(self.ev, &a.value, "depends_on", scope, None, refs);
                         continue;
                     }
                     if walk.top && META_ATTRIBUTES.contains(&key) {
@@ -240,7 +248,7 @@ impl ResourceBuilder<'_> {
                         }
                         self.literal_regions(&a.value, &p, regions);
                     }
-                    refs::collect(self.ev, &a.value, p.as_str(), scope, refs);
+                    refs::collect(self.ev, &a.value, p.as_str(), scope, walk.each_target, refs);
                 }
                 Structure::Block(b) => {
                     let ident = b.ident.as_str();
@@ -273,7 +281,7 @@ impl ResourceBuilder<'_> {
                         continue;
                     };
                     if let Some(for_each) = dynamic.for_each {
-                        refs::collect(self.ev, for_each, list_path.as_str(), scope, refs);
+                        refs::collect(self.ev, for_each, list_path.as_str(), scope, None, refs);
                     }
                     match self.ev.dynamic_iterations(&dynamic, scope) {
                         Some(iterations) => {

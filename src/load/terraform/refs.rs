@@ -13,27 +13,83 @@ use super::value::Val;
 use crate::graph::{Mode, Ref};
 
 /// Collects the references `expr` makes into `out`, recorded against `attribute`.
+/// `each_target` is the resource a `for_each` of the referring block iterates directly
+/// (`for_each = aws_s3_bucket.b`): its instances are what `each.value` stands for.
 pub fn collect(
     ev: &Evaluator,
     expr: &Expression,
     attribute: &str,
     scope: &Scope,
+    each_target: Option<usize>,
     out: &mut Vec<Ref>,
 ) {
     let mut walker = Walker {
         ev,
         attribute,
         scope,
+        each_target,
         visiting: HashSet::new(),
         out,
+        direct: false,
     };
-    walker.expr(expr, &HashSet::new());
+    // The whole value is one reference: the expression is a traversal, possibly as the only
+    // interpolation of a template.
+    walker.direct = whole_reference(expr).is_some();
+    match whole_reference(expr) {
+        Some(t) => walker.expr(t, &HashSet::new()),
+        None => {
+            walker.direct = false;
+            walker.expr(expr, &HashSet::new());
+        }
+    }
+}
+
+/// The traversal an expression consists of, if it is nothing else.
+fn whole_reference(expr: &Expression) -> Option<&Expression> {
+    match expr {
+        Expression::Traversal(_) => Some(expr),
+        Expression::Parenthesis(p) => whole_reference(p.inner()),
+        Expression::StringTemplate(t) => match t.iter().collect::<Vec<_>>().as_slice() {
+            [Element::Interpolation(i)] => whole_reference(&i.expr),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The block index a `for_each` expression iterates directly, if it is a plain reference to a
+/// resource, data source or module (`aws_s3_bucket.b`, `data.x.y`, `module.m`).
+pub fn for_each_target(ev: &Evaluator, expr: &Expression) -> Option<usize> {
+    let Expression::Traversal(t) = expr else {
+        return None;
+    };
+    let Expression::Variable(root) = &t.expr else {
+        return None;
+    };
+    let names: Vec<&str> = t
+        .operators
+        .iter()
+        .map(|o| match o.value() {
+            TraversalOperator::GetAttr(id) => Some(id.as_str()),
+            _ => None,
+        })
+        .collect::<Option<Vec<_>>>()?;
+    let module = ev.module();
+    match (root.as_str(), names.as_slice()) {
+        ("data", [ty, name]) => module.find(Mode::Data, ty, name),
+        ("module", [name]) => module.find(Mode::Module, "module", name),
+        (ty, [name]) => module.find(Mode::Managed, ty, name),
+        _ => None,
+    }
 }
 
 struct Walker<'a, 'e> {
     ev: &'a Evaluator<'e>,
     attribute: &'a str,
     scope: &'a Scope,
+    each_target: Option<usize>,
+    /// The expression being walked is the attribute's whole value.
+    direct: bool,
     /// Locals being followed (cycle and depth guard).
     visiting: HashSet<String>,
     out: &'a mut Vec<Ref>,
@@ -71,11 +127,14 @@ impl Walker<'_, '_> {
                     }
                     other => self.expr(other, bound),
                 }
+                // References inside index expressions are never the value itself.
+                let direct = std::mem::replace(&mut self.direct, false);
                 for op in t.operators.iter() {
                     if let TraversalOperator::Index(e) = op.value() {
                         self.expr(e, bound);
                     }
                 }
+                self.direct = direct;
             }
             Expression::Conditional(c) => {
                 self.expr(&c.cond_expr, bound);
@@ -147,6 +206,23 @@ impl Walker<'_, '_> {
             _ => None,
         };
         let (target, next) = match root {
+            "each" if attr(0) == Some("value") => match (self.each_target, &self.scope.each) {
+                (Some(target), Some((Val::String(key), _))) => {
+                    let def = &module.blocks[target];
+                    let address = format!(
+                        "{}[{}]",
+                        def.address(),
+                        serde_json::to_string(key).unwrap_or_default()
+                    );
+                    self.out.push(Ref {
+                        attribute: self.attribute.to_string(),
+                        to: super::resource_id(&module.dir, &address),
+                        direct: self.direct,
+                    });
+                    return;
+                }
+                _ => return,
+            },
             "var" | "count" | "each" | "path" | "terraform" | "self" => return,
             "local" => {
                 if let Some(name) = attr(0)
@@ -154,10 +230,14 @@ impl Walker<'_, '_> {
                     && self.visiting.len() < MAX_DEPTH
                     && self.visiting.insert(name.to_string())
                 {
-                    // A local is evaluated without the referring instance's names.
+                    // A local is evaluated without the referring instance's names. What it
+                    // refers to is only direct if the local itself is a single reference.
+                    let direct = self.direct;
+                    self.direct = direct && whole_reference(&local.expr).is_some();
                     stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, || {
                         self.expr(&local.expr, &HashSet::new())
                     });
+                    self.direct = direct;
                 }
                 return;
             }
@@ -197,6 +277,7 @@ impl Walker<'_, '_> {
             self.out.push(Ref {
                 attribute: self.attribute.to_string(),
                 to: super::resource_id(&module.dir, &format!("{}{}", def.address(), k)),
+                direct: self.direct,
             });
         }
     }

@@ -94,7 +94,8 @@ resource "aws_s3_bucket_logging" "l" {
         v.refs,
         vec![Ref {
             attribute: "bucket".into(),
-            to: "terraform:m/aws_s3_bucket.b".into()
+            to: "terraform:m/aws_s3_bucket.b".into(),
+            direct: true,
         }]
     );
     assert_eq!(
@@ -110,7 +111,8 @@ resource "aws_s3_bucket_logging" "l" {
     assert_eq!(l.attributes["bucket"], json!("named"));
     assert!(l.refs.contains(&Ref {
         attribute: "depends_on".into(),
-        to: "terraform:m/aws_s3_bucket_versioning.v".into()
+        to: "terraform:m/aws_s3_bucket_versioning.v".into(),
+        direct: false,
     }));
 }
 
@@ -471,7 +473,8 @@ resource "aws_s3_bucket_versioning" "v" {
         v.refs,
         vec![Ref {
             attribute: "bucket".into(),
-            to: "terraform:m/aws_s3_bucket.b[\"data\"]".into()
+            to: "terraform:m/aws_s3_bucket.b[\"data\"]".into(),
+            direct: true,
         }]
     );
 }
@@ -591,4 +594,47 @@ resource "aws_s3_bucket" "nowhere" {}
             .contains("which no other file of the module declares")
     );
     assert_eq!(out.errors[0].file, "m/db_override.tf");
+}
+
+#[test]
+fn references_say_whether_they_are_the_whole_value() {
+    let out = load(&[(
+        "main.tf",
+        r#"
+variable "name" {}
+resource "aws_s3_bucket" "b" {
+  for_each = toset(["x", "y"])
+}
+resource "aws_s3_bucket_versioning" "each" {
+  for_each = aws_s3_bucket.b
+  bucket   = each.value.id
+}
+resource "aws_s3_bucket_versioning" "maybe" {
+  bucket = var.name != "" ? var.name : aws_s3_bucket.b["x"].id
+}
+resource "aws_s3_bucket_versioning" "template" {
+  bucket = "${aws_s3_bucket.b["y"].id}"
+}
+"#,
+    )]);
+    let each = find(&out, "terraform:m/aws_s3_bucket_versioning.each[\"y\"]");
+    assert_eq!(
+        each.refs,
+        vec![Ref {
+            attribute: "bucket".into(),
+            to: "terraform:m/aws_s3_bucket.b[\"y\"]".into(),
+            direct: true
+        }]
+    );
+    let maybe = find(&out, "terraform:m/aws_s3_bucket_versioning.maybe");
+    assert_eq!(
+        maybe.refs,
+        vec![Ref {
+            attribute: "bucket".into(),
+            to: "terraform:m/aws_s3_bucket.b[\"x\"]".into(),
+            direct: false
+        }]
+    );
+    let template = find(&out, "terraform:m/aws_s3_bucket_versioning.template");
+    assert!(template.refs[0].direct);
 }
