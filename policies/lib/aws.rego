@@ -227,7 +227,10 @@ unknown_ingress contains r if {
 # resources are not known before apply: from a JSON string (jsonencode, heredoc, file) or from
 # the aws_iam_policy_document data sources that are the attribute's whole value (and the
 # documents those merge through source_ or override_policy_documents).
-policy_statements(r, attr) := array.concat(json_statements(r, attr), document_statements(r, attr))
+policy_statements(r, attr) := statements_with(r, attr, referenced_documents(r, attr))
+
+# The same, with the attribute's referenced documents already computed.
+statements_with(r, attr, docs) := array.concat(json_statements(r, attr), [s | some doc in docs; some s in statements_of_document(doc)])
 
 json_statements(r, attr) := [s |
 	text := tenet.get(r.attributes, attr, null)
@@ -245,11 +248,6 @@ json_statements(r, attr) := [s |
 		"actions_unknown": false,
 		"resources_unknown": false,
 	}
-]
-
-document_statements(r, attr) := [s |
-	some doc in referenced_documents(r, attr)
-	some s in statements_of_document(doc)
 ]
 
 referenced_documents(r, attr) := {doc |
@@ -272,6 +270,7 @@ merged_documents(doc) := [d |
 merge_attributes := ["source_policy_documents", "override_policy_documents", "source_json", "override_json"]
 
 statements_of_document(doc) := [s |
+	marks := unknown_statement_fields(doc)
 	some i, raw in tenet.blocks(tenet.get(doc.attributes, "statement", []))
 	s := {
 		"effect": tenet.get(raw, "effect", "Allow"),
@@ -279,46 +278,58 @@ statements_of_document(doc) := [s |
 		"not_actions": tenet.as_list(tenet.get(raw, "not_actions", [])),
 		"resources": tenet.as_list(tenet.get(raw, "resources", [])),
 		"not_resources": tenet.as_list(tenet.get(raw, "not_resources", [])),
-		"effect_unknown": tenet.unknown_flag(doc, sprintf("statement[%d].effect", [i])),
-		"actions_unknown": unknown_any(doc, i, ["actions", "not_actions"]),
-		"resources_unknown": unknown_any(doc, i, ["resources", "not_resources"]),
+		"effect_unknown": field_unknown(marks, i, {"effect"}),
+		"actions_unknown": field_unknown(marks, i, {"actions", "not_actions"}),
+		"resources_unknown": field_unknown(marks, i, {"resources", "not_resources"}),
 	}
 ]
 
-unknown_any(doc, i, fields) := true if {
-	some f in fields
-	tenet.is_unknown(doc, sprintf("statement[%d].%s", [i, f]))
+# [statement index, field] of every unknown path of a document, read once from its list
+# (field "" when a whole statement is unknown).
+unknown_statement_fields(doc) := {[to_number(m[1]), m[2]] |
+	some u in doc.unknown
+	some m in regex.find_all_string_submatch_n(`^statement\[([0-9]+)\](?:\.([a-z_]+))?`, u, 1)
 }
 
-unknown_any(doc, i, fields) := false if {
-	every f in fields {
-		not tenet.is_unknown(doc, sprintf("statement[%d].%s", [i, f]))
-	}
+field_unknown(marks, i, fields) := true if field_unknown_any(marks, i, fields)
+
+field_unknown(marks, i, fields) := false if not field_unknown_any(marks, i, fields)
+
+field_unknown_any(marks, i, fields) if {
+	some [j, f] in marks
+	j == i
+	unknown_field(f, fields)
 }
+
+unknown_field(f, _) if f == ""
+
+unknown_field(f, fields) if f in fields
 
 # Does the attribute's value depend on documents or values that are not known: the value is
 # unknown and not wholly a referenced document, a referenced document's statements (or the
 # documents it merges) are unknown, or it merges documents that are not documents in the graph.
-policy_partly_unknown(r, attr) if {
+# `docs` is `referenced_documents(r, attr)`, computed once by the caller.
+policy_partly_unknown(r, attr, docs) if {
 	tenet.is_unknown(r, attr)
-	count(referenced_documents(r, attr)) == 0
+	count(docs) == 0
 }
 
-policy_partly_unknown(r, attr) if {
+policy_partly_unknown(r, attr, _) if {
 	some ref in r.refs
 	ref.attribute == attr
 	not ref.direct
 	tenet.is_unknown(r, attr)
 }
 
-policy_partly_unknown(r, attr) if {
-	some doc in referenced_documents(r, attr)
-	some field in array.concat(["statement"], merge_attributes)
-	field in doc.unknown
+policy_partly_unknown(_, _, docs) if {
+	some doc in docs
+	some u in doc.unknown
+	some prefix in array.concat(["statement"], merge_attributes)
+	u == prefix
 }
 
-policy_partly_unknown(r, attr) if {
-	some doc in referenced_documents(r, attr)
+policy_partly_unknown(_, _, docs) if {
+	some doc in docs
 	some u in doc.unknown
 	some prefix in merge_attributes
 	startswith(u, prefix)

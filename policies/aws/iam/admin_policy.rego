@@ -49,8 +49,16 @@ documents contains {"r": r, "attribute": path, "holder": holder} if {
 	}
 }
 
-# The statements of each document, computed once (functions are not memoized, rules are).
-statements := {key(d): aws.policy_statements(d.holder, "policy") | some d in documents}
+# Per document, computed once (functions are not memoized, rules are): the policy documents
+# it references, its statements, and whether it depends on unknown values.
+referenced := {key(d): aws.referenced_documents(d.holder, "policy") | some d in documents}
+
+statements := {key(d): aws.statements_with(d.holder, "policy", referenced[key(d)]) | some d in documents}
+
+partly_unknown contains key(d) if {
+	some d in documents
+	aws.policy_partly_unknown(d.holder, "policy", referenced[key(d)])
+}
 
 key(d) := sprintf("%s|%s", [d.r.id, d.attribute])
 
@@ -84,7 +92,7 @@ has_admin(d) if {
 	admin(s)
 }
 
-unknown_parts(d) if aws.policy_partly_unknown(d.holder, "policy")
+unknown_parts(d) if key(d) in partly_unknown
 
 unknown_parts(d) if {
 	some s in statements[key(d)]
