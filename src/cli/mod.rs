@@ -105,13 +105,11 @@ fn load_inputs(
         eprintln!("error: {e}");
         ExitCode::from(EXIT_ERROR)
     })?;
-    let mut graph = crate::load::load(
+    Ok(crate::load::load(
         &discovery.files,
+        discovery.errors,
         &crate::load::LoadOptions { max_file_bytes },
-    );
-    graph.errors.extend(discovery.errors);
-    graph.normalize();
-    Ok(graph)
+    ))
 }
 
 /// The directory paths are shown relative to: `--root`, or the enclosing git work tree, or

@@ -31,8 +31,11 @@ impl Default for LoadOptions {
 }
 
 /// Loads every discovered file into one graph, in a canonical order.
-pub fn load(files: &[Discovered], opts: &LoadOptions) -> ResourceGraph {
+/// `errors` are problems met before loading (paths that could not be walked); they are kept
+/// with the loaders' own.
+pub fn load(files: &[Discovered], errors: Vec<LoadError>, opts: &LoadOptions) -> ResourceGraph {
     let mut graph = ResourceGraph::new();
+    graph.errors = errors;
     let modules = terraform_modules(files);
     let outputs: Vec<ResourceGraph> = modules
         .into_par_iter()

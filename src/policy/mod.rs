@@ -229,10 +229,6 @@ impl PolicySet {
         }
         set
     }
-
-    pub fn rule(&self, id: &str) -> Option<&RuleMeta> {
-        self.rules.iter().find(|r| r.id == id)
-    }
 }
 
 /// Every control a rule names must exist in its framework's catalog. Errors point at the

@@ -23,6 +23,9 @@ pub fn collect(
     each_target: Option<usize>,
     out: &mut Vec<Ref>,
 ) {
+    // The whole value is one reference when the expression is a traversal, possibly as the
+    // only interpolation of a template.
+    let whole = whole_reference(expr);
     let mut walker = Walker {
         ev,
         attribute,
@@ -30,18 +33,9 @@ pub fn collect(
         each_target,
         visiting: HashSet::new(),
         out,
-        direct: false,
+        direct: whole.is_some(),
     };
-    // The whole value is one reference: the expression is a traversal, possibly as the only
-    // interpolation of a template.
-    walker.direct = whole_reference(expr).is_some();
-    match whole_reference(expr) {
-        Some(t) => walker.expr(t, &HashSet::new()),
-        None => {
-            walker.direct = false;
-            walker.expr(expr, &HashSet::new());
-        }
-    }
+    walker.expr(whole.unwrap_or(expr), &HashSet::new());
 }
 
 /// The traversal an expression consists of, if it is nothing else.
