@@ -18,6 +18,12 @@ const SKIPPED_DIRS: &[&str] = &[".git", ".terraform", "node_modules"];
 pub enum FileKind {
     /// Terraform configuration in native syntax (`*.tf`).
     Terraform,
+    /// Variable values Terraform loads automatically (`terraform.tfvars`, `*.auto.tfvars`,
+    /// and their `.json` forms).
+    TerraformVars,
+    /// Other JSON files: loaders look inside to see what they are (Terraform plan or state
+    /// JSON); the others are skipped.
+    Json,
 }
 
 impl FileKind {
@@ -27,6 +33,14 @@ impl FileKind {
         if name.ends_with(".tf") {
             return Some(FileKind::Terraform);
         }
+        let vars = name.strip_suffix(".json").unwrap_or(name);
+        if vars == "terraform.tfvars" || vars.ends_with(".auto.tfvars") {
+            return Some(FileKind::TerraformVars);
+        }
+        if name.ends_with(".json") && !name.ends_with(".tfvars.json") && !name.ends_with(".tf.json")
+        {
+            return Some(FileKind::Json);
+        }
         None
     }
 
@@ -34,6 +48,8 @@ impl FileKind {
     pub fn as_str(self) -> &'static str {
         match self {
             FileKind::Terraform => "terraform",
+            FileKind::TerraformVars => "terraform-vars",
+            FileKind::Json => "json",
         }
     }
 }

@@ -95,20 +95,70 @@ pub fn main() -> ExitCode {
     }
 }
 
+/// Options shared by commands that load inputs.
+#[derive(Debug, Args, Clone)]
+pub struct InputArgs {
+    /// Files and directories to load.
+    #[arg(default_value = ".", value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Directory that reported paths are relative to, and outside which nothing is read
+    /// (default: the enclosing git work tree, else the working directory).
+    #[arg(long, value_name = "DIR")]
+    pub root: Option<PathBuf>,
+    /// Files larger than this many bytes are reported instead of read.
+    #[arg(long, value_name = "BYTES", default_value_t = crate::load::text::DEFAULT_MAX_FILE_BYTES)]
+    pub max_file_size: u64,
+    /// Terraform variables file for root modules (repeatable; applied after
+    /// `terraform.tfvars` and `*.auto.tfvars`, in the order given).
+    #[arg(long = "var-file", value_name = "FILE")]
+    pub var_files: Vec<PathBuf>,
+    /// Terraform variable for root modules, `NAME=VALUE` (repeatable; wins over var files).
+    #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
+    pub vars: Vec<(String, String)>,
+}
+
+fn parse_var(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((name, value)) if !name.trim().is_empty() => {
+            Ok((name.trim().to_string(), value.to_string()))
+        }
+        _ => Err(format!("expected NAME=VALUE, got {s:?}")),
+    }
+}
+
 /// Discovers and loads the inputs into one graph; a path that does not exist is a usage error.
-fn load_inputs(
-    paths: &[PathBuf],
-    base: &std::path::Path,
-    max_file_bytes: u64,
-) -> Result<crate::graph::ResourceGraph, ExitCode> {
-    let discovery = crate::discover::discover(paths, base).map_err(|e| {
+/// `TF_VAR_<name>` environment variables give values to Terraform root variables.
+fn load_inputs(args: &InputArgs) -> Result<(crate::graph::ResourceGraph, PathBuf), ExitCode> {
+    let base = base_dir(args.root.as_ref())?;
+    let discovery = crate::discover::discover(&args.paths, &base).map_err(|e| {
         eprintln!("error: {e}");
         ExitCode::from(EXIT_ERROR)
     })?;
-    Ok(crate::load::load(
-        &discovery.files,
-        discovery.errors,
-        &crate::load::LoadOptions { max_file_bytes },
+    for f in &args.var_files {
+        if !f.is_file() {
+            eprintln!("error: --var-file {}: no such file", f.display());
+            return Err(ExitCode::from(EXIT_ERROR));
+        }
+    }
+    let mut env: Vec<(String, String)> = std::env::vars_os()
+        .filter_map(|(k, v)| {
+            let name = k.to_str()?.strip_prefix("TF_VAR_")?.to_string();
+            Some((name, v.into_string().ok()?))
+        })
+        .collect();
+    env.sort();
+    let opts = crate::load::LoadOptions {
+        max_file_bytes: args.max_file_size,
+        base: Some(base.clone()),
+        terraform_vars: crate::load::terraform::VarInputs {
+            env,
+            files: args.var_files.clone(),
+            vars: args.vars.clone(),
+        },
+    };
+    Ok((
+        crate::load::load(&discovery.files, discovery.errors, &opts),
+        base,
     ))
 }
 

@@ -7,16 +7,15 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
-use super::{EXIT_ERROR, EXIT_FINDINGS, PolicyArgs, base_dir, load_inputs};
+use super::{EXIT_ERROR, EXIT_FINDINGS, InputArgs, PolicyArgs, load_inputs};
 use crate::engine::{EvalOptions, evaluate};
 use crate::policy::{RuleMeta, Severity};
 use crate::report::{Format, Report};
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
-    /// Files and directories to scan.
-    #[arg(default_value = ".", value_name = "PATH")]
-    paths: Vec<PathBuf>,
+    #[command(flatten)]
+    inputs: InputArgs,
     #[command(flatten)]
     policies: PolicyArgs,
     /// Output format, optionally with a file: `text`, `json`, `sarif`, `sarif:out.sarif`
@@ -46,13 +45,6 @@ pub struct ScanArgs {
     /// Do not evaluate these rules (repeatable).
     #[arg(long = "skip-rule", value_name = "RULE-ID")]
     skip_rules: Vec<String>,
-    /// Directory that reported paths are relative to (default: the enclosing git work tree,
-    /// else the working directory).
-    #[arg(long, value_name = "DIR")]
-    root: Option<PathBuf>,
-    /// Files larger than this many bytes are reported instead of read.
-    #[arg(long, value_name = "BYTES", default_value_t = crate::load::text::DEFAULT_MAX_FILE_BYTES)]
-    max_file_size: u64,
     /// Print how long loading and evaluation took, and the slowest rules, to standard error.
     #[arg(long)]
     timings: bool,
@@ -112,12 +104,11 @@ fn usage(message: String) -> ExitCode {
 
 fn scan(args: ScanArgs) -> Result<ExitCode, ExitCode> {
     let outputs = output_specs(&args.formats, args.output.as_ref()).map_err(usage)?;
-    let base = base_dir(args.root.as_ref())?;
     let policies = args.policies.load()?;
     let rules = select_rules(&policies.rules, &args.rules, &args.skip_rules).map_err(usage)?;
 
     let started = std::time::Instant::now();
-    let graph = load_inputs(&args.paths, &base, args.max_file_size)?;
+    let (graph, base) = load_inputs(&args.inputs)?;
     let loaded = started.elapsed();
     let outcome = evaluate(&policies, &rules, &graph, &EvalOptions::default());
     if args.timings {

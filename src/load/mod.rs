@@ -6,6 +6,7 @@
 
 pub mod terraform;
 pub mod text;
+pub mod tfplan;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,19 +14,26 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::discover::{Discovered, FileKind};
-use crate::graph::{InputFile, LoadError, ResourceGraph};
+use crate::graph::{LoadError, ResourceGraph};
 
-/// Settings that bound what loaders read.
+/// Settings that bound what loaders read, and values given from outside the sources.
 #[derive(Debug, Clone)]
 pub struct LoadOptions {
     /// Larger files are reported rather than read.
     pub max_file_bytes: u64,
+    /// The scanned tree (the display base): called modules and `file()` are read only inside
+    /// it. `None` reads nothing beyond the discovered files.
+    pub base: Option<PathBuf>,
+    /// Values for Terraform root module variables (`TF_VAR_*`, `--var-file`, `--var`).
+    pub terraform_vars: terraform::VarInputs,
 }
 
 impl Default for LoadOptions {
     fn default() -> Self {
         LoadOptions {
             max_file_bytes: text::DEFAULT_MAX_FILE_BYTES,
+            base: None,
+            terraform_vars: terraform::VarInputs::default(),
         }
     }
 }
@@ -36,63 +44,108 @@ impl Default for LoadOptions {
 pub fn load(files: &[Discovered], errors: Vec<LoadError>, opts: &LoadOptions) -> ResourceGraph {
     let mut graph = ResourceGraph::new();
     graph.errors = errors;
-    let modules = terraform_modules(files);
-    let outputs: Vec<ResourceGraph> = modules
-        .into_par_iter()
-        .map(|(dir, members)| load_terraform_dir(&dir, &members, opts))
+    let project = terraform::ProjectOptions {
+        max_file_bytes: opts.max_file_bytes,
+        base: opts.base.as_deref(),
+        vars: &opts.terraform_vars,
+    };
+    graph.extend(terraform::load_project(terraform_dirs(files), &project));
+    let json: Vec<ResourceGraph> = files
+        .par_iter()
+        .filter(|f| f.kind == FileKind::Json)
+        .filter_map(|f| load_json(f, opts))
         .collect();
-    for g in outputs {
+    for g in json {
         graph.extend(g);
     }
     graph.normalize();
     graph
 }
 
-/// A Terraform module directory and the files to read from it: `(path, display, scanned)`.
-type ModuleFiles = Vec<(PathBuf, String, bool)>;
+/// Bytes read from the start of a JSON file to recognise what it is.
+const SNIFF_BYTES: u64 = 4096;
 
-/// Groups Terraform files by directory. A file named explicitly brings the other `.tf` files
-/// of its directory as context, so that its variables and locals resolve the same way as when
-/// the directory is scanned (their own resources are not reported).
-fn terraform_modules(files: &[Discovered]) -> BTreeMap<String, ModuleFiles> {
-    let mut modules: BTreeMap<String, ModuleFiles> = BTreeMap::new();
-    let mut dirs: BTreeMap<String, PathBuf> = BTreeMap::new();
-    for f in files.iter().filter(|f| f.kind == FileKind::Terraform) {
-        let dir_display = parent_display(&f.display);
-        dirs.entry(dir_display.clone())
-            .or_insert_with(|| f.path.parent().map(Path::to_path_buf).unwrap_or_default());
-        modules
-            .entry(dir_display)
-            .or_default()
-            .push((f.path.clone(), f.display.clone(), true));
+/// Loads a JSON file that turns out to be one tenet reads (Terraform plan or state JSON);
+/// `None` for other JSON.
+fn load_json(f: &Discovered, opts: &LoadOptions) -> Option<ResourceGraph> {
+    use std::io::Read;
+    let mut head = Vec::new();
+    std::fs::File::open(&f.path)
+        .ok()?
+        .take(SNIFF_BYTES)
+        .read_to_end(&mut head)
+        .ok()?;
+    if !tfplan::sniff(&String::from_utf8_lossy(&head)) {
+        return None;
     }
-    for (dir_display, members) in modules.iter_mut() {
-        let has_explicit_only = files.iter().any(|f| {
-            f.explicit
-                && f.kind == FileKind::Terraform
-                && parent_display(&f.display) == *dir_display
-        });
-        if !has_explicit_only {
+    let dir = parent_display(&f.display);
+    let fs_dir = f.path.parent().map(Path::to_path_buf).unwrap_or_default();
+    Some(
+        match text::read_source(&f.path, &f.display, opts.max_file_bytes) {
+            Ok(text) => {
+                let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    tfplan::load(&f.display, &text, &fs_dir, &dir)
+                }));
+                loaded.unwrap_or_else(|_| {
+                    let mut g = ResourceGraph::new();
+                    g.errors.push(LoadError {
+                        file: f.display.clone(),
+                        line: None,
+                        column: None,
+                        message: "internal error while loading this plan; please report it".into(),
+                        file_skipped: true,
+                    });
+                    g
+                })
+            }
+            Err(e) => {
+                let mut g = ResourceGraph::new();
+                g.errors.push(e);
+                g
+            }
+        },
+    )
+}
+
+/// Groups Terraform files by directory. A file named explicitly brings the other Terraform
+/// files of its directory (and its variable files) as context, so that its variables and
+/// locals resolve the same way as when the directory is scanned (their own resources are not
+/// reported).
+fn terraform_dirs(files: &[Discovered]) -> BTreeMap<String, terraform::DirInput> {
+    let mut dirs: BTreeMap<String, terraform::DirInput> = BTreeMap::new();
+    let is_tf = |k: FileKind| matches!(k, FileKind::Terraform | FileKind::TerraformVars);
+    for f in files.iter().filter(|f| is_tf(f.kind)) {
+        let entry = dirs
+            .entry(parent_display(&f.display))
+            .or_insert_with(|| terraform::DirInput {
+                fs_dir: f.path.parent().map(Path::to_path_buf).unwrap_or_default(),
+                ..terraform::DirInput::default()
+            });
+        push_member(entry, f.path.clone(), f.display.clone(), f.kind, true);
+    }
+    for (dir_display, input) in dirs.iter_mut() {
+        let has_explicit = files
+            .iter()
+            .any(|f| f.explicit && is_tf(f.kind) && parent_display(&f.display) == *dir_display);
+        if !has_explicit {
             continue;
         }
-        let Some(dir) = dirs.get(dir_display) else {
-            continue;
-        };
-        let listing = if dir.as_os_str().is_empty() {
-            Path::new(".")
+        let listing = if input.fs_dir.as_os_str().is_empty() {
+            PathBuf::from(".")
         } else {
-            dir.as_path()
+            input.fs_dir.clone()
         };
-        let Ok(entries) = std::fs::read_dir(listing) else {
+        let Ok(entries) = std::fs::read_dir(&listing) else {
             continue;
         };
-        let mut siblings: Vec<PathBuf> = entries
+        let mut siblings: Vec<(PathBuf, FileKind)> = entries
             .filter_map(Result::ok)
             .map(|e| e.path())
-            .filter(|p| p.is_file() && FileKind::of(p) == Some(FileKind::Terraform))
+            .filter(|p| p.is_file())
+            .filter_map(|p| FileKind::of(&p).filter(|k| is_tf(*k)).map(|k| (p, k)))
             .collect();
         siblings.sort();
-        for path in siblings {
+        for (path, kind) in siblings {
             let name = path
                 .file_name()
                 .map(|n| n.to_string_lossy().into_owned())
@@ -102,12 +155,27 @@ fn terraform_modules(files: &[Discovered]) -> BTreeMap<String, ModuleFiles> {
             } else {
                 format!("{dir_display}/{name}")
             };
-            if !members.iter().any(|(_, d, _)| *d == display) {
-                members.push((path, display, false));
-            }
+            push_member(input, path, display, kind, false);
         }
     }
-    modules
+    dirs
+}
+
+/// Adds a file to its directory's input unless it is there already.
+fn push_member(
+    input: &mut terraform::DirInput,
+    path: PathBuf,
+    display: String,
+    kind: FileKind,
+    scanned: bool,
+) {
+    if kind == FileKind::TerraformVars {
+        if !input.var_files.iter().any(|(_, d)| *d == display) {
+            input.var_files.push((path, display));
+        }
+    } else if !input.files.iter().any(|(_, d, _)| *d == display) {
+        input.files.push((path, display, scanned));
+    }
 }
 
 /// The display path of a file's directory (`.` for files in the working directory).
@@ -117,43 +185,4 @@ fn parent_display(display: &str) -> String {
         Some((dir, _)) => dir.to_string(),
         None => ".".to_string(),
     }
-}
-
-fn load_terraform_dir(dir: &str, members: &ModuleFiles, opts: &LoadOptions) -> ResourceGraph {
-    let mut graph = ResourceGraph::new();
-    let mut sources = Vec::new();
-    for (path, display, scanned) in members {
-        graph.files.push(InputFile {
-            file: display.clone(),
-            kind: FileKind::Terraform.as_str().to_string(),
-            scanned: *scanned,
-        });
-        match text::read_source(path, display, opts.max_file_bytes) {
-            Ok(text) => sources.push(terraform::SourceFile {
-                display: display.clone(),
-                text,
-                scanned: *scanned,
-            }),
-            Err(e) => graph.errors.push(e),
-        }
-    }
-    // A panic in the loader (a bug, never expected) must not take the other modules down.
-    let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        terraform::load_module(dir, sources)
-    }));
-    match loaded {
-        Ok(out) => {
-            graph.resources = out.resources;
-            graph.errors.extend(out.errors);
-        }
-        Err(_) => graph.errors.push(LoadError {
-            file: dir.to_string(),
-            line: None,
-            column: None,
-            message: "internal error while loading this Terraform module; please report it"
-                .to_string(),
-            file_skipped: true,
-        }),
-    }
-    graph
 }

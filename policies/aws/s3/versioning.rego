@@ -48,7 +48,7 @@ deny contains tenet.finding(b, msg, sprintf("versioning[%d].enabled", [i])) if {
 
 deny contains tenet.finding(v, msg, "versioning_configuration[0].status") if {
 	some v in tenet.of_input_type(companion)
-	not tenet.is_unknown(v, "versioning_configuration")
+	not tenet.is_unknown(v, "versioning_configuration[0].status")
 	status := tenet.get(tenet.blocks(tenet.attr(v, "versioning_configuration", []))[0], "status", "")
 	status != "Enabled"
 	msg := sprintf("%s %q sets status %q instead of \"Enabled\"", [companion, v.name, status])
@@ -62,9 +62,9 @@ undetermined contains tenet.finding(b, msg, "versioning") if {
 	msg := sprintf("whether S3 bucket %q is versioned depends on values not known before apply", [b.name])
 }
 
-undetermined contains tenet.finding(v, msg, "versioning_configuration") if {
+undetermined contains tenet.finding(v, msg, "versioning_configuration[0].status") if {
 	some v in tenet.of_input_type(companion)
-	tenet.is_unknown(v, "versioning_configuration")
+	tenet.is_unknown(v, "versioning_configuration[0].status")
 	msg := sprintf("the status of %s %q is not known before apply", [companion, v.name])
 }
 

@@ -46,3 +46,34 @@ test_companion_that_may_not_exist_is_undetermined if {
 	count(deny([bucket, v])) == 0
 	count(rule.undetermined) == 1 with input as {"resources": [bucket]} with data.inventory as fixtures.inventory([bucket, v])
 }
+
+undetermined(resources) := result if {
+	result := rule.undetermined with input as {"resources": resources}
+		with data.inventory as fixtures.inventory(resources)
+}
+
+# Plan JSON marks single attributes of a block unknown; only the status decides.
+test_companion_with_other_unknown_fields_is_decided if {
+	enabled := fixtures.with_unknown(
+		fixtures.with_refs(fixtures.resource("aws_s3_bucket_versioning", "v", {"versioning_configuration": [{"status": "Enabled"}]}), [["bucket", bucket]]),
+		["bucket", "versioning_configuration[0].mfa_delete"],
+	)
+	count(deny([bucket, enabled])) == 0
+	count(undetermined([bucket, enabled])) == 0
+	suspended := fixtures.with_unknown(
+		fixtures.resource("aws_s3_bucket_versioning", "v", {"versioning_configuration": [{"status": "Suspended"}]}),
+		["bucket", "versioning_configuration[0].mfa_delete"],
+	)
+	some f in deny([suspended])
+	f.attribute == "versioning_configuration[0].status"
+}
+
+test_companion_with_unknown_status_is_undetermined if {
+	v := fixtures.with_unknown(
+		fixtures.with_refs(fixtures.resource("aws_s3_bucket_versioning", "v", {"versioning_configuration": [{}]}), [["bucket", bucket]]),
+		["versioning_configuration[0].status"],
+	)
+	count(deny([bucket, v])) == 0
+	some f in undetermined([bucket, v])
+	f.resource_id == v.id
+}

@@ -6,18 +6,19 @@
 //! [`Val::Unknown`]. Locals and resources are evaluated lazily and memoized, with a guard
 //! against reference cycles (which Terraform rejects; here they only make values unknown).
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::rc::Rc;
+use std::rc::{Rc, Weak};
 
 use hcl_edit::expr::{
     BinaryOperator, Expression, ForExpr, ObjectKey, TraversalOperator, UnaryOperator,
 };
 use hcl_edit::template::{Directive, Element, Strip, Template};
 
+use super::calls::{Call, Child, RootCtx};
 use super::expand::Instance;
 use super::funcs;
-use super::module::ModuleDef;
+use super::module::{EvalContext, ModuleDef};
 use super::value::{EvalError, EvalResult, Map, Val, err, format_number};
 use crate::graph::Mode;
 
@@ -74,51 +75,108 @@ impl Scope {
     }
 }
 
-/// Evaluates expressions of one module.
+/// Evaluates expressions of one module instance: the root module, or one instance of a module
+/// call (with its inputs bound and its address prefix).
 pub struct Evaluator<'m> {
-    module: &'m ModuleDef,
-    variables: BTreeMap<String, Val>,
+    pub(super) module: &'m ModuleDef,
+    pub(super) root: Rc<RootCtx<'m>>,
+    /// The module call that made this instance (`None` for the root module).
+    pub(super) call: Option<Call<'m>>,
+    /// `module.a.module.b["k"].`: what addresses of this module's blocks start with.
+    pub(super) prefix: String,
+    /// Names of the module calls from the root to here (`modules.json` keys join them by `.`).
+    pub(super) call_path: Vec<String>,
+    /// Module directories from the root to here: calling one of them again is a cycle.
+    pub(super) ancestry: Vec<String>,
+    /// Why the instance set of an enclosing module call is not known, if it is not.
+    pub(super) unknown_expansion: Option<&'static str>,
+    /// Where the outermost module call of this instance is, in the root module.
+    pub(super) call_site: Option<crate::graph::CallSite>,
+    pub(super) context: EvalContext,
+    /// A weak handle on this evaluator, given to the module instances it calls.
+    pub(super) this: Weak<Evaluator<'m>>,
+    variables: RefCell<BTreeMap<String, Val>>,
     locals: RefCell<HashMap<String, Val>>,
     instances: RefCell<HashMap<usize, Rc<Vec<Instance>>>>,
+    pub(super) children: RefCell<HashMap<usize, Option<Rc<Vec<Child<'m>>>>>>,
     in_progress: RefCell<HashSet<String>>,
-    depth: Cell<usize>,
 }
 
 /// Marks an evaluation in progress (for cycle and depth checks) until dropped.
-pub struct Entered<'e> {
-    ev: &'e Evaluator<'e>,
+pub struct Entered<'e, 'm> {
+    ev: &'e Evaluator<'m>,
     guard: String,
 }
 
-impl Drop for Entered<'_> {
+impl Drop for Entered<'_, '_> {
     fn drop(&mut self) {
         self.ev.in_progress.borrow_mut().remove(&self.guard);
-        self.ev.depth.set(self.ev.depth.get().saturating_sub(1));
+        let depth = &self.ev.root.depth;
+        depth.set(depth.get().saturating_sub(1));
     }
 }
 
+/// How an evaluator sits in the module tree.
+pub(super) struct Placement<'m> {
+    pub call: Option<Call<'m>>,
+    pub prefix: String,
+    pub call_path: Vec<String>,
+    pub ancestry: Vec<String>,
+    pub unknown_expansion: Option<&'static str>,
+    pub call_site: Option<crate::graph::CallSite>,
+    pub context: EvalContext,
+}
+
 impl<'m> Evaluator<'m> {
-    pub fn new(module: &'m ModuleDef) -> Self {
-        let mut ev = Evaluator {
+    /// An evaluator for `module` placed as given; `values` are the values given for its
+    /// variables (tfvars and flags for a root, the call's arguments for a module instance).
+    pub(super) fn new(
+        module: &'m ModuleDef,
+        root: Rc<RootCtx<'m>>,
+        place: Placement<'m>,
+        values: &Map,
+    ) -> Rc<Self> {
+        let ev = Rc::new_cyclic(|this| Evaluator {
             module,
-            variables: BTreeMap::new(),
+            root,
+            call: place.call,
+            prefix: place.prefix,
+            call_path: place.call_path,
+            ancestry: place.ancestry,
+            unknown_expansion: place.unknown_expansion,
+            call_site: place.call_site,
+            context: place.context,
+            this: this.clone(),
+            variables: RefCell::default(),
             locals: RefCell::default(),
             instances: RefCell::default(),
+            children: RefCell::default(),
             in_progress: RefCell::default(),
-            depth: Cell::new(0),
-        };
-        // Variable defaults may not refer to anything, so a plain evaluation suffices. The
-        // value is converted to the variable's type as Terraform does; a value that does not
-        // convert (Terraform would reject it) is unknown.
+        });
+        ev.bind_variables(values);
+        ev
+    }
+
+    /// Sets each variable to its given value, else its default, converted to its type as
+    /// Terraform does. Defaults may not refer to anything, so a plain evaluation suffices. A
+    /// value that does not convert (Terraform would reject it), or a variable with neither a
+    /// value nor a default, is unknown.
+    fn bind_variables(&self, values: &Map) {
         let empty = Scope::default();
-        let default_of = |e: &Expression| ev.eval_or_unknown(e, &empty);
-        let values = module
+        let default_of = |e: &Expression| self.eval_or_unknown(e, &empty);
+        let bound = self
+            .module
             .variables
             .iter()
             .map(|(name, var)| {
-                let value = match &var.default {
-                    Some(expr) => ev.eval_or_unknown(expr, &empty),
-                    None => Val::Unknown,
+                let value = match (values.get(name), &var.default) {
+                    // Null given to a `nullable = false` variable means "use the default".
+                    (Some(Val::Null), Some(expr)) if !var.nullable => {
+                        self.eval_or_unknown(expr, &empty)
+                    }
+                    (Some(v), _) => v.clone(),
+                    (None, Some(expr)) => self.eval_or_unknown(expr, &empty),
+                    (None, None) => Val::Unknown,
                 };
                 let value = match &var.ty {
                     Some(ty) => ty.convert(value, &default_of).unwrap_or(Val::Unknown),
@@ -127,8 +185,12 @@ impl<'m> Evaluator<'m> {
                 (name.clone(), value)
             })
             .collect();
-        ev.variables = values;
-        ev
+        *self.variables.borrow_mut() = bound;
+    }
+
+    /// The graph id of the block at `address` (relative to this module instance).
+    pub fn resource_id(&self, address: &str) -> String {
+        super::resource_id(&self.root.root_dir, &format!("{}{address}", self.prefix))
     }
 
     pub fn module(&self) -> &'m ModuleDef {
@@ -145,12 +207,12 @@ impl<'m> Evaluator<'m> {
 
     /// Starts evaluating `guard` (a local or a block); `None` on a reference cycle or when
     /// evaluations nest deeper than [`MAX_DEPTH`].
-    pub(super) fn enter(&self, guard: &str) -> Option<Entered<'_>> {
-        if self.depth.get() >= MAX_DEPTH || !self.in_progress.borrow_mut().insert(guard.to_string())
-        {
+    pub(super) fn enter(&self, guard: &str) -> Option<Entered<'_, 'm>> {
+        let depth = &self.root.depth;
+        if depth.get() >= MAX_DEPTH || !self.in_progress.borrow_mut().insert(guard.to_string()) {
             return None;
         }
-        self.depth.set(self.depth.get() + 1);
+        depth.set(depth.get() + 1);
         Some(Entered {
             ev: self,
             guard: guard.to_string(),
@@ -258,7 +320,7 @@ impl<'m> Evaluator<'m> {
                                 None => {}
                             }
                         }
-                        funcs::call(name, values, &self.module.context)
+                        funcs::call(name, values, &self.context)
                     }
                 }
             }
@@ -501,8 +563,9 @@ impl<'m> Evaluator<'m> {
                 let Some(name) = attr(0) else {
                     return err("var must be followed by a name");
                 };
-                match self.variables.get(name) {
-                    Some(v) => self.apply_ops(v.clone(), &ops[1..], scope),
+                let value = self.variables.borrow().get(name).cloned();
+                match value {
+                    Some(v) => self.apply_ops(v, &ops[1..], scope),
                     None => err(format!("undeclared variable \"{name}\"")),
                 }
             }
@@ -525,8 +588,8 @@ impl<'m> Evaluator<'m> {
                 _ => err("each has only the attributes \"key\" and \"value\""),
             },
             "path" => match attr(0) {
-                Some("module") => Ok(Val::str(&self.module.context.path_module)),
-                Some("root") => Ok(Val::str(&self.module.context.path_root)),
+                Some("module") => Ok(Val::str(&self.context.path_module)),
+                Some("root") => Ok(Val::str(&self.context.path_root)),
                 // The working directory of the Terraform run: not known here.
                 Some("cwd") => Ok(Val::Unknown),
                 _ => err("unknown path attribute"),
@@ -552,11 +615,10 @@ impl<'m> Evaluator<'m> {
                 let Some(name) = attr(0) else {
                     return err("module must be followed by a name");
                 };
-                if self.module.find(Mode::Module, "module", name).is_none() {
-                    return err(format!("reference to undeclared module \"{name}\""));
+                match self.module.find(Mode::Module, "module", name) {
+                    Some(idx) => self.module_value(idx, &ops[1..], scope),
+                    None => err(format!("reference to undeclared module \"{name}\"")),
                 }
-                // Module outputs come from the called module: unknown until modules are expanded.
-                Ok(Val::Unknown)
             }
             ty => {
                 let Some(name) = attr(0) else {
@@ -573,7 +635,12 @@ impl<'m> Evaluator<'m> {
         }
     }
 
-    fn apply_ops(&self, mut value: Val, ops: &[&TraversalOperator], scope: &Scope) -> EvalResult {
+    pub(super) fn apply_ops(
+        &self,
+        mut value: Val,
+        ops: &[&TraversalOperator],
+        scope: &Scope,
+    ) -> EvalResult {
         for (i, op) in ops.iter().enumerate() {
             value = match op {
                 TraversalOperator::GetAttr(name) => get_key(&value, name.as_str())?,
@@ -680,7 +747,7 @@ fn get_key(value: &Val, key: &str) -> EvalResult {
     }
 }
 
-fn index(value: &Val, key: &Val) -> EvalResult {
+pub(super) fn index(value: &Val, key: &Val) -> EvalResult {
     match (value, key) {
         (Val::Unknown, _) | (_, Val::Unknown) => Ok(Val::Unknown),
         (Val::List(items), k) => {

@@ -5,15 +5,19 @@
 //! references, functions, `count`/`for_each`, `dynamic` blocks) lives in [`eval`]; this file
 //! turns evaluated blocks into [`Resource`]s with regions and reference edges.
 
+mod calls;
 mod eval;
 mod expand;
 mod funcs;
 mod module;
+mod project;
 mod refs;
+mod tags;
 mod types;
 mod value;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
 
 use hcl_edit::Span;
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
@@ -26,9 +30,9 @@ use crate::load::text::LineIndex;
 
 use eval::{Evaluator, META_ATTRIBUTES, META_BLOCKS, Scope};
 use expand::Dynamic;
-use module::ModuleDef;
-pub use module::SourceFile;
-use value::Val;
+pub use module::{ModuleDef, SourceFile, join_display, local_source};
+pub use project::{DirInput, ProjectOptions, VarInputs, load as load_project};
+use value::{Map, Val};
 
 /// Resources and errors from one module.
 #[derive(Debug, Default)]
@@ -37,45 +41,109 @@ pub struct ModuleOutput {
     pub errors: Vec<LoadError>,
 }
 
-/// Loads one module directory. `dir` is its display path; `files` its `.tf` files (those with
-/// `scanned == false` are read for context only).
+/// Loads one module directory as a root module with no variable values given. `dir` is its
+/// display path; `files` its `.tf` files (those with `scanned == false` are read for context
+/// only).
 pub fn load_module(dir: &str, files: Vec<SourceFile>) -> ModuleOutput {
-    let (module, errors) = ModuleDef::parse(dir, files);
-    let ev = Evaluator::new(&module);
-    let lines: Vec<LineIndex> = module
-        .files
-        .iter()
-        .map(|f| LineIndex::new(&f.text))
-        .collect();
-    let mut out = ModuleOutput {
-        resources: Vec::new(),
-        errors,
+    let (module, mut errors) = ModuleDef::parse(dir, files);
+    let modules = BTreeMap::from([(dir.to_string(), module)]);
+    let mut out = evaluate_root(&modules, dir, HashMap::new(), None, &Map::new());
+    errors.append(&mut out.errors);
+    out.errors = errors;
+    out
+}
+
+/// Evaluates the root module `root_dir` (one of `modules`, which holds every module it may
+/// call) with `values` for its variables, expanding the module calls it can read.
+pub fn evaluate_root(
+    modules: &BTreeMap<String, ModuleDef>,
+    root_dir: &str,
+    installed: HashMap<String, String>,
+    fs_root: Option<std::path::PathBuf>,
+    values: &Map,
+) -> ModuleOutput {
+    let Some(module) = modules.get(root_dir) else {
+        return ModuleOutput::default();
     };
+    let root = calls::RootCtx::new(modules, root_dir, installed, fs_root);
+    let ev = calls::root_evaluator(module, root.clone(), values);
+    let mut out = ModuleOutput::default();
+    let mut lines = HashMap::new();
+    emit(&ev, &mut lines, &mut out);
+    out.errors.extend(root.errors.borrow().iter().cloned());
+    out
+}
+
+/// Line indexes of the files of each module directory, built once per root.
+type Lines<'m> = HashMap<&'m str, Rc<Vec<LineIndex<'m>>>>;
+
+/// Turns every block of a module instance into resources, and expands its module calls.
+fn emit<'m>(ev: &Rc<Evaluator<'m>>, lines: &mut Lines<'m>, out: &mut ModuleOutput) {
+    let module = ev.module();
+    let li = lines
+        .entry(module.dir.as_str())
+        .or_insert_with(|| {
+            Rc::new(
+                module
+                    .files
+                    .iter()
+                    .map(|f| LineIndex::new(&f.text))
+                    .collect(),
+            )
+        })
+        .clone();
     for (idx, def) in module.blocks.iter().enumerate() {
-        let file = &module.files[def.file];
-        let li = &lines[def.file];
+        if def.mode == Mode::Module
+            && let Some(children) = ev.children(idx)
+        {
+            for child in children.iter() {
+                emit(&child.ev, lines, out);
+            }
+            continue;
+        }
         let builder = ResourceBuilder {
-            module: &module,
-            ev: &ev,
-            lines: li,
+            module,
+            ev,
+            lines: &li[def.file],
         };
-        let block_region = def.block.span().map(|s| li.region(&s)).unwrap_or_default();
-        let scope = builder.scope_of(idx);
+        builder.emit_block(idx, out);
+    }
+}
+
+impl ResourceBuilder<'_, '_> {
+    /// The resources of block `idx`: one per instance.
+    fn emit_block(&self, idx: usize, out: &mut ModuleOutput) {
+        let def = &self.module.blocks[idx];
+        let file = &self.module.files[def.file];
+        let ev = self.ev;
+        let block_region = def
+            .block
+            .span()
+            .map(|s| self.lines.region(&s))
+            .unwrap_or_default();
+        let provider = self.provider_config(idx);
+        let scope = ResScope {
+            region: provider.as_ref().and_then(|p| match p.get("region") {
+                Some(Val::String(r)) => Some(r.clone()),
+                _ => None,
+            }),
+            ..ResScope::default()
+        };
+        let each_target = def
+            .block
+            .body
+            .get_attribute("for_each")
+            .and_then(|a| refs::for_each_target(ev, &a.value));
         for inst in ev.instances(idx).iter() {
             let mut regions = BTreeMap::new();
             let mut refs = Vec::new();
-            let each_target = def
-                .block
-                .body
-                .get_attribute("for_each")
-                .and_then(|a| refs::for_each_target(&ev, &a.value));
             let walk = Walk {
                 top: true,
                 each_target,
                 overridden: &def.overridden,
                 record: true,
             };
-            builder.walk_body(
+            self.walk_body(
                 &def.block.body,
                 &AttrPath::root(),
                 &inst.scope,
@@ -83,18 +151,24 @@ pub fn load_module(dir: &str, files: Vec<SourceFile>) -> ModuleOutput {
                 &mut regions,
                 &mut refs,
             );
+            let mut attributes = inst.attributes.as_ref().clone();
+            if def.mode == Mode::Managed
+                && let Some(p) = &provider
+            {
+                tags::apply_default_tags(&def.rtype, &mut attributes, p);
+            }
             let mut unknown = Vec::new();
-            let attributes = Val::object(inst.attributes.as_ref().clone())
+            let attributes = Val::object(attributes)
                 .to_json(&AttrPath::root(), &mut unknown)
                 .unwrap_or_else(|| serde_json::json!({}));
-            if let Some(what) = inst.unknown_expansion {
+            if let Some(what) = inst.unknown_expansion.or(ev.unknown_expansion) {
                 unknown.insert(0, what.to_string());
             }
             refs.sort();
             refs.dedup();
             let address = format!("{}{}", def.address(), inst.key);
             out.resources.push(Resource {
-                id: resource_id(dir, &address),
+                id: ev.resource_id(&address),
                 resource_type: def.rtype.clone(),
                 origin: Origin::Terraform,
                 mode: def.mode,
@@ -112,14 +186,13 @@ pub fn load_module(dir: &str, files: Vec<SourceFile>) -> ModuleOutput {
                         .iter()
                         .map(|(k, r)| (k.clone(), r.start_line))
                         .collect(),
-                    call_site: None,
+                    call_site: ev.call_site.clone(),
                     regions,
                     block: block_region,
                 }),
             });
         }
     }
-    out
 }
 
 /// `terraform:<module dir>/<address>`; the directory is left out for the working directory.
@@ -172,18 +245,19 @@ impl<'a> Walk<'a> {
     }
 }
 
-struct ResourceBuilder<'a> {
-    module: &'a ModuleDef,
-    ev: &'a Evaluator<'a>,
-    lines: &'a LineIndex<'a>,
+struct ResourceBuilder<'a, 'm> {
+    module: &'m ModuleDef,
+    ev: &'a Evaluator<'m>,
+    lines: &'a LineIndex<'m>,
 }
 
-impl ResourceBuilder<'_> {
-    /// The region of a resource, from the configuration of the provider it uses.
-    fn scope_of(&self, idx: usize) -> ResScope {
+impl ResourceBuilder<'_, '_> {
+    /// The configuration of the provider a resource uses (its `provider` argument, else the
+    /// default configuration of the provider its type belongs to).
+    fn provider_config(&self, idx: usize) -> Option<Rc<Map>> {
         let def = &self.module.blocks[idx];
         if !matches!(def.mode, Mode::Managed | Mode::Data) {
-            return ResScope::default();
+            return None;
         }
         let (provider, alias) = match def.block.body.get_attribute("provider").map(|a| &a.value) {
             Some(Expression::Traversal(t)) => {
@@ -191,7 +265,7 @@ impl ResourceBuilder<'_> {
                     (Expression::Variable(p), Some(TraversalOperator::GetAttr(a))) => {
                         (p.as_str().to_string(), a.as_str().to_string())
                     }
-                    _ => return ResScope::default(),
+                    _ => return None,
                 }
             }
             Some(Expression::Variable(p)) => (p.as_str().to_string(), p.as_str().to_string()),
@@ -200,21 +274,7 @@ impl ResourceBuilder<'_> {
                 (p.clone(), p)
             }
         };
-        let Some(pidx) = self.module.find(Mode::Provider, &provider, &alias) else {
-            return ResScope::default();
-        };
-        let region =
-            self.ev
-                .instances(pidx)
-                .first()
-                .and_then(|i| match i.attributes.get("region") {
-                    Some(Val::String(r)) => Some(r.clone()),
-                    _ => None,
-                });
-        ResScope {
-            region,
-            ..ResScope::default()
-        }
+        self.ev.provider_config(&provider, &alias)
     }
 
     /// Records the region of every attribute and nested block of `body` under `path`, and the

@@ -25,6 +25,8 @@ pub struct VarDef {
     pub default: Option<Expression>,
     /// The `type` constraint, when it is one tenet understands (otherwise `any`).
     pub ty: Option<Ty>,
+    /// `nullable` (default true): whether a null value replaces the default.
+    pub nullable: bool,
 }
 
 /// One entry of a `locals` block.
@@ -67,9 +69,13 @@ impl BlockDef {
 /// What expressions may ask about their surroundings (`path.module`, `file()`).
 #[derive(Debug, Clone, Default)]
 pub struct EvalContext {
-    /// `path.module` as Terraform would give it for a root module run from its directory.
+    /// `path.module`: the module's directory relative to the root module's.
     pub path_module: String,
     pub path_root: String,
+    /// The module's directory on disk: relative paths of `file()` resolve against it.
+    pub fs_dir: Option<std::path::PathBuf>,
+    /// The scanned tree: `file()` reads nothing outside it.
+    pub fs_root: Option<std::path::PathBuf>,
 }
 
 /// A parsed module: every file, variable, local and resource-like block.
@@ -81,7 +87,8 @@ pub struct ModuleDef {
     pub variables: BTreeMap<String, VarDef>,
     pub locals: BTreeMap<String, LocalDef>,
     pub blocks: Vec<BlockDef>,
-    pub context: EvalContext,
+    /// The directory on disk, when the module was read from one.
+    pub fs_dir: Option<std::path::PathBuf>,
     index: HashMap<(Mode, String, String), usize>,
 }
 
@@ -91,10 +98,6 @@ impl ModuleDef {
     pub fn parse(dir: &str, files: Vec<SourceFile>) -> (ModuleDef, Vec<LoadError>) {
         let mut module = ModuleDef {
             dir: dir.to_string(),
-            context: EvalContext {
-                path_module: ".".into(),
-                path_root: ".".into(),
-            },
             ..ModuleDef::default()
         };
         let mut errors = Vec::new();
@@ -167,6 +170,10 @@ impl ModuleDef {
                         .body
                         .get_attribute("type")
                         .and_then(|a| Ty::parse(&a.value));
+                    let nullable = block
+                        .body
+                        .get_attribute("nullable")
+                        .is_none_or(|a| !matches!(&a.value, Expression::Bool(b) if !*b.value()));
                     match self.variables.get_mut(n) {
                         // An override replaces the arguments it sets.
                         Some(var) if is_override => {
@@ -181,7 +188,14 @@ impl ModuleDef {
                             errors.push(error_at(&block, format!("duplicate variable \"{n}\"")))
                         }
                         None => {
-                            self.variables.insert(n.clone(), VarDef { default, ty });
+                            self.variables.insert(
+                                n.clone(),
+                                VarDef {
+                                    default,
+                                    ty,
+                                    nullable,
+                                },
+                            );
                         }
                     }
                     continue;
@@ -270,6 +284,39 @@ impl ModuleDef {
         self.index
             .get(&(mode, rtype.to_string(), name.to_string()))
             .copied()
+    }
+}
+
+/// The source of a module call when it is a local directory (`./x`, `../x`).
+pub fn local_source(def: &BlockDef) -> Option<&str> {
+    if def.mode != Mode::Module {
+        return None;
+    }
+    let source = def.block.body.get_attribute("source")?.value.as_str()?;
+    (source.starts_with("./") || source.starts_with("../")).then_some(source)
+}
+
+/// Joins a relative path onto a display directory, resolving `.` and `..` lexically
+/// (`examples/a` + `../../modules/x` → `modules/x`). A result above the display base keeps
+/// its leading `..`.
+pub fn join_display(dir: &str, rel: &str) -> String {
+    let absolute = dir.starts_with('/');
+    let mut parts: Vec<&str> = Vec::new();
+    for part in dir.split('/').chain(rel.split('/')) {
+        match part {
+            "" | "." => {}
+            ".." if parts.last().is_some_and(|p| *p != "..") => {
+                parts.pop();
+            }
+            ".." if absolute => {}
+            other => parts.push(other),
+        }
+    }
+    let joined = parts.join("/");
+    match (absolute, joined.is_empty()) {
+        (true, _) => format!("/{joined}"),
+        (false, true) => ".".to_string(),
+        (false, false) => joined,
     }
 }
 

@@ -8,6 +8,7 @@ use std::collections::HashSet;
 use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::template::{Directive, Element};
 
+use super::calls::Child;
 use super::eval::{Evaluator, MAX_DEPTH, Scope};
 use super::value::Val;
 use crate::graph::{Mode, Ref};
@@ -26,14 +27,16 @@ pub fn collect(
     // The whole value is one reference when the expression is a traversal, possibly as the
     // only interpolation of a template.
     let whole = whole_reference(expr);
+    let mut visiting = HashSet::new();
     let mut walker = Walker {
         ev,
         attribute,
         scope,
         each_target,
-        visiting: HashSet::new(),
+        visiting: &mut visiting,
         out,
         direct: whole.is_some(),
+        hops: 0,
     };
     walker.expr(whole.unwrap_or(expr), &HashSet::new());
 }
@@ -84,10 +87,16 @@ struct Walker<'a, 'e> {
     each_target: Option<usize>,
     /// The expression being walked is the attribute's whole value.
     direct: bool,
-    /// Locals being followed (cycle and depth guard).
-    visiting: HashSet<String>,
+    /// Locals, variables and outputs already followed (cycle and depth guard), keyed by
+    /// evaluator and name.
+    visiting: &'a mut HashSet<String>,
     out: &'a mut Vec<Ref>,
+    /// Module boundaries crossed to get here.
+    hops: usize,
 }
+
+/// Most module boundaries (inputs, outputs) a reference is followed across.
+const MAX_HOPS: usize = 32;
 
 impl Walker<'_, '_> {
     /// `bound` holds the names bound by enclosing `for` expressions and template `for`s.
@@ -203,6 +212,16 @@ impl Walker<'_, '_> {
             "each" if attr(0) == Some("value") => match (self.each_target, &self.scope.each) {
                 (Some(target), Some((Val::String(key), _))) => {
                     let def = &module.blocks[target];
+                    if def.mode == Mode::Module
+                        && let Some(children) = self.ev.children(target)
+                    {
+                        let wanted =
+                            format!("[{}]", serde_json::to_string(key).unwrap_or_default());
+                        let chosen: Vec<&Child> =
+                            children.iter().filter(|c| c.key == wanted).collect();
+                        self.follow_child_outputs(&chosen, &ops[1..]);
+                        return;
+                    }
                     let address = format!(
                         "{}[{}]",
                         def.address(),
@@ -210,19 +229,25 @@ impl Walker<'_, '_> {
                     );
                     self.out.push(Ref {
                         attribute: self.attribute.to_string(),
-                        to: super::resource_id(&module.dir, &address),
+                        to: self.ev.resource_id(&address),
                         direct: self.direct,
                     });
                     return;
                 }
                 _ => return,
             },
-            "var" | "count" | "each" | "path" | "terraform" | "self" => return,
+            "var" => {
+                if let Some(name) = attr(0) {
+                    self.follow_input(name);
+                }
+                return;
+            }
+            "count" | "each" | "path" | "terraform" | "self" => return,
             "local" => {
                 if let Some(name) = attr(0)
                     && let Some(local) = module.locals.get(name)
                     && self.visiting.len() < MAX_DEPTH
-                    && self.visiting.insert(name.to_string())
+                    && self.visiting.insert(self.key("local", name))
                 {
                     // A local is evaluated without the referring instance's names. What it
                     // refers to is only direct if the local itself is a single reference.
@@ -239,8 +264,14 @@ impl Walker<'_, '_> {
                 (Some(t), Some(n)) => (module.find(Mode::Data, t, n), 2),
                 _ => return,
             },
-            "module" => match attr(0) {
-                Some(n) => (module.find(Mode::Module, "module", n), 1),
+            "module" => match attr(0).and_then(|n| module.find(Mode::Module, "module", n)) {
+                Some(idx) => match self.ev.children(idx) {
+                    Some(children) => {
+                        self.follow_outputs(idx, &children, &ops[1..]);
+                        return;
+                    }
+                    None => (Some(idx), 1),
+                },
                 None => return,
             },
             ty => match attr(0) {
@@ -270,9 +301,137 @@ impl Walker<'_, '_> {
         for k in chosen {
             self.out.push(Ref {
                 attribute: self.attribute.to_string(),
-                to: super::resource_id(&module.dir, &format!("{}{}", def.address(), k)),
+                to: self.ev.resource_id(&format!("{}{}", def.address(), k)),
                 direct: self.direct,
             });
+        }
+    }
+
+    /// A key of `visiting` for `name` in this walker's module instance.
+    fn key(&self, kind: &str, name: &str) -> String {
+        format!("{:p}/{kind}.{name}", self.ev)
+    }
+
+    /// Walks `expr` in another module instance (`ev`, with `scope`), as part of this
+    /// attribute's value.
+    fn cross(
+        &mut self,
+        ev: &Evaluator,
+        expr: &Expression,
+        scope: &Scope,
+        each_target: Option<usize>,
+    ) {
+        if self.hops >= MAX_HOPS {
+            return;
+        }
+        let whole = whole_reference(expr);
+        let mut walker = Walker {
+            ev,
+            attribute: self.attribute,
+            scope,
+            each_target,
+            direct: self.direct && whole.is_some(),
+            visiting: &mut *self.visiting,
+            out: &mut *self.out,
+            hops: self.hops + 1,
+        };
+        stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, || {
+            walker.expr(whole.unwrap_or(expr), &HashSet::new())
+        });
+    }
+
+    /// `var.NAME` in a module instance: what the call's argument for it refers to.
+    fn follow_input(&mut self, name: &str) {
+        let Some(call) = &self.ev.call else { return };
+        if !self.visiting.insert(self.key("var", name)) {
+            return;
+        }
+        let Some(parent) = call.parent.upgrade() else {
+            return;
+        };
+        let block = &parent.module.blocks[call.block].block;
+        let Some(arg) = block.body.get_attribute(name) else {
+            return;
+        };
+        let each_target = block
+            .body
+            .get_attribute("for_each")
+            .and_then(|a| for_each_target(&parent, &a.value));
+        self.cross(&parent, &arg.value, &call.scope, each_target);
+    }
+
+    /// `module.NAME...OUTPUT`: what the named output of the chosen instances refers to.
+    fn follow_outputs(&mut self, idx: usize, children: &[Child], ops: &[&TraversalOperator]) {
+        let key = match ops.first() {
+            Some(TraversalOperator::LegacyIndex(n)) => Some(format!("[{}]", n.value())),
+            Some(TraversalOperator::Index(e)) => match self.ev.eval_or_unknown(e, self.scope) {
+                Val::Number(n) if n.fract() == 0.0 && n >= 0.0 => Some(format!("[{}]", n as u64)),
+                Val::String(s) => Some(format!(
+                    "[{}]",
+                    serde_json::to_string(&s).unwrap_or_default()
+                )),
+                _ => None,
+            },
+            _ => None,
+        };
+        let body = &self.ev.module().blocks[idx].block.body;
+        let keyed = body.has_attribute("count") || body.has_attribute("for_each");
+        let rest = if keyed
+            && matches!(
+                ops.first(),
+                Some(TraversalOperator::Index(_) | TraversalOperator::LegacyIndex(_))
+            ) {
+            &ops[1..]
+        } else {
+            ops
+        };
+        let chosen: Vec<&Child> = match &key {
+            Some(k) if children.iter().any(|c| &c.key == k) => {
+                children.iter().filter(|c| &c.key == k).collect()
+            }
+            _ => children.iter().collect(),
+        };
+        self.follow_child_outputs(&chosen, rest);
+    }
+
+    /// What the output `rest` names (all outputs when it names none) refers to, in each of
+    /// the `chosen` module instances.
+    fn follow_child_outputs(&mut self, chosen: &[&Child], rest: &[&TraversalOperator]) {
+        // `module.m.out`, `module.m[0].out`, `module.m[*].out`: the output name.
+        let output = rest.iter().find_map(|o| match o {
+            TraversalOperator::GetAttr(n) => Some(n.as_str()),
+            _ => None,
+        });
+        for child in chosen.iter() {
+            let names: Vec<&str> = match output {
+                Some(n) => vec![n],
+                None => child
+                    .ev
+                    .module()
+                    .blocks
+                    .iter()
+                    .filter(|b| b.mode == Mode::Output)
+                    .map(|b| b.name.as_str())
+                    .collect(),
+            };
+            for name in names {
+                let Some(oidx) = child.ev.module().find(Mode::Output, "output", name) else {
+                    continue;
+                };
+                if !self
+                    .visiting
+                    .insert(format!("{:p}/output.{name}", &*child.ev))
+                {
+                    continue;
+                }
+                if let Some(value) = child.ev.module().blocks[oidx]
+                    .block
+                    .body
+                    .get_attribute("value")
+                {
+                    self.cross(&child.ev, &value.value, &Scope::default(), None);
+                }
+            }
         }
     }
 }
