@@ -18,7 +18,34 @@ pub fn tenet() -> Command {
     let mut cmd = Command::cargo_bin("tenet").expect("tenet binary");
     cmd.current_dir(root());
     cmd.env("NO_COLOR", "1");
+    // Terraform variables of the environment running the tests must not reach the fixtures.
+    for (name, _) in std::env::vars_os() {
+        if name.to_string_lossy().starts_with("TF_VAR_") {
+            cmd.env_remove(name);
+        }
+    }
     cmd
+}
+
+/// `tenet graph --root . ARGS`, parsed.
+pub fn graph(args: &[&str]) -> Value {
+    graph_with_env(args, &[])
+}
+
+/// `tenet graph --root . ARGS` with extra environment variables, parsed.
+pub fn graph_with_env(args: &[&str], env: &[(&str, &str)]) -> Value {
+    let mut cmd = tenet();
+    cmd.args(["graph", "--root", "."]).args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run tenet graph");
+    assert!(
+        out.status.success(),
+        "tenet graph failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("graph JSON")
 }
 
 /// `tenet scan ARGS --root .` with its output, exit code and stderr.

@@ -10,7 +10,7 @@
 # custom:
 #   id: aws-s3-public-acl
 #   severity: high
-#   resource_types: [aws_s3_bucket, aws_s3_bucket_acl]
+#   resource_types: [aws_s3_bucket, aws_s3_bucket_acl, module]
 #   controls:
 #     soc2: [CC6.1, CC6.6]
 #     iso27001-2022: [A.5.15, A.8.3]
@@ -40,6 +40,34 @@ deny contains tenet.finding(r, msg, "acl") if {
 	acl := tenet.attr(r, "acl", "private")
 	acl in public_acls
 	msg := sprintf("%s %q has the canned ACL %q, which opens the bucket to everyone", [r.type, r.name, acl])
+}
+
+# A call of the community S3 bucket module that tenet could not expand (a registry module
+# `terraform init` has not installed): its `acl` input becomes the bucket's canned ACL.
+deny contains tenet.finding(r, msg, "acl") if {
+	some r in tenet.of_input_type("module")
+	s3_bucket_module(r)
+	acl := tenet.attr(r, "acl", "private")
+	acl in public_acls
+	msg := sprintf("module %q creates an S3 bucket with the canned ACL %q, which opens it to everyone", [r.name, acl])
+}
+
+undetermined contains tenet.finding(r, msg, "acl") if {
+	some r in tenet.of_input_type("module")
+	s3_bucket_module(r)
+	tenet.is_unknown(r, "acl")
+	msg := sprintf("the ACL that module %q gives its S3 bucket depends on a value not known before apply", [r.name])
+}
+
+# The registry or GitHub source of terraform-aws-modules/s3-bucket.
+s3_bucket_module(r) if {
+	source := lower(tenet.attr(r, "source", ""))
+	regex.match(`(^|/)terraform-aws-modules/s3-bucket/aws(//.*)?$`, source)
+}
+
+s3_bucket_module(r) if {
+	source := lower(tenet.attr(r, "source", ""))
+	contains(source, "github.com/terraform-aws-modules/terraform-aws-s3-bucket")
 }
 
 # Inline grants on aws_s3_bucket (provider v3).

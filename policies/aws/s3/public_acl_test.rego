@@ -48,3 +48,22 @@ test_unknown_grants_are_undetermined if {
 	count(deny([a])) == 0
 	count(rule.undetermined) == 1 with input as {"resources": [a]}
 }
+
+test_registry_module_with_public_acl_fires if {
+	m := fixtures.resource("module", "site", {"source": "terraform-aws-modules/s3-bucket/aws", "version": "~> 4.0", "acl": "public-read"})
+	some f in rule.deny with input as {"resources": [m]} with data.inventory as fixtures.inventory([m])
+	f.resource_id == m.id
+	f.attribute == "acl"
+}
+
+test_registry_module_private_or_other_module_passes if {
+	private := fixtures.resource("module", "logs", {"source": "registry.terraform.io/terraform-aws-modules/s3-bucket/aws", "acl": "private"})
+	other := fixtures.resource("module", "web", {"source": "./modules/web", "acl": "public-read"})
+	count(rule.deny) == 0 with input as {"resources": [private, other]} with data.inventory as fixtures.inventory([private, other])
+}
+
+test_registry_module_with_unknown_acl_is_undetermined if {
+	m := fixtures.with_unknown(fixtures.resource("module", "site", {"source": "git::https://github.com/terraform-aws-modules/terraform-aws-s3-bucket.git?ref=v4.1.0"}), ["acl"])
+	count(rule.deny) == 0 with input as {"resources": [m]} with data.inventory as fixtures.inventory([m])
+	count(rule.undetermined) == 1 with input as {"resources": [m]} with data.inventory as fixtures.inventory([m])
+}
