@@ -387,3 +387,80 @@ fn plan_json_findings() {
             })
     );
 }
+
+#[test]
+fn module_cycles_and_escapes_are_bounded() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let root = dir.path().join("repo");
+    let outside = dir.path().join("outside");
+    std::fs::create_dir_all(root.join("a")).expect("mkdir");
+    std::fs::create_dir_all(&outside).expect("mkdir");
+    std::fs::write(
+        outside.join("main.tf"),
+        "resource \"aws_s3_bucket\" \"secret\" {}\n",
+    )
+    .expect("write");
+    std::fs::write(
+        root.join("main.tf"),
+        r#"
+module "self" { source = "./" }
+module "a" { source = "./a" }
+module "up" { source = "../outside" }
+module "link" { source = "./link" }
+resource "aws_s3_bucket" "root" {}
+"#,
+    )
+    .expect("write");
+    std::fs::write(
+        root.join("a/main.tf"),
+        "module \"back\" { source = \"../a\" }\nresource \"aws_s3_bucket\" \"a\" {}\n",
+    )
+    .expect("write");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(&outside, root.join("link")).expect("symlink");
+    let r = root.to_string_lossy().into_owned();
+    let out = common::tenet()
+        .args(["graph", "--root", &r, &r])
+        .output()
+        .expect("run");
+    assert!(out.status.success());
+    let g: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let mut got: Vec<&str> = g["resources"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|r| r["id"].as_str())
+        .collect();
+    got.sort();
+    // The self-call and a's call of itself are cycles; ../outside and the link leave the tree:
+    // all stay module resources; nothing outside the tree is read.
+    assert_eq!(
+        got,
+        vec![
+            "terraform:aws_s3_bucket.root",
+            "terraform:module.a.aws_s3_bucket.a",
+            "terraform:module.a.module.back",
+            "terraform:module.link",
+            "terraform:module.self",
+            "terraform:module.up",
+        ]
+    );
+    let messages: Vec<&str> = g["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["message"].as_str())
+        .collect();
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("module \"self\" is not expanded")),
+        "{messages:?}"
+    );
+    assert!(
+        messages
+            .iter()
+            .any(|m| m.contains("module \"back\" is not expanded")),
+        "{messages:?}"
+    );
+}

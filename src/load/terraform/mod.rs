@@ -101,6 +101,11 @@ fn emit<'m>(ev: &Rc<Evaluator<'m>>, lines: &mut Lines<'m>, out: &mut ModuleOutpu
             }
             continue;
         }
+        // Outputs of called modules are plumbing between modules (their values already flow
+        // into the callers); only the root module's outputs are part of the graph.
+        if def.mode == Mode::Output && ev.call.is_some() {
+            continue;
+        }
         let builder = ResourceBuilder {
             module,
             ev,

@@ -304,6 +304,10 @@ fn read_called_modules(
     graph: &mut ResourceGraph,
 ) {
     let Some(base) = opts.base else { return };
+    // Symbolic links may lead out of the tree: compare real paths.
+    let Ok(real_base) = base.canonicalize() else {
+        return;
+    };
     let mut tried: BTreeSet<String> = BTreeSet::new();
     let mut wanted: BTreeSet<String> = installed
         .values()
@@ -325,7 +329,14 @@ fn read_called_modules(
             .into_par_iter()
             .map(|dir| {
                 let fs_dir = base.join(&dir);
-                let files = tf_files_in(&fs_dir, &dir);
+                let inside = fs_dir
+                    .canonicalize()
+                    .is_ok_and(|real| real.starts_with(&real_base));
+                let files = if inside {
+                    tf_files_in(&fs_dir, &dir)
+                } else {
+                    Vec::new()
+                };
                 let parsed = (!files.is_empty()).then(|| {
                     let input = DirInput {
                         fs_dir,
