@@ -129,7 +129,11 @@ impl<'m> Evaluator<'m> {
             if local_source(def).is_some() && !dir.starts_with("..") {
                 self.report(
                     def,
-                    format!("module source directory {dir} has no .tf files"),
+                    format!(
+                        "module \"{}\" is not expanded: {dir} has no .tf files tenet may read \
+                         (missing, empty, or a link out of the scanned tree)",
+                        def.name
+                    ),
                 );
             }
             return None;
