@@ -70,6 +70,15 @@ pub struct EvalContext {
     /// `path.module` as Terraform would give it for a root module run from its directory.
     pub path_module: String,
     pub path_root: String,
+    /// The directory relative paths of `file()` and the other file functions resolve against:
+    /// Terraform's working directory, which for a module loaded as a root module (as tenet
+    /// loads every module) is the module's own directory, where `path.module` is `.`.
+    /// `None`: the file functions give unknown results.
+    pub fs_dir: Option<std::path::PathBuf>,
+    /// The scanned tree. File functions never read outside it: a path whose canonical form
+    /// (symbolic links resolved) is not under the canonical root gives an unknown result.
+    /// `None`: the file functions give unknown results.
+    pub fs_root: Option<std::path::PathBuf>,
 }
 
 /// A parsed module: every file, variable, local and resource-like block.
@@ -94,6 +103,7 @@ impl ModuleDef {
             context: EvalContext {
                 path_module: ".".into(),
                 path_root: ".".into(),
+                ..EvalContext::default()
             },
             ..ModuleDef::default()
         };
