@@ -84,7 +84,7 @@ fn load_json(f: &Discovered, opts: &LoadOptions) -> Option<ResourceGraph> {
         match text::read_source(&f.path, &f.display, opts.max_file_bytes) {
             Ok(text) => {
                 let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    tfplan::load(&f.display, &text, &fs_dir, &dir)
+                    tfplan::load(&f.display, &text, &fs_dir, &dir, opts.base.as_deref())
                 }));
                 loaded.unwrap_or_else(|_| {
                     let mut g = ResourceGraph::new();

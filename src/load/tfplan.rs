@@ -29,7 +29,14 @@ pub fn sniff(head: &str) -> bool {
 
 /// Loads one plan (or state) JSON file. `fs_dir` is its directory on disk, where the
 /// configuration may be; `dir` the display path of that directory.
-pub fn load(display: &str, text: &str, fs_dir: &Path, dir: &str) -> ResourceGraph {
+/// Configuration files are read only inside `base` (the scanned tree), when given.
+pub fn load(
+    display: &str,
+    text: &str,
+    fs_dir: &Path,
+    dir: &str,
+    base: Option<&Path>,
+) -> ResourceGraph {
     let mut graph = ResourceGraph::new();
     graph.files.push(InputFile {
         file: display.to_string(),
@@ -67,6 +74,9 @@ pub fn load(display: &str, text: &str, fs_dir: &Path, dir: &str) -> ResourceGrap
         .and_then(Json::as_array)
         .into_iter()
         .flatten()
+        // A deposed object shares the address of the current one; its change is not the one
+        // planned for the resource.
+        .filter(|c| c.get("deposed").is_none())
         .filter_map(|c| {
             Some((
                 c.get("address")?.as_str()?,
@@ -80,7 +90,7 @@ pub fn load(display: &str, text: &str, fs_dir: &Path, dir: &str) -> ResourceGrap
         lines: LineIndex::new(text),
         config: doc.get("configuration"),
         after_unknown,
-        located: Locator::new(fs_dir, dir),
+        located: Locator::new(fs_dir, dir, base),
     };
     let mut out = Vec::new();
     plan.module(root, &mut out, 0);
@@ -108,14 +118,17 @@ fn resolve_instances(resources: &mut [Resource]) {
                 continue;
             }
             let prefix = format!("{}[", edge.to);
-            refs.extend(
-                ids.range(prefix.clone()..)
-                    .take_while(|id| id.starts_with(&prefix))
-                    .map(|id| Ref {
-                        to: id.clone(),
-                        ..edge.clone()
-                    }),
-            );
+            let instances: Vec<&String> = ids
+                .range(prefix.clone()..)
+                .take_while(|id| id.starts_with(&prefix))
+                .collect();
+            // An edge to several instances cannot be the value of any one of them.
+            let direct = edge.direct && instances.len() == 1;
+            refs.extend(instances.into_iter().map(|id| Ref {
+                to: id.clone(),
+                direct,
+                ..edge.clone()
+            }));
         }
         refs.sort();
         refs.dedup();
@@ -266,10 +279,19 @@ impl Plan<'_> {
     fn refs(&self, expressions: &Json, prefix: &str) -> Vec<Ref> {
         let mut out = Vec::new();
         walk_expressions(expressions, &AttrPath::root(), &mut |path, references| {
-            let mut targets: Vec<String> = references
+            let named: Vec<(String, Option<String>)> = references
                 .iter()
                 .filter_map(|r| r.as_str())
                 .filter_map(resource_of_reference)
+                .collect();
+            // `aws_s3_bucket.b["a"]` and `aws_s3_bucket.b` are listed together: the instance
+            // named by a constant key is the one meant.
+            let mut targets: Vec<String> = named
+                .iter()
+                .filter(|(res, key)| {
+                    key.is_some() || !named.iter().any(|(r, k)| r == res && k.is_some())
+                })
+                .map(|(res, key)| format!("{res}{}", key.as_deref().unwrap_or("")))
                 .collect();
             targets.sort();
             targets.dedup();
@@ -296,20 +318,19 @@ impl Plan<'_> {
             .and_then(Json::as_str)
             .map(str::to_string)
             .unwrap_or_else(|| short.to_string());
-        // Keys of module providers are `module.path:name`; an inherited one is the root's.
-        let candidates = [
-            key.clone(),
-            key.rsplit(':').next().unwrap_or(&key).to_string(),
-        ];
-        candidates.iter().find_map(|k| {
-            providers
-                .get(k)?
-                .get("expressions")?
-                .get("region")?
-                .get("constant_value")?
-                .as_str()
-                .map(str::to_string)
-        })
+        // Keys of module providers are `module.path:name`; a key the plan does not list is
+        // a configuration inherited from the root. A listed one without a constant region
+        // has an unknown region.
+        let config = match providers.get(&key) {
+            Some(c) => c,
+            None => providers.get(key.rsplit(':').next().unwrap_or(&key))?,
+        };
+        config
+            .get("expressions")?
+            .get("region")?
+            .get("constant_value")?
+            .as_str()
+            .map(str::to_string)
     }
 }
 
@@ -358,23 +379,43 @@ fn skip_instance_key(s: &str) -> &str {
     rest.strip_prefix('.').unwrap_or(rest)
 }
 
-/// The resource a reference names (`aws_s3_bucket.b.id` → `aws_s3_bucket.b`,
+/// The resource a reference names and the constant instance key right after it, if any
+/// (`aws_s3_bucket.b.id` → `aws_s3_bucket.b`; `aws_s3_bucket.b["a"].id` → with `["a"]`;
 /// `data.x.y.z` → `data.x.y`); `None` for variables, locals, module outputs and the like.
-fn resource_of_reference(r: &str) -> Option<String> {
-    let parts: Vec<&str> = r.split('.').collect();
-    match parts.as_slice() {
-        [
-            "var" | "local" | "each" | "count" | "path" | "terraform" | "self" | "module",
-            ..,
-        ] => None,
-        ["data", t, n, ..] => Some(format!("data.{t}.{}", strip_index(n))),
-        [t, n, ..] if t.contains('_') => Some(format!("{t}.{}", strip_index(n))),
-        _ => None,
+fn resource_of_reference(r: &str) -> Option<(String, Option<String>)> {
+    let (head, rest) = match r.strip_prefix("data.") {
+        Some(rest) => ("data.", rest),
+        None => ("", r),
+    };
+    let (rtype, rest) = rest.split_once('.')?;
+    let special = matches!(
+        rtype,
+        "var" | "local" | "each" | "count" | "path" | "terraform" | "self" | "module"
+    );
+    if head.is_empty() && (special || !rtype.contains('_')) {
+        return None;
     }
-}
-
-fn strip_index(s: &str) -> &str {
-    s.split('[').next().unwrap_or(s)
+    let end = rest.find(['.', '[']).unwrap_or(rest.len());
+    let name = &rest[..end];
+    if name.is_empty() {
+        return None;
+    }
+    let after = &rest[end..];
+    let key = after.starts_with('[').then(|| {
+        let tail = skip_instance_key(after);
+        let consumed = after.len() - tail.len();
+        after[..consumed].trim_end_matches('.').to_string()
+    });
+    // Only constant keys name an instance (`[0]`, `["a"]`), not `[count.index]`.
+    let key = key.filter(|k| {
+        let inner = k
+            .strip_prefix('[')
+            .and_then(|k| k.strip_suffix(']'))
+            .unwrap_or("");
+        inner.parse::<u64>().is_ok()
+            || (inner.len() >= 2 && inner.starts_with('"') && inner.ends_with('"'))
+    });
+    Some((format!("{head}{rtype}.{name}"), key))
 }
 
 /// Calls `f` with each expression's path and `references`: an expression is an object with
@@ -419,15 +460,18 @@ fn unknown_paths(value: &Json, path: &AttrPath, out: &mut Vec<String>) {
 struct Locator {
     fs_dir: std::path::PathBuf,
     dir: String,
+    /// The real path of the scanned tree; `None` reads nothing.
+    real_base: Option<std::path::PathBuf>,
     modules: std::cell::RefCell<BTreeMap<String, Option<ModuleDef>>>,
     used: std::cell::RefCell<std::collections::BTreeSet<String>>,
 }
 
 impl Locator {
-    fn new(fs_dir: &Path, dir: &str) -> Self {
+    fn new(fs_dir: &Path, dir: &str, base: Option<&Path>) -> Self {
         Locator {
             fs_dir: fs_dir.to_path_buf(),
             dir: dir.to_string(),
+            real_base: base.and_then(|b| b.canonicalize().ok()),
             modules: Default::default(),
             used: Default::default(),
         }
@@ -442,6 +486,10 @@ impl Locator {
         let mut modules = self.modules.borrow_mut();
         let entry = modules.entry(rel.to_string()).or_insert_with(|| {
             let fs = self.fs_dir.join(rel);
+            let real = fs.canonicalize().ok()?;
+            if !self.real_base.as_ref().is_some_and(|b| real.starts_with(b)) {
+                return None;
+            }
             let display = join_display(&self.dir, rel);
             let mut files: Vec<_> = std::fs::read_dir(&fs)
                 .ok()?
@@ -569,19 +617,27 @@ mod tests {
 
     #[test]
     fn references_name_resources() {
+        let r = resource_of_reference;
+        let some = |res: &str, key: Option<&str>| Some((res.to_string(), key.map(str::to_string)));
+        assert_eq!(r("aws_s3_bucket.b.id"), some("aws_s3_bucket.b", None));
         assert_eq!(
-            resource_of_reference("aws_s3_bucket.b.id").as_deref(),
-            Some("aws_s3_bucket.b")
+            r("aws_s3_bucket.b[0]"),
+            some("aws_s3_bucket.b", Some("[0]"))
         );
         assert_eq!(
-            resource_of_reference("aws_s3_bucket.b[0]").as_deref(),
-            Some("aws_s3_bucket.b")
+            r(r#"aws_s3_bucket.b["a.b"].id"#),
+            some("aws_s3_bucket.b", Some(r#"["a.b"]"#))
         );
         assert_eq!(
-            resource_of_reference("data.aws_iam_policy_document.p.json").as_deref(),
-            Some("data.aws_iam_policy_document.p")
+            r("aws_s3_bucket.b[count.index]"),
+            some("aws_s3_bucket.b", None)
         );
-        assert_eq!(resource_of_reference("var.x"), None);
-        assert_eq!(resource_of_reference("module.m.out"), None);
+        assert_eq!(
+            r("data.aws_iam_policy_document.p.json"),
+            some("data.aws_iam_policy_document.p", None)
+        );
+        assert_eq!(r("var.x"), None);
+        assert_eq!(r("module.m.out"), None);
+        assert_eq!(r("count.index"), None);
     }
 }

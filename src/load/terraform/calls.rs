@@ -25,6 +25,9 @@ pub const MAX_MODULE_DEPTH: usize = 32;
 /// Most module instances expanded under one root module (all levels together).
 pub const MAX_MODULE_INSTANCES: usize = 10_000;
 
+/// Most resources (instances of all blocks) one root module yields; the rest are reported.
+pub const MAX_RESOURCES: usize = 200_000;
+
 /// What all evaluators under one root module share.
 pub struct RootCtx<'m> {
     /// Every parsed module directory of the scan, by display path.
@@ -39,6 +42,8 @@ pub struct RootCtx<'m> {
     pub errors: RefCell<Vec<LoadError>>,
     /// Module instances that may still be expanded.
     pub budget: Cell<usize>,
+    /// Resources that may still be emitted.
+    pub resources_left: Cell<usize>,
     /// Nesting of evaluations in progress (all evaluators together).
     pub depth: Cell<usize>,
 }
@@ -57,11 +62,12 @@ impl<'m> RootCtx<'m> {
             fs_root,
             errors: RefCell::default(),
             budget: Cell::new(MAX_MODULE_INSTANCES),
+            resources_left: Cell::new(MAX_RESOURCES),
             depth: Cell::new(0),
         })
     }
 
-    fn report(&self, error: LoadError) {
+    pub fn report(&self, error: LoadError) {
         let mut errors = self.errors.borrow_mut();
         if !errors.contains(&error) {
             errors.push(error);
@@ -197,7 +203,9 @@ impl<'m> Evaluator<'m> {
                     context: EvalContext {
                         path_module: relative_display(&self.root.root_dir, &dir),
                         path_root: ".".into(),
-                        fs_dir: module.fs_dir.clone(),
+                        // Terraform resolves relative paths against the root module's
+                        // directory; `path.module` leads from there to this module.
+                        fs_dir: self.context.fs_dir.clone(),
                         fs_root: self.root.fs_root.clone(),
                     },
                 };

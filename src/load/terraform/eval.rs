@@ -96,7 +96,8 @@ pub struct Evaluator<'m> {
     /// A weak handle on this evaluator, given to the module instances it calls.
     pub(super) this: Weak<Evaluator<'m>>,
     variables: RefCell<BTreeMap<String, Val>>,
-    locals: RefCell<HashMap<String, Val>>,
+    /// Evaluated locals, errors included (a failing local is not evaluated again).
+    locals: RefCell<HashMap<String, EvalResult>>,
     instances: RefCell<HashMap<usize, Rc<Vec<Instance>>>>,
     pub(super) children: RefCell<HashMap<usize, Option<Rc<Vec<Child<'m>>>>>>,
     in_progress: RefCell<HashSet<String>>,
@@ -174,6 +175,8 @@ impl<'m> Evaluator<'m> {
                     (Some(Val::Null), Some(expr)) if !var.nullable => {
                         self.eval_or_unknown(expr, &empty)
                     }
+                    // Terraform rejects null for a non-nullable variable without a default.
+                    (Some(Val::Null), None) if !var.nullable => Val::Unknown,
                     (Some(v), _) => v.clone(),
                     (None, Some(expr)) => self.eval_or_unknown(expr, &empty),
                     (None, None) => Val::Unknown,
@@ -687,7 +690,7 @@ impl<'m> Evaluator<'m> {
 
     fn local(&self, name: &str) -> EvalResult {
         if let Some(v) = self.locals.borrow().get(name) {
-            return Ok(v.clone());
+            return v.clone();
         }
         let Some(expr) = self.module.locals.get(name) else {
             return err(format!("undeclared local value \"{name}\""));
@@ -697,9 +700,9 @@ impl<'m> Evaluator<'m> {
             return Ok(Val::Unknown);
         };
         // A local that Terraform would reject is kept as the error: `try` may catch it.
-        let v = self.eval(&expr.expr, &Scope::default())?;
+        let v = self.eval(&expr.expr, &Scope::default());
         self.locals.borrow_mut().insert(name.to_string(), v.clone());
-        Ok(v)
+        v
     }
 }
 

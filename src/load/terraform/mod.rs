@@ -140,6 +140,21 @@ impl ResourceBuilder<'_, '_> {
             .get_attribute("for_each")
             .and_then(|a| refs::for_each_target(ev, &a.value));
         for inst in ev.instances(idx).iter() {
+            let left = ev.root.resources_left.get();
+            if left == 0 {
+                ev.root.report(LoadError {
+                    file: ev.root.root_dir.clone(),
+                    line: None,
+                    column: None,
+                    message: format!(
+                        "more than {} resources under this root module; the rest are left out",
+                        calls::MAX_RESOURCES
+                    ),
+                    file_skipped: false,
+                });
+                return;
+            }
+            ev.root.resources_left.set(left - 1);
             let mut regions = BTreeMap::new();
             let mut refs = Vec::new();
             let walk = Walk {

@@ -27,6 +27,10 @@ pub struct VarDef {
     pub ty: Option<Ty>,
     /// `nullable` (default true): whether a null value replaces the default.
     pub nullable: bool,
+    /// Declared as `string`, `number` or `bool`: a value given as text (`TF_VAR_x`, `--var`)
+    /// is taken literally; otherwise (other types, `any`, unparsed types) it is parsed as HCL.
+    /// Without a `type`, text is literal too.
+    pub literal_text: bool,
 }
 
 /// One entry of a `locals` block.
@@ -72,9 +76,14 @@ pub struct EvalContext {
     /// `path.module`: the module's directory relative to the root module's.
     pub path_module: String,
     pub path_root: String,
-    /// The module's directory on disk: relative paths of `file()` resolve against it.
+    /// The directory relative paths of `file()` and the other file functions resolve against:
+    /// Terraform's working directory, the root module's directory (also for expressions in
+    /// called modules, whose `path.module` is relative to it). `None`: the file functions give
+    /// unknown results.
     pub fs_dir: Option<std::path::PathBuf>,
-    /// The scanned tree: `file()` reads nothing outside it.
+    /// The scanned tree. File functions never read outside it: a path whose canonical form
+    /// (symbolic links resolved) is not under the canonical root gives an unknown result.
+    /// `None`: the file functions give unknown results.
     pub fs_root: Option<std::path::PathBuf>,
 }
 
@@ -181,7 +190,12 @@ impl ModuleDef {
                                 var.default = default;
                             }
                             if block.body.has_attribute("type") {
+                                var.literal_text =
+                                    matches!(ty, Some(Ty::String | Ty::Number | Ty::Bool));
                                 var.ty = ty;
+                            }
+                            if block.body.has_attribute("nullable") {
+                                var.nullable = nullable;
                             }
                         }
                         Some(_) => {
@@ -191,6 +205,8 @@ impl ModuleDef {
                             self.variables.insert(
                                 n.clone(),
                                 VarDef {
+                                    literal_text: !block.body.has_attribute("type")
+                                        || matches!(ty, Some(Ty::String | Ty::Number | Ty::Bool)),
                                     default,
                                     ty,
                                     nullable,

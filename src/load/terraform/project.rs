@@ -20,7 +20,6 @@ use hcl_edit::structure::Structure;
 use rayon::prelude::*;
 
 use super::module::{ModuleDef, SourceFile, join_display, local_source};
-use super::types::Ty;
 use super::value::{Map, Val};
 use crate::graph::{InputFile, LoadError, ResourceGraph};
 use crate::load::text::{self, LineIndex};
@@ -309,6 +308,11 @@ fn read_called_modules(
         return;
     };
     let mut tried: BTreeSet<String> = BTreeSet::new();
+    // A directory reached again through a link (`self -> .`) is not read a second time.
+    let mut real_dirs: std::collections::HashSet<PathBuf> = modules
+        .values()
+        .filter_map(|m| m.fs_dir.as_ref()?.canonicalize().ok())
+        .collect();
     let mut wanted: BTreeSet<String> = installed
         .values()
         .flat_map(|m| m.values().cloned())
@@ -325,18 +329,19 @@ fn read_called_modules(
             break;
         }
         tried.extend(pending.iter().cloned());
+        let pending: Vec<String> = pending
+            .into_iter()
+            .filter(|dir| {
+                base.join(dir)
+                    .canonicalize()
+                    .is_ok_and(|real| real.starts_with(&real_base) && real_dirs.insert(real))
+            })
+            .collect();
         let parsed: Vec<(String, Option<Parsed>)> = pending
             .into_par_iter()
             .map(|dir| {
                 let fs_dir = base.join(&dir);
-                let inside = fs_dir
-                    .canonicalize()
-                    .is_ok_and(|real| real.starts_with(&real_base));
-                let files = if inside {
-                    tf_files_in(&fs_dir, &dir)
-                } else {
-                    Vec::new()
-                };
+                let files = tf_files_in(&fs_dir, &dir);
                 let parsed = (!files.is_empty()).then(|| {
                     let input = DirInput {
                         fs_dir,
@@ -482,7 +487,7 @@ fn root_values(
     let declared = |name: &str| module.variables.get(name);
     for (name, raw) in &inputs.env {
         if let Some(var) = declared(name) {
-            let v = raw_value(raw, var.ty.as_ref(), &format!("TF_VAR_{name}"), errors);
+            let v = raw_value(raw, var.literal_text, &format!("TF_VAR_{name}"), errors);
             values.insert(name.clone(), v);
         }
     }
@@ -514,19 +519,20 @@ fn root_values(
     }
     for (name, raw) in &inputs.vars {
         if let Some(var) = declared(name) {
-            let v = raw_value(raw, var.ty.as_ref(), &format!("--var {name}"), errors);
+            let v = raw_value(raw, var.literal_text, &format!("--var {name}"), errors);
             values.insert(name.clone(), v);
         }
     }
     values
 }
 
-/// A value given as text (`TF_VAR_x`, `--var x=...`): taken literally for a variable of a
-/// primitive (or unspecified) type, parsed as an HCL expression otherwise, as Terraform does.
-fn raw_value(raw: &str, ty: Option<&Ty>, origin: &str, errors: &mut Vec<LoadError>) -> Val {
-    match ty {
-        None | Some(Ty::Any | Ty::String | Ty::Number | Ty::Bool) => Val::str(raw),
-        Some(_) => match hcl_edit::parser::parse_expr(raw) {
+/// A value given as text (`TF_VAR_x`, `--var x=...`): taken literally for a variable declared
+/// `string`, `number` or `bool` (or without a type), parsed as an HCL expression otherwise,
+/// as Terraform does.
+fn raw_value(raw: &str, literal: bool, origin: &str, errors: &mut Vec<LoadError>) -> Val {
+    match literal {
+        true => Val::str(raw),
+        false => match hcl_edit::parser::parse_expr(raw) {
             Ok(expr) => constant(&expr),
             Err(e) => {
                 errors.push(LoadError {

@@ -9,7 +9,7 @@ use hcl_edit::expr::{Expression, ObjectKey, TraversalOperator};
 use hcl_edit::template::{Directive, Element};
 
 use super::calls::Child;
-use super::eval::{Evaluator, MAX_DEPTH, Scope};
+use super::eval::{Evaluator, Scope};
 use super::value::Val;
 use crate::graph::{Mode, Ref};
 
@@ -246,7 +246,6 @@ impl Walker<'_, '_> {
             "local" => {
                 if let Some(name) = attr(0)
                     && let Some(local) = module.locals.get(name)
-                    && self.visiting.len() < MAX_DEPTH
                     && self.visiting.insert(self.key("local", name))
                 {
                     // A local is evaluated without the referring instance's names. What it
