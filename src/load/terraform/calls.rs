@@ -412,7 +412,7 @@ fn provider_ref(expr: &Expression) -> Option<(String, String)> {
 }
 
 /// The instance key (`[0]`, `["k"]`) an index value selects.
-fn instance_key(key: &Val) -> Option<String> {
+pub(super) fn instance_key(key: &Val) -> Option<String> {
     match key {
         Val::Number(n) if *n >= 0.0 && n.fract() == 0.0 => Some(format!("[{}]", *n as u64)),
         Val::String(s) => Some(format!(

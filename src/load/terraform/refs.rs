@@ -280,18 +280,7 @@ impl Walker<'_, '_> {
         };
         let Some(target) = target else { return };
         let def = &module.blocks[target];
-        let key = match ops.get(next) {
-            Some(TraversalOperator::LegacyIndex(n)) => Some(format!("[{}]", n.value())),
-            Some(TraversalOperator::Index(e)) => match self.ev.eval_or_unknown(e, self.scope) {
-                Val::Number(n) if n.fract() == 0.0 && n >= 0.0 => Some(format!("[{}]", n as u64)),
-                Val::String(s) => Some(format!(
-                    "[{}]",
-                    serde_json::to_string(&s).unwrap_or_default()
-                )),
-                _ => None,
-            },
-            _ => None,
-        };
+        let key = self.instance_key(ops.get(next).copied());
         let instances = self.ev.instances(target);
         let chosen: Vec<&str> = match &key {
             Some(k) if instances.iter().any(|i| &i.key == k) => vec![k.as_str()],
@@ -303,6 +292,18 @@ impl Walker<'_, '_> {
                 to: self.ev.resource_id(&format!("{}{}", def.address(), k)),
                 direct: self.direct,
             });
+        }
+    }
+
+    /// The instance key (`[0]`, `["k"]`) an index operator right after an address selects,
+    /// evaluated in the referring instance's scope; `None` when it is not one or not known.
+    fn instance_key(&self, op: Option<&TraversalOperator>) -> Option<String> {
+        match op? {
+            TraversalOperator::LegacyIndex(n) => Some(format!("[{}]", n.value())),
+            TraversalOperator::Index(e) => {
+                super::calls::instance_key(&self.ev.eval_or_unknown(e, self.scope))
+            }
+            _ => None,
         }
     }
 
@@ -361,18 +362,7 @@ impl Walker<'_, '_> {
 
     /// `module.NAME...OUTPUT`: what the named output of the chosen instances refers to.
     fn follow_outputs(&mut self, idx: usize, children: &[Child], ops: &[&TraversalOperator]) {
-        let key = match ops.first() {
-            Some(TraversalOperator::LegacyIndex(n)) => Some(format!("[{}]", n.value())),
-            Some(TraversalOperator::Index(e)) => match self.ev.eval_or_unknown(e, self.scope) {
-                Val::Number(n) if n.fract() == 0.0 && n >= 0.0 => Some(format!("[{}]", n as u64)),
-                Val::String(s) => Some(format!(
-                    "[{}]",
-                    serde_json::to_string(&s).unwrap_or_default()
-                )),
-                _ => None,
-            },
-            _ => None,
-        };
+        let key = self.instance_key(ops.first().copied());
         let body = &self.ev.module().blocks[idx].block.body;
         let keyed = body.has_attribute("count") || body.has_attribute("for_each");
         let rest = if keyed
