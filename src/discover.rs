@@ -16,7 +16,7 @@ const SKIPPED_DIRS: &[&str] = &[".git", ".terraform", "node_modules"];
 /// The kinds of input tenet can load, decided from the file name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FileKind {
-    /// Terraform configuration in native syntax (`*.tf`).
+    /// Terraform configuration in native or JSON syntax (`*.tf`, `*.tf.json`).
     Terraform,
     /// Variable values Terraform loads automatically (`terraform.tfvars`, `*.auto.tfvars`,
     /// and their `.json` forms).
@@ -30,7 +30,7 @@ impl FileKind {
     /// Classifies a path by its file name; `None` for files tenet does not read.
     pub fn of(path: &Path) -> Option<FileKind> {
         let name = path.file_name()?.to_str()?;
-        if name.ends_with(".tf") {
+        if name.ends_with(".tf") || name.ends_with(".tf.json") {
             return Some(FileKind::Terraform);
         }
         let vars = name.strip_suffix(".json").unwrap_or(name);

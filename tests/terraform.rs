@@ -474,3 +474,44 @@ resource "aws_s3_bucket" "root" {}
         "{messages:?}"
     );
 }
+
+#[test]
+fn json_syntax_files_load_with_their_lines() {
+    let g = graph(&["fixtures/terraform/json"]);
+    assert_eq!(g["errors"], json!([]));
+    let id = "terraform:fixtures/terraform/json/aws_s3_bucket.site";
+    let site = g["resources"]
+        .as_array()
+        .and_then(|rs| rs.iter().find(|r| r["id"] == id))
+        .unwrap_or_else(|| panic!("no {id}: {}", ids(&g)));
+    // Templates, locals and variables of the .tf file beside it resolve.
+    assert_eq!(
+        site["attributes"],
+        json!({"acl": "public-read", "bucket": "acme-site", "tags": {"Name": "site"}})
+    );
+    assert_eq!(
+        site["source"]["file"],
+        "fixtures/terraform/json/main.tf.json"
+    );
+    assert_eq!(site["source"]["start_line"], 8);
+    assert_eq!(site["source"]["attributes"]["acl"], 10);
+
+    let (_, report) = scan_json(&["fixtures/terraform/json"]);
+    let rules: Vec<(&str, i64)> = report["findings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap_or_default(),
+                f["location"]["start_line"].as_i64().unwrap_or_default(),
+            )
+        })
+        .collect();
+    assert!(rules.contains(&("aws-s3-public-acl", 10)), "{rules:?}");
+    // The versioning resource (a nested block written as an object) refers to the bucket.
+    assert!(
+        !rules.iter().any(|(r, _)| *r == "aws-s3-versioning"),
+        "{rules:?}"
+    );
+}

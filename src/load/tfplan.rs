@@ -494,7 +494,11 @@ impl Locator {
             let mut files: Vec<_> = std::fs::read_dir(&fs)
                 .ok()?
                 .filter_map(Result::ok)
-                .filter(|e| e.file_name().to_str().is_some_and(|n| n.ends_with(".tf")))
+                .filter(|e| {
+                    e.file_name()
+                        .to_str()
+                        .is_some_and(|n| n.ends_with(".tf") || n.ends_with(".tf.json"))
+                })
                 .map(|e| e.path())
                 .collect();
             files.sort();

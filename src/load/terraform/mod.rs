@@ -13,6 +13,7 @@ mod module;
 mod project;
 mod refs;
 mod tags;
+mod tfjson;
 mod types;
 mod value;
 

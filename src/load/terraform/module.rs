@@ -104,14 +104,30 @@ pub struct ModuleDef {
 impl ModuleDef {
     /// Parses the files of one module. Files that do not parse are reported with line and
     /// column and left out; duplicate declarations are reported and the first one kept.
-    pub fn parse(dir: &str, files: Vec<SourceFile>) -> (ModuleDef, Vec<LoadError>) {
+    pub fn parse(dir: &str, mut files: Vec<SourceFile>) -> (ModuleDef, Vec<LoadError>) {
         let mut module = ModuleDef {
             dir: dir.to_string(),
             ..ModuleDef::default()
         };
         let mut errors = Vec::new();
         let mut parsed = Vec::new();
-        for (file_idx, file) in files.iter().enumerate() {
+        for (file_idx, file) in files.iter_mut().enumerate() {
+            // JSON syntax is rewritten into native syntax on the same lines.
+            if file.display.ends_with(".tf.json") {
+                match super::tfjson::to_hcl(&file.text) {
+                    Ok(hcl) => file.text = hcl,
+                    Err(e) => {
+                        errors.push(LoadError {
+                            file: file.display.clone(),
+                            line: Some(u32::try_from(e.line).unwrap_or(u32::MAX)),
+                            column: Some(u32::try_from(e.column).unwrap_or(u32::MAX)),
+                            message: e.message,
+                            file_skipped: true,
+                        });
+                        continue;
+                    }
+                }
+            }
             match hcl_edit::parser::parse_body(&file.text) {
                 Ok(body) => parsed.push((file_idx, body)),
                 Err(e) => errors.push(parse_error(&file.display, &file.text, &e)),
@@ -339,6 +355,7 @@ pub fn join_display(dir: &str, rel: &str) -> String {
 /// Whether Terraform treats the file as an override file.
 fn is_override_file(display: &str) -> bool {
     let name = display.rsplit('/').next().unwrap_or(display);
+    let name = name.strip_suffix(".json").unwrap_or(name);
     name == "override.tf" || name.ends_with("_override.tf")
 }
 

@@ -378,7 +378,7 @@ fn tf_files_in(fs_dir: &Path, dir: &str) -> Vec<(PathBuf, String, bool)> {
         .filter(|e| e.file_type().is_ok_and(|t| t.is_file()))
         .filter_map(|e| {
             let name = e.file_name().to_str()?.to_string();
-            name.ends_with(".tf")
+            (name.ends_with(".tf") || name.ends_with(".tf.json"))
                 .then(|| (e.path(), join_display(dir, &name), true))
         })
         .collect();
