@@ -144,7 +144,7 @@ impl<'m> Evaluator<'m> {
             }
             return None;
         };
-        if self.ancestry.contains(&dir) {
+        if self.place.ancestry.contains(&dir) {
             self.report(
                 def,
                 format!(
@@ -154,7 +154,7 @@ impl<'m> Evaluator<'m> {
             );
             return None;
         }
-        if self.call_path.len() >= MAX_MODULE_DEPTH {
+        if self.place.call_path.len() >= MAX_MODULE_DEPTH {
             self.report(
                 def,
                 format!(
@@ -178,10 +178,14 @@ impl<'m> Evaluator<'m> {
             return None;
         }
         self.root.budget.set(budget - instances.len());
-        let call_site = self.call_site.clone().or_else(|| self.call_site_of(def));
-        let mut call_path = self.call_path.clone();
+        let call_site = self
+            .place
+            .call_site
+            .clone()
+            .or_else(|| self.call_site_of(def));
+        let mut call_path = self.place.call_path.clone();
         call_path.push(def.name.clone());
-        let mut ancestry = self.ancestry.clone();
+        let mut ancestry = self.place.ancestry.clone();
         ancestry.push(dir.clone());
         let children = instances
             .iter()
@@ -195,17 +199,17 @@ impl<'m> Evaluator<'m> {
                         block: idx,
                         scope: inst.scope.clone(),
                     }),
-                    prefix: format!("{}module.{}{}.", self.prefix, def.name, inst.key),
+                    prefix: format!("{}module.{}{}.", self.place.prefix, def.name, inst.key),
                     call_path: call_path.clone(),
                     ancestry: ancestry.clone(),
-                    unknown_expansion: self.unknown_expansion.or(inst.unknown_expansion),
+                    unknown_expansion: self.place.unknown_expansion.or(inst.unknown_expansion),
                     call_site: call_site.clone(),
                     context: EvalContext {
                         path_module: relative_display(&self.root.root_dir, &dir),
                         path_root: ".".into(),
                         // Terraform resolves relative paths against the root module's
                         // directory; `path.module` leads from there to this module.
-                        fs_dir: self.context.fs_dir.clone(),
+                        fs_dir: self.place.context.fs_dir.clone(),
                         fs_root: self.root.fs_root.clone(),
                     },
                 };
@@ -220,7 +224,7 @@ impl<'m> Evaluator<'m> {
 
     /// The directory a module call's source names, as a display path.
     fn module_dir_of(&self, def: &BlockDef) -> Option<String> {
-        let mut key = self.call_path.join(".");
+        let mut key = self.place.call_path.join(".");
         if !key.is_empty() {
             key.push('.');
         }
@@ -353,7 +357,7 @@ impl<'m> Evaluator<'m> {
         if let Some(idx) = self.module.find(Mode::Provider, name, alias) {
             return self.instances(idx).first().map(|i| i.attributes.clone());
         }
-        let call = self.call.as_ref()?;
+        let call = self.place.call.as_ref()?;
         let parent = call.parent.upgrade()?;
         let block = &parent.module.blocks[call.block].block;
         let wanted = if alias == name {
@@ -415,12 +419,14 @@ fn provider_ref(expr: &Expression) -> Option<(String, String)> {
 pub(super) fn instance_key(key: &Val) -> Option<String> {
     match key {
         Val::Number(n) if *n >= 0.0 && n.fract() == 0.0 => Some(format!("[{}]", *n as u64)),
-        Val::String(s) => Some(format!(
-            "[{}]",
-            serde_json::to_string(s).unwrap_or_default()
-        )),
+        Val::String(s) => Some(string_key(s)),
         _ => None,
     }
+}
+
+/// The instance key of a `for_each` key: `["k"]`.
+pub(super) fn string_key(key: &str) -> String {
+    format!("[{}]", serde_json::to_string(key).unwrap_or_default())
 }
 
 /// The path from directory `from` to directory `to` (both display paths), as `path.module`

@@ -80,19 +80,8 @@ impl Scope {
 pub struct Evaluator<'m> {
     pub(super) module: &'m ModuleDef,
     pub(super) root: Rc<RootCtx<'m>>,
-    /// The module call that made this instance (`None` for the root module).
-    pub(super) call: Option<Call<'m>>,
-    /// `module.a.module.b["k"].`: what addresses of this module's blocks start with.
-    pub(super) prefix: String,
-    /// Names of the module calls from the root to here (`modules.json` keys join them by `.`).
-    pub(super) call_path: Vec<String>,
-    /// Module directories from the root to here: calling one of them again is a cycle.
-    pub(super) ancestry: Vec<String>,
-    /// Why the instance set of an enclosing module call is not known, if it is not.
-    pub(super) unknown_expansion: Option<&'static str>,
-    /// Where the outermost module call of this instance is, in the root module.
-    pub(super) call_site: Option<crate::graph::CallSite>,
-    pub(super) context: EvalContext,
+    /// Where this instance sits in the module tree.
+    pub(super) place: Placement<'m>,
     /// A weak handle on this evaluator, given to the module instances it calls.
     pub(super) this: Weak<Evaluator<'m>>,
     variables: RefCell<BTreeMap<String, Val>>,
@@ -119,11 +108,17 @@ impl Drop for Entered<'_, '_> {
 
 /// How an evaluator sits in the module tree.
 pub(super) struct Placement<'m> {
+    /// The module call that made this instance (`None` for the root module).
     pub call: Option<Call<'m>>,
+    /// `module.a.module.b["k"].`: what addresses of this module's blocks start with.
     pub prefix: String,
+    /// Names of the module calls from the root to here (`modules.json` keys join them by `.`).
     pub call_path: Vec<String>,
+    /// Module directories from the root to here: calling one of them again is a cycle.
     pub ancestry: Vec<String>,
+    /// Why the instance set of an enclosing module call is not known, if it is not.
     pub unknown_expansion: Option<&'static str>,
+    /// Where the outermost module call of this instance is, in the root module.
     pub call_site: Option<crate::graph::CallSite>,
     pub context: EvalContext,
 }
@@ -140,13 +135,7 @@ impl<'m> Evaluator<'m> {
         let ev = Rc::new_cyclic(|this| Evaluator {
             module,
             root,
-            call: place.call,
-            prefix: place.prefix,
-            call_path: place.call_path,
-            ancestry: place.ancestry,
-            unknown_expansion: place.unknown_expansion,
-            call_site: place.call_site,
-            context: place.context,
+            place,
             this: this.clone(),
             variables: RefCell::default(),
             locals: RefCell::default(),
@@ -193,7 +182,10 @@ impl<'m> Evaluator<'m> {
 
     /// The graph id of the block at `address` (relative to this module instance).
     pub fn resource_id(&self, address: &str) -> String {
-        super::resource_id(&self.root.root_dir, &format!("{}{address}", self.prefix))
+        super::resource_id(
+            &self.root.root_dir,
+            &format!("{}{address}", self.place.prefix),
+        )
     }
 
     pub fn module(&self) -> &'m ModuleDef {
@@ -323,7 +315,7 @@ impl<'m> Evaluator<'m> {
                                 None => {}
                             }
                         }
-                        funcs::call(name, values, &self.context)
+                        funcs::call(name, values, &self.place.context)
                     }
                 }
             }
@@ -591,8 +583,8 @@ impl<'m> Evaluator<'m> {
                 _ => err("each has only the attributes \"key\" and \"value\""),
             },
             "path" => match attr(0) {
-                Some("module") => Ok(Val::str(&self.context.path_module)),
-                Some("root") => Ok(Val::str(&self.context.path_root)),
+                Some("module") => Ok(Val::str(&self.place.context.path_module)),
+                Some("root") => Ok(Val::str(&self.place.context.path_root)),
                 // The working directory of the Terraform run: not known here.
                 Some("cwd") => Ok(Val::Unknown),
                 _ => err("unknown path attribute"),

@@ -114,7 +114,7 @@ impl Evaluator<'_> {
                 Some(pairs) if pairs.len() <= MAX_INSTANCES => pairs
                     .into_iter()
                     .map(|(k, v)| {
-                        let key = format!("[{}]", serde_json::to_string(&k).unwrap_or_default());
+                        let key = super::calls::string_key(&k);
                         one(Scope::each(Val::String(k), v), key, None)
                     })
                     .collect(),

@@ -104,7 +104,7 @@ fn emit<'m>(ev: &Rc<Evaluator<'m>>, lines: &mut Lines<'m>, out: &mut ModuleOutpu
         }
         // Outputs of called modules are plumbing between modules (their values already flow
         // into the callers); only the root module's outputs are part of the graph.
-        if def.mode == Mode::Output && ev.call.is_some() {
+        if def.mode == Mode::Output && ev.place.call.is_some() {
             continue;
         }
         let builder = ResourceBuilder {
@@ -182,7 +182,7 @@ impl ResourceBuilder<'_, '_> {
             let attributes = Val::object(attributes)
                 .to_json(&AttrPath::root(), &mut unknown)
                 .unwrap_or_else(|| serde_json::json!({}));
-            if let Some(what) = inst.unknown_expansion.or(ev.unknown_expansion) {
+            if let Some(what) = inst.unknown_expansion.or(ev.place.unknown_expansion) {
                 unknown.insert(0, what.to_string());
             }
             refs.sort();
@@ -207,7 +207,7 @@ impl ResourceBuilder<'_, '_> {
                         .iter()
                         .map(|(k, r)| (k.clone(), r.start_line))
                         .collect(),
-                    call_site: ev.call_site.clone(),
+                    call_site: ev.place.call_site.clone(),
                     regions,
                     block: block_region,
                 }),

@@ -215,18 +215,13 @@ impl Walker<'_, '_> {
                     if def.mode == Mode::Module
                         && let Some(children) = self.ev.children(target)
                     {
-                        let wanted =
-                            format!("[{}]", serde_json::to_string(key).unwrap_or_default());
+                        let wanted = super::calls::string_key(key);
                         let chosen: Vec<&Child> =
                             children.iter().filter(|c| c.key == wanted).collect();
                         self.follow_child_outputs(&chosen, &ops[1..]);
                         return;
                     }
-                    let address = format!(
-                        "{}[{}]",
-                        def.address(),
-                        serde_json::to_string(key).unwrap_or_default()
-                    );
+                    let address = format!("{}{}", def.address(), super::calls::string_key(key));
                     self.out.push(Ref {
                         attribute: self.attribute.to_string(),
                         to: self.ev.resource_id(&address),
@@ -342,7 +337,9 @@ impl Walker<'_, '_> {
 
     /// `var.NAME` in a module instance: what the call's argument for it refers to.
     fn follow_input(&mut self, name: &str) {
-        let Some(call) = &self.ev.call else { return };
+        let Some(call) = &self.ev.place.call else {
+            return;
+        };
         if !self.visiting.insert(self.key("var", name)) {
             return;
         }
