@@ -19,7 +19,7 @@ use crate::graph::{
     AttrPath, CallSite, FileSource, InputFile, LoadError, Mode, Origin, Ref, Region, Resource,
     ResourceGraph, Scope, Source,
 };
-use crate::load::terraform::{ModuleDef, SourceFile, join_display, local_source};
+use crate::load::terraform::{ModuleDef, SourceFile, join_display, local_source, tf_files_in};
 use crate::load::text::LineIndex;
 
 /// Whether the start of a JSON file looks like Terraform's JSON output (plan or state).
@@ -88,6 +88,7 @@ pub fn load(
         display,
         text,
         lines: LineIndex::new(text),
+        address_spans: std::cell::OnceCell::new(),
         config: doc.get("configuration"),
         after_unknown,
         located: Locator::new(fs_dir, dir, base),
@@ -143,6 +144,8 @@ struct Plan<'a> {
     display: &'a str,
     text: &'a str,
     lines: LineIndex<'a>,
+    /// Where each address first appears (`"address": "..."`), found in one pass when needed.
+    address_spans: std::cell::OnceCell<HashMap<String, std::ops::Range<usize>>>,
     config: Option<&'a Json>,
     after_unknown: HashMap<&'a str, &'a Json>,
     located: Locator,
@@ -222,19 +225,15 @@ impl Plan<'_> {
     /// Where the resource's entry is in the plan file (plans are often one line long, so the
     /// column matters).
     fn in_plan(&self, address: &str) -> FileSource {
-        let needle = format!("\"address\":{}", Json::String(address.to_string()));
-        let at = self.text.find(&needle).or_else(|| {
-            let spaced = format!("\"address\": {}", Json::String(address.to_string()));
-            self.text.find(&spaced)
-        });
-        let region = at.map_or(
+        let spans = self.address_spans.get_or_init(|| address_spans(self.text));
+        let region = spans.get(address).map_or(
             Region {
                 start_line: 1,
                 start_column: 1,
                 end_line: 1,
                 end_column: 1,
             },
-            |o| self.lines.region(&(o..o + needle.len())),
+            |span| self.lines.region(span),
         );
         FileSource {
             file: self.display.to_string(),
@@ -332,6 +331,23 @@ impl Plan<'_> {
             .as_str()
             .map(str::to_string)
     }
+}
+
+/// The span of the first `"address": "<address>"` of each address in a plan's text.
+fn address_spans(text: &str) -> HashMap<String, std::ops::Range<usize>> {
+    let mut spans = HashMap::new();
+    for (start, key) in text.match_indices("\"address\"") {
+        let after = &text[start + key.len()..];
+        let value = after.trim_start().strip_prefix(':').map(str::trim_start);
+        let Some(value) = value else { continue };
+        let mut strings = serde_json::Deserializer::from_str(value).into_iter::<String>();
+        let Some(Ok(address)) = strings.next() else {
+            continue;
+        };
+        let end = text.len() - value.len() + strings.byte_offset();
+        spans.entry(address).or_insert(start..end);
+    }
+    spans
 }
 
 /// `module.a[0].module.b.aws_x.y[1]` → `["a", "b"]`.
@@ -491,24 +507,11 @@ impl Locator {
                 return None;
             }
             let display = join_display(&self.dir, rel);
-            let mut files: Vec<_> = std::fs::read_dir(&fs)
-                .ok()?
-                .filter_map(Result::ok)
-                .filter(|e| {
-                    e.file_name()
-                        .to_str()
-                        .is_some_and(|n| n.ends_with(".tf") || n.ends_with(".tf.json"))
-                })
-                .map(|e| e.path())
-                .collect();
-            files.sort();
-            let sources: Vec<SourceFile> = files
-                .iter()
-                .filter_map(|p| {
-                    let name = p.file_name()?.to_str()?;
-                    let display = join_display(&display, name);
+            let sources: Vec<SourceFile> = tf_files_in(&fs, &display)
+                .into_iter()
+                .filter_map(|(path, display, scanned)| {
                     let text = crate::load::text::read_source(
-                        p,
+                        &path,
                         &display,
                         crate::load::text::DEFAULT_MAX_FILE_BYTES,
                     )
@@ -516,7 +519,7 @@ impl Locator {
                     Some(SourceFile {
                         display,
                         text,
-                        scanned: true,
+                        scanned,
                     })
                 })
                 .collect();
@@ -617,6 +620,15 @@ mod tests {
         assert_eq!(module_prefix(a), r#"module.a["x.y]"].module.b[0]."#);
         assert_eq!(module_calls("aws_s3_bucket.c"), Vec::<String>::new());
         assert_eq!(module_prefix("aws_s3_bucket.c"), "");
+    }
+
+    #[test]
+    fn address_spans_are_found_in_one_pass() {
+        let text = "{\"a\":[{\"address\":\"x.y\"},\n {\"address\" : \"m\\u0026n\"}, {\"address\":\"x.y\"}]}";
+        let spans = address_spans(text);
+        assert_eq!(&text[spans["x.y"].clone()], r#""address":"x.y""#);
+        assert_eq!(&text[spans["m&n"].clone()], r#""address" : "m\u0026n""#);
+        assert_eq!(spans["x.y"].start, 7);
     }
 
     #[test]

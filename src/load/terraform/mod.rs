@@ -32,7 +32,7 @@ use crate::load::text::LineIndex;
 use eval::{Evaluator, META_ATTRIBUTES, META_BLOCKS, Scope};
 use expand::Dynamic;
 pub use module::{ModuleDef, SourceFile, join_display, local_source};
-pub use project::{DirInput, ProjectOptions, VarInputs, load as load_project};
+pub use project::{DirInput, ProjectOptions, VarInputs, load as load_project, tf_files_in};
 use value::{Map, Val};
 
 /// Resources and errors from one module.

@@ -111,13 +111,11 @@ pub fn load(dirs: BTreeMap<String, DirInput>, opts: &ProjectOptions) -> Resource
             out
         })
         .collect();
+    // Errors met under several roots (a module they share) are merged by the caller's
+    // `ResourceGraph::normalize`.
     for out in outputs {
         graph.resources.extend(out.resources);
-        for e in out.errors {
-            if !graph.errors.contains(&e) {
-                graph.errors.push(e);
-            }
-        }
+        graph.errors.extend(out.errors);
     }
     graph
 }
@@ -369,7 +367,7 @@ fn inside_base(display: &str) -> bool {
 }
 
 /// The `.tf` files directly in a directory, sorted: (path, display, scanned).
-fn tf_files_in(fs_dir: &Path, dir: &str) -> Vec<(PathBuf, String, bool)> {
+pub fn tf_files_in(fs_dir: &Path, dir: &str) -> Vec<(PathBuf, String, bool)> {
     let Ok(entries) = std::fs::read_dir(fs_dir) else {
         return Vec::new();
     };
@@ -530,21 +528,21 @@ fn root_values(
 /// `string`, `number` or `bool` (or without a type), parsed as an HCL expression otherwise,
 /// as Terraform does.
 fn raw_value(raw: &str, literal: bool, origin: &str, errors: &mut Vec<LoadError>) -> Val {
-    match literal {
-        true => Val::str(raw),
-        false => match hcl_edit::parser::parse_expr(raw) {
-            Ok(expr) => constant(&expr),
-            Err(e) => {
-                errors.push(LoadError {
-                    file: origin.to_string(),
-                    line: None,
-                    column: None,
-                    message: format!("invalid value: {}", e.message()),
-                    file_skipped: false,
-                });
-                Val::Unknown
-            }
-        },
+    if literal {
+        return Val::str(raw);
+    }
+    match hcl_edit::parser::parse_expr(raw) {
+        Ok(expr) => constant(&expr),
+        Err(e) => {
+            errors.push(LoadError {
+                file: origin.to_string(),
+                line: None,
+                column: None,
+                message: format!("invalid value: {}", e.message()),
+                file_skipped: false,
+            });
+            Val::Unknown
+        }
     }
 }
 
