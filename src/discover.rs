@@ -22,8 +22,14 @@ pub enum FileKind {
     /// and their `.json` forms).
     TerraformVars,
     /// Other JSON files: loaders look inside to see what they are (Terraform plan or state
-    /// JSON); the others are skipped.
+    /// JSON, ARM templates and parameter files, Kubernetes manifests); the others are skipped.
     Json,
+    /// Bicep templates (`*.bicep`).
+    Bicep,
+    /// Bicep parameter files (`*.bicepparam`).
+    BicepParams,
+    /// YAML files (`*.yaml`, `*.yml`): Kubernetes manifests are loaded, other YAML is skipped.
+    Yaml,
 }
 
 impl FileKind {
@@ -41,6 +47,15 @@ impl FileKind {
         {
             return Some(FileKind::Json);
         }
+        if name.ends_with(".bicep") {
+            return Some(FileKind::Bicep);
+        }
+        if name.ends_with(".bicepparam") {
+            return Some(FileKind::BicepParams);
+        }
+        if name.ends_with(".yaml") || name.ends_with(".yml") {
+            return Some(FileKind::Yaml);
+        }
         None
     }
 
@@ -50,6 +65,9 @@ impl FileKind {
             FileKind::Terraform => "terraform",
             FileKind::TerraformVars => "terraform-vars",
             FileKind::Json => "json",
+            FileKind::Bicep => "bicep",
+            FileKind::BicepParams => "bicep-params",
+            FileKind::Yaml => "yaml",
         }
     }
 }
@@ -254,6 +272,15 @@ mod tests {
             Some(FileKind::Terraform)
         );
         assert_eq!(FileKind::of(Path::new("a/README.md")), None);
+        assert_eq!(
+            FileKind::of(Path::new("a/main.bicep")),
+            Some(FileKind::Bicep)
+        );
+        assert_eq!(
+            FileKind::of(Path::new("a/dev.bicepparam")),
+            Some(FileKind::BicepParams)
+        );
+        assert_eq!(FileKind::of(Path::new("k/pod.yml")), Some(FileKind::Yaml));
         assert_eq!(FileKind::of(Path::new("a/x.tfstate")), None);
     }
 

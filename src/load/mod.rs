@@ -4,9 +4,11 @@
 //! fails to load becomes a [`crate::graph::LoadError`] (file, line, column, reason) and the
 //! other files go on; loaders run in parallel, one task per Terraform module directory.
 
+pub mod azure;
 pub mod terraform;
 pub mod text;
 pub mod tfplan;
+pub mod value;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -50,12 +52,15 @@ pub fn load(files: &[Discovered], errors: Vec<LoadError>, opts: &LoadOptions) ->
         vars: &opts.terraform_vars,
     };
     graph.extend(terraform::load_project(terraform_dirs(files), &project));
-    let json: Vec<ResourceGraph> = files
+    // Files that load on their own, one task each.
+    let single: Vec<ResourceGraph> = files
         .par_iter()
-        .filter(|f| f.kind == FileKind::Json)
-        .filter_map(|f| load_json(f, opts))
+        .filter_map(|f| match f.kind {
+            FileKind::Json => load_json(f, opts),
+            _ => None,
+        })
         .collect();
-    for g in json {
+    for g in single {
         graph.extend(g);
     }
     graph.normalize();
@@ -80,31 +85,41 @@ fn load_json(f: &Discovered, opts: &LoadOptions) -> Option<ResourceGraph> {
     }
     let dir = parent_display(&f.display);
     let fs_dir = f.path.parent().map(Path::to_path_buf).unwrap_or_default();
-    Some(
-        match text::read_source(&f.path, &f.display, opts.max_file_bytes) {
-            Ok(text) => {
-                let loaded = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    tfplan::load(&f.display, &text, &fs_dir, &dir, opts.base.as_deref())
-                }));
-                loaded.unwrap_or_else(|_| {
-                    let mut g = ResourceGraph::new();
-                    g.errors.push(LoadError {
-                        file: f.display.clone(),
-                        line: None,
-                        column: None,
-                        message: "internal error while loading this plan; please report it".into(),
-                        file_skipped: true,
-                    });
-                    g
-                })
-            }
-            Err(e) => {
-                let mut g = ResourceGraph::new();
-                g.errors.push(e);
-                g
-            }
-        },
-    )
+    Some(read_and_load(f, opts, |text| {
+        tfplan::load(&f.display, text, &fs_dir, &dir, opts.base.as_deref())
+    }))
+}
+
+/// Reads one file and loads it with `load`. A file that cannot be read, and a loader that
+/// panics (a bug), become load errors of that file: the other files go on.
+fn read_and_load(
+    f: &Discovered,
+    opts: &LoadOptions,
+    load: impl FnOnce(&str) -> ResourceGraph,
+) -> ResourceGraph {
+    match text::read_source(&f.path, &f.display, opts.max_file_bytes) {
+        Ok(text) => guarded(&f.display, || load(&text)),
+        Err(e) => {
+            let mut g = ResourceGraph::new();
+            g.errors.push(e);
+            g
+        }
+    }
+}
+
+/// Runs a loader, turning a panic (a bug in tenet) into a load error of `display`.
+pub(crate) fn guarded(display: &str, load: impl FnOnce() -> ResourceGraph) -> ResourceGraph {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(load)).unwrap_or_else(|_| {
+        let mut g = ResourceGraph::new();
+        g.errors.push(LoadError {
+            file: display.to_string(),
+            line: None,
+            column: None,
+            message: "internal error while loading this file; please report it".into(),
+            file_skipped: true,
+        });
+        g
+    })
 }
 
 /// Groups Terraform files by directory. A file named explicitly brings the other Terraform

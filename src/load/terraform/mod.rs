@@ -15,7 +15,7 @@ mod refs;
 mod tags;
 mod tfjson;
 mod types;
-mod value;
+use super::value;
 
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;

@@ -1,6 +1,6 @@
-//! Values of the Terraform language as tenet evaluates them, including "not knowable".
+//! Values of the template languages as tenet evaluates them, including "not knowable".
 //!
-//! Terraform distinguishes many types (list/tuple/set, map/object); for checking
+//! Shared by the Terraform, Bicep and ARM loaders. Terraform distinguishes many types (list/tuple/set, map/object); for checking
 //! configurations, tenet keeps the JSON-like shapes and adds two kinds of not-knowing:
 //! [`Val::Unknown`] (a value decided only at apply time or from an unset variable) and
 //! [`Val::Partial`] (an object of which only some attributes are known, such as a resource
