@@ -237,9 +237,10 @@ impl ResourceGraph {
         self.errors.dedup();
     }
 
-    /// For each resource, whether findings may be reported on it: it comes from a scanned
-    /// file (not a file read only for context, such as the siblings of a file named on the
-    /// command line) or from live inventory.
+    /// For each resource, whether findings may be reported on it: it is managed here (not a
+    /// data source or a Bicep/ARM `existing` reference, which describe resources managed
+    /// elsewhere) and comes from a scanned file (not a file read only for context, such as
+    /// the siblings of a file named on the command line) or from live inventory.
     pub fn scope_mask(&self) -> Vec<bool> {
         let scanned: std::collections::HashSet<&str> = self
             .files
@@ -250,8 +251,9 @@ impl ResourceGraph {
         self.resources
             .iter()
             .map(|r| {
-                r.file_source()
-                    .is_none_or(|src| scanned.contains(src.file.as_str()))
+                r.mode != Mode::Data
+                    && r.file_source()
+                        .is_none_or(|src| scanned.contains(src.file.as_str()))
             })
             .collect()
     }

@@ -5,6 +5,7 @@
 //! other files go on; loaders run in parallel, one task per Terraform module directory.
 
 pub mod azure;
+pub mod bicep;
 pub mod terraform;
 pub mod text;
 pub mod tfplan;
@@ -52,6 +53,11 @@ pub fn load(files: &[Discovered], errors: Vec<LoadError>, opts: &LoadOptions) ->
         vars: &opts.terraform_vars,
     };
     graph.extend(terraform::load_project(terraform_dirs(files), &project));
+    graph.extend(bicep::load(
+        files,
+        opts.max_file_bytes,
+        opts.base.as_deref(),
+    ));
     // Files that load on their own, one task each.
     let single: Vec<ResourceGraph> = files
         .par_iter()

@@ -1,0 +1,933 @@
+//! Bicep templates (`.bicep`) and parameter files (`.bicepparam`) into the resource graph.
+//!
+//! Files are parsed with tree-sitter (`tree-sitter-bicep`, after the same-length rewrite of
+//! [`prep`]) in parallel. A template that another scanned template calls as a local module is
+//! evaluated through that call, with the parameters it passes; every other template is a root,
+//! evaluated once per `.bicepparam` file that names it with `using` (or once with its parameter
+//! defaults when none does). Resources come out in the ARM schema: `type`
+//! (`Microsoft.Storage/storageAccounts`, children with their full type), `apiVersion`, `name`
+//! (children `parent/child`, as ARM names them), `location`, `properties`, ...; ids are
+//! `bicep:<template>/<address>` where the address is the symbolic name, `parent::child` for
+//! nested children, `module.<name>.` before resources of a module and `[i]` for loop instances.
+
+mod eval;
+mod prep;
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use tree_sitter::{Node, Parser, Tree};
+
+use crate::discover::{Discovered, FileKind};
+use crate::graph::{
+    AttrPath, CallSite, FileSource, InputFile, LoadError, Mode, Origin, Ref, Region, Resource,
+    ResourceGraph, Scope, Source,
+};
+use crate::load::text::{LineIndex, read_source};
+use crate::load::value::{Map, Val};
+
+use eval::{Eval, named_children, property_node, resource_body, split_type};
+
+/// One parsed Bicep file.
+pub struct Unit {
+    pub display: String,
+    pub path: PathBuf,
+    /// The original text (literal text is always read from here).
+    pub src: String,
+    pub spreads: HashSet<usize>,
+    pub tree: Tree,
+}
+
+/// Modules nest at most this deep (the Bicep compiler has no limit; cycles are refused).
+const MAX_MODULE_DEPTH: usize = 32;
+/// Resources emitted per root template at most (a bound against runaway loops).
+const MAX_RESOURCES: usize = 100_000;
+
+thread_local! {
+    static PARSER: std::cell::RefCell<Option<Parser>> = const { std::cell::RefCell::new(None) };
+}
+
+/// Parses one file; a syntax error is reported with its line, and the statements without
+/// errors are still evaluated.
+pub fn parse(
+    display: &str,
+    path: &Path,
+    src: String,
+    params_file: bool,
+) -> (Option<Unit>, Vec<LoadError>) {
+    let prepared = prep::prepare(&src, params_file);
+    let tree = PARSER.with(|cell| {
+        let mut slot = cell.borrow_mut();
+        if slot.is_none() {
+            let mut p = Parser::new();
+            if p.set_language(&tree_sitter_bicep::LANGUAGE.into()).is_err() {
+                return None;
+            }
+            *slot = Some(p);
+        }
+        slot.as_mut().and_then(|p| p.parse(&prepared.text, None))
+    });
+    let Some(tree) = tree else {
+        return (
+            None,
+            vec![LoadError {
+                file: display.to_string(),
+                line: None,
+                column: None,
+                message: "the Bicep parser could not read this file".into(),
+                file_skipped: true,
+            }],
+        );
+    };
+    let mut errors = Vec::new();
+    if let Some(bad) = first_error(tree.root_node()) {
+        let index = LineIndex::new(&src);
+        let (line, column) = index.line_col(bad.start_byte());
+        let near: String = src
+            .get(bad.byte_range())
+            .unwrap_or("")
+            .chars()
+            .take(40)
+            .collect();
+        let message = if bad.is_missing() {
+            format!("syntax error: missing `{}`", bad.kind())
+        } else if near.trim().is_empty() {
+            "syntax error".to_string()
+        } else {
+            format!(
+                "syntax error near `{}`; statements with errors are skipped",
+                near.split('\n').next().unwrap_or("").trim()
+            )
+        };
+        errors.push(LoadError {
+            file: display.to_string(),
+            line: Some(line),
+            column: Some(column),
+            message,
+            file_skipped: false,
+        });
+    }
+    let unit = Unit {
+        display: display.to_string(),
+        path: path.to_path_buf(),
+        src,
+        spreads: prepared.spreads,
+        tree,
+    };
+    (Some(unit), errors)
+}
+
+fn first_error(node: Node<'_>) -> Option<Node<'_>> {
+    if node.is_error() || node.is_missing() {
+        return Some(node);
+    }
+    if !node.has_error() {
+        return None;
+    }
+    let mut c = node.walk();
+    let children: Vec<Node<'_>> = node.children(&mut c).collect();
+    children.into_iter().find_map(first_error).or(Some(node))
+}
+
+/// Loads the Bicep files of a scan. `base` bounds where modules are read from disk.
+pub fn load(files: &[Discovered], max_file_bytes: u64, base: Option<&Path>) -> ResourceGraph {
+    let mut graph = ResourceGraph::new();
+    let inputs: Vec<&Discovered> = files
+        .iter()
+        .filter(|f| matches!(f.kind, FileKind::Bicep | FileKind::BicepParams))
+        .collect();
+    if inputs.is_empty() {
+        return graph;
+    }
+    let parsed: Vec<(Option<Unit>, Vec<LoadError>, FileKind)> = inputs
+        .par_iter()
+        .map(|f| match read_source(&f.path, &f.display, max_file_bytes) {
+            Ok(text) => {
+                let (u, e) = parse(&f.display, &f.path, text, f.kind == FileKind::BicepParams);
+                (u, e, f.kind)
+            }
+            Err(e) => (None, vec![e], f.kind),
+        })
+        .collect();
+    let mut units: BTreeMap<String, Unit> = BTreeMap::new();
+    let mut param_units: Vec<Unit> = Vec::new();
+    for (unit, errors, kind) in parsed {
+        graph.errors.extend(errors);
+        if let Some(u) = unit {
+            graph.files.push(InputFile {
+                file: u.display.clone(),
+                kind: if kind == FileKind::Bicep {
+                    "bicep"
+                } else {
+                    "bicep-params"
+                }
+                .into(),
+                scanned: true,
+            });
+            if kind == FileKind::Bicep {
+                units.insert(u.display.clone(), u);
+            } else {
+                param_units.push(u);
+            }
+        }
+    }
+    // Read local modules that the scan did not include, inside the scanned tree only.
+    let mut queue: Vec<String> = units.keys().cloned().collect();
+    let mut called: HashSet<String> = HashSet::new();
+    while let Some(display) = queue.pop() {
+        let Some(unit) = units.get(&display) else {
+            continue;
+        };
+        let targets: Vec<(String, PathBuf)> = local_module_paths(unit);
+        for (target, path) in targets {
+            called.insert(target.clone());
+            if units.contains_key(&target) || !inside(base, &path) {
+                continue;
+            }
+            match read_source(&path, &target, max_file_bytes) {
+                Ok(text) => {
+                    let (u, e) = parse(&target, &path, text, false);
+                    graph.errors.extend(e);
+                    if let Some(u) = u {
+                        graph.files.push(InputFile {
+                            file: target.clone(),
+                            kind: "bicep".into(),
+                            scanned: true,
+                        });
+                        units.insert(target.clone(), u);
+                        queue.push(target);
+                    }
+                }
+                Err(e) => graph.errors.push(e),
+            }
+        }
+    }
+    // Parameter files, per template they name with `using`.
+    let mut param_sets: BTreeMap<String, Vec<&Unit>> = BTreeMap::new();
+    for pu in &param_units {
+        if let Some(target) = using_target(pu) {
+            param_sets.entry(target).or_default().push(pu);
+        }
+    }
+    let roots: Vec<&Unit> = units
+        .values()
+        .filter(|u| !called.contains(&u.display))
+        .collect();
+    let per_root: Vec<ResourceGraph> = roots
+        .par_iter()
+        .map(|unit| {
+            crate::load::guarded(&unit.display, || {
+                let mut g = ResourceGraph::new();
+                let sets = param_sets.get(&unit.display).cloned().unwrap_or_default();
+                if sets.is_empty() {
+                    emit_root(&units, unit, HashMap::new(), None, &mut g);
+                } else {
+                    for pu in sets {
+                        emit_root(&units, unit, param_values(pu), Some(&pu.display), &mut g);
+                    }
+                }
+                g
+            })
+        })
+        .collect();
+    for g in per_root {
+        graph.extend(g);
+    }
+    graph
+}
+
+/// The template a `.bicepparam` file names with `using`, as a display path.
+fn using_target(pu: &Unit) -> Option<String> {
+    let ev = Eval::new(pu, HashMap::new());
+    let stmt = named_children(pu.tree.root_node())
+        .into_iter()
+        .find(|s| s.kind() == "using_statement")?;
+    let using = ev.string_literal(stmt)?;
+    using
+        .ends_with(".bicep")
+        .then(|| crate::load::terraform::join_display(parent_display(&pu.display), &using))
+}
+
+/// The parameter values a `.bicepparam` file gives (its `param` statements; its `var`s are
+/// only for computing them).
+fn param_values(pu: &Unit) -> HashMap<String, Val> {
+    let ev = Eval::new(pu, HashMap::new());
+    let mut values = HashMap::new();
+    for stmt in named_children(pu.tree.root_node()) {
+        let is_param = pu
+            .src
+            .get(stmt.byte_range())
+            .is_some_and(|t| t.starts_with("param"));
+        if stmt.kind() != "variable_declaration" || !is_param {
+            continue;
+        }
+        let name = named_children(stmt)
+            .into_iter()
+            .find(|n| n.kind() == "identifier");
+        if let (Some(name), Some(expr)) = (name, eval::value_after_equals(stmt)) {
+            values.insert(ev.text(name).to_string(), ev.eval(expr));
+        }
+    }
+    values
+}
+
+fn inside(base: Option<&Path>, path: &Path) -> bool {
+    let Some(base) = base else {
+        return false;
+    };
+    match (std::fs::canonicalize(base), std::fs::canonicalize(path)) {
+        (Ok(b), Ok(p)) => p.starts_with(b) && p.is_file(),
+        _ => false,
+    }
+}
+
+fn parent_display(display: &str) -> &str {
+    match display.rsplit_once('/') {
+        Some((dir, _)) => dir,
+        None => ".",
+    }
+}
+
+/// Local `.bicep` modules a template calls: display path and file path of each.
+fn local_module_paths(unit: &Unit) -> Vec<(String, PathBuf)> {
+    let ev = Eval::new(unit, HashMap::new());
+    ev.decls
+        .modules
+        .values()
+        .filter_map(|decl| {
+            let rel = ev.string_literal(*decl)?;
+            local_target(unit, &rel)
+        })
+        .collect()
+}
+
+fn local_target(unit: &Unit, rel: &str) -> Option<(String, PathBuf)> {
+    if !rel.ends_with(".bicep") || rel.contains(':') {
+        return None;
+    }
+    let display = crate::load::terraform::join_display(parent_display(&unit.display), rel);
+    let path = unit.path.parent().unwrap_or(Path::new(".")).join(rel);
+    Some((display, path))
+}
+
+/// Where resources of a template instance go, and how their ids and call sites read.
+struct Place<'a> {
+    /// The root template's display path (ids start with it).
+    root: &'a str,
+    /// Address prefix: `module.m.` inside modules.
+    prefix: String,
+    /// Parameter file, shown in ids when a template is evaluated once per file.
+    params_file: Option<&'a str>,
+    call_site: Option<CallSite>,
+    depth: usize,
+    stack: Vec<String>,
+}
+
+fn emit_root(
+    units: &BTreeMap<String, Unit>,
+    unit: &Unit,
+    given: HashMap<String, Val>,
+    params_file: Option<&str>,
+    out: &mut ResourceGraph,
+) {
+    let place = Place {
+        root: &unit.display,
+        prefix: String::new(),
+        params_file,
+        call_site: None,
+        depth: 0,
+        stack: vec![unit.display.clone()],
+    };
+    let ev = Eval::new(unit, given);
+    emit_template(units, &ev, &place, out);
+}
+
+/// A resource emitted but whose references are not yet resolved.
+struct Pending {
+    resource: Resource,
+    refs: Vec<(String, String, bool)>,
+}
+
+fn emit_template(
+    units: &BTreeMap<String, Unit>,
+    ev: &Eval<'_>,
+    place: &Place<'_>,
+    out: &mut ResourceGraph,
+) {
+    let mut pending: Vec<Pending> = Vec::new();
+    let mut ids: HashMap<String, Vec<String>> = HashMap::new();
+    let mut names: HashMap<String, Val> = HashMap::new();
+    let index = LineIndex::new(&ev.unit.src);
+    let mut decls: Vec<(String, Node<'_>)> = ev
+        .decls
+        .resources
+        .iter()
+        .map(|(k, v)| (k.clone(), *v))
+        .collect();
+    decls.sort_by_key(|(_, n)| n.start_byte());
+    for (sym, decl) in decls {
+        emit_resource(
+            ev,
+            place,
+            decl,
+            &sym,
+            None,
+            &mut pending,
+            &mut ids,
+            &mut names,
+            &index,
+            out,
+        );
+    }
+    let mut modules: Vec<(String, Node<'_>)> = ev
+        .decls
+        .modules
+        .iter()
+        .map(|(k, v)| (k.clone(), *v))
+        .collect();
+    modules.sort_by_key(|(_, n)| n.start_byte());
+    for (sym, decl) in modules {
+        emit_module(
+            units,
+            ev,
+            place,
+            decl,
+            &sym,
+            &mut pending,
+            &mut ids,
+            &index,
+            out,
+        );
+    }
+    for p in pending {
+        let mut r = p.resource;
+        for (attr, sym, direct) in p.refs {
+            if let Some(targets) = ids.get(&sym) {
+                let direct = direct && targets.len() == 1;
+                for t in targets {
+                    if *t != r.id {
+                        r.refs.push(Ref {
+                            attribute: attr.clone(),
+                            to: t.clone(),
+                            direct,
+                        });
+                    }
+                }
+            }
+        }
+        r.refs.sort();
+        r.refs.dedup();
+        out.resources.push(r);
+    }
+}
+
+fn resource_id(place: &Place<'_>, address: &str) -> String {
+    match place.params_file {
+        Some(p) => format!(
+            "bicep:{}/{}{address}@{}",
+            place.root,
+            place.prefix,
+            p.rsplit('/').next().unwrap_or(p)
+        ),
+        None => format!("bicep:{}/{}{address}", place.root, place.prefix),
+    }
+}
+
+/// An instance of a declaration: loop bindings, its object (none when an `if` dropped it),
+/// its id suffix (`[i]`, `[*]` for an unknown collection) and whether the expansion is unknown.
+type Instance<'t> = (eval::Binds, Option<Node<'t>>, String, bool);
+
+/// The instances of a declaration's body: bindings, the object (if any) and the id suffix.
+fn instances<'t>(ev: &Eval<'t>, body: Node<'t>) -> Vec<Instance<'t>> {
+    match body.kind() {
+        "object" => vec![(Vec::new(), Some(body), String::new(), false)],
+        "if_statement" => {
+            let parts = named_children(body);
+            let cond = parts.first().map(|c| ev.eval(*c));
+            match cond {
+                Some(Val::Bool(false)) => Vec::new(),
+                _ => vec![(
+                    Vec::new(),
+                    parts.into_iter().find(|n| n.kind() == "object"),
+                    String::new(),
+                    false,
+                )],
+            }
+        }
+        "for_statement" => match ev.loop_items(body) {
+            Some(items) => items
+                .into_iter()
+                .enumerate()
+                .map(|(i, (binds, obj))| (binds, obj, format!("[{i}]"), false))
+                .collect(),
+            None => {
+                // An unknown collection: one instance stands for all, its loop values unknown.
+                let mut names = Vec::new();
+                let mut obj = None;
+                for c in named_children(body) {
+                    match c.kind() {
+                        "for_loop_parameters" => names.extend(
+                            named_children(c)
+                                .into_iter()
+                                .map(|p| ev.text(p).to_string()),
+                        ),
+                        "identifier" if body.child_by_field_name("initializer") == Some(c) => {
+                            names.push(ev.text(c).to_string())
+                        }
+                        "object" if body.child_by_field_name("body") == Some(c) => obj = Some(c),
+                        "if_statement" if body.child_by_field_name("body") == Some(c) => {
+                            obj = named_children(c).into_iter().find(|n| n.kind() == "object")
+                        }
+                        _ => {}
+                    }
+                }
+                let binds = names.into_iter().map(|n| (n, Val::Unknown)).collect();
+                vec![(binds, obj, "[*]".to_string(), true)]
+            }
+        },
+        _ => Vec::new(),
+    }
+}
+
+struct ParentInfo {
+    address: String,
+    id: String,
+    rtype: String,
+    api: Option<String>,
+    name: Val,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn emit_resource(
+    ev: &Eval<'_>,
+    place: &Place<'_>,
+    decl: Node<'_>,
+    sym: &str,
+    nested_in: Option<&ParentInfo>,
+    pending: &mut Vec<Pending>,
+    ids: &mut HashMap<String, Vec<String>>,
+    names: &mut HashMap<String, Val>,
+    index: &LineIndex<'_>,
+    out: &mut ResourceGraph,
+) {
+    let Some(body) = resource_body(decl) else {
+        return;
+    };
+    let existing = {
+        let mut c = decl.walk();
+        decl.children(&mut c).any(|ch| ch.kind() == "existing")
+    };
+    let (mut rtype, mut api) = split_type(&ev.string_literal(decl).unwrap_or_default());
+    if let Some(p) = nested_in {
+        if !rtype.contains('/') || !rtype.contains('.') {
+            rtype = format!("{}/{}", p.rtype, rtype);
+        }
+        if api.is_none() {
+            api = p.api.clone();
+        }
+    }
+    let symbol = match nested_in {
+        Some(p) => format!("{}::{sym}", p.address),
+        None => sym.to_string(),
+    };
+    for (binds, obj, suffix, unknown_expansion) in instances(ev, body) {
+        if out.resources.len() + pending.len() >= MAX_RESOURCES {
+            out.errors.push(LoadError {
+                file: ev.unit.display.clone(),
+                line: Some(index.line_col(decl.start_byte()).0),
+                column: None,
+                message: format!("more than {MAX_RESOURCES} resources; the rest are not loaded"),
+                file_skipped: false,
+            });
+            return;
+        }
+        let Some(obj) = obj else {
+            continue;
+        };
+        let address = format!("{symbol}{suffix}");
+        let id = resource_id(place, &address);
+        ids.entry(symbol.clone()).or_default().push(id.clone());
+        let (attrs, refs, parent_name, regions) = ev.with_locals(binds.clone(), || {
+            let value = ev.eval(obj);
+            let mut map = match value {
+                Val::Object(m) | Val::Partial(m) => (*m).clone(),
+                _ => Map::new(),
+            };
+            let mut refs = Vec::new();
+            collect_refs(ev, obj, &AttrPath::root(), true, &mut refs);
+            // The parent: nesting, or a `parent:` property naming another resource.
+            let mut parent_name = nested_in.map(|p| p.name.clone());
+            if let Some(pnode) = property_node(ev, obj, "parent") {
+                let psym: String = ev.text(pnode).split_whitespace().collect();
+                parent_name = Some(names.get(&psym).cloned().unwrap_or(Val::Unknown));
+            }
+            for k in ["parent", "scope", "dependsOn"] {
+                map.remove(k);
+            }
+            let mut regions = BTreeMap::new();
+            attribute_regions(ev, obj, &AttrPath::root(), index, &mut regions);
+            (map, refs, parent_name, regions)
+        });
+        let mut attrs = attrs;
+        if let Some(pname) = parent_name.as_ref() {
+            let child = attrs.get("name").cloned().unwrap_or(Val::Unknown);
+            let full = match (pname, &child) {
+                (Val::String(p), Val::String(c)) => Val::str(format!("{p}/{c}")),
+                _ => Val::Unknown,
+            };
+            attrs.insert("name".into(), full);
+        }
+        // A looped resource has no single name to give its children and referrers.
+        let name = if suffix.is_empty() {
+            attrs.get("name").cloned().unwrap_or(Val::Unknown)
+        } else {
+            Val::Unknown
+        };
+        names.insert(symbol.clone(), name);
+        attrs.insert("type".into(), Val::str(rtype.clone()));
+        if let Some(api) = &api {
+            attrs.insert("apiVersion".into(), Val::str(api.clone()));
+        }
+        let mut unknown = Vec::new();
+        let attributes = Val::object(attrs.clone())
+            .to_json(&AttrPath::root(), &mut unknown)
+            .unwrap_or_else(|| serde_json::json!({}));
+        if unknown_expansion {
+            unknown.insert(0, "[*]".to_string());
+        }
+        let region = attributes
+            .get("location")
+            .and_then(|l| l.as_str())
+            .map(str::to_string);
+        let block = index.region(&decl.byte_range());
+        pending.push(Pending {
+            resource: Resource {
+                id: id.clone(),
+                resource_type: rtype.clone(),
+                origin: Origin::Bicep,
+                mode: if existing { Mode::Data } else { Mode::Managed },
+                provider: "azure".to_string(),
+                name: sym.to_string(),
+                scope: Scope {
+                    account: None,
+                    region,
+                    namespace: None,
+                },
+                attributes,
+                unknown,
+                refs: nested_in
+                    .map(|p| Ref {
+                        attribute: "parent".into(),
+                        to: p.id.clone(),
+                        direct: true,
+                    })
+                    .into_iter()
+                    .collect(),
+                source: Source::File(FileSource {
+                    file: ev.unit.display.clone(),
+                    start_line: block.start_line,
+                    end_line: block.end_line,
+                    attributes: regions
+                        .iter()
+                        .map(|(k, r)| (k.clone(), r.start_line))
+                        .collect(),
+                    call_site: place.call_site.clone(),
+                    regions,
+                    block,
+                }),
+            },
+            refs,
+        });
+        // Nested child resources, evaluated with this instance's loop values.
+        let info = ParentInfo {
+            address: address.clone(),
+            id: id.clone(),
+            rtype: rtype.clone(),
+            api: api.clone(),
+            name: attrs.get("name").cloned().unwrap_or(Val::Unknown),
+        };
+        let children: Vec<(String, Node<'_>)> = named_children(obj)
+            .into_iter()
+            .filter(|p| p.kind() == "object_property")
+            .filter_map(|p| {
+                named_children(p)
+                    .into_iter()
+                    .find(|c| c.kind() == "resource_declaration")
+            })
+            .filter_map(|d| {
+                let name = named_children(d)
+                    .into_iter()
+                    .find(|n| n.kind() == "identifier")?;
+                Some((ev.text(name).to_string(), d))
+            })
+            .collect();
+        for (csym, cdecl) in children {
+            ev.with_locals(binds.clone(), || {
+                emit_resource(
+                    ev,
+                    place,
+                    cdecl,
+                    &csym,
+                    Some(&info),
+                    pending,
+                    ids,
+                    names,
+                    index,
+                    out,
+                )
+            });
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn emit_module(
+    units: &BTreeMap<String, Unit>,
+    ev: &Eval<'_>,
+    place: &Place<'_>,
+    decl: Node<'_>,
+    sym: &str,
+    pending: &mut Vec<Pending>,
+    ids: &mut HashMap<String, Vec<String>>,
+    index: &LineIndex<'_>,
+    out: &mut ResourceGraph,
+) {
+    let Some(body) = resource_body(decl) else {
+        return;
+    };
+    let source = ev.string_literal(decl).unwrap_or_default();
+    let line = index.line_col(decl.start_byte()).0;
+    let target = local_target(ev.unit, &source).and_then(|(d, _)| units.get(&d));
+    for (binds, obj, suffix, unknown_expansion) in instances(ev, body) {
+        let Some(obj) = obj else {
+            continue;
+        };
+        let address = format!("module.{sym}{suffix}");
+        let (params, refs, value) = ev.with_locals(binds.clone(), || {
+            let params = property_node(ev, obj, "params").map(|p| ev.eval(p));
+            let mut refs = Vec::new();
+            collect_refs(ev, obj, &AttrPath::root(), true, &mut refs);
+            (params, refs, ev.eval(obj))
+        });
+        match target {
+            Some(unit)
+                if place.depth < MAX_MODULE_DEPTH && !place.stack.contains(&unit.display) =>
+            {
+                let given: HashMap<String, Val> = match &params {
+                    Some(Val::Object(m)) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                    Some(Val::Partial(m)) => {
+                        // Parameters not known to be given are unknown, not their defaults.
+                        let child = Eval::new(unit, HashMap::new());
+                        let mut given: HashMap<String, Val> = child
+                            .decls
+                            .params
+                            .keys()
+                            .map(|k| (k.clone(), Val::Unknown))
+                            .collect();
+                        given.extend(m.iter().map(|(k, v)| (k.clone(), v.clone())));
+                        given
+                    }
+                    _ => HashMap::new(),
+                };
+                let mut stack = place.stack.clone();
+                stack.push(unit.display.clone());
+                let child_place = Place {
+                    root: place.root,
+                    prefix: format!("{}{address}.", place.prefix),
+                    params_file: place.params_file,
+                    call_site: place.call_site.clone().or_else(|| {
+                        Some(CallSite {
+                            file: ev.unit.display.clone(),
+                            line,
+                        })
+                    }),
+                    depth: place.depth + 1,
+                    stack,
+                };
+                let child = Eval::new(unit, given);
+                emit_template(units, &child, &child_place, out);
+            }
+            _ => {
+                if target.is_some() {
+                    out.errors.push(LoadError {
+                        file: ev.unit.display.clone(),
+                        line: Some(line),
+                        column: None,
+                        message: format!("module `{sym}` calls `{source}` in a cycle or deeper than {MAX_MODULE_DEPTH} levels; not expanded"),
+                        file_skipped: false,
+                    });
+                }
+                // A registry or template-spec module (or one not found): kept as a module
+                // resource with what it is given.
+                let mut map = match value {
+                    Val::Object(m) | Val::Partial(m) => (*m).clone(),
+                    _ => Map::new(),
+                };
+                for k in ["scope", "dependsOn"] {
+                    map.remove(k);
+                }
+                map.insert("source".into(), Val::str(source.clone()));
+                let mut unknown = Vec::new();
+                let attributes = Val::object(map)
+                    .to_json(&AttrPath::root(), &mut unknown)
+                    .unwrap_or_else(|| serde_json::json!({}));
+                if unknown_expansion {
+                    unknown.insert(0, "[*]".to_string());
+                }
+                let mut regions = BTreeMap::new();
+                attribute_regions(ev, obj, &AttrPath::root(), index, &mut regions);
+                let block = index.region(&decl.byte_range());
+                let id = resource_id(place, &address);
+                ids.entry(format!("module.{sym}"))
+                    .or_default()
+                    .push(id.clone());
+                pending.push(Pending {
+                    resource: Resource {
+                        id,
+                        resource_type: "module".into(),
+                        origin: Origin::Bicep,
+                        mode: Mode::Module,
+                        provider: "bicep".into(),
+                        name: sym.to_string(),
+                        scope: Scope::default(),
+                        attributes,
+                        unknown,
+                        refs: Vec::new(),
+                        source: Source::File(FileSource {
+                            file: ev.unit.display.clone(),
+                            start_line: block.start_line,
+                            end_line: block.end_line,
+                            attributes: regions
+                                .iter()
+                                .map(|(k, r)| (k.clone(), r.start_line))
+                                .collect(),
+                            call_site: place.call_site.clone(),
+                            regions,
+                            block,
+                        }),
+                    },
+                    refs,
+                });
+            }
+        }
+    }
+}
+
+/// References to resources in a declaration body: (attribute path, symbol, direct).
+fn collect_refs(
+    ev: &Eval<'_>,
+    node: Node<'_>,
+    path: &AttrPath,
+    whole: bool,
+    out: &mut Vec<(String, String, bool)>,
+) {
+    match node.kind() {
+        "object" => {
+            for prop in named_children(node)
+                .into_iter()
+                .filter(|p| p.kind() == "object_property")
+            {
+                let parts = named_children(prop);
+                if parts.len() < 2 || parts[parts.len() - 1].kind() == "resource_declaration" {
+                    continue;
+                }
+                let value = parts[parts.len() - 1];
+                if ev.unit.spreads.contains(&value.start_byte()) {
+                    collect_refs(ev, value, path, false, out);
+                    continue;
+                }
+                let key = ev.key(parts[0]).unwrap_or_default();
+                collect_refs(ev, value, &path.key(&key), true, out);
+            }
+        }
+        "array" => {
+            for (i, el) in named_children(node)
+                .into_iter()
+                .filter(|e| e.kind() != "decorators")
+                .enumerate()
+            {
+                collect_refs(ev, el, &path.index(i), true, out);
+            }
+        }
+        "identifier" => {
+            let name = ev.text(node);
+            if ev.decls.resources.contains_key(name) {
+                out.push((path.as_str().to_string(), name.to_string(), whole));
+            }
+        }
+        "resource_expression" => {
+            let text: String = ev.text(node).split_whitespace().collect();
+            if let Some(root) = text.split("::").next()
+                && ev.decls.resources.contains_key(root)
+            {
+                out.push((path.as_str().to_string(), text, whole));
+            }
+        }
+        "member_expression" | "subscript_expression" => {
+            if let Some(obj) = node.child_by_field_name("object") {
+                collect_refs(
+                    ev,
+                    obj,
+                    path,
+                    whole && node.kind() == "member_expression",
+                    out,
+                );
+            }
+            if let Some(index) = node.child_by_field_name("index") {
+                collect_refs(ev, index, path, false, out);
+            }
+        }
+        _ => {
+            for c in named_children(node) {
+                collect_refs(ev, c, path, false, out);
+            }
+        }
+    }
+}
+
+/// The region of every property of a body, by attribute path.
+fn attribute_regions(
+    ev: &Eval<'_>,
+    node: Node<'_>,
+    path: &AttrPath,
+    index: &LineIndex<'_>,
+    out: &mut BTreeMap<String, Region>,
+) {
+    match node.kind() {
+        "object" => {
+            for prop in named_children(node)
+                .into_iter()
+                .filter(|p| p.kind() == "object_property")
+            {
+                let parts = named_children(prop);
+                if parts.len() < 2 || parts[parts.len() - 1].kind() == "resource_declaration" {
+                    continue;
+                }
+                let value = parts[parts.len() - 1];
+                if ev.unit.spreads.contains(&value.start_byte()) {
+                    attribute_regions(ev, value, path, index, out);
+                    continue;
+                }
+                let Some(key) = ev.key(parts[0]) else {
+                    continue;
+                };
+                let p = path.key(&key);
+                out.insert(p.as_str().to_string(), index.region(&prop.byte_range()));
+                attribute_regions(ev, parts[parts.len() - 1], &p, index, out);
+            }
+        }
+        "array" => {
+            for (i, el) in named_children(node)
+                .into_iter()
+                .filter(|e| e.kind() != "decorators")
+                .enumerate()
+            {
+                let p = path.index(i);
+                out.insert(p.as_str().to_string(), index.region(&el.byte_range()));
+                attribute_regions(ev, el, &p, index, out);
+            }
+        }
+        _ => {}
+    }
+}
