@@ -37,3 +37,22 @@ inventory(resources) := {
 		to := y.to
 	},
 }
+
+# A resource in the ARM schema (Bicep, ARM JSON, live Azure): `name` is both the graph name and
+# the ARM name; `properties` as ARM has them.
+arm_resource(type, name, api_version, properties) := {
+	"id": sprintf("arm:azuredeploy.json/%s/%s", [type, name]),
+	"type": type,
+	"name": name,
+	"origin": "arm",
+	"mode": "managed",
+	"provider": "azure",
+	"scope": {"account": null, "region": null, "namespace": null},
+	"attributes": {"type": type, "apiVersion": api_version, "name": name, "properties": properties},
+	"unknown": [],
+	"refs": [],
+	"source": {"file": "azuredeploy.json", "start_line": 1, "end_line": 1, "attributes": {}},
+}
+
+# The same, declared as a child of `parent` (ARM nesting, Bicep `parent:`, `dependsOn`).
+with_parent(r, parent) := object.union(r, {"refs": array.concat(r.refs, [{"attribute": "parent", "to": parent.id, "direct": true}])})
