@@ -54,7 +54,9 @@ pub const TOOL_CONFIG_GROUPS: &[&str] = &[
 
 /// Whether the start of a JSON file may be a Kubernetes object (the loader decides for sure).
 pub fn sniff_json(head: &str) -> bool {
-    head.trim_start().starts_with('{') && head.contains("\"apiVersion\"") && head.contains("\"kind\"")
+    head.trim_start().starts_with('{')
+        && head.contains("\"apiVersion\"")
+        && head.contains("\"kind\"")
 }
 
 /// Whether `path` lies in the `templates/` directory of a Helm chart (a directory with a
@@ -101,7 +103,14 @@ pub fn load(display: &str, text: &str, chart_template: bool) -> ResourceGraph {
     let skipped = parsed.documents.is_empty();
     for e in parsed.errors.iter().filter(|e| in_object(e)) {
         graph.errors.push(match e.kind {
-            yaml::ErrorKind::Template => template_error(display, Pos { line: e.line, column: e.column }, skipped),
+            yaml::ErrorKind::Template => template_error(
+                display,
+                Pos {
+                    line: e.line,
+                    column: e.column,
+                },
+                skipped,
+            ),
             _ => LoadError {
                 file_skipped: e.is_fatal() && skipped,
                 ..error(e)
@@ -166,15 +175,15 @@ fn collect_objects<'a>(node: &'a Node, out: &mut Vec<&'a Node>, depth: usize) {
     if api_version.is_empty() || kind.is_empty() || is_tool_config(api_version, kind) {
         return;
     }
-    if kind.ends_with("List") {
-        if let Some(NodeKind::Seq(items)) = node.get("items").map(|n| &n.resolved().kind) {
-            if depth < 4 {
-                for item in items {
-                    collect_objects(item, out, depth + 1);
-                }
+    if kind.ends_with("List")
+        && let Some(NodeKind::Seq(items)) = node.get("items").map(|n| &n.resolved().kind)
+    {
+        if depth < 4 {
+            for item in items {
+                collect_objects(item, out, depth + 1);
             }
-            return;
         }
+        return;
     }
     out.push(node);
 }
@@ -254,7 +263,8 @@ fn region(start: Pos, end: Pos) -> Region {
 fn positions(node: &Node, path: &AttrPath, src: &mut FileSource) {
     fn record(src: &mut FileSource, p: &AttrPath, start: Pos, end: Pos) {
         src.attributes.insert(p.as_str().to_string(), start.line);
-        src.regions.insert(p.as_str().to_string(), region(start, end));
+        src.regions
+            .insert(p.as_str().to_string(), region(start, end));
     }
     match &node.kind {
         NodeKind::Map(entries) => {
@@ -278,7 +288,9 @@ fn positions(node: &Node, path: &AttrPath, src: &mut FileSource) {
 /// Line of each attribute path, for tests and debugging.
 #[cfg(test)]
 fn lines(r: &Resource) -> std::collections::BTreeMap<String, u32> {
-    r.file_source().map(|s| s.attributes.clone()).unwrap_or_default()
+    r.file_source()
+        .map(|s| s.attributes.clone())
+        .unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -61,6 +61,9 @@ fn get<'a>(v: &'a Json, path: &[&str]) -> Option<&'a Json> {
     path.iter().try_fold(v, |v, k| v.get(k))
 }
 
+/// A workload's id and the labels of its pod template.
+type Labelled = (String, serde_json::Map<String, Json>);
+
 /// Adds the edges described in the module doc to the Kubernetes resources of `resources`.
 pub fn link(resources: &mut [Resource]) {
     let k8s: Vec<usize> = (0..resources.len())
@@ -72,8 +75,7 @@ pub fn link(resources: &mut [Resource]) {
     // (kind, namespace key or "" for cluster-scoped, name) → ids
     let mut by_name: HashMap<(String, String, String), Vec<String>> = HashMap::new();
     // namespace key → (workload id, pod template labels)
-    let mut workloads: HashMap<String, Vec<(String, serde_json::Map<String, Json>)>> =
-        HashMap::new();
+    let mut workloads: HashMap<String, Vec<Labelled>> = HashMap::new();
     for &i in &k8s {
         let r = &resources[i];
         let (group, kind) = group_kind(&r.resource_type);
@@ -128,7 +130,11 @@ pub fn link(resources: &mut [Resource]) {
                 let role_name = get(attrs, &["roleRef", "name"]).and_then(Json::as_str);
                 match (role_kind, role_name) {
                     (Some("ClusterRole"), Some(name)) => {
-                        add("roleRef.name".into(), lookup("ClusterRole", String::new(), name), true);
+                        add(
+                            "roleRef.name".into(),
+                            lookup("ClusterRole", String::new(), name),
+                            true,
+                        );
                     }
                     (Some("Role"), Some(name)) if kind == "RoleBinding" => {
                         add("roleRef.name".into(), lookup("Role", ns_key(r), name), true);
@@ -175,7 +181,11 @@ pub fn link(resources: &mut [Resource]) {
                         let mut path = spec.to_vec();
                         path.push(field);
                         if let Some(name) = get(&r.attributes, &path).and_then(Json::as_str) {
-                            add(path.join("."), lookup("ServiceAccount", ns_key(r), name), true);
+                            add(
+                                path.join("."),
+                                lookup("ServiceAccount", ns_key(r), name),
+                                true,
+                            );
                             break;
                         }
                     }

@@ -81,7 +81,11 @@ fn repeated_objects_get_numbered_ids() {
 fn lists_are_expanded() {
     let text = "apiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: ServiceAccount\n  metadata: {name: a}\n- apiVersion: apps/v1\n  kind: DeploymentList\n  items:\n  - apiVersion: apps/v1\n    kind: Deployment\n    metadata: {name: d}\n    spec: {replicas: 2}\n";
     let g = load("l.yaml", text, false);
-    let types: Vec<&str> = g.resources.iter().map(|r| r.resource_type.as_str()).collect();
+    let types: Vec<&str> = g
+        .resources
+        .iter()
+        .map(|r| r.resource_type.as_str())
+        .collect();
     assert_eq!(types, vec!["v1/ServiceAccount", "apps/v1/Deployment"]);
     let d = &g.resources[1];
     assert_eq!(d.file_source().unwrap().start_line, 10);
@@ -117,15 +121,27 @@ fn templates_are_reported_with_a_hint() {
     assert_eq!((g.errors[0].line, g.errors[0].column), (Some(4), Some(9)));
     assert!(g.errors[0].message.contains("helm template"));
     // Parses as YAML, but only as nested flow mappings.
-    let g = load("d.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Values.name }}\n", false);
+    let g = load(
+        "d.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Values.name }}\n",
+        false,
+    );
     assert!(g.resources.is_empty());
     assert!(g.errors[0].message.contains("template"));
     // In a chart's templates directory, even quoted templates are templates.
-    let g = load("d.yaml", "apiVersion: v1\nkind: Pod\nmetadata:\n  name: \"{{ .Values.name }}\"\n", true);
+    let g = load(
+        "d.yaml",
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: \"{{ .Values.name }}\"\n",
+        true,
+    );
     assert!(g.resources.is_empty());
     assert_eq!(g.errors[0].line, Some(4));
     // Elsewhere, `{{` inside a string is just text (alerting rules, ConfigMaps).
-    let g = load("c.yaml", "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  t: \"{{ $labels.x }}\"\n", false);
+    let g = load(
+        "c.yaml",
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: c}\ndata:\n  t: \"{{ $labels.x }}\"\n",
+        false,
+    );
     assert_eq!(g.resources.len(), 1);
     assert!(g.errors.is_empty());
 }
@@ -147,7 +163,10 @@ fn broken_documents_are_located_and_others_load() {
 fn duplicate_keys_in_objects_are_reported() {
     let text = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostNetwork: false\n  hostNetwork: true\n";
     let g = load("p.yaml", text, false);
-    assert_eq!(g.resources[0].attributes["spec"]["hostNetwork"], json!(true));
+    assert_eq!(
+        g.resources[0].attributes["spec"]["hostNetwork"],
+        json!(true)
+    );
     assert_eq!(g.errors.len(), 1);
     assert_eq!(g.errors[0].line, Some(6));
 }

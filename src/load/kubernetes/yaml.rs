@@ -177,10 +177,10 @@ fn chunks(text: &str) -> Vec<(u32, &str)> {
     let mut out = Vec::new();
     let mut start = 0usize; // byte offset of the current part
     let mut start_line = 0u32;
-    let mut line_no = 0u32;
     let mut offset = 0usize;
     let mut has_content = false;
-    for line in text.split_inclusive('\n') {
+    for (line_no, line) in text.split_inclusive('\n').enumerate() {
+        let line_no = to_u32(line_no);
         let bare = line.trim_end_matches(['\n', '\r']);
         let is_marker = bare == "---" || bare.starts_with("--- ") || bare.starts_with("---\t");
         if is_marker && offset > start && has_content {
@@ -194,7 +194,6 @@ fn chunks(text: &str) -> Vec<(u32, &str)> {
             has_content = true;
         }
         offset += line.len();
-        line_no += 1;
     }
     if start < text.len() {
         out.push((start_line, &text[start..]));
@@ -360,7 +359,10 @@ impl<'a> Builder<'a> {
             Event::DocumentEnd => {}
             Event::Scalar(text, style, anchor, tag) => {
                 let end = self.end_pos(span);
-                if let Some(Frame::Map { key: key @ None, .. }) = self.stack.last_mut() {
+                if let Some(Frame::Map {
+                    key: key @ None, ..
+                }) = self.stack.last_mut()
+                {
                     // A key: kept as written.
                     let merge = style == ScalarStyle::Plain && text == "<<";
                     *key = Some(((!merge).then(|| text.to_string()), start));
@@ -411,7 +413,11 @@ impl<'a> Builder<'a> {
                     items,
                 }) = self.stack.pop()
                 else {
-                    return Err(Abort(self.error(start, "unbalanced sequence end", ErrorKind::Syntax)));
+                    return Err(Abort(self.error(
+                        start,
+                        "unbalanced sequence end",
+                        ErrorKind::Syntax,
+                    )));
                 };
                 let end = if flow_end {
                     self.end_pos(span)
@@ -440,7 +446,11 @@ impl<'a> Builder<'a> {
                     ..
                 }) = self.stack.pop()
                 else {
-                    return Err(Abort(self.error(start, "unbalanced mapping end", ErrorKind::Syntax)));
+                    return Err(Abort(self.error(
+                        start,
+                        "unbalanced mapping end",
+                        ErrorKind::Syntax,
+                    )));
                 };
                 let end = if flow_end {
                     self.end_pos(span)
@@ -467,7 +477,11 @@ impl<'a> Builder<'a> {
             }
             Event::Alias(id) => {
                 let Some(target) = self.anchors.get(&id).cloned() else {
-                    return Err(Abort(self.error(start, "alias of an unknown anchor", ErrorKind::Syntax)));
+                    return Err(Abort(self.error(
+                        start,
+                        "alias of an unknown anchor",
+                        ErrorKind::Syntax,
+                    )));
                 };
                 self.alias_nodes = self.alias_nodes.saturating_add(target.size);
                 if self.alias_nodes > MAX_ALIAS_NODES {
@@ -495,7 +509,10 @@ impl<'a> Builder<'a> {
                     end,
                 };
                 // A key that is an alias: use the target's text.
-                if let Some(Frame::Map { key: key @ None, .. }) = self.stack.last_mut() {
+                if let Some(Frame::Map {
+                    key: key @ None, ..
+                }) = self.stack.last_mut()
+                {
                     let text = match node.to_json() {
                         Json::String(s) => s,
                         other => other.to_string(),
@@ -686,7 +703,11 @@ fn number(text: &str) -> Option<Json> {
     if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
         return match plain.parse::<i64>() {
             Ok(v) => Some(Json::Number(Number::from(v))),
-            Err(_) => plain.parse::<f64>().ok().and_then(Number::from_f64).map(Json::Number),
+            Err(_) => plain
+                .parse::<f64>()
+                .ok()
+                .and_then(Number::from_f64)
+                .map(Json::Number),
         };
     }
     if is_float(digits) {
@@ -752,7 +773,16 @@ mod tests {
     fn positions_of_keys_and_values() {
         let n = one("a:\n  b: [1, {c: 2}]\n  d: |\n    x\n    y\n\n# c\n");
         let b = n.get("a").unwrap().get("b").unwrap();
-        assert_eq!((b.start, b.end), (Pos { line: 2, column: 6 }, Pos { line: 2, column: 16 }));
+        assert_eq!(
+            (b.start, b.end),
+            (
+                Pos { line: 2, column: 6 },
+                Pos {
+                    line: 2,
+                    column: 16
+                }
+            )
+        );
         let d = n.get("a").unwrap().get("d").unwrap();
         assert_eq!(d.end, Pos { line: 5, column: 5 });
         assert_eq!(n.end, Pos { line: 5, column: 5 });
@@ -760,9 +790,13 @@ mod tests {
 
     #[test]
     fn documents_split_and_errors_stay_local() {
-        let p = parse("a: 1\n---\nb: [1,\n  c: d\n---\n# only a comment\n---\nc: 3\n...\n---\nd: 4\n");
+        let p =
+            parse("a: 1\n---\nb: [1,\n  c: d\n---\n# only a comment\n---\nc: 3\n...\n---\nd: 4\n");
         let docs: Vec<_> = p.documents.iter().map(Node::to_json).collect();
-        assert_eq!(docs, vec![json!({"a": 1}), json!({"c": 3}), json!({"d": 4})]);
+        assert_eq!(
+            docs,
+            vec![json!({"a": 1}), json!({"c": 3}), json!({"d": 4})]
+        );
         assert_eq!(p.errors.len(), 1, "{:?}", p.errors);
         assert_eq!(p.errors[0].line, 4);
         assert!(p.errors[0].is_fatal());
@@ -820,11 +854,17 @@ mod tests {
         assert!(q.errors.is_empty());
         let r = parse("a: 1\n---\n{{- if .Values.x }}\nb: 2\n{{- end }}\n");
         assert_eq!(r.documents.len(), 1);
-        assert_eq!((r.errors[0].kind, r.errors[0].line), (ErrorKind::Template, 3));
+        assert_eq!(
+            (r.errors[0].kind, r.errors[0].line),
+            (ErrorKind::Template, 3)
+        );
         // Broken YAML whose `{{` are all quoted is a syntax error.
         let t = parse("a:\n  b: '{{ x }}'\n   c: 1\n");
         assert_eq!(t.errors[0].kind, ErrorKind::Syntax);
-        assert_eq!(template_marker("# {{ x }}\nk: \"{{\" # {{\nv: x{{\n"), Some(Pos { line: 3, column: 5 }));
+        assert_eq!(
+            template_marker("# {{ x }}\nk: \"{{\" # {{\nv: x{{\n"),
+            Some(Pos { line: 3, column: 5 })
+        );
     }
 
     #[test]
