@@ -53,10 +53,15 @@ deny contains tenet.finding(c.resource, msg, sprintf("%s.image", [c.path])) if {
 	is_string(image)
 	image != ""
 	not contains(image, "@")
+	not placeholder(image)
 	tag := tag_of(image)
 	tag in {"", "latest"}
 	msg := sprintf("%s uses the image %q, which is %s", [k8s.describe(c), image, problem[tag]])
 }
+
+# A value substituted before apply (`$IMAGE`, `${IMAGE_URI}`, `<PROJECT_ID>`): not the image
+# that will run, so not judged here.
+placeholder(image) if regex.match(`[$<>{}]`, image)
 
 problem := {"": "not pinned to a tag or digest", "latest": "tagged latest: whatever was pushed last"}
 

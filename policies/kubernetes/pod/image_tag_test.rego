@@ -19,6 +19,8 @@ test_pinned_and_digests_pass if {
 		"registry.local:5000/team/app:2.0.1",
 		"nginx@sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31",
 		"nginx:latest@sha256:0d17b565c37bcbd895e9d92315a05c1c3c9a29f762b011a10c54a66cd53c9b31",
+		"${IMAGE_URI}",
+		"us-docker.pkg.dev/<PROJECT_ID>/repo/app",
 	]))
 	count(rule.deny) == 0 with input as {"resources": [p]}
 }

@@ -50,8 +50,9 @@ import data.lib.tenet
 # Names that say the value is a credential.
 secret_name := `(?i)(passw(or)?d|passwd|pwd|secret|token|api[-_]?key|private[-_]?key|access[-_]?key|auth[-_]?key|credentials?)`
 
-# Names that carry something about a secret rather than the secret itself.
-not_a_secret := `(?i)(_(file|path|dir|name|ref|url|uri|endpoint|host|port|id|key_id|user|username|enabled|ttl|timeout|expiry|length|type|header|secs|seconds|duration)$)`
+# Names that carry something about a secret rather than the secret itself (its file, name,
+# version, a size such as `MAX_TOTAL_TOKENS`, a switch such as `ALLOW_EMPTY_PASSWORD`).
+not_a_secret := `(?i)(_(file|path|dir|name|ref|url|uri|endpoint|host|port|id|key_id|user|username|enabled|ttl|timeout|expiry|length|type|header|secs|seconds|duration|version|count|limit|size)$|tokens$|(^|_)(max|min|num)_|allow_empty)`
 
 deny contains tenet.finding(c.resource, msg, sprintf("%s.env[%d].value", [c.path, j])) if {
 	some c in k8s.all_containers
@@ -71,5 +72,8 @@ deny contains tenet.finding(c.resource, msg, sprintf("%s.env[%d].value", [c.path
 placeholder(value) if trim_space(value) == ""
 
 placeholder(value) if lower(value) in {"true", "false", "yes", "no"}
+
+# A file path (`/var/secrets/key.json`) names where the secret is, not the secret.
+placeholder(value) if startswith(value, "/")
 
 placeholder(value) if regex.match(`^\$\(?[A-Za-z_][A-Za-z0-9_]*\)?$`, value)

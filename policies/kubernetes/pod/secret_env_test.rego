@@ -28,6 +28,10 @@ test_references_and_metadata_pass if {
 		{"name": "TOKEN_ENABLED", "value": "true"},
 		{"name": "PASSWORD", "value": "$(DB_PASSWORD)"},
 		{"name": "API_TOKEN", "value": ""},
+		{"name": "MAX_TOTAL_TOKENS", "value": "4096"},
+		{"name": "SECRET_VERSION", "value": "3"},
+		{"name": "MYSQL_ALLOW_EMPTY_PASSWORD", "value": "1"},
+		{"name": "GOOGLE_APPLICATION_CREDENTIALS", "value": "/var/secrets/google/key.json"},
 	]))
 	count(rule.deny) == 0 with input as {"resources": [p]}
 }
