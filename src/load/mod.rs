@@ -6,6 +6,7 @@
 
 pub mod azure;
 pub mod bicep;
+pub mod kubernetes;
 pub mod terraform;
 pub mod text;
 pub mod tfplan;
@@ -63,12 +64,16 @@ pub fn load(files: &[Discovered], errors: Vec<LoadError>, opts: &LoadOptions) ->
         .par_iter()
         .filter_map(|f| match f.kind {
             FileKind::Json => load_json(f, opts),
+            FileKind::Yaml => Some(read_and_load(f, opts, |text| {
+                kubernetes::load(&f.display, text, kubernetes::in_chart_templates(&f.path))
+            })),
             _ => None,
         })
         .collect();
     for g in single {
         graph.extend(g);
     }
+    kubernetes::link(&mut graph.resources);
     graph.normalize();
     graph
 }
@@ -76,8 +81,8 @@ pub fn load(files: &[Discovered], errors: Vec<LoadError>, opts: &LoadOptions) ->
 /// Bytes read from the start of a JSON file to recognise what it is.
 const SNIFF_BYTES: u64 = 4096;
 
-/// Loads a JSON file that turns out to be one tenet reads (Terraform plan or state JSON);
-/// `None` for other JSON.
+/// Loads a JSON file that turns out to be one tenet reads (Terraform plan or state JSON, a
+/// Kubernetes object or list); `None` for other JSON.
 fn load_json(f: &Discovered, opts: &LoadOptions) -> Option<ResourceGraph> {
     use std::io::Read;
     let mut head = Vec::new();
@@ -86,7 +91,13 @@ fn load_json(f: &Discovered, opts: &LoadOptions) -> Option<ResourceGraph> {
         .take(SNIFF_BYTES)
         .read_to_end(&mut head)
         .ok()?;
-    if !tfplan::sniff(&String::from_utf8_lossy(&head)) {
+    let head = String::from_utf8_lossy(&head);
+    if !tfplan::sniff(&head) {
+        if kubernetes::sniff_json(&head) {
+            return Some(read_and_load(f, opts, |text| {
+                kubernetes::load(&f.display, text, false)
+            }));
+        }
         return None;
     }
     let dir = parent_display(&f.display);

@@ -1,0 +1,116 @@
+# Helpers for Kubernetes API objects (resources of origin `kubernetes`, type
+# `<apiVersion>/<kind>`): one way to reach the pod spec of every workload kind and every
+# container in it, with the attribute path a finding should point at.
+package lib.kubernetes
+
+import rego.v1
+
+# The API group of a resource type: "" for the core group (`v1/Pod`), `apps` for
+# `apps/v1/Deployment`.
+group(r) := g if {
+	parts := split(r.type, "/")
+	count(parts) == 3
+	g := parts[0]
+}
+
+group(r) := "" if count(split(r.type, "/")) == 2
+
+# The kind of a resource type (its last segment).
+kind(r) := k if {
+	parts := split(r.type, "/")
+	k := parts[count(parts) - 1]
+}
+
+# Where each workload kind keeps its pod spec: [API groups, path segments].
+_template := ["spec", "template", "spec"]
+
+pod_spec_paths := {
+	"Pod": [{""}, ["spec"]],
+	"ReplicationController": [{""}, _template],
+	"Deployment": [{"apps", "extensions"}, _template],
+	"StatefulSet": [{"apps"}, _template],
+	"DaemonSet": [{"apps", "extensions"}, _template],
+	"ReplicaSet": [{"apps", "extensions"}, _template],
+	"Job": [{"batch"}, _template],
+	"CronJob": [{"batch"}, ["spec", "jobTemplate", "spec", "template", "spec"]],
+}
+
+# The pod spec of a workload: {"spec": <object>, "path": "spec.template.spec"}.
+# Undefined for resources that are not workloads or have no pod spec.
+pod_spec(r) := {"spec": spec, "path": concat(".", segments)} if {
+	r.provider == "kubernetes"
+	entry := pod_spec_paths[kind(r)]
+	group(r) in entry[0]
+	segments := entry[1]
+	spec := object.get(r.attributes, segments, null)
+	is_object(spec)
+}
+
+# The workloads of the batch, each with its pod spec: [{"resource", "spec", "path"}].
+workloads contains {"resource": r, "spec": ps.spec, "path": ps.path} if {
+	some r in input.resources
+	ps := pod_spec(r)
+}
+
+container_fields := ["containers", "initContainers", "ephemeralContainers"]
+
+# Every container of a workload (regular, init and ephemeral), as
+# {"container", "path", "field", "pod": <pod spec>, "pod_path"}:
+# `path` is e.g. `spec.template.spec.initContainers[1]`.
+containers(r) := [c |
+	ps := pod_spec(r)
+	some field in container_fields
+	some i, container in list(object.get(ps.spec, field, []))
+	is_object(container)
+	c := {
+		"container": container,
+		"path": sprintf("%s.%s[%d]", [ps.path, field, i]),
+		"field": field,
+		"pod": ps.spec,
+		"pod_path": ps.path,
+	}
+]
+
+# The containers of the batch's workloads, each as `containers(r)` gives it, with the resource.
+all_containers contains object.union(c, {"resource": r}) if {
+	some r in input.resources
+	some c in containers(r)
+}
+
+# A readable name for a container in messages: `container "app" of apps/v1/Deployment "web"`.
+describe(c) := sprintf("%s %q of %s %q", [container_word[c.field], object.get(c.container, "name", "?"), kind(c.resource), c.resource.name])
+
+container_word := {"containers": "container", "initContainers": "init container", "ephemeralContainers": "ephemeral container"}
+
+# The container's securityContext field `key`, or `fallback` (also when null).
+sc(c, key, fallback) := _or(object.get(obj(object.get(c.container, "securityContext", {})), key, null), fallback)
+
+# The pod's securityContext field `key`, or `fallback` (also when null).
+pod_sc(c, key, fallback) := _or(object.get(obj(object.get(c.pod, "securityContext", {})), key, null), fallback)
+
+_or(v, fallback) := v if v != null
+
+_or(null, fallback) := fallback
+
+# A value that should be a list, as a list ([] for null or a malformed value), so a rule
+# never fails to evaluate on a broken manifest.
+list(x) := x if is_array(x)
+
+list(x) := [] if not is_array(x)
+
+# A value that should be an object, as an object ({} for null or a malformed value).
+obj(x) := x if is_object(x)
+
+obj(x) := {} if not is_object(x)
+
+# Field at `path` (a list of keys) of an object, through missing or null levels: `fallback`.
+get(o, path, fallback) := _or(object.get(o, path, null), fallback)
+
+# The deepest existing path of `segments` under the container, for findings about a field
+# that is absent: `...containers[0].securityContext` when there is one, else the container.
+container_path(c, segments) := concat(".", array.concat([c.path], array.slice(segments, 0, n))) if {
+	n := max({0} | {i |
+		some i in numbers.range(1, count(segments))
+		object.get(c.container, array.slice(segments, 0, i), null) != null
+	})
+}
