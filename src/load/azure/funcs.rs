@@ -891,13 +891,8 @@ fn try_get(args: &[Val]) -> EvalResult {
                     items.get(*n as usize).cloned().unwrap_or(Val::Null)
                 }
             }
-            (c, k) => {
-                return err(format!(
-                    "tryGet(): cannot look up a {} in a {}",
-                    k.type_name(),
-                    c.type_name()
-                ));
-            }
+            // ARM gives null for a key looked up in a value that has no keys.
+            _ => return Ok(Val::Null),
         };
     }
     Ok(current)

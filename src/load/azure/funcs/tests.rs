@@ -259,6 +259,7 @@ fn arrays_and_objects() {
     );
     assert_eq!(f("null", &[]), Val::Null);
     assert_eq!(f("tryGet", &[obj(&[("a", n(1.0))]), s("b")]), Val::Null);
+    assert_eq!(f("tryGet", &[s("S0"), s("capacity")]), Val::Null);
     assert_eq!(
         f("tryGet", &[obj(&[("a", abc.clone())]), s("a"), n(1.0)]),
         s("b")
