@@ -187,6 +187,8 @@ struct Pending {
     /// `dependsOn` entries that are not expressions: symbolic or plain names.
     depends: Vec<String>,
     parent: Option<String>,
+    /// The `name` as written (an expression, or a literal as a string expression).
+    name_expr: Option<expr::Expr>,
 }
 
 struct Loader<'f> {
@@ -516,6 +518,10 @@ impl<'f> Loader<'f> {
             captures,
             depends,
             parent: parent.map(|p| format!("arm:{}/{}", self.file.display, p.id_address)),
+            name_expr: match expr::classify(&raw_name) {
+                expr::Template::Literal(l) => Some(expr::Expr::Str(l.into_owned())),
+                expr::Template::Expression(e) => expr::parse(e).ok(),
+            },
         });
         if depth >= MAX_NESTING {
             if node.get("resources").is_some() || inline.is_some() {
@@ -626,6 +632,21 @@ fn resolve(mut pending: Vec<Pending>) -> Vec<Resource> {
         }
     }
     let ids: Vec<String> = pending.iter().map(|p| p.res.id.clone()).collect();
+    let types: HashMap<String, String> = pending
+        .iter()
+        .map(|p| (p.res.id.clone(), p.res.resource_type.to_ascii_lowercase()))
+        .collect();
+    let named: Vec<(usize, String, Option<expr::Expr>)> = pending
+        .iter()
+        .map(|p| {
+            (
+                p.template,
+                p.res.resource_type.to_ascii_lowercase(),
+                p.name_expr.clone(),
+            )
+        })
+        .collect();
+    let named_ids = &ids;
     for (i, p) in pending.iter_mut().enumerate() {
         let mut refs = Vec::new();
         let lookup_typed = |rtype: &str, name: &str| -> Vec<usize> {
@@ -687,6 +708,46 @@ fn resolve(mut pending: Vec<Pending>) -> Vec<Resource> {
             let (pname, _) = name.rsplit_once('/')?;
             let found = lookup_typed(ptype, pname);
             (found.len() == 1).then(|| ids[found[0]].clone())
+        });
+        // Without known names: the resource of the parent type whose name expression is the
+        // first part of this one's (`format('{0}/{1}', parameters('zone'), 'A')` is a child of
+        // the zone named `parameters('zone')` in the same template).
+        let parent = parent.or_else(|| {
+            let expr::Expr::Call(f, args) = p.name_expr.as_ref()? else {
+                return None;
+            };
+            let [expr::Expr::Str(pattern), first, _] = args.as_slice() else {
+                return None;
+            };
+            if !f.eq_ignore_ascii_case("format") || pattern != "{0}/{1}" {
+                return None;
+            }
+            let lower = p.res.resource_type.to_ascii_lowercase();
+            let (ptype, _) = lower.rsplit_once('/')?;
+            let found: Vec<&String> = named_ids
+                .iter()
+                .zip(named.iter())
+                .filter(|(_, (t, ty, e))| {
+                    *t == p.template && *ty == ptype && e.as_ref() == Some(first)
+                })
+                .map(|(id, _)| id)
+                .collect();
+            (found.len() == 1).then(|| found[0].clone())
+        });
+        // Else the one resource of the parent type this one depends on (Bicep declares a
+        // `parent:` that way).
+        let parent = parent.or_else(|| {
+            let lower = p.res.resource_type.to_ascii_lowercase();
+            let (ptype, _) = lower.rsplit_once('/')?;
+            ptype.contains('/').then_some(())?;
+            let mut found: Vec<&String> = refs
+                .iter()
+                .filter(|r| r.attribute == "dependsOn")
+                .map(|r| &r.to)
+                .filter(|to| types.get(*to).is_some_and(|t| t == ptype))
+                .collect();
+            found.dedup();
+            (found.len() == 1).then(|| found[0].clone())
         });
         if let Some(to) = parent
             && to != p.res.id
