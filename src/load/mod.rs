@@ -4,6 +4,7 @@
 //! fails to load becomes a [`crate::graph::LoadError`] (file, line, column, reason) and the
 //! other files go on; loaders run in parallel, one task per Terraform module directory.
 
+pub mod arm;
 pub mod azure;
 pub mod bicep;
 pub mod kubernetes;
@@ -59,11 +60,17 @@ pub fn load(files: &[Discovered], errors: Vec<LoadError>, opts: &LoadOptions) ->
         opts.max_file_bytes,
         opts.base.as_deref(),
     ));
+    // Bicep files of the scan: an ARM template compiled from one of them is context only.
+    let bicep: std::collections::HashSet<&str> = files
+        .iter()
+        .filter(|f| f.kind == FileKind::Bicep)
+        .map(|f| f.display.as_str())
+        .collect();
     // Files that load on their own, one task each.
     let single: Vec<ResourceGraph> = files
         .par_iter()
         .filter_map(|f| match f.kind {
-            FileKind::Json => load_json(f, opts),
+            FileKind::Json => load_json(f, opts, &bicep),
             FileKind::Yaml => Some(read_and_load(f, opts, |text| {
                 kubernetes::load(&f.display, text, kubernetes::in_chart_templates(&f.path))
             })),
@@ -81,30 +88,132 @@ pub fn load(files: &[Discovered], errors: Vec<LoadError>, opts: &LoadOptions) ->
 /// Bytes read from the start of a JSON file to recognise what it is.
 const SNIFF_BYTES: u64 = 4096;
 
-/// Loads a JSON file that turns out to be one tenet reads (Terraform plan or state JSON, a
-/// Kubernetes object or list); `None` for other JSON.
-fn load_json(f: &Discovered, opts: &LoadOptions) -> Option<ResourceGraph> {
+/// The first bytes of a file, to recognise what it is.
+fn head(path: &Path) -> Option<String> {
     use std::io::Read;
     let mut head = Vec::new();
-    std::fs::File::open(&f.path)
+    std::fs::File::open(path)
         .ok()?
         .take(SNIFF_BYTES)
         .read_to_end(&mut head)
         .ok()?;
-    let head = String::from_utf8_lossy(&head);
+    Some(String::from_utf8_lossy(&head).into_owned())
+}
+
+/// Loads a JSON file that turns out to be one tenet reads (Terraform plan or state JSON, ARM
+/// template, Kubernetes object or list); `None` for other JSON (ARM parameters files are read
+/// with their template).
+fn load_json(
+    f: &Discovered,
+    opts: &LoadOptions,
+    bicep: &std::collections::HashSet<&str>,
+) -> Option<ResourceGraph> {
+    let head = head(&f.path)?;
     if !tfplan::sniff(&head) {
-        if kubernetes::sniff_json(&head) {
-            return Some(read_and_load(f, opts, |text| {
+        // ARM first: a template's resources also carry `apiVersion` and `kind`.
+        return match arm::sniff(&head) {
+            Some(arm::Sniffed::Template) => Some(load_arm(f, opts, &head, bicep)),
+            Some(_) => None,
+            None if kubernetes::sniff_json(&head) => Some(read_and_load(f, opts, |text| {
                 kubernetes::load(&f.display, text, false)
-            }));
-        }
-        return None;
+            })),
+            None => None,
+        };
     }
     let dir = parent_display(&f.display);
     let fs_dir = f.path.parent().map(Path::to_path_buf).unwrap_or_default();
     Some(read_and_load(f, opts, |text| {
         tfplan::load(&f.display, text, &fs_dir, &dir, opts.base.as_deref())
     }))
+}
+
+/// Loads an ARM template with its parameters file. A template Bicep generated beside a
+/// `.bicep` file of the same stem that this scan also reads is loaded as context only
+/// (`scanned: false`), so that findings are reported once, on the Bicep source.
+fn load_arm(
+    f: &Discovered,
+    opts: &LoadOptions,
+    head: &str,
+    bicep: &std::collections::HashSet<&str>,
+) -> ResourceGraph {
+    let dir = parent_display(&f.display);
+    let stem = f
+        .path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let stem = stem.strip_suffix(".json").unwrap_or(&stem).to_string();
+    let sibling = |name: &str| {
+        if dir == "." {
+            name.to_string()
+        } else {
+            format!("{dir}/{name}")
+        }
+    };
+    let compiled_from_bicep =
+        arm::generated_by_bicep(head) && bicep.contains(sibling(&format!("{stem}.bicep")).as_str());
+    let params = arm_parameters_file(&f.path, &stem).map(|path| {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let display = sibling(&name);
+        let text = text::read_source(&path, &display, opts.max_file_bytes);
+        (display, text)
+    });
+    read_and_load(f, opts, |text| {
+        let mut extra = Vec::new();
+        let given = match &params {
+            Some((display, Ok(text))) => Some(arm::ParamsFile { display, text }),
+            Some((_, Err(e))) => {
+                extra.push(e.clone());
+                None
+            }
+            None => None,
+        };
+        let mut g = arm::load(&f.display, text, given, !compiled_from_bicep);
+        g.errors.extend(extra);
+        g
+    })
+}
+
+/// The parameters file of an ARM template: `X.parameters.json` beside `X.json`; else, when the
+/// template is the only one in its directory, `main.parameters.json` or the only
+/// `*.parameters.json` there.
+fn arm_parameters_file(template: &Path, stem: &str) -> Option<PathBuf> {
+    let dir = template.parent().map(Path::to_path_buf).unwrap_or_default();
+    let dir = if dir.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        dir
+    };
+    let own = dir.join(format!("{stem}.parameters.json"));
+    if own.is_file() {
+        return Some(own);
+    }
+    let mut params = Vec::new();
+    let mut templates = 0;
+    for entry in std::fs::read_dir(&dir).ok()?.filter_map(Result::ok) {
+        let path = entry.path();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if !name.ends_with(".json") || !path.is_file() {
+            continue;
+        }
+        if name.ends_with(".parameters.json") {
+            params.push(path);
+        } else if head(&path).and_then(|h| arm::sniff(&h)) == Some(arm::Sniffed::Template) {
+            templates += 1;
+        }
+    }
+    if templates != 1 {
+        return None;
+    }
+    params.sort();
+    let main = params
+        .iter()
+        .find(|p| p.file_name().is_some_and(|n| n == "main.parameters.json"))
+        .cloned();
+    main.or_else(|| (params.len() == 1).then(|| params.remove(0)))
 }
 
 /// Reads one file and loads it with `load`. A file that cannot be read, and a loader that

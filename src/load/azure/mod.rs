@@ -21,4 +21,27 @@ pub enum TargetScope {
 #[derive(Debug, Clone, Default)]
 pub struct Context {
     pub scope: TargetScope,
+    /// The subscription deployed to, when the user says so; `subscription().subscriptionId`
+    /// and resource ids are unknown without it.
+    pub subscription_id: Option<String>,
+    /// The resource group deployed to (name), when known.
+    pub resource_group: Option<String>,
+    /// The resource group's location, when known.
+    pub location: Option<String>,
+}
+
+impl TargetScope {
+    /// The scope an ARM template deploys to, from its `$schema` URL.
+    pub fn from_schema(schema: &str) -> TargetScope {
+        let s = schema.to_ascii_lowercase();
+        if s.contains("subscriptiondeploymenttemplate") {
+            TargetScope::Subscription
+        } else if s.contains("managementgroupdeploymenttemplate") {
+            TargetScope::ManagementGroup
+        } else if s.contains("tenantdeploymenttemplate") {
+            TargetScope::Tenant
+        } else {
+            TargetScope::ResourceGroup
+        }
+    }
 }
