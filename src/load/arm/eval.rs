@@ -454,6 +454,12 @@ impl<'t> Scope<'t> {
     }
 
     pub fn eval(&self, e: &Expr, env: &Env) -> EvalResult {
+        // Variables, parameter defaults and user functions can call each other deeply: the
+        // stack grows on the heap rather than overflowing.
+        stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, || self.eval_inner(e, env))
+    }
+
+    fn eval_inner(&self, e: &Expr, env: &Env) -> EvalResult {
         match e {
             Expr::Str(s) => Ok(Val::String(s.clone())),
             Expr::Num(n) => Ok(Val::Number(*n)),

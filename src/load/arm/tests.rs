@@ -117,3 +117,17 @@ fn malformed_templates_never_panic() {
         assert!(!g.errors.is_empty() || !g.resources.is_empty(), "{text}");
     }
 }
+
+#[test]
+fn long_chains_of_variables_do_not_overflow_the_stack() {
+    let mut vars = String::from("\"v0\": \"x\"");
+    for i in 1..5000 {
+        vars.push_str(&format!(", \"v{i}\": \"[variables('v{}')]\"", i - 1));
+    }
+    let text = format!(
+        "{{\"variables\": {{{vars}}}, \"resources\": [{{\"type\": \"A.B/c\", \"name\": \"[variables('v4999')]\"}}]}}"
+    );
+    let g = graph(&text);
+    assert!(g.errors.is_empty(), "{:?}", g.errors);
+    assert_eq!(g.resources[0].name, "x");
+}
