@@ -247,7 +247,14 @@ fn malformed_json_is_reported_and_its_neighbour_loads() {
     assert_eq!(fine["attributes"]["properties"]["ok"], "[literal]");
     // The scan goes on and exits normally.
     let out = tenet()
-        .args(["scan", "--root", ".", "fixtures/arm/malformed"])
+        .args([
+            "scan",
+            "--root",
+            ".",
+            "--fail-on",
+            "none",
+            "fixtures/arm/malformed",
+        ])
         .output()
         .expect("run tenet scan");
     assert_eq!(out.status.code(), Some(0));
@@ -256,11 +263,26 @@ fn malformed_json_is_reported_and_its_neighbour_loads() {
 
 #[test]
 fn bicep_compiled_template_is_context_only_beside_its_bicep_file() {
-    // Directory scan: main.bicep is part of the scan, so main.json is context only.
+    // Directory scan: main.bicep is part of the scan, so main.json is context only and each
+    // finding is reported once, on the Bicep source.
     let g = graph(&["fixtures/arm/bicep-dedup"]);
     assert_eq!(
         g["files"],
-        json!([{"file": "fixtures/arm/bicep-dedup/main.json", "kind": "arm", "scanned": false}])
+        json!([
+            {"file": "fixtures/arm/bicep-dedup/main.bicep", "kind": "bicep", "scanned": true},
+            {"file": "fixtures/arm/bicep-dedup/main.json", "kind": "arm", "scanned": false}
+        ])
+    );
+    let (_, report) = common::scan_json(&["fixtures/arm/bicep-dedup", "--fail-on", "none"]);
+    let files: Vec<&str> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["location"]["file"].as_str().unwrap_or(""))
+        .collect();
+    assert!(
+        !files.is_empty() && files.iter().all(|f| f.ends_with("main.bicep")),
+        "{files:?}"
     );
     // Named alone, the JSON is what the user asked to scan.
     let g = graph(&["fixtures/arm/bicep-dedup/main.json"]);

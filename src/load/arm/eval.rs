@@ -54,7 +54,13 @@ pub struct FileCtx {
     /// input, which is a property of the deployment, not of the template; its value is
     /// unknown and no error is reported.
     absent: Cell<u64>,
+    /// Elements built by property and variable `copy` loops so far (bounded, so that nested
+    /// loops cannot exhaust memory).
+    copied: Cell<u64>,
 }
+
+/// Most elements property and variable `copy` loops may build in one file.
+const MAX_COPIED: u64 = 250_000;
 
 impl FileCtx {
     pub fn new(display: &str) -> Self {
@@ -65,6 +71,7 @@ impl FileCtx {
             exprs: RefCell::new(HashMap::new()),
             call_depth: Cell::new(0),
             absent: Cell::new(0),
+            copied: Cell::new(0),
         }
     }
 
@@ -76,6 +83,24 @@ impl FileCtx {
             message,
             file_skipped: false,
         });
+    }
+
+    /// Counts `n` more loop elements; false (reported once) past [`MAX_COPIED`].
+    fn take_copies(&self, n: i64, at: &Node) -> bool {
+        let before = self.copied.get();
+        let after = before.saturating_add(n.unsigned_abs());
+        self.copied.set(after);
+        if after <= MAX_COPIED {
+            return true;
+        }
+        if before <= MAX_COPIED {
+            self.error(
+                at.line,
+                Some(at.column),
+                format!("copy loops build more than {MAX_COPIED} values: the rest are unknown"),
+            );
+        }
+        false
     }
 
     fn parsed(&self, text: &str) -> Rc<Result<Expr, SyntaxError>> {
@@ -334,7 +359,10 @@ impl<'t> Scope<'t> {
         if let Some(lines) = lines.as_deref_mut() {
             lines.insert(child.as_str().to_string(), entry.line);
         }
-        let value = match (self.count(entry, env), entry.get("input")) {
+        let count = self
+            .count(entry, env)
+            .filter(|n| self.file.take_copies(*n, entry));
+        let value = match (count, entry.get("input")) {
             (Some(n), Some(input)) => Val::list(
                 (0..n)
                     .map(|i| {
@@ -426,6 +454,12 @@ impl<'t> Scope<'t> {
     }
 
     pub fn eval(&self, e: &Expr, env: &Env) -> EvalResult {
+        // Variables, parameter defaults and user functions can call each other deeply: the
+        // stack grows on the heap rather than overflowing.
+        stacker::maybe_grow(256 * 1024, 4 * 1024 * 1024, || self.eval_inner(e, env))
+    }
+
+    fn eval_inner(&self, e: &Expr, env: &Env) -> EvalResult {
         match e {
             Expr::Str(s) => Ok(Val::String(s.clone())),
             Expr::Num(n) => Ok(Val::Number(*n)),
@@ -659,7 +693,10 @@ impl<'t> Scope<'t> {
             }),
             Some(VarSlot::Copy(entry)) => self.cached(format!("variable '{key}'"), || {
                 let env = Env::default();
-                match (self.count(entry, &env), entry.get("input")) {
+                let count = self
+                    .count(entry, &env)
+                    .filter(|n| self.file.take_copies(*n, entry));
+                match (count, entry.get("input")) {
                     (Some(n), Some(input)) => Ok(Val::list(
                         (0..n)
                             .map(|i| self.plain(input, &env.with_copy(name, Some(i), false)))

@@ -25,6 +25,9 @@ use crate::load::azure::funcs::get_key;
 use crate::load::azure::{Context, TargetScope};
 use crate::load::value::Val;
 
+/// Most resources loaded from one file (nested copy loops multiply).
+const MAX_RESOURCES: usize = 100_000;
+
 /// Deepest nesting of inline deployments and child resources followed.
 const MAX_NESTING: usize = 32;
 
@@ -159,6 +162,7 @@ pub fn load(
         file: &file,
         out: Vec::new(),
         templates: 0,
+        full: false,
     };
     loader.template(&root, &scope, "", &Env::default(), 0);
     let pending = std::mem::take(&mut loader.out);
@@ -195,6 +199,8 @@ struct Loader<'f> {
     file: &'f FileCtx,
     out: Vec<Pending>,
     templates: usize,
+    /// [`MAX_RESOURCES`] was reached.
+    full: bool,
 }
 
 /// The resource a nested child resource belongs to.
@@ -256,6 +262,17 @@ impl<'f> Loader<'f> {
                 Some(node.column),
                 "a resource must be a JSON object".into(),
             );
+            return;
+        }
+        if self.out.len() >= MAX_RESOURCES {
+            if !self.full {
+                self.full = true;
+                self.file.error(
+                    node.line,
+                    Some(node.column),
+                    format!("more than {MAX_RESOURCES} resources: the rest are not loaded"),
+                );
+            }
             return;
         }
         let mut leading_unknown = Vec::new();

@@ -82,3 +82,52 @@ fn property_copy_and_refs() {
         .collect();
     assert_eq!(edges, vec![("dependsOn", false), ("properties.vnet", true)]);
 }
+
+#[test]
+fn nested_loops_are_bounded() {
+    // 800 × 800 × 800 values would exhaust memory: the budget stops it with one error.
+    let g = graph(
+        r#"{"resources": [{"type": "A.B/c", "name": "x", "properties": {
+  "copy": [{"name": "a", "count": 800, "input": {
+    "copy": [{"name": "b", "count": 800, "input": {
+      "copy": [{"name": "c", "count": 800, "input": "[copyIndex('c')]"}]}}]}}]}}]}"#,
+    );
+    assert_eq!(g.resources.len(), 1);
+    let limits: Vec<_> = g
+        .errors
+        .iter()
+        .filter(|e| e.message.contains("copy loops build more than"))
+        .collect();
+    assert_eq!(limits.len(), 1, "{:?}", g.errors);
+}
+
+#[test]
+fn malformed_templates_never_panic() {
+    for text in [
+        "[]",
+        "{\"resources\": 3}",
+        "{\"resources\": [1, {\"name\": \"x\"}, {\"type\": 5}]}",
+        "{\"resources\": [{\"type\": \"A.B/c\", \"name\": \"[[\", \"copy\": {\"count\": -1}}]}",
+        "{\"parameters\": {\"p\": {\"defaultValue\": \"[parameters('p')]\"}}, \"resources\": [{\"type\": \"A.B/c\", \"name\": \"[parameters('p')]\"}]}",
+        "{\"resources\": [{\"type\": \"A.B/c\", \"name\": \"[padLeft('x', 999999999)]\"}]}",
+        "{\"resources\": [{\"type\": \"A.B/c\", \"name\": \"[format('{0,999999999}', 1)]\"}]}",
+        "{\"resources\": [{\"type\": \"A.B/c\", \"name\": \"[copyIndex()]\"}]}",
+    ] {
+        let g = graph(text);
+        assert!(!g.errors.is_empty() || !g.resources.is_empty(), "{text}");
+    }
+}
+
+#[test]
+fn long_chains_of_variables_do_not_overflow_the_stack() {
+    let mut vars = String::from("\"v0\": \"x\"");
+    for i in 1..5000 {
+        vars.push_str(&format!(", \"v{i}\": \"[variables('v{}')]\"", i - 1));
+    }
+    let text = format!(
+        "{{\"variables\": {{{vars}}}, \"resources\": [{{\"type\": \"A.B/c\", \"name\": \"[variables('v4999')]\"}}]}}"
+    );
+    let g = graph(&text);
+    assert!(g.errors.is_empty(), "{:?}", g.errors);
+    assert_eq!(g.resources[0].name, "x");
+}

@@ -326,6 +326,9 @@ fn format(args: &[Val]) -> EvalResult {
                         .parse()
                         .or_else(|_| err(format!("format(): bad alignment in {{{item}}}")))?
                 };
+                if width.unsigned_abs() > MAX_PAD {
+                    return err(format!("format(): alignment {width} is too wide"));
+                }
                 let pad = (width.unsigned_abs() as usize).saturating_sub(text.chars().count());
                 if width > 0 {
                     out.extend(std::iter::repeat_n(' ', pad));
@@ -541,6 +544,9 @@ fn pad_left(args: &[Val]) -> EvalResult {
         other => return err(format!("padLeft() cannot pad a {}", other.type_name())),
     };
     let width = int_arg("padLeft", args, 1)?;
+    if width.unsigned_abs() > MAX_PAD {
+        return err(format!("padLeft(): length {width} is too long"));
+    }
     let pad = match args.get(2) {
         None => ' ',
         Some(Val::String(p)) if p.chars().count() == 1 => p.chars().next().unwrap_or(' '),
@@ -770,6 +776,9 @@ fn to_int(v: &Val) -> EvalResult {
         other => err(format!("int() cannot convert a {}", other.type_name())),
     }
 }
+
+/// Widest padding `format()` alignment and `padLeft()` produce (ARM's own limits are lower).
+const MAX_PAD: u64 = 10_000;
 
 /// Longest array `range()` builds (ARM's own limit).
 const MAX_RANGE: i64 = 10_000;
