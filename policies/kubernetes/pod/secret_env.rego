@@ -47,8 +47,15 @@ import rego.v1
 import data.lib.kubernetes as k8s
 import data.lib.tenet
 
-# Names that say the value is a credential.
-secret_name := `(?i)(passw(or)?d|passwd|pwd|secret|token|api[-_]?key|private[-_]?key|access[-_]?key|auth[-_]?key|credentials?)`
+# Words in a name that say the value is a credential (names are compared in lower case,
+# without `-` and `_`; plain substring tests keep this rule cheap on large manifests).
+secret_words := {"password", "passwd", "pwd", "secret", "token", "apikey", "privatekey", "accesskey", "authkey", "credential"}
+
+secret_name(name) if {
+	squashed := replace(replace(lower(name), "_", ""), "-", "")
+	some word in secret_words
+	contains(squashed, word)
+}
 
 # Names that carry something about a secret rather than the secret itself (its file, name,
 # version, a size such as `MAX_TOTAL_TOKENS`, a switch such as `ALLOW_EMPTY_PASSWORD`).
@@ -60,10 +67,10 @@ deny contains tenet.finding(c.resource, msg, sprintf("%s.env[%d].value", [c.path
 	is_object(env)
 	name := env.name
 	is_string(name)
-	regex.match(secret_name, name)
-	not regex.match(not_a_secret, name)
 	value := object.get(env, "value", null)
 	is_string(value)
+	secret_name(name)
+	not regex.match(not_a_secret, name)
 	not placeholder(value)
 	msg := sprintf("%s sets %s to a literal value in the manifest; reference a Secret instead", [k8s.describe(c), name])
 }
