@@ -120,6 +120,30 @@ pub struct FileSource {
     pub block: Region,
 }
 
+impl FileSource {
+    /// The source of a block at `block` whose attributes are at `regions` (lines are taken
+    /// from the regions' starts).
+    pub fn from_regions(
+        file: String,
+        block: Region,
+        regions: BTreeMap<String, Region>,
+        call_site: Option<CallSite>,
+    ) -> Self {
+        FileSource {
+            file,
+            start_line: block.start_line,
+            end_line: block.end_line,
+            attributes: regions
+                .iter()
+                .map(|(k, r)| (k.clone(), r.start_line))
+                .collect(),
+            call_site,
+            regions,
+            block,
+        }
+    }
+}
+
 /// The place a module was called from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CallSite {

@@ -45,6 +45,14 @@ pub struct Eval<'t> {
     lambda_body: RefCell<Vec<usize>>,
 }
 
+/// A value property of an object: `key: value`, or a spread `...value`.
+pub struct Property<'t> {
+    pub node: Node<'t>,
+    pub key: Node<'t>,
+    pub value: Node<'t>,
+    pub spread: bool,
+}
+
 /// Local names bound by a loop or lambda.
 pub type Binds = Vec<(String, Val)>;
 
@@ -270,9 +278,7 @@ impl<'t> Eval<'t> {
             map.insert("apiVersion".into(), Val::str(api));
         }
         let object = if body.kind() == "if_statement" {
-            named_children(body)
-                .into_iter()
-                .find(|n| n.kind() == "object")
+            if_object(body)
         } else {
             Some(body)
         };
@@ -341,10 +347,7 @@ impl<'t> Eval<'t> {
 
     fn array(&self, node: Node<'t>, d: usize) -> Val {
         let mut items = Vec::new();
-        for el in named_children(node) {
-            if el.kind() == "decorators" || el.kind() == "comment" {
-                continue;
-            }
+        for el in elements(node) {
             let v = self.eval_depth(el, d);
             if self.unit.spreads.contains(&el.start_byte()) {
                 match v {
@@ -361,18 +364,11 @@ impl<'t> Eval<'t> {
     fn object(&self, node: Node<'t>, d: usize) -> Val {
         let mut map = Map::new();
         let mut partial = false;
-        for prop in named_children(node)
-            .into_iter()
-            .filter(|p| p.kind() == "object_property")
+        for Property {
+            key, value, spread, ..
+        } in self.properties(node)
         {
-            let parts = named_children(prop);
-            let Some(value) = parts.last().copied() else {
-                continue;
-            };
-            if value.kind() == "resource_declaration" || parts.len() < 2 {
-                continue; // a nested child resource: not a property
-            }
-            if self.unit.spreads.contains(&value.start_byte()) {
+            if spread {
                 match self.eval_depth(value, d) {
                     Val::Object(o) => map.extend(o.iter().map(|(k, v)| (k.clone(), v.clone()))),
                     Val::Partial(o) => {
@@ -384,7 +380,7 @@ impl<'t> Eval<'t> {
                 }
                 continue;
             }
-            let Some(key) = self.key(parts[0]) else {
+            let Some(key) = self.key(key) else {
                 partial = true;
                 continue;
             };
@@ -395,6 +391,28 @@ impl<'t> Eval<'t> {
         } else {
             Val::object(map)
         }
+    }
+
+    /// The value properties of an object node, in order: nested resource declarations are
+    /// not values and are left out.
+    pub fn properties(&self, object: Node<'t>) -> Vec<Property<'t>> {
+        named_children(object)
+            .into_iter()
+            .filter(|p| p.kind() == "object_property")
+            .filter_map(|node| {
+                let parts = named_children(node);
+                let value = *parts.last()?;
+                if parts.len() < 2 || value.kind() == "resource_declaration" {
+                    return None;
+                }
+                Some(Property {
+                    node,
+                    key: parts[0],
+                    value,
+                    spread: self.unit.spreads.contains(&value.start_byte()),
+                })
+            })
+            .collect()
     }
 
     /// The text of an object key (an identifier or a string without interpolation).
@@ -412,24 +430,11 @@ impl<'t> Eval<'t> {
     /// body (an expression, or an object under an `if` that held). `None` when the collection
     /// is unknown.
     pub fn loop_items(&self, node: Node<'t>) -> Option<Vec<Iteration<'t>>> {
-        let mut names = Vec::new();
-        let mut collection = None;
-        let mut body = None;
-        for c in named_children(node) {
-            match c.kind() {
-                "for_loop_parameters" => {
-                    for p in named_children(c) {
-                        names.push(self.text(p).to_string());
-                    }
-                }
-                _ if node.child_by_field_name("initializer") == Some(c) => {
-                    names.push(self.text(c).to_string());
-                }
-                _ if node.child_by_field_name("body") == Some(c) => body = Some(c),
-                _ if collection.is_none() && c.kind() != "comment" => collection = Some(c),
-                _ => {}
-            }
-        }
+        let LoopHead {
+            names,
+            collection,
+            body,
+        } = self.loop_head(node);
         let items = match self.eval(collection?) {
             Val::List(l) | Val::Set(l) => l,
             _ => return None,
@@ -448,9 +453,7 @@ impl<'t> Eval<'t> {
                 let cond = named_children(body).first().copied();
                 let held = self.with_locals(binds.clone(), || cond.map(|c| self.eval(c)));
                 match held {
-                    Some(Val::Bool(true)) | Some(Val::Unknown) => named_children(body)
-                        .into_iter()
-                        .find(|n| n.kind() == "object"),
+                    Some(Val::Bool(true)) | Some(Val::Unknown) => if_object(body),
                     _ => None,
                 }
             } else {
@@ -459,6 +462,34 @@ impl<'t> Eval<'t> {
             out.push((binds, chosen));
         }
         Some(out)
+    }
+
+    /// The parts of a `[for ...]`: loop variable names (item, then index), the collection
+    /// and the body.
+    pub fn loop_head(&self, node: Node<'t>) -> LoopHead<'t> {
+        let mut head = LoopHead {
+            names: Vec::new(),
+            collection: None,
+            body: None,
+        };
+        for c in named_children(node) {
+            match c.kind() {
+                "for_loop_parameters" => {
+                    for p in named_children(c) {
+                        head.names.push(self.text(p).to_string());
+                    }
+                }
+                _ if node.child_by_field_name("initializer") == Some(c) => {
+                    head.names.push(self.text(c).to_string());
+                }
+                _ if node.child_by_field_name("body") == Some(c) => head.body = Some(c),
+                _ if head.collection.is_none() && c.kind() != "comment" => {
+                    head.collection = Some(c)
+                }
+                _ => {}
+            }
+        }
+        head
     }
 
     fn for_loop(&self, node: Node<'t>, d: usize) -> Val {
@@ -594,6 +625,20 @@ impl<'t> Eval<'t> {
     }
 }
 
+/// The parts of a `[for ...]` (see [`Eval::loop_head`]).
+pub struct LoopHead<'t> {
+    pub names: Vec<String>,
+    pub collection: Option<Node<'t>>,
+    pub body: Option<Node<'t>>,
+}
+
+/// The object an `if (...) { ... }` guards.
+pub fn if_object(node: Node<'_>) -> Option<Node<'_>> {
+    named_children(node)
+        .into_iter()
+        .find(|n| n.kind() == "object")
+}
+
 fn bool_or_unknown(v: Val) -> Val {
     match v {
         Val::Bool(b) => Val::Bool(b),
@@ -694,15 +739,19 @@ pub fn resource_body(decl: Node<'_>) -> Option<Node<'_>> {
 }
 
 /// The value node of property `key` of an object node.
-pub fn property_node<'a>(ev: &Eval<'_>, object: Node<'a>, key: &str) -> Option<Node<'a>> {
-    named_children(object)
+pub fn property_node<'t>(ev: &Eval<'t>, object: Node<'t>, key: &str) -> Option<Node<'t>> {
+    ev.properties(object)
         .into_iter()
-        .filter(|p| p.kind() == "object_property")
-        .find_map(|p| {
-            let parts = named_children(p);
-            (parts.len() >= 2 && ev.key(parts[0]).as_deref() == Some(key))
-                .then(|| parts[parts.len() - 1])
-        })
+        .find(|p| !p.spread && ev.key(p.key).as_deref() == Some(key))
+        .map(|p| p.value)
+}
+
+/// The elements of an array node (without their decorators).
+pub fn elements(array: Node<'_>) -> Vec<Node<'_>> {
+    named_children(array)
+        .into_iter()
+        .filter(|e| e.kind() != "decorators")
+        .collect()
 }
 
 /// `Microsoft.Storage/storageAccounts@2023-01-01` → type and API version.

@@ -27,7 +27,7 @@ use crate::graph::{
 use crate::load::text::{LineIndex, read_source};
 use crate::load::value::{Map, Val};
 
-use eval::{Eval, named_children, property_node, resource_body, split_type};
+use eval::{Eval, elements, named_children, property_node, resource_body, split_type};
 
 /// One parsed Bicep file.
 pub struct Unit {
@@ -443,16 +443,10 @@ fn instances<'t>(ev: &Eval<'t>, body: Node<'t>) -> Vec<Instance<'t>> {
     match body.kind() {
         "object" => vec![(Vec::new(), Some(body), String::new(), false)],
         "if_statement" => {
-            let parts = named_children(body);
-            let cond = parts.first().map(|c| ev.eval(*c));
+            let cond = named_children(body).first().map(|c| ev.eval(*c));
             match cond {
                 Some(Val::Bool(false)) => Vec::new(),
-                _ => vec![(
-                    Vec::new(),
-                    parts.into_iter().find(|n| n.kind() == "object"),
-                    String::new(),
-                    false,
-                )],
+                _ => vec![(Vec::new(), eval::if_object(body), String::new(), false)],
             }
         }
         "for_statement" => match ev.loop_items(body) {
@@ -463,26 +457,13 @@ fn instances<'t>(ev: &Eval<'t>, body: Node<'t>) -> Vec<Instance<'t>> {
                 .collect(),
             None => {
                 // An unknown collection: one instance stands for all, its loop values unknown.
-                let mut names = Vec::new();
-                let mut obj = None;
-                for c in named_children(body) {
-                    match c.kind() {
-                        "for_loop_parameters" => names.extend(
-                            named_children(c)
-                                .into_iter()
-                                .map(|p| ev.text(p).to_string()),
-                        ),
-                        "identifier" if body.child_by_field_name("initializer") == Some(c) => {
-                            names.push(ev.text(c).to_string())
-                        }
-                        "object" if body.child_by_field_name("body") == Some(c) => obj = Some(c),
-                        "if_statement" if body.child_by_field_name("body") == Some(c) => {
-                            obj = named_children(c).into_iter().find(|n| n.kind() == "object")
-                        }
-                        _ => {}
-                    }
-                }
-                let binds = names.into_iter().map(|n| (n, Val::Unknown)).collect();
+                let head = ev.loop_head(body);
+                let obj = head.body.and_then(|b| match b.kind() {
+                    "object" => Some(b),
+                    "if_statement" => eval::if_object(b),
+                    _ => None,
+                });
+                let binds = head.names.into_iter().map(|n| (n, Val::Unknown)).collect();
                 vec![(binds, obj, "[*]".to_string(), true)]
             }
         },
@@ -624,18 +605,12 @@ fn emit_resource(
                     })
                     .into_iter()
                     .collect(),
-                source: Source::File(FileSource {
-                    file: ev.unit.display.clone(),
-                    start_line: block.start_line,
-                    end_line: block.end_line,
-                    attributes: regions
-                        .iter()
-                        .map(|(k, r)| (k.clone(), r.start_line))
-                        .collect(),
-                    call_site: place.call_site.clone(),
-                    regions,
+                source: Source::File(FileSource::from_regions(
+                    ev.unit.display.clone(),
                     block,
-                }),
+                    regions,
+                    place.call_site.clone(),
+                )),
             },
             refs,
         });
@@ -794,18 +769,12 @@ fn emit_module(
                         attributes,
                         unknown,
                         refs: Vec::new(),
-                        source: Source::File(FileSource {
-                            file: ev.unit.display.clone(),
-                            start_line: block.start_line,
-                            end_line: block.end_line,
-                            attributes: regions
-                                .iter()
-                                .map(|(k, r)| (k.clone(), r.start_line))
-                                .collect(),
-                            call_site: place.call_site.clone(),
-                            regions,
+                        source: Source::File(FileSource::from_regions(
+                            ev.unit.display.clone(),
                             block,
-                        }),
+                            regions,
+                            place.call_site.clone(),
+                        )),
                     },
                     refs,
                 });
@@ -824,29 +793,17 @@ fn collect_refs(
 ) {
     match node.kind() {
         "object" => {
-            for prop in named_children(node)
-                .into_iter()
-                .filter(|p| p.kind() == "object_property")
-            {
-                let parts = named_children(prop);
-                if parts.len() < 2 || parts[parts.len() - 1].kind() == "resource_declaration" {
-                    continue;
+            for p in ev.properties(node) {
+                if p.spread {
+                    collect_refs(ev, p.value, path, false, out);
+                } else {
+                    let key = ev.key(p.key).unwrap_or_default();
+                    collect_refs(ev, p.value, &path.key(&key), true, out);
                 }
-                let value = parts[parts.len() - 1];
-                if ev.unit.spreads.contains(&value.start_byte()) {
-                    collect_refs(ev, value, path, false, out);
-                    continue;
-                }
-                let key = ev.key(parts[0]).unwrap_or_default();
-                collect_refs(ev, value, &path.key(&key), true, out);
             }
         }
         "array" => {
-            for (i, el) in named_children(node)
-                .into_iter()
-                .filter(|e| e.kind() != "decorators")
-                .enumerate()
-            {
+            for (i, el) in elements(node).into_iter().enumerate() {
                 collect_refs(ev, el, &path.index(i), true, out);
             }
         }
@@ -896,36 +853,24 @@ fn attribute_regions(
 ) {
     match node.kind() {
         "object" => {
-            for prop in named_children(node)
-                .into_iter()
-                .filter(|p| p.kind() == "object_property")
-            {
-                let parts = named_children(prop);
-                if parts.len() < 2 || parts[parts.len() - 1].kind() == "resource_declaration" {
+            for p in ev.properties(node) {
+                if p.spread {
+                    attribute_regions(ev, p.value, path, index, out);
                     continue;
                 }
-                let value = parts[parts.len() - 1];
-                if ev.unit.spreads.contains(&value.start_byte()) {
-                    attribute_regions(ev, value, path, index, out);
-                    continue;
-                }
-                let Some(key) = ev.key(parts[0]) else {
+                let Some(key) = ev.key(p.key) else {
                     continue;
                 };
-                let p = path.key(&key);
-                out.insert(p.as_str().to_string(), index.region(&prop.byte_range()));
-                attribute_regions(ev, parts[parts.len() - 1], &p, index, out);
+                let at = path.key(&key);
+                out.insert(at.as_str().to_string(), index.region(&p.node.byte_range()));
+                attribute_regions(ev, p.value, &at, index, out);
             }
         }
         "array" => {
-            for (i, el) in named_children(node)
-                .into_iter()
-                .filter(|e| e.kind() != "decorators")
-                .enumerate()
-            {
-                let p = path.index(i);
-                out.insert(p.as_str().to_string(), index.region(&el.byte_range()));
-                attribute_regions(ev, el, &p, index, out);
+            for (i, el) in elements(node).into_iter().enumerate() {
+                let at = path.index(i);
+                out.insert(at.as_str().to_string(), index.region(&el.byte_range()));
+                attribute_regions(ev, el, &at, index, out);
             }
         }
         _ => {}

@@ -199,18 +199,12 @@ impl ResourceBuilder<'_, '_> {
                 attributes,
                 unknown,
                 refs,
-                source: Source::File(FileSource {
-                    file: file.display.clone(),
-                    start_line: block_region.start_line,
-                    end_line: block_region.end_line,
-                    attributes: regions
-                        .iter()
-                        .map(|(k, r)| (k.clone(), r.start_line))
-                        .collect(),
-                    call_site: ev.place.call_site.clone(),
+                source: Source::File(FileSource::from_regions(
+                    file.display.clone(),
+                    block_region,
                     regions,
-                    block: block_region,
-                }),
+                    ev.place.call_site.clone(),
+                )),
             });
         }
     }
