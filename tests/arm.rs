@@ -6,26 +6,8 @@ mod common;
 
 use std::path::Path;
 
-use common::{graph, tenet};
+use common::{graph, ids, resource, tenet};
 use serde_json::{Value, json};
-
-fn resource<'a>(g: &'a Value, id: &str) -> &'a Value {
-    g["resources"]
-        .as_array()
-        .and_then(|rs| rs.iter().find(|r| r["id"] == id))
-        .unwrap_or_else(|| panic!("no resource {id} in graph: {:#}", ids(g)))
-}
-
-fn ids(g: &Value) -> Value {
-    Value::Array(
-        g["resources"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|r| r["id"].clone())
-            .collect(),
-    )
-}
 
 fn refs(r: &Value) -> Vec<(String, String)> {
     r["refs"]

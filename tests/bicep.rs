@@ -4,17 +4,8 @@
 
 mod common;
 
-use common::{graph, tenet};
+use common::{graph, resource, tenet};
 use serde_json::Value;
-
-fn resource<'a>(g: &'a Value, id: &str) -> &'a Value {
-    g["resources"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["id"] == id)
-        .unwrap_or_else(|| panic!("no resource {id} in {:#}", g["resources"]))
-}
 
 const MAIN: &str = "bicep:fixtures/bicep/project/main.bicep/";
 

@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{graph, graph_with_env, scan_json};
+use common::{graph, graph_with_env, ids, scan_json};
 use serde_json::{Value, json};
 
 const PROJECT: &str = "fixtures/terraform/project";
@@ -13,22 +13,7 @@ const PREFIX: &str = "terraform:fixtures/terraform/project/";
 
 /// The resource with this id (relative to the project) in a graph.
 fn resource<'a>(g: &'a Value, id: &str) -> &'a Value {
-    let full = format!("{PREFIX}{id}");
-    g["resources"]
-        .as_array()
-        .and_then(|rs| rs.iter().find(|r| r["id"] == full.as_str()))
-        .unwrap_or_else(|| panic!("no resource {full} in graph: {:#}", ids(g)))
-}
-
-fn ids(g: &Value) -> Value {
-    Value::Array(
-        g["resources"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .map(|r| r["id"].clone())
-            .collect(),
-    )
+    common::resource(g, &format!("{PREFIX}{id}"))
 }
 
 fn managed_ids(g: &Value) -> Vec<String> {

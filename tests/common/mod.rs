@@ -155,3 +155,23 @@ pub fn validate_sarif(file: &Path) -> Vec<String> {
     );
     warnings
 }
+
+/// The resource with this id in a graph; panics listing the ids there are.
+pub fn resource<'a>(g: &'a Value, id: &str) -> &'a Value {
+    g["resources"]
+        .as_array()
+        .and_then(|rs| rs.iter().find(|r| r["id"] == id))
+        .unwrap_or_else(|| panic!("no resource {id} in graph: {:#}", ids(g)))
+}
+
+/// The ids of a graph's resources, in order.
+pub fn ids(g: &Value) -> Value {
+    Value::Array(
+        g["resources"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .map(|r| r["id"].clone())
+            .collect(),
+    )
+}
