@@ -257,7 +257,8 @@ impl<'t> Eval<'t> {
             return self.var(name);
         }
         if let Some(decl) = self.decls.resources.get(name).copied() {
-            return self.resource_symbol(decl);
+            // Its name may need a long evaluation; every mention gives the same value.
+            return self.cached(&format!("resource:{name}"), || self.resource_symbol(decl));
         }
         Val::Unknown
     }

@@ -359,14 +359,7 @@ fn emit_template(
     let mut ids: HashMap<String, Vec<String>> = HashMap::new();
     let mut names: HashMap<String, Val> = HashMap::new();
     let index = LineIndex::new(&ev.unit.src);
-    let mut decls: Vec<(String, Node<'_>)> = ev
-        .decls
-        .resources
-        .iter()
-        .map(|(k, v)| (k.clone(), *v))
-        .collect();
-    decls.sort_by_key(|(_, n)| n.start_byte());
-    for (sym, decl) in decls {
+    for (sym, decl) in in_source_order(&ev.decls.resources) {
         emit_resource(
             ev,
             place,
@@ -380,14 +373,7 @@ fn emit_template(
             out,
         );
     }
-    let mut modules: Vec<(String, Node<'_>)> = ev
-        .decls
-        .modules
-        .iter()
-        .map(|(k, v)| (k.clone(), *v))
-        .collect();
-    modules.sort_by_key(|(_, n)| n.start_byte());
-    for (sym, decl) in modules {
+    for (sym, decl) in in_source_order(&ev.decls.modules) {
         emit_module(
             units,
             ev,
@@ -420,6 +406,13 @@ fn emit_template(
         r.refs.dedup();
         out.resources.push(r);
     }
+}
+
+/// Declarations by name, in the order they appear in the file.
+fn in_source_order<'t>(decls: &HashMap<String, Node<'t>>) -> Vec<(String, Node<'t>)> {
+    let mut out: Vec<(String, Node<'t>)> = decls.iter().map(|(k, v)| (k.clone(), *v)).collect();
+    out.sort_by_key(|(_, n)| n.start_byte());
+    out
 }
 
 fn resource_id(place: &Place<'_>, address: &str) -> String {
