@@ -115,7 +115,10 @@ pub fn evaluate(
         limit: opts.timeout,
         check_interval: NonZeroU32::new(256).unwrap_or(NonZeroU32::MIN),
     });
-    if let Err(e) = base.add_data(inventory::data(graph, &values)) {
+    if let Err(e) = base
+        .add_data(policies.config_data())
+        .and_then(|()| base.add_data(inventory::data(graph, &values)))
+    {
         return all_failed(
             rules,
             format!("could not load the resource graph into the engine: {e}"),

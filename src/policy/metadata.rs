@@ -65,6 +65,13 @@ pub struct RuleMeta {
     /// Control ids per framework id (`soc2`, `iso27001-2022`, `gdpr`, `hipaa`, `pci-dss-4.0`).
     pub controls: BTreeMap<String, Vec<String>>,
     pub remediation: String,
+    /// The platform-independent check this rule implements (`admin-ports-public`): rules of
+    /// one check on different platforms share severity and control mappings.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub check: Option<String>,
+    /// Parameters the rule reads from `data.config`, with their defaults.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub params: BTreeMap<String, serde_json::Value>,
     /// Rego package, without `data.` (`rules.aws.s3.encryption_at_rest`).
     pub package: String,
     /// The policy file and the line of its `# METADATA` marker.
@@ -105,6 +112,9 @@ struct RawCustom {
     #[serde(default)]
     controls: BTreeMap<String, Vec<String>>,
     remediation: Option<String>,
+    check: Option<String>,
+    #[serde(default)]
+    params: BTreeMap<String, yaml_serde::Value>,
     #[serde(flatten)]
     other: BTreeMap<String, yaml_serde::Value>,
 }
@@ -238,6 +248,38 @@ fn parse_rule_meta_inner(file: &str, source: &str, package: &str, builtin: bool)
             ));
         }
     }
+    let slug = |s: &str, sep: char| {
+        !s.is_empty()
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == sep)
+    };
+    let check = custom.check.map(|c| c.trim().to_string());
+    if let Some(c) = &check
+        && !slug(c, '-')
+    {
+        errors.push(at(
+            field_line("check"),
+            format!("check `{c}` must use lowercase letters, digits and `-`"),
+        ));
+    }
+    let mut params = BTreeMap::new();
+    for (name, value) in custom.params {
+        if !slug(&name, '_') {
+            errors.push(at(
+                field_line(&name),
+                format!("parameter `{name}` must use lowercase letters, digits and `_`"),
+            ));
+        }
+        match serde_json::to_value(&value) {
+            Ok(v) if !v.is_null() => {
+                params.insert(name, v);
+            }
+            _ => errors.push(at(
+                field_line(&name),
+                format!("parameter `{name}` needs a default value"),
+            )),
+        }
+    }
     let meta = RuleMeta {
         id,
         title,
@@ -246,6 +288,8 @@ fn parse_rule_meta_inner(file: &str, source: &str, package: &str, builtin: bool)
         resource_types,
         controls: custom.controls,
         remediation,
+        check,
+        params,
         package: package.to_string(),
         file: file.to_string(),
         line: marker_line,
@@ -325,6 +369,34 @@ deny contains f if { false; f := {} }
         };
         assert!(message.contains("not valid YAML"));
         assert!(*line >= 7, "line {line}");
+    }
+
+    #[test]
+    fn reads_check_and_params() {
+        let src = GOOD.replace(
+            "#   remediation:",
+            "#   check: bucket-encryption\n#   params:\n#     min_days: 90\n#     ports: [22, 3389]\n#   remediation:",
+        );
+        let (m, errs) = parse_rule_meta("x.rego", &src, "rules.aws.s3.x", true);
+        assert!(errs.is_empty(), "{errs:?}");
+        let m = m.unwrap();
+        assert_eq!(m.check.as_deref(), Some("bucket-encryption"));
+        assert_eq!(m.params["min_days"], serde_json::json!(90));
+        assert_eq!(m.params["ports"], serde_json::json!([22, 3389]));
+        let bad = GOOD.replace(
+            "#   remediation:",
+            "#   params:\n#     Min-Days: 1\n#     none: null\n#   remediation:",
+        );
+        let (_, errs) = parse_rule_meta("x.rego", &bad, "rules.aws.s3.x", true);
+        let text: Vec<String> = errs.iter().map(ToString::to_string).collect();
+        assert!(
+            text.iter().any(|e| e.contains("`Min-Days` must use")),
+            "{text:?}"
+        );
+        assert!(
+            text.iter().any(|e| e.contains("`none` needs a default")),
+            "{text:?}"
+        );
     }
 
     #[test]

@@ -72,6 +72,9 @@ pub struct PolicySet {
     pub rules: Vec<RuleMeta>,
     /// Catalogs by framework id.
     pub catalogs: BTreeMap<String, Catalog>,
+    /// The rule parameters handed to policies as `data.config`: every parameter a rule
+    /// declares, with its default unless the configuration overrides it.
+    pub config: serde_json::Map<String, serde_json::Value>,
     /// A regorus engine holding every rule and library (not tests), parsed once at load;
     /// evaluation clones it.
     pub engine: regorus::Engine,
@@ -215,6 +218,29 @@ impl PolicySet {
             }
         }
         set.rules.sort_by(|a, b| a.id.cmp(&b.id));
+        // Parameters form one namespace: rules that share one must agree on its default.
+        let mut declared: BTreeMap<&str, &RuleMeta> = BTreeMap::new();
+        for rule in &set.rules {
+            for (name, default) in &rule.params {
+                match declared.get(name.as_str()) {
+                    Some(other) if other.params[name] != *default => {
+                        errors.push(PolicyError::Invalid {
+                            file: rule.file.clone(),
+                            line: rule.line,
+                            message: format!(
+                                "rule {} declares parameter `{name}` with default {default}, but {} ({}) declares it with {}",
+                                rule.id, other.id, other.file, other.params[name]
+                            ),
+                        });
+                    }
+                    Some(_) => {}
+                    None => {
+                        declared.insert(name, rule);
+                        set.config.insert(name.clone(), default.clone());
+                    }
+                }
+            }
+        }
         for pair in set.rules.windows(2) {
             if pair[0].id == pair[1].id {
                 errors.push(PolicyError::Invalid {
@@ -228,6 +254,64 @@ impl PolicySet {
             }
         }
         set
+    }
+}
+
+impl PolicySet {
+    /// Overrides rule parameters (`params:` of the configuration). A name no loaded rule
+    /// declares, or a value of another JSON type than the default's, is an error.
+    pub fn set_params(
+        &mut self,
+        params: &BTreeMap<String, serde_json::Value>,
+    ) -> Result<(), Vec<String>> {
+        let mut errors = Vec::new();
+        for (name, value) in params {
+            let Some(default) = self.config.get(name) else {
+                let known: Vec<&str> = self.config.keys().map(String::as_str).collect();
+                errors.push(format!(
+                    "unknown parameter `{name}` (rules declare: {})",
+                    known.join(", ")
+                ));
+                continue;
+            };
+            if json_kind(default) != json_kind(value) {
+                errors.push(format!(
+                    "parameter `{name}` must be {} like its default {default}, not {value}",
+                    json_kind(default)
+                ));
+                continue;
+            }
+            self.config.insert(name.clone(), value.clone());
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// `data.config` as a regorus data document (`{"config": {...}}`).
+    pub fn config_data(&self) -> regorus::Value {
+        let doc = serde_json::json!({ "config": self.config });
+        regorus::Value::from(doc)
+    }
+
+    /// The rules that declare a parameter.
+    pub fn rules_with_param<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a RuleMeta> {
+        self.rules
+            .iter()
+            .filter(move |r| r.params.contains_key(name))
+    }
+}
+
+fn json_kind(v: &serde_json::Value) -> &'static str {
+    match v {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "a list",
+        serde_json::Value::Object(_) => "a map",
     }
 }
 

@@ -52,6 +52,15 @@ pub fn run_tests(set: &PolicySet) -> Vec<TestResult> {
     // file that does not parse is reported as one erroring result.
     let mut engine = set.engine.clone();
     let mut broken: Vec<TestResult> = Vec::new();
+    if let Err(e) = engine.add_data(set.config_data()) {
+        broken.push(TestResult {
+            file: "(configuration)".into(),
+            line: 1,
+            package: String::new(),
+            name: "(data.config)".into(),
+            status: TestStatus::Error(e.to_string()),
+        });
+    }
     for f in set.files.iter().filter(|f| f.role == FileRole::Test) {
         if let Err(e) = engine.add_policy(f.path.clone(), f.source.clone()) {
             let parts = rego_error_parts(&e.to_string());

@@ -199,3 +199,85 @@ fn a_broken_test_file_fails_tenet_test_but_not_a_scan() {
     assert_eq!(results[0].file, "a_test.rego");
     assert!(matches!(&results[0].status, TestStatus::Error(m) if !m.is_empty()));
 }
+
+#[test]
+fn rules_of_one_check_share_severity_and_controls() {
+    let set = PolicySet::load(&[], true).expect("built-in packs valid");
+    let mut by_check: BTreeMap<&str, Vec<&RuleMeta>> = BTreeMap::new();
+    for r in &set.rules {
+        if let Some(c) = &r.check {
+            by_check.entry(c).or_default().push(r);
+        }
+    }
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/checks.md"))
+        .expect("docs/checks.md");
+    let mut problems = Vec::new();
+    for (check, rules) in &by_check {
+        if !doc.contains(&format!("| `{check}`")) {
+            problems.push(format!(
+                "check `{check}` is not described in docs/checks.md"
+            ));
+        }
+        let first = rules[0];
+        for r in &rules[1..] {
+            if r.severity != first.severity {
+                problems.push(format!(
+                    "{check}: {} is {} but {} is {}",
+                    r.id, r.severity, first.id, first.severity
+                ));
+            }
+            let norm = |m: &BTreeMap<String, Vec<String>>| {
+                m.iter()
+                    .filter(|(_, v)| !v.is_empty())
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect::<BTreeMap<_, _>>()
+            };
+            if norm(&r.controls) != norm(&first.controls) {
+                problems.push(format!(
+                    "{check}: {} maps {:?} but {} maps {:?}",
+                    r.id, r.controls, first.id, first.controls
+                ));
+            }
+        }
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n"));
+}
+
+#[test]
+fn params_reach_policies_as_data_config() {
+    let src = rule_source("r-param", "rules.p", "").replace(
+        "#   remediation:",
+        "#   params:\n#     min_days: 90\n#   remediation:",
+    );
+    let mut set = load(vec![("p.rego", src.clone(), false)]).expect("loads");
+    assert_eq!(set.config["min_days"], serde_json::json!(90));
+    assert!(set.rules_with_param("min_days").any(|r| r.id == "r-param"));
+    let mut over = BTreeMap::new();
+    over.insert("min_days".to_string(), serde_json::json!(365));
+    set.set_params(&over).expect("known parameter");
+    assert_eq!(set.config["min_days"], serde_json::json!(365));
+    over.insert("min_dayz".to_string(), serde_json::json!(1));
+    over.insert("min_days".to_string(), serde_json::json!("x"));
+    let errs = set.set_params(&over).unwrap_err();
+    assert!(
+        errs.iter()
+            .any(|e| e.contains("unknown parameter `min_dayz`")),
+        "{errs:?}"
+    );
+    assert!(
+        errs.iter().any(|e| e.contains("must be a number")),
+        "{errs:?}"
+    );
+    // Two rules disagreeing on a default is a load error.
+    let other = rule_source("r-param2", "rules.q", "").replace(
+        "#   remediation:",
+        "#   params:\n#     min_days: 30\n#   remediation:",
+    );
+    let errs = load(vec![("p.rego", src, false), ("q.rego", other, false)]).unwrap_err();
+    assert!(
+        errs[0]
+            .to_string()
+            .contains("declares parameter `min_days` with default 30"),
+        "{errs:?}"
+    );
+}

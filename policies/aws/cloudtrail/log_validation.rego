@@ -7,6 +7,7 @@
 # scope: package
 # custom:
 #   id: aws-cloudtrail-log-validation
+#   check: audit-log-integrity
 #   severity: medium
 #   resource_types: [aws_cloudtrail]
 #   controls:

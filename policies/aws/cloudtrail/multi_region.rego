@@ -8,6 +8,7 @@
 # scope: package
 # custom:
 #   id: aws-cloudtrail-multi-region
+#   check: audit-trail
 #   severity: high
 #   resource_types: [aws_cloudtrail]
 #   controls:

@@ -8,6 +8,7 @@
 # scope: package
 # custom:
 #   id: aws-ebs-encryption
+#   check: disk-encryption
 #   severity: high
 #   resource_types: [aws_ebs_volume, aws_instance, aws_launch_template]
 #   controls:

@@ -8,6 +8,7 @@
 # scope: package
 # custom:
 #   id: aws-ec2-sg-admin-ports-public
+#   check: admin-ports-public
 #   severity: critical
 #   resource_types: [aws_security_group, aws_security_group_rule, aws_vpc_security_group_ingress_rule]
 #   controls:

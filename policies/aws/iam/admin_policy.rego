@@ -10,10 +10,11 @@
 # scope: package
 # custom:
 #   id: aws-iam-policy-admin
+#   check: least-privilege
 #   severity: high
 #   resource_types: [aws_iam_policy, aws_iam_role_policy, aws_iam_user_policy, aws_iam_group_policy, aws_iam_role]
 #   controls:
-#     soc2: [CC6.3]
+#     soc2: [CC6.1, CC6.3]
 #     iso27001-2022: [A.5.15, A.5.18, A.8.2]
 #     gdpr: [Art.25, Art.32]
 #     hipaa: ["164.308(a)(4)(ii)(B)", "164.312(a)(1)"]

@@ -9,6 +9,7 @@
 # scope: package
 # custom:
 #   id: aws-kms-key-rotation
+#   check: key-rotation
 #   severity: medium
 #   resource_types: [aws_kms_key]
 #   controls:

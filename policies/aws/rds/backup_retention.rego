@@ -9,6 +9,7 @@
 # scope: package
 # custom:
 #   id: aws-rds-backup-retention
+#   check: backup
 #   severity: medium
 #   resource_types: [aws_db_instance, aws_rds_cluster]
 #   controls:
@@ -16,6 +17,7 @@
 #     iso27001-2022: [A.8.13]
 #     gdpr: [Art.32(1)(c)]
 #     hipaa: ["164.308(a)(7)(ii)(A)"]
+#     pci-dss-4.0: []
 #   remediation: >-
 #     Set `backup_retention_period` to 7 or more (up to 35 days), and consider AWS Backup for
 #     longer, cross-region or cross-account copies.

@@ -8,6 +8,7 @@
 # scope: package
 # custom:
 #   id: aws-rds-public-access
+#   check: database-public
 #   severity: critical
 #   resource_types: [aws_db_instance, aws_rds_cluster_instance]
 #   controls:

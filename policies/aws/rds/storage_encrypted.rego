@@ -11,6 +11,7 @@
 # scope: package
 # custom:
 #   id: aws-rds-storage-encrypted
+#   check: database-encryption
 #   severity: high
 #   resource_types: [aws_db_instance, aws_rds_cluster]
 #   controls:

@@ -8,6 +8,7 @@
 # scope: package
 # custom:
 #   id: aws-s3-access-logging
+#   check: object-storage-access-logging
 #   severity: medium
 #   resource_types: [aws_s3_bucket]
 #   controls:

@@ -10,6 +10,7 @@
 # scope: package
 # custom:
 #   id: aws-s3-encryption-at-rest
+#   check: object-storage-encryption
 #   severity: medium
 #   resource_types: [aws_s3_bucket, aws_s3_bucket_server_side_encryption_configuration]
 #   controls:

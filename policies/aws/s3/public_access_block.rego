@@ -10,6 +10,7 @@
 # scope: package
 # custom:
 #   id: aws-s3-public-access-block
+#   check: object-storage-public
 #   severity: high
 #   resource_types: [aws_s3_bucket, aws_s3_bucket_public_access_block]
 #   controls:

@@ -9,6 +9,7 @@
 # scope: package
 # custom:
 #   id: aws-s3-public-acl
+#   check: object-storage-public
 #   severity: high
 #   resource_types: [aws_s3_bucket, aws_s3_bucket_acl, module]
 #   controls:

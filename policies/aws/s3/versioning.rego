@@ -7,6 +7,7 @@
 # scope: package
 # custom:
 #   id: aws-s3-versioning
+#   check: object-versioning
 #   severity: medium
 #   resource_types: [aws_s3_bucket, aws_s3_bucket_versioning]
 #   controls:
@@ -14,6 +15,7 @@
 #     iso27001-2022: [A.8.13]
 #     gdpr: [Art.32(1)(c)]
 #     hipaa: ["164.308(a)(7)(ii)(A)", "164.312(c)(1)"]
+#     pci-dss-4.0: []
 #   remediation: >-
 #     Add an `aws_s3_bucket_versioning` resource for the bucket with
 #     `versioning_configuration { status = "Enabled" }` (on AWS provider v3, an inline

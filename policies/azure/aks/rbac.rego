@@ -12,12 +12,13 @@
 # scope: package
 # custom:
 #   id: azure-aks-rbac
+#   check: least-privilege
 #   severity: high
 #   resource_types: [Microsoft.ContainerService/managedClusters, azurerm_kubernetes_cluster]
 #   controls:
 #     soc2: [CC6.1, CC6.3]
-#     iso27001-2022: [A.5.15, A.8.2]
-#     gdpr: [Art.32]
+#     iso27001-2022: [A.5.15, A.5.18, A.8.2]
+#     gdpr: [Art.25, Art.32]
 #     hipaa: ["164.308(a)(4)(ii)(B)", "164.312(a)(1)"]
 #     pci-dss-4.0: ["7.2.1", "7.2.2"]
 #   remediation: >-

@@ -13,13 +13,15 @@
 # scope: package
 # custom:
 #   id: azure-keyvault-soft-delete-purge-protection
+#   check: deletion-protection
 #   severity: medium
 #   resource_types: [Microsoft.KeyVault/vaults, azurerm_key_vault]
 #   controls:
 #     soc2: [A1.2]
-#     iso27001-2022: [A.8.13, A.8.24]
+#     iso27001-2022: [A.8.13]
 #     gdpr: [Art.32(1)(c)]
 #     hipaa: ["164.308(a)(7)(ii)(A)"]
+#     pci-dss-4.0: []
 #   remediation: >-
 #     ARM/Bicep: set `properties.enablePurgeProtection: true` and leave `enableSoftDelete` out
 #     or true (with `softDeleteRetentionInDays` as long as recovery needs, up to 90).

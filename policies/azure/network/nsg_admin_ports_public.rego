@@ -11,6 +11,7 @@
 # scope: package
 # custom:
 #   id: azure-nsg-admin-ports-public
+#   check: admin-ports-public
 #   severity: critical
 #   resource_types:
 #     - Microsoft.Network/networkSecurityGroups

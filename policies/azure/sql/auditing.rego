@@ -14,6 +14,7 @@
 # scope: package
 # custom:
 #   id: azure-sql-auditing
+#   check: database-audit-logging
 #   severity: medium
 #   resource_types:
 #     - Microsoft.Sql/servers

@@ -11,6 +11,7 @@
 # scope: package
 # custom:
 #   id: azure-sql-tde
+#   check: database-encryption
 #   severity: high
 #   resource_types: [Microsoft.Sql/servers/databases/transparentDataEncryption, azurerm_mssql_database]
 #   controls:

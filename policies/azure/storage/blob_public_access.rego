@@ -15,6 +15,7 @@
 # scope: package
 # custom:
 #   id: azure-storage-blob-public-access
+#   check: object-storage-public
 #   severity: high
 #   resource_types:
 #     - Microsoft.Storage/storageAccounts

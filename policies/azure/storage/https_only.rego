@@ -10,6 +10,7 @@
 # scope: package
 # custom:
 #   id: azure-storage-https-only
+#   check: tls-enforced
 #   severity: high
 #   resource_types: [Microsoft.Storage/storageAccounts, azurerm_storage_account]
 #   controls:

@@ -12,6 +12,7 @@
 # scope: package
 # custom:
 #   id: azure-storage-min-tls
+#   check: tls-min-version
 #   severity: medium
 #   resource_types: [Microsoft.Storage/storageAccounts, azurerm_storage_account]
 #   controls:

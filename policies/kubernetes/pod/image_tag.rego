@@ -9,6 +9,7 @@
 # scope: package
 # custom:
 #   id: k8s-image-tag
+#   check: image-immutable
 #   severity: medium
 #   resource_types:
 #     - v1/Pod
@@ -31,8 +32,8 @@
 #     - batch/v1beta1/CronJob
 #     - batch/v2alpha1/CronJob
 #   controls:
-#     soc2: ["CC8.1"]
-#     iso27001-2022: ["A.8.9", "A.8.32"]
+#     soc2: [CC8.1]
+#     iso27001-2022: [A.8.9, A.8.32]
 #     gdpr: []
 #     hipaa: []
 #     pci-dss-4.0: ["6.5.1"]

@@ -9,6 +9,7 @@
 # scope: package
 # custom:
 #   id: k8s-secret-in-env
+#   check: plaintext-secrets
 #   severity: high
 #   resource_types:
 #     - v1/Pod
@@ -31,9 +32,9 @@
 #     - batch/v1beta1/CronJob
 #     - batch/v2alpha1/CronJob
 #   controls:
-#     soc2: ["CC6.1"]
-#     iso27001-2022: ["A.5.17", "A.8.24"]
-#     gdpr: ["Art.32"]
+#     soc2: [CC6.1]
+#     iso27001-2022: [A.5.17, A.8.24]
+#     gdpr: [Art.32]
 #     hipaa: ["164.312(a)(1)"]
 #     pci-dss-4.0: ["8.3.2", "8.6.2"]
 #   remediation: >-
