@@ -26,8 +26,40 @@ fn main() {
         }
     }
     out.push_str("];\n");
+    // The rule fixtures, shown by `tenet explain` as examples.
+    out.push_str("pub static EXAMPLES: &[(&str, &str)] = &[\n");
+    let examples = root.join("fixtures/rules");
+    println!("cargo:rerun-if-changed=fixtures/rules");
+    let mut files = Vec::new();
+    collect_all(&examples, &mut files);
+    files.sort();
+    for f in files {
+        let rel = f.strip_prefix(&root).expect("under manifest dir");
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        let _ = writeln!(
+            out,
+            "    ({rel:?}, include_str!({:?})),",
+            f.to_string_lossy()
+        );
+    }
+    out.push_str("];\n");
     let dest = PathBuf::from(std::env::var("OUT_DIR").expect("OUT_DIR")).join("embedded.rs");
     std::fs::write(dest, out).expect("write embedded.rs");
+}
+
+fn collect_all(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            println!("cargo:rerun-if-changed={}", path.display());
+            collect_all(&path, out);
+        } else if std::fs::read_to_string(&path).is_ok() {
+            out.push(path);
+        }
+    }
 }
 
 fn collect(dir: &Path, out: &mut Vec<PathBuf>) {

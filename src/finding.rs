@@ -66,6 +66,9 @@ pub struct Finding {
     /// Stable identity: rule id + resource id + attribute, no line numbers, so it survives
     /// edits elsewhere in the file (SARIF `partialFingerprints`, baselines, exceptions).
     pub fingerprint: String,
+    /// Why the finding does not fail the run, when something suppresses it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppression: Option<crate::suppress::Suppression>,
 }
 
 impl Finding {
@@ -90,6 +93,7 @@ impl Finding {
             attribute,
             location,
             controls: rule.controls.clone(),
+            suppression: None,
         }
     }
 

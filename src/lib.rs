@@ -6,6 +6,7 @@
 //! and the cloud audit) live in [`cli`] and all share this core.
 
 pub mod cli;
+pub mod config;
 pub mod discover;
 pub mod engine;
 pub mod finding;
@@ -13,3 +14,4 @@ pub mod graph;
 pub mod load;
 pub mod policy;
 pub mod report;
+pub mod suppress;

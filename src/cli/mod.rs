@@ -7,6 +7,7 @@
 //! policy error (including a rule that failed to evaluate).
 
 mod graph;
+mod rules;
 mod scan;
 mod test;
 
@@ -44,6 +45,10 @@ enum Command {
     Graph(graph::GraphArgs),
     /// Run the Rego unit tests (`test_*` rules) of the built-in and given policy packs.
     Test(test::TestArgs),
+    /// List the rules, filtered by framework, platform or severity.
+    Rules(rules::RulesArgs),
+    /// Explain one rule: why it matters, its controls, remediation and examples.
+    Explain(rules::ExplainArgs),
 }
 
 /// Options shared by commands that load policies.
@@ -92,6 +97,8 @@ pub fn main() -> ExitCode {
         Command::Scan(args) => scan::run(args),
         Command::Graph(args) => graph::run(args),
         Command::Test(args) => test::run(args),
+        Command::Rules(args) => rules::run_rules(args),
+        Command::Explain(args) => rules::run_explain(args),
     }
 }
 

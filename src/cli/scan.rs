@@ -7,10 +7,12 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
-use super::{EXIT_ERROR, EXIT_FINDINGS, InputArgs, PolicyArgs, load_inputs};
+use super::{EXIT_ERROR, EXIT_FINDINGS, InputArgs, PolicyArgs, base_dir, load_inputs};
+use crate::config::{self, ConfigError, Loaded};
 use crate::engine::{EvalOptions, evaluate};
 use crate::policy::{RuleMeta, Severity};
 use crate::report::{Format, Report};
+use crate::suppress::{self, Baseline, Exceptions};
 
 #[derive(Debug, Args)]
 pub struct ScanArgs {
@@ -30,9 +32,10 @@ pub struct ScanArgs {
     /// File for the one format given without a path (`--format sarif --output x.sarif`).
     #[arg(long, short = 'o', value_name = "PATH")]
     output: Option<PathBuf>,
-    /// Exit 1 when a finding has this severity or a higher one; `none` never fails on findings.
-    #[arg(long, value_name = "SEVERITY", default_value = "low")]
-    fail_on: FailOn,
+    /// Exit 1 when a finding has this severity or a higher one; `none` never fails on findings
+    /// [default: `fail_on` of the configuration, else low].
+    #[arg(long, value_name = "SEVERITY")]
+    fail_on: Option<FailOn>,
     /// Report findings but exit 0 whatever they are (policy and usage errors still exit 2).
     #[arg(long)]
     soft_fail: bool,
@@ -45,6 +48,30 @@ pub struct ScanArgs {
     /// Do not evaluate these rules (repeatable).
     #[arg(long = "skip-rule", value_name = "RULE-ID")]
     skip_rules: Vec<String>,
+    /// Configuration file (default: the nearest `.tenet.yaml` above the scanned paths).
+    #[arg(long, value_name = "FILE", conflicts_with = "no_config")]
+    config: Option<PathBuf>,
+    /// Ignore any `.tenet.yaml`.
+    #[arg(long)]
+    no_config: bool,
+    /// Report on these frameworks only (repeatable; overrides `frameworks:` of the
+    /// configuration): rules mapped to none of them are not run.
+    #[arg(long = "framework", value_name = "ID")]
+    frameworks: Vec<String>,
+    /// Exceptions file (rule, resource glob, justification, owner, expiry); overrides
+    /// `exceptions:` of the configuration.
+    #[arg(long, value_name = "FILE")]
+    exceptions: Option<PathBuf>,
+    /// Findings whose fingerprint is in this baseline do not fail the run.
+    #[arg(long, value_name = "FILE")]
+    baseline: Option<PathBuf>,
+    /// Write the fingerprints of this run's unsuppressed findings as a baseline.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
+    /// Ignore `tenet:ignore` comments and `tenet/ignore` annotations (only the exceptions
+    /// file and the baseline suppress findings).
+    #[arg(long)]
+    no_inline_suppressions: bool,
     /// Print how long loading and evaluation took, and the slowest rules, to standard error.
     #[arg(long)]
     timings: bool,
@@ -104,21 +131,101 @@ fn usage(message: String) -> ExitCode {
 
 fn scan(args: ScanArgs) -> Result<ExitCode, ExitCode> {
     let outputs = output_specs(&args.formats, args.output.as_ref()).map_err(usage)?;
-    let policies = args.policies.load()?;
-    let rules = select_rules(&policies.rules, &args.rules, &args.skip_rules).map_err(usage)?;
+    let base = base_dir(args.inputs.root.as_ref())?;
+    let config = find_config(
+        args.config.as_ref(),
+        args.no_config,
+        &args.inputs.paths,
+        &base,
+    )?;
+    let mut policy_args = args.policies.clone();
+    policy_args
+        .policy_dirs
+        .extend(config.config.policies.iter().map(|p| config.resolve(p)));
+    let mut policies = policy_args.load()?;
+    let frameworks = if args.frameworks.is_empty() {
+        config.config.frameworks.clone()
+    } else {
+        args.frameworks.clone()
+    };
+    let enabled = config
+        .apply(&mut policies, &frameworks)
+        .map_err(config_errors)?;
+    let policies = policies;
+    let rules = select_rules(&policies.rules, &args.rules, &args.skip_rules)
+        .map_err(usage)?
+        .into_iter()
+        // Rules named with --rule run whatever the configuration says.
+        .filter(|r| !args.rules.is_empty() || enabled.contains(&r.id))
+        .collect::<Vec<_>>();
+    let exceptions = match args
+        .exceptions
+        .clone()
+        .or_else(|| config.config.exceptions.as_ref().map(|p| config.resolve(p)))
+    {
+        Some(p) => Some(Exceptions::read(&p, &shown(&p, &base)).map_err(|e| usage(e.to_string()))?),
+        None => None,
+    };
+    let baseline = match args
+        .baseline
+        .clone()
+        .or_else(|| config.config.baseline.as_ref().map(|p| config.resolve(p)))
+    {
+        Some(p) => {
+            let name = shown(&p, &base);
+            Some((
+                Baseline::read(&p, &name).map_err(|e| usage(e.to_string()))?,
+                name,
+            ))
+        }
+        None => None,
+    };
 
     let started = std::time::Instant::now();
     let (graph, base) = load_inputs(&args.inputs)?;
     let loaded = started.elapsed();
-    let outcome = evaluate(&policies, &rules, &graph, &EvalOptions::default());
+    let mut outcome = evaluate(&policies, &rules, &graph, &EvalOptions::default());
     if args.timings {
         print_timings(loaded, started.elapsed() - loaded, &outcome);
+    }
+    let applied = suppress::apply(
+        &graph,
+        &mut outcome.findings,
+        &mut outcome.undetermined,
+        &suppress::Options {
+            inline: !args.no_inline_suppressions
+                && config.config.inline_suppressions != Some(false),
+            exceptions: exceptions.as_ref(),
+            baseline: baseline.as_ref().map(|(b, n)| (b, n.clone())),
+            today: suppress::today(),
+            known_rules: policies.rules.iter().map(|r| r.id.clone()).collect(),
+            base: base.clone(),
+        },
+    );
+    if let Some(path) = &args.write_baseline {
+        let open: Vec<&crate::finding::Finding> = outcome
+            .findings
+            .iter()
+            .filter(|f| {
+                f.suppression
+                    .as_ref()
+                    .is_none_or(|s| s.kind == suppress::Kind::Baseline)
+            })
+            .collect();
+        let text = serde_json::to_string_pretty(&Baseline::of(&open))
+            .map_err(|e| usage(format!("cannot encode the baseline: {e}")))?;
+        std::fs::write(path, text + "\n")
+            .map_err(|e| usage(format!("cannot write {}: {e}", path.display())))?;
     }
 
     let fail_on = if args.soft_fail {
         None
     } else {
-        args.fail_on.severity()
+        match (args.fail_on, config.config.fail_on.as_deref()) {
+            (Some(f), _) => f.severity(),
+            (None, Some(s)) => Severity::parse(s),
+            (None, None) => Some(Severity::Low),
+        }
     };
     let report = Report {
         tool_version: env!("CARGO_PKG_VERSION"),
@@ -128,6 +235,7 @@ fn scan(args: ScanArgs) -> Result<ExitCode, ExitCode> {
         policies: &policies,
         base_dir: Some(base.to_string_lossy().into_owned()),
         fail_on,
+        suppressions: Some(&applied),
     };
     for spec in &outputs {
         write_output(spec, &report, args.color).map_err(usage)?;
@@ -140,6 +248,50 @@ fn scan(args: ScanArgs) -> Result<ExitCode, ExitCode> {
         return Ok(ExitCode::from(EXIT_FINDINGS));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The configuration: `--config FILE`, else the nearest `.tenet.yaml`, else none.
+fn find_config(
+    explicit: Option<&PathBuf>,
+    disabled: bool,
+    paths: &[PathBuf],
+    base: &std::path::Path,
+) -> Result<Loaded, ExitCode> {
+    if disabled {
+        return Ok(Loaded::default());
+    }
+    let path = match explicit {
+        Some(p) => {
+            if !p.is_file() {
+                return Err(usage(format!("--config {}: no such file", p.display())));
+            }
+            Some(p.clone())
+        }
+        None => config::discover(paths, base).map_err(usage)?,
+    };
+    match path {
+        Some(p) => Loaded::read(&p, shown(&p, base)).map_err(|e| config_errors(vec![e])),
+        None => Ok(Loaded::default()),
+    }
+}
+
+fn config_errors(errors: Vec<ConfigError>) -> ExitCode {
+    for e in &errors {
+        eprintln!("error: {e}");
+    }
+    eprintln!(
+        "error: {} configuration problem(s); nothing was scanned",
+        errors.len()
+    );
+    ExitCode::from(EXIT_ERROR)
+}
+
+/// A path as shown to users: relative to the base directory when inside it.
+fn shown(p: &std::path::Path, base: &std::path::Path) -> String {
+    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    abs.strip_prefix(base)
+        .map(|r| r.to_string_lossy().replace('\\', "/"))
+        .unwrap_or_else(|_| p.to_string_lossy().into_owned())
 }
 
 fn write_output(spec: &OutputSpec, report: &Report, color: ColorChoice) -> Result<(), String> {

@@ -84,6 +84,46 @@ pub struct RuleMeta {
 }
 
 impl RuleMeta {
+    /// `framework: id, id` for each framework the rule maps to.
+    pub fn controls_lines(&self) -> Vec<String> {
+        self.controls
+            .iter()
+            .filter(|(_, ids)| !ids.is_empty())
+            .map(|(fw, ids)| format!("{fw}: {}", ids.join(", ")))
+            .collect()
+    }
+
+    /// The help of the rule as plain text: why, remediation, controls. SARIF rule entries and
+    /// `tenet explain` both use it (one source of truth: the METADATA).
+    pub fn help_text(&self) -> String {
+        format!(
+            "{}\n\nRemediation: {}\n\nControls: {}",
+            self.description,
+            self.remediation,
+            self.controls_lines().join("; ")
+        )
+    }
+
+    /// The help as Markdown (SARIF `help.markdown`, shown by GitHub code scanning).
+    pub fn help_markdown(&self) -> String {
+        format!(
+            "{}\n\n**Remediation.** {}\n\n**Controls.**\n\n{}",
+            self.description,
+            self.remediation,
+            self.controls_lines()
+                .iter()
+                .map(|c| format!("- {c}"))
+                .collect::<Vec<_>>()
+                .join("\n")
+        )
+    }
+
+    /// The platform a rule belongs to: the second segment of its package
+    /// (`rules.aws.s3.versioning` → `aws`).
+    pub fn platform(&self) -> &str {
+        self.package.split('.').nth(1).unwrap_or("")
+    }
+
     /// Does this rule look at resources of this type?
     pub fn applies_to(&self, resource_type: &str) -> bool {
         self.resource_types

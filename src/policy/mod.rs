@@ -18,6 +18,17 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 pub use catalog::{Catalog, Control};
+
+/// The built-in rules' fixtures (`fixtures/rules/<id>/<format>/<case>/<file>`), embedded as
+/// examples for `tenet explain`.
+pub fn examples(rule_id: &str) -> Vec<(&'static str, &'static str)> {
+    let prefix = format!("fixtures/rules/{rule_id}/");
+    embedded::EXAMPLES
+        .iter()
+        .filter(|(p, _)| p.starts_with(&prefix))
+        .copied()
+        .collect()
+}
 pub use metadata::{RuleMeta, Severity};
 
 /// A policy or catalog problem found at load time.

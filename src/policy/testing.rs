@@ -4,6 +4,8 @@
 //! `test_`, at the start of a line) and each is evaluated on its own: it passes when it is
 //! defined and `true`, fails when undefined or false, and errors when evaluation fails.
 
+use std::collections::BTreeSet;
+
 use rayon::prelude::*;
 use serde::Serialize;
 
@@ -46,8 +48,35 @@ pub fn test_names(source: &str) -> Vec<(String, u32)> {
     out
 }
 
+/// Line coverage of one rule or library file by the tests.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FileCoverage {
+    pub file: String,
+    /// Lines of Rego evaluated by at least one test.
+    pub covered: Vec<u32>,
+    /// Lines of Rego no test evaluated.
+    pub not_covered: Vec<u32>,
+}
+
+impl FileCoverage {
+    /// Covered share of the lines, in percent (100 for a file without evaluable lines).
+    pub fn percent(&self) -> f64 {
+        let total = self.covered.len() + self.not_covered.len();
+        if total == 0 {
+            100.0
+        } else {
+            self.covered.len() as f64 * 100.0 / total as f64
+        }
+    }
+}
+
 /// Runs every test of the set, in file order; tests run in parallel.
 pub fn run_tests(set: &PolicySet) -> Vec<TestResult> {
+    run_tests_with_coverage(set).0
+}
+
+/// Runs every test and measures which lines of the rule and library files they evaluated.
+pub fn run_tests_with_coverage(set: &PolicySet) -> (Vec<TestResult>, Vec<FileCoverage>) {
     // Rules and libraries are already parsed into the set's engine; add the tests. A test
     // file that does not parse is reported as one erroring result.
     let mut engine = set.engine.clone();
@@ -86,11 +115,14 @@ pub fn run_tests(set: &PolicySet) -> Vec<TestResult> {
     if let Some((path, pkg, name, _)) = cases.first() {
         let _ = (path, engine.eval_rule(format!("data.{pkg}.{name}")));
     }
-    cases
+    engine.set_enable_coverage(true);
+    engine.clear_coverage_data();
+    // Each worker keeps its own engine (and its own coverage data); the reports are merged.
+    let parts: Vec<(Vec<TestResult>, Option<regorus::coverage::Report>)> = cases
         .par_iter()
-        .map_init(
-            || engine.clone(),
-            |engine, (file, package, name, line)| {
+        .fold(
+            || (engine.clone(), Vec::new()),
+            |(mut engine, mut results), (file, package, name, line)| {
                 let status = match engine.eval_rule(format!("data.{package}.{name}")) {
                     Ok(regorus::Value::Bool(true)) => TestStatus::Pass,
                     Ok(_) => TestStatus::Fail,
@@ -102,19 +134,51 @@ pub fn run_tests(set: &PolicySet) -> Vec<TestResult> {
                         })
                     }
                 };
-                TestResult {
+                results.push(TestResult {
                     file: file.clone(),
                     line: *line,
                     package: package.clone(),
                     name: name.clone(),
                     status,
-                }
+                });
+                (engine, results)
             },
         )
-        .collect::<Vec<_>>()
-        .into_iter()
-        .chain(broken)
-        .collect()
+        .map(|(engine, results)| (results, engine.get_coverage_report().ok()))
+        .collect();
+    let mut results: Vec<TestResult> = Vec::new();
+    let mut lines: std::collections::BTreeMap<String, (BTreeSet<u32>, BTreeSet<u32>)> =
+        std::collections::BTreeMap::new();
+    for (r, report) in parts {
+        results.extend(r);
+        for f in report.map(|r| r.files).unwrap_or_default() {
+            let entry = lines.entry(f.path).or_default();
+            entry.0.extend(f.covered);
+            entry.1.extend(f.not_covered);
+        }
+    }
+    // Keep the file order of the cases (fold splits them in order).
+    let order: std::collections::HashMap<(&str, &str), usize> = cases
+        .iter()
+        .enumerate()
+        .map(|(i, c)| ((c.0.as_str(), c.2.as_str()), i))
+        .collect();
+    results.sort_by_key(|r| order.get(&(r.file.as_str(), r.name.as_str())).copied());
+    results.extend(broken);
+    let coverage = set
+        .files
+        .iter()
+        .filter(|f| f.role != FileRole::Test)
+        .map(|f| {
+            let (covered, seen) = lines.remove(&f.path).unwrap_or_default();
+            FileCoverage {
+                file: f.path.clone(),
+                not_covered: seen.difference(&covered).copied().collect(),
+                covered: covered.into_iter().collect(),
+            }
+        })
+        .collect();
+    (results, coverage)
 }
 
 #[cfg(test)]

@@ -26,6 +26,10 @@ struct Document<'a> {
     undetermined: &'a [Finding],
     load_errors: &'a [LoadError],
     rule_errors: &'a [RuleError],
+    /// Suppression comments or annotations that could not be used.
+    suppression_problems: &'a [crate::suppress::Problem],
+    /// What became of each entry of the exceptions file.
+    exceptions: &'a [crate::suppress::ExceptionUse],
     /// Metadata of every rule evaluated, so consumers need no second source for titles,
     /// rationale, remediation and control mappings.
     rules: &'a [&'a RuleMeta],
@@ -45,7 +49,10 @@ struct Summary {
     /// Every graph entry by mode (managed, data, module, provider, output).
     graph: BTreeMap<&'static str, usize>,
     rules: usize,
+    /// Findings no suppression covers.
     findings: usize,
+    /// Suppressed findings per kind (inline, annotation, exception, baseline).
+    suppressed: BTreeMap<crate::suppress::Kind, usize>,
     by_severity: BTreeMap<&'static str, usize>,
     fail_on: Option<&'static str>,
     failing: usize,
@@ -67,7 +74,8 @@ impl Emitter for JsonEmitter {
                 resources: report.managed_resources(),
                 graph: report.entries_by_mode(),
                 rules: report.rules.len(),
-                findings: report.findings().len(),
+                findings: report.active().count(),
+                suppressed: report.suppressed_by_kind(),
                 by_severity: report
                     .counts_by_severity()
                     .into_iter()
@@ -83,6 +91,8 @@ impl Emitter for JsonEmitter {
             undetermined: &report.outcome.undetermined,
             load_errors: report.load_errors(),
             rule_errors: &report.outcome.errors,
+            suppression_problems: report.suppression_problems(),
+            exceptions: report.exceptions(),
             rules: &report.rules,
         };
         serde_json::to_writer_pretty(&mut *out, &doc)?;

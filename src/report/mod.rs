@@ -33,11 +33,49 @@ pub struct Report<'a> {
     pub base_dir: Option<String>,
     /// Findings at or above this severity fail the run (shown in summaries).
     pub fail_on: Option<Severity>,
+    /// Suppression problems and the exceptions' audit (none when nothing was applied).
+    pub suppressions: Option<&'a crate::suppress::Applied>,
 }
 
 impl Report<'_> {
+    /// Every finding, suppressed ones included (they carry their suppression).
     pub fn findings(&self) -> &[Finding] {
         &self.outcome.findings
+    }
+
+    /// Findings no suppression covers: these count, and can fail the run.
+    pub fn active(&self) -> impl Iterator<Item = &Finding> {
+        self.findings().iter().filter(|f| f.suppression.is_none())
+    }
+
+    /// Suppressed findings per kind (every kind present, zero when none).
+    pub fn suppressed_by_kind(&self) -> BTreeMap<crate::suppress::Kind, usize> {
+        use crate::suppress::Kind;
+        let mut out: BTreeMap<Kind, usize> = [
+            Kind::Inline,
+            Kind::Annotation,
+            Kind::Exception,
+            Kind::Baseline,
+        ]
+        .into_iter()
+        .map(|k| (k, 0))
+        .collect();
+        for s in self
+            .findings()
+            .iter()
+            .filter_map(|f| f.suppression.as_ref())
+        {
+            *out.entry(s.kind).or_default() += 1;
+        }
+        out
+    }
+
+    pub fn suppression_problems(&self) -> &[crate::suppress::Problem] {
+        self.suppressions.map_or(&[], |s| s.problems.as_slice())
+    }
+
+    pub fn exceptions(&self) -> &[crate::suppress::ExceptionUse] {
+        self.suppressions.map_or(&[], |s| s.exceptions.as_slice())
     }
 
     pub fn load_errors(&self) -> &[LoadError] {
@@ -94,10 +132,10 @@ impl Report<'_> {
         out
     }
 
-    /// Findings per severity, every severity present (zero when none).
+    /// Active findings per severity, every severity present (zero when none).
     pub fn counts_by_severity(&self) -> BTreeMap<Severity, usize> {
         let mut counts: BTreeMap<Severity, usize> = Severity::ALL.iter().map(|s| (*s, 0)).collect();
-        for f in self.findings() {
+        for f in self.active() {
             *counts.entry(f.severity).or_default() += 1;
         }
         counts
@@ -106,7 +144,7 @@ impl Report<'_> {
     /// Findings at or above the `--fail-on` threshold.
     pub fn failing(&self) -> usize {
         match self.fail_on {
-            Some(t) => self.findings().iter().filter(|f| f.severity >= t).count(),
+            Some(t) => self.active().filter(|f| f.severity >= t).count(),
             None => 0,
         }
     }

@@ -15,7 +15,8 @@ use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString,
     Notification, PhysicalLocation, PropertyBag, Region, ReportingConfiguration,
     ReportingDescriptor, ReportingDescriptorReference, ReportingDescriptorRelationship,
-    Result as SarifResult, ResultLevel, Run, Sarif, Tool, ToolComponent, ToolComponentReference,
+    Result as SarifResult, ResultLevel, Run, Sarif, Suppression, Tool, ToolComponent,
+    ToolComponentReference,
 };
 
 use super::{Emitter, Report, short_address};
@@ -225,28 +226,7 @@ fn rule_descriptor(
         .additional_properties(props)
         .build();
 
-    let controls_text: Vec<String> = rule
-        .controls
-        .iter()
-        .filter(|(_, ids)| !ids.is_empty())
-        .map(|(fw, ids)| format!("{fw}: {}", ids.join(", ")))
-        .collect();
-    let help_text = format!(
-        "{}\n\nRemediation: {}\n\nControls: {}",
-        rule.description,
-        rule.remediation,
-        controls_text.join("; ")
-    );
-    let help_markdown = format!(
-        "{}\n\n**Remediation.** {}\n\n**Controls.**\n\n{}",
-        rule.description,
-        rule.remediation,
-        controls_text
-            .iter()
-            .map(|c| format!("- {c}"))
-            .collect::<Vec<_>>()
-            .join("\n")
-    );
+    let (help_text, help_markdown) = (rule.help_text(), rule.help_markdown());
     let relationships: Vec<ReportingDescriptorRelationship> = rule
         .controls
         .iter()
@@ -344,6 +324,30 @@ fn result(f: &Finding, rule_index: Option<usize>) -> SarifResult {
         .partial_fingerprints(fingerprints)
         .build();
     r.rule_index = rule_index.map(|i| i as i64);
+    if let Some(s) = &f.suppression {
+        use crate::suppress::Kind;
+        let kind = match s.kind {
+            Kind::Inline | Kind::Annotation => "inSource",
+            Kind::Exception | Kind::Baseline => "external",
+        };
+        let mut props = BTreeMap::new();
+        props.insert("tenet/kind".to_string(), serde_json::json!(s.kind));
+        props.insert("tenet/source".to_string(), serde_json::json!(s.source));
+        if let Some(o) = &s.owner {
+            props.insert("tenet/owner".to_string(), serde_json::json!(o));
+        }
+        if let Some(e) = &s.expires {
+            props.insert("tenet/expires".to_string(), serde_json::json!(e));
+        }
+        r.suppressions = Some(vec![
+            Suppression::builder()
+                .kind(serde_json::json!(kind))
+                .status(serde_json::json!("accepted"))
+                .justification(s.justification.clone())
+                .properties(PropertyBag::builder().additional_properties(props).build())
+                .build(),
+        ]);
+    }
     r
 }
 

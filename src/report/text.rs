@@ -39,7 +39,7 @@ impl TextEmitter {
 impl Emitter for TextEmitter {
     fn emit(&self, out: &mut dyn Write, report: &Report) -> io::Result<()> {
         let mut by_file: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
-        for f in report.findings() {
+        for f in report.active() {
             by_file
                 .entry(f.location.file().unwrap_or("(live resources)"))
                 .or_default()
@@ -114,6 +114,52 @@ impl Emitter for TextEmitter {
             })
             .collect();
         self.section(out, "Rules that failed to evaluate:", &rule_errors)?;
+        // Suppressed findings one per line, except baselined ones (a baseline can hold
+        // thousands; they are counted in the summary).
+        let suppressed: Vec<String> = report
+            .findings()
+            .iter()
+            .filter_map(|f| Some((f, f.suppression.as_ref()?)))
+            .filter(|(_, s)| s.kind != crate::suppress::Kind::Baseline)
+            .map(|(f, s)| {
+                format!(
+                    "{}:{}  {}  {}  {}",
+                    f.location.file().unwrap_or("-"),
+                    f.location.line().unwrap_or(0),
+                    f.rule_id,
+                    short_address(&f.resource.id, f.location.file()),
+                    self.paint(
+                        DIM,
+                        &format!("{} at {}: {}", s.kind.as_str(), s.source, s.justification)
+                    )
+                )
+            })
+            .collect();
+        self.section(out, "Suppressed:", &suppressed)?;
+        let problems: Vec<String> = report
+            .suppression_problems()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        self.section(out, "Suppressions not applied:", &problems)?;
+        let exceptions: Vec<String> = report
+            .exceptions()
+            .iter()
+            .filter(|e| e.status != "applied")
+            .map(|e| {
+                let what = if e.status == "expired" {
+                    format!(
+                        "expired on {} ({} no longer suppressed)",
+                        e.expires,
+                        plural(e.findings, "finding")
+                    )
+                } else {
+                    "matched no finding".to_string()
+                };
+                format!("{}  {} on {}  {what}", e.source, e.rule, e.resource)
+            })
+            .collect();
+        self.section(out, "Exceptions to review:", &exceptions)?;
         self.summary(out, report)
     }
 }
@@ -132,7 +178,7 @@ impl TextEmitter {
     }
 
     fn summary(&self, out: &mut dyn Write, report: &Report) -> io::Result<()> {
-        let total = report.findings().len();
+        let total = report.active().count();
         let counts = report.counts_by_severity();
         let parts: Vec<String> = counts
             .iter()
@@ -149,6 +195,16 @@ impl TextEmitter {
                 parts.join(", ")
             )
         };
+        let suppressed: usize = report.suppressed_by_kind().values().sum();
+        if suppressed > 0 {
+            let kinds: Vec<String> = report
+                .suppressed_by_kind()
+                .into_iter()
+                .filter(|(_, n)| *n > 0)
+                .map(|(k, n)| format!("{n} {}", k.as_str()))
+                .collect();
+            line.push_str(&format!(", {suppressed} suppressed ({})", kinds.join(", ")));
+        }
         if !report.outcome.undetermined.is_empty() {
             line.push_str(&format!(
                 ", {} undetermined",

@@ -1,0 +1,316 @@
+//! `.tenet.yaml`: a repository's choices, found by walking up from the scanned path (or named
+//! with `--config`).
+//!
+//! ```yaml
+//! frameworks: [soc2, pci-dss-4.0]      # report on these; rules mapped to none of them are not run
+//! rules:
+//!   aws-s3-versioning: {enabled: false}
+//!   "k8s-*": {severity: high}          # keys are rule ids or globs over them
+//! params:                              # handed to policies as data.config
+//!   min_log_retention_days: 400
+//! exceptions: .tenet/exceptions.yaml   # paths are relative to this file
+//! baseline: .tenet/baseline.json
+//! policies: [policies/custom]
+//! fail_on: high
+//! inline_suppressions: true
+//! ```
+//!
+//! Unknown keys, unknown frameworks, rules and parameters are errors with the file and line:
+//! a typo must never silently turn a check off.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::policy::{PolicySet, Severity};
+
+/// The file name looked for.
+pub const FILE_NAME: &str = ".tenet.yaml";
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{file}:{line}: {message}")]
+pub struct ConfigError {
+    pub file: String,
+    pub line: u32,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    #[serde(default)]
+    pub frameworks: Vec<String>,
+    #[serde(default)]
+    pub rules: BTreeMap<String, RuleConfig>,
+    #[serde(default)]
+    pub params: BTreeMap<String, serde_json::Value>,
+    pub exceptions: Option<PathBuf>,
+    pub baseline: Option<PathBuf>,
+    #[serde(default)]
+    pub policies: Vec<PathBuf>,
+    pub fail_on: Option<String>,
+    pub inline_suppressions: Option<bool>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RuleConfig {
+    pub enabled: Option<bool>,
+    pub severity: Option<Severity>,
+}
+
+/// A configuration file, read.
+#[derive(Debug, Clone, Default)]
+pub struct Loaded {
+    /// The file as shown to users; empty when there is no configuration.
+    pub file: String,
+    /// The directory relative paths in the file are resolved against.
+    pub dir: PathBuf,
+    pub text: String,
+    pub config: Config,
+}
+
+impl Loaded {
+    pub fn read(path: &Path, shown: String) -> Result<Loaded, ConfigError> {
+        let text = std::fs::read_to_string(path).map_err(|e| ConfigError {
+            file: shown.clone(),
+            line: 1,
+            message: format!("cannot read the configuration: {e}"),
+        })?;
+        Loaded::parse(path, shown, text)
+    }
+
+    pub fn parse(path: &Path, shown: String, text: String) -> Result<Loaded, ConfigError> {
+        // An empty file is an empty configuration.
+        let config: Config = if text.trim().is_empty() {
+            Config::default()
+        } else {
+            yaml_serde::from_str(&text).map_err(|e| ConfigError {
+                file: shown.clone(),
+                line: e
+                    .location()
+                    .map_or(1, |l| u32::try_from(l.line()).unwrap_or(1)),
+                message: format!("invalid configuration: {e}"),
+            })?
+        };
+        let dir = path
+            .parent()
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| PathBuf::from("."));
+        let loaded = Loaded {
+            file: shown,
+            dir,
+            text,
+            config,
+        };
+        if let Some(f) = &loaded.config.fail_on
+            && f != "none"
+            && Severity::parse(f).is_none()
+        {
+            return Err(loaded.error_at(
+                "fail_on",
+                format!(
+                    "`fail_on: {f}` is not a severity (critical, high, medium, low, info or none)"
+                ),
+            ));
+        }
+        Ok(loaded)
+    }
+
+    /// Resolves a path written in the file.
+    pub fn resolve(&self, p: &Path) -> PathBuf {
+        if p.is_absolute() {
+            p.to_path_buf()
+        } else {
+            self.dir.join(p)
+        }
+    }
+
+    /// An error at the first line that mentions `needle` (the key or value at fault).
+    pub fn error_at(&self, needle: &str, message: String) -> ConfigError {
+        let line = self
+            .text
+            .lines()
+            .position(|l| l.contains(needle))
+            .map_or(1, |i| u32::try_from(i + 1).unwrap_or(1));
+        ConfigError {
+            file: self.file.clone(),
+            line,
+            message,
+        }
+    }
+
+    /// Applies the configuration to a policy set: severity overrides and parameters. Returns
+    /// the ids of the rules to run (enabled, and mapped to a selected framework when
+    /// `frameworks` is set). Every name must exist.
+    pub fn apply(
+        &self,
+        set: &mut PolicySet,
+        frameworks: &[String],
+    ) -> Result<BTreeSet<String>, Vec<ConfigError>> {
+        let mut errors = Vec::new();
+        for fw in frameworks {
+            if !set.catalogs.contains_key(fw) {
+                let known: Vec<&str> = set.catalogs.keys().map(String::as_str).collect();
+                errors.push(self.error_at(
+                    fw,
+                    format!("unknown framework `{fw}` (known: {})", known.join(", ")),
+                ));
+            }
+        }
+        let mut disabled = BTreeSet::new();
+        for (pattern, rc) in &self.config.rules {
+            let glob = match globset::Glob::new(pattern) {
+                Ok(g) => g.compile_matcher(),
+                Err(e) => {
+                    errors.push(
+                        self.error_at(pattern, format!("invalid rule pattern `{pattern}`: {e}")),
+                    );
+                    continue;
+                }
+            };
+            let mut matched = false;
+            for rule in set.rules.iter_mut().filter(|r| glob.is_match(&r.id)) {
+                matched = true;
+                if let Some(s) = rc.severity {
+                    rule.severity = s;
+                }
+                if rc.enabled == Some(false) {
+                    disabled.insert(rule.id.clone());
+                }
+            }
+            if !matched {
+                errors.push(self.error_at(
+                    pattern,
+                    format!("`{pattern}` matches no rule (`tenet rules` lists them)"),
+                ));
+            }
+        }
+        if let Err(es) = set.set_params(&self.config.params) {
+            for e in es {
+                // Point at the parameter the message names, else at `params:`.
+                let needle = self
+                    .config
+                    .params
+                    .keys()
+                    .find(|k| e.contains(&format!("`{k}`")))
+                    .map_or("params", String::as_str);
+                errors.push(self.error_at(needle, e));
+            }
+        }
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        Ok(set
+            .rules
+            .iter()
+            .filter(|r| !disabled.contains(&r.id))
+            .filter(|r| {
+                frameworks.is_empty()
+                    || frameworks
+                        .iter()
+                        .any(|fw| r.controls.get(fw).is_some_and(|c| !c.is_empty()))
+            })
+            .map(|r| r.id.clone())
+            .collect())
+    }
+}
+
+/// The configuration that applies to `paths`: the nearest `.tenet.yaml` walking up from each
+/// path, stopping at `base` when the path is inside it. Paths that find different files are
+/// an error (the user must choose with `--config`).
+pub fn discover(paths: &[PathBuf], base: &Path) -> Result<Option<PathBuf>, String> {
+    let mut found: Option<PathBuf> = None;
+    for p in paths {
+        let abs = std::path::absolute(p).unwrap_or_else(|_| p.clone());
+        let start = if abs.is_dir() {
+            abs.clone()
+        } else {
+            abs.parent().map(Path::to_path_buf).unwrap_or_default()
+        };
+        let inside = start.starts_with(base);
+        let mut dir = Some(start.as_path());
+        let mut here = None;
+        while let Some(d) = dir {
+            let candidate = d.join(FILE_NAME);
+            if candidate.is_file() {
+                here = Some(candidate);
+                break;
+            }
+            if inside && d == base {
+                break;
+            }
+            dir = d.parent();
+        }
+        match (&found, here) {
+            (None, Some(h)) => found = Some(h),
+            (Some(f), Some(h)) if *f != h => {
+                return Err(format!(
+                    "the scanned paths have different configurations ({} and {}); choose one with --config",
+                    f.display(),
+                    h.display()
+                ));
+            }
+            _ => {}
+        }
+    }
+    Ok(found)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<Loaded, ConfigError> {
+        Loaded::parse(
+            Path::new("/r/.tenet.yaml"),
+            ".tenet.yaml".into(),
+            text.into(),
+        )
+    }
+
+    #[test]
+    fn unknown_keys_are_errors_with_lines() {
+        let err = parse("frameworks: [soc2]\nrulez:\n  x: {enabled: false}\n").unwrap_err();
+        assert_eq!(err.line, 2, "{err}");
+        assert!(err.message.contains("rulez"), "{err}");
+        let err = parse("rules:\n  x: {enable: false}\n").unwrap_err();
+        assert!(err.message.contains("enable"), "{err}");
+        let err = parse("rules:\n  x: {severity: urgent}\n").unwrap_err();
+        assert!(err.message.contains("urgent"), "{err}");
+        let err = parse("fail_on: sometimes\n").unwrap_err();
+        assert!(err.message.contains("not a severity"), "{err}");
+    }
+
+    #[test]
+    fn relative_paths_resolve_against_the_file() {
+        let l = parse("exceptions: x/e.yaml\n").unwrap();
+        assert_eq!(
+            l.resolve(l.config.exceptions.as_deref().unwrap()),
+            PathBuf::from("/r/x/e.yaml")
+        );
+        assert!(parse("").unwrap().config.rules.is_empty());
+    }
+
+    #[test]
+    fn discovery_walks_up_and_stops_at_the_base() {
+        let tmp = tempfile::tempdir().unwrap();
+        let base = tmp.path().join("repo");
+        std::fs::create_dir_all(base.join("a/b")).unwrap();
+        std::fs::create_dir_all(base.join("c")).unwrap();
+        std::fs::write(tmp.path().join(FILE_NAME), "").unwrap();
+        assert_eq!(discover(&[base.join("a/b")], &base).unwrap(), None);
+        std::fs::write(base.join(FILE_NAME), "").unwrap();
+        std::fs::write(base.join("a").join(FILE_NAME), "").unwrap();
+        assert_eq!(
+            discover(&[base.join("a/b")], &base).unwrap(),
+            Some(base.join("a").join(FILE_NAME))
+        );
+        assert_eq!(
+            discover(&[base.join("c")], &base).unwrap(),
+            Some(base.join(FILE_NAME))
+        );
+        assert!(discover(&[base.join("a/b"), base.join("c")], &base).is_err());
+    }
+}
