@@ -564,6 +564,16 @@ impl InlineIndex {
                     .or_default()
                     .insert((f.start_line, f.end_line.max(f.start_line)));
             }
+            // The first line of a module call: a directive before it covers the module's
+            // resources.
+            if let Source::File(f) = &r.source
+                && let Some(c) = &f.call_site
+            {
+                blocks
+                    .entry(c.file.as_str())
+                    .or_default()
+                    .insert((c.line, c.line));
+            }
         }
         // Only files that findings point into (or call modules for them) need reading.
         let mut files: BTreeSet<&str> = BTreeSet::new();
