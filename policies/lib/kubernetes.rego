@@ -162,3 +162,22 @@ same_namespace(a, b) if {
 
 # The directory of an object's file.
 dir(r) := regex.replace(object.get(r.source, "file", ""), "/?[^/]*$", "")
+
+# The rules of the batch's Roles and ClusterRoles: {"resource", "index", "rule"}.
+role_rules contains {"resource": r, "index": i, "rule": rule} if {
+	some r in input.resources
+	r.provider == "kubernetes"
+	group(r) == "rbac.authorization.k8s.io"
+	kind(r) in {"Role", "ClusterRole"}
+	some i, rule in list(object.get(r.attributes, "rules", []))
+	is_object(rule)
+}
+
+# The strings of a role rule's field (`verbs`, `resources`, `apiGroups`, `resourceNames`).
+rule_values(rule, field) := [x | some x in list(object.get(rule, field, [])); is_string(x)]
+
+# A role rule applies to API group `g` (`""` for the core group).
+in_api_group(rule, g) if {
+	some x in rule_values(rule, "apiGroups")
+	x in {g, "*"}
+}
