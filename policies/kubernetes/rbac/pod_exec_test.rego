@@ -23,3 +23,11 @@ test_logs_only_passes if {
 	r := kf.resource("rbac.authorization.k8s.io/v1/Role", "logs", {"rules": [{"apiGroups": [""], "resources": ["pods", "pods/log"], "verbs": ["get", "list", "watch"]}]})
 	count(rule.deny) == 0 with input as {"resources": [r]}
 }
+
+test_nodes_proxy_fires if {
+	r := kf.resource("rbac.authorization.k8s.io/v1/ClusterRole", "metrics", {"rules": [
+		{"apiGroups": [""], "resources": ["nodes/metrics", "nodes/proxy"], "verbs": ["get"]},
+	]})
+	attrs := {f.attribute | some f in rule.deny} with input as {"resources": [r]}
+	attrs == {"rules[0].resources[1]"}
+}
