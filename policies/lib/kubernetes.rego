@@ -114,3 +114,70 @@ container_path(c, segments) := concat(".", array.concat([c.path], array.slice(se
 		object.get(c.container, array.slice(segments, 0, i), null) != null
 	})
 }
+
+# The namespace an object names in `metadata.namespace` (null when it leaves it to apply time).
+namespace(r) := object.get(r.scope, "namespace", null)
+
+# The metadata of a workload's pod (template): {"meta": <object>, "path": "spec.template.metadata"}
+# (`metadata` for a Pod). `meta` is {} when the template has none.
+pod_metadata(r) := {"meta": obj(object.get(r.attributes, segments, {})), "path": concat(".", segments)} if {
+	ps := pod_spec(r)
+	spec_segments := split(ps.path, ".")
+	segments := array.concat(array.slice(spec_segments, 0, count(spec_segments) - 1), ["metadata"])
+}
+
+# The annotations of a workload's pods (those of the pod template for controllers).
+pod_annotations(r) := obj(object.get(pod_metadata(r).meta, "annotations", {}))
+
+# The service account a workload's pods run as: `serviceAccountName`, the deprecated
+# `serviceAccount`, else "default".
+service_account_name(spec) := name if {
+	name := get(spec, ["serviceAccountName"], get(spec, ["serviceAccount"], "default"))
+	is_string(name)
+	name != ""
+}
+
+service_account_name(spec) := "default" if get(spec, ["serviceAccountName"], get(spec, ["serviceAccount"], "default")) == ""
+
+# The ServiceAccount objects of the whole scan named `name` that a workload `r` in its
+# namespace would use: the same `metadata.namespace` or, for objects that leave it to apply
+# time, both without one and in the same directory (as the loader matches references).
+service_accounts(r, name) := [sa |
+	some id in object.get(object.get(data.inventory, "by_type", {}), "v1/ServiceAccount", [])
+	sa := data.inventory.resources[id]
+	sa.name == name
+	same_namespace(sa, r)
+]
+
+same_namespace(a, b) if {
+	namespace(a) != null
+	namespace(a) == namespace(b)
+}
+
+same_namespace(a, b) if {
+	namespace(a) == null
+	namespace(b) == null
+	dir(a) == dir(b)
+}
+
+# The directory of an object's file.
+dir(r) := regex.replace(object.get(r.source, "file", ""), "/?[^/]*$", "")
+
+# The rules of the batch's Roles and ClusterRoles: {"resource", "index", "rule"}.
+role_rules contains {"resource": r, "index": i, "rule": rule} if {
+	some r in input.resources
+	r.provider == "kubernetes"
+	group(r) == "rbac.authorization.k8s.io"
+	kind(r) in {"Role", "ClusterRole"}
+	some i, rule in list(object.get(r.attributes, "rules", []))
+	is_object(rule)
+}
+
+# The strings of a role rule's field (`verbs`, `resources`, `apiGroups`, `resourceNames`).
+rule_values(rule, field) := [x | some x in list(object.get(rule, field, [])); is_string(x)]
+
+# A role rule applies to API group `g` (`""` for the core group).
+in_api_group(rule, g) if {
+	some x in rule_values(rule, "apiGroups")
+	x in {g, "*"}
+}

@@ -46,3 +46,18 @@ hardened := {
 	},
 	"resources": {"limits": {"cpu": "500m", "memory": "256Mi"}},
 }
+
+# The same object with `metadata.namespace` set (as the loader fills `scope` and `id`).
+in_namespace(r, ns) := object.union(r, {
+	"id": sprintf("kubernetes:test.yaml/%s/%s/%s", [ns, r.attributes.kind, r.name]),
+	"scope": {"account": null, "region": null, "namespace": ns},
+	"attributes": {"metadata": {"namespace": ns}},
+})
+
+# A pod spec's owner with annotations on the pod (template) metadata.
+with_pod_annotations(r, annotations) := object.union(r, {"attributes": {"metadata": {"annotations": annotations}}}) if r.type == "v1/Pod"
+
+with_pod_annotations(r, annotations) := object.union(r, {"attributes": {"spec": {"template": {"metadata": {"annotations": annotations}}}}}) if r.type != "v1/Pod"
+
+# A ServiceAccount.
+service_account(name, fields) := resource("v1/ServiceAccount", name, fields)

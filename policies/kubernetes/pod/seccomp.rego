@@ -1,0 +1,115 @@
+# METADATA
+# title: Containers run with a seccomp profile
+# description: >-
+#   Without a seccomp profile a container runs `Unconfined` (unless the kubelet's
+#   SeccompDefault is on, which a manifest cannot rely on): it may call every system call of
+#   the node's kernel, including the rarely needed ones that most container escapes and
+#   kernel exploits go through. The runtime's default profile blocks those calls at no cost
+#   to ordinary programs, and is required by the restricted Pod Security Standard.
+# scope: package
+# custom:
+#   id: k8s-seccomp
+#   severity: medium
+#   resource_types:
+#     - v1/Pod
+#     - v1/ReplicationController
+#     - apps/v1/Deployment
+#     - apps/v1/StatefulSet
+#     - apps/v1/DaemonSet
+#     - apps/v1/ReplicaSet
+#     - apps/v1beta1/Deployment
+#     - apps/v1beta1/StatefulSet
+#     - apps/v1beta2/Deployment
+#     - apps/v1beta2/StatefulSet
+#     - apps/v1beta2/DaemonSet
+#     - apps/v1beta2/ReplicaSet
+#     - extensions/v1beta1/Deployment
+#     - extensions/v1beta1/DaemonSet
+#     - extensions/v1beta1/ReplicaSet
+#     - batch/v1/Job
+#     - batch/v1/CronJob
+#     - batch/v1beta1/CronJob
+#     - batch/v2alpha1/CronJob
+#   controls:
+#     soc2: ["CC6.1", "CC6.8"]
+#     iso27001-2022: ["A.8.9"]
+#     gdpr: ["Art.32"]
+#     hipaa: ["164.312(a)(1)"]
+#     pci-dss-4.0: ["2.2.1"]
+#   remediation: >-
+#     Set `securityContext.seccompProfile.type: RuntimeDefault` on the pod (or a `Localhost`
+#     profile made for the program), and remove any `Unconfined` profile from the pod and
+#     its containers.
+package rules.kubernetes.pod.seccomp
+
+import rego.v1
+
+import data.lib.kubernetes as k8s
+import data.lib.tenet
+
+confined := {"RuntimeDefault", "Localhost"}
+
+# Values of the seccomp annotations (removed in Kubernetes 1.27, still read by older clusters).
+legacy := {"runtime/default": "RuntimeDefault", "docker/default": "RuntimeDefault", "unconfined": "Unconfined"}
+
+legacy_type(v) := legacy[v]
+
+legacy_type(v) := "Localhost" if startswith(v, "localhost/")
+
+legacy_type(v) := v if {
+	not legacy[v]
+	not startswith(v, "localhost/")
+}
+
+# The profile type that applies to a container and where it is set: [type, attribute path].
+profile(c) := [t, sprintf("%s.securityContext.seccompProfile.type", [c.path])] if {
+	t := k8s.get(c.container, ["securityContext", "seccompProfile", "type"], null)
+	t != null
+}
+
+profile(c) := [t, sprintf("%s.securityContext.seccompProfile.type", [c.pod_path])] if {
+	k8s.get(c.container, ["securityContext", "seccompProfile", "type"], null) == null
+	t := k8s.get(c.pod, ["securityContext", "seccompProfile", "type"], null)
+	t != null
+}
+
+profile(c) := [legacy_type(v), sprintf("%s.annotations[%q]", [meta.path, key])] if {
+	not pod_or_container_field(c)
+	meta := k8s.pod_metadata(c.resource)
+	key := sprintf("container.seccomp.security.alpha.kubernetes.io/%s", [object.get(c.container, "name", "")])
+	v := object.get(k8s.obj(object.get(meta.meta, "annotations", {})), key, null)
+	is_string(v)
+}
+
+profile(c) := [legacy_type(v), sprintf("%s.annotations[%q]", [meta.path, key])] if {
+	not pod_or_container_field(c)
+	meta := k8s.pod_metadata(c.resource)
+	annotations := k8s.obj(object.get(meta.meta, "annotations", {}))
+	not is_string(object.get(annotations, sprintf("container.seccomp.security.alpha.kubernetes.io/%s", [object.get(c.container, "name", "")]), null))
+	key := "seccomp.security.alpha.kubernetes.io/pod"
+	v := object.get(annotations, key, null)
+	is_string(v)
+}
+
+pod_or_container_field(c) if k8s.get(c.container, ["securityContext", "seccompProfile", "type"], null) != null
+
+pod_or_container_field(c) if k8s.get(c.pod, ["securityContext", "seccompProfile", "type"], null) != null
+
+# Seccomp is a Linux feature: Windows pods have none.
+windows(c) if k8s.get(c.pod, ["os", "name"], "") == "windows"
+
+deny contains tenet.finding(c.resource, msg, p[1]) if {
+	some c in k8s.all_containers
+	not windows(c)
+	p := profile(c)
+	not p[0] in confined
+	msg := sprintf("%s runs with the seccomp profile %v: every system call is allowed", [k8s.describe(c), p[0]])
+}
+
+deny contains tenet.finding(c.resource, msg, attribute) if {
+	some c in k8s.all_containers
+	not windows(c)
+	not profile(c)
+	attribute := k8s.container_path(c, ["securityContext", "seccompProfile"])
+	msg := sprintf("%s has no seccomp profile (neither it nor its pod sets one): it runs Unconfined", [k8s.describe(c)])
+}
