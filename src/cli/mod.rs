@@ -57,7 +57,7 @@ pub struct PolicyArgs {
     /// Add the rules of a policy directory (repeatable); same contract as the built-in packs.
     #[arg(long = "policy", value_name = "DIR")]
     pub policy_dirs: Vec<PathBuf>,
-    /// Leave out the built-in rules (frameworks catalogs stay).
+    /// Leave out the built-in rules (their helper libraries and the framework catalogs stay).
     #[arg(long)]
     pub no_builtin: bool,
 }
@@ -77,7 +77,7 @@ fn print_policy_errors(errors: &[PolicyError]) {
         eprintln!("error: {e}");
     }
     eprintln!(
-        "error: {} policy problem(s); nothing was scanned",
+        "error: {} policy problem(s); stopping before any evaluation",
         errors.len()
     );
 }

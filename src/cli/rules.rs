@@ -111,32 +111,42 @@ pub fn run_rules(args: RulesArgs) -> ExitCode {
             print_json(&doc)
         }
         ListFormat::Text => {
+            use std::fmt::Write as _;
+            let mut out = String::new();
             let by_id = |id: &str| rules.iter().find(|r| r.id == id).copied();
             if let (Some(fw), Some(controls)) = (&args.framework, &controls) {
                 let catalog = &set.catalogs[fw];
-                println!("{} ({})", catalog.name, catalog.version);
+                let _ = writeln!(out, "{} ({})", catalog.name, catalog.version);
                 let mut automated = 0;
                 for c in controls
                     .iter()
                     .filter(|c| c.automated || !c.rules.is_empty())
                 {
                     automated += 1;
-                    println!("\n{}  {}", c.id, c.title);
+                    let _ = writeln!(out, "\n{}  {}", c.id, c.title);
                     if c.rules.is_empty() {
-                        println!("    (no rule matches the filters)");
+                        let _ = writeln!(out, "    (no rule matches the filters)");
                     }
                     for r in c.rules.iter().filter_map(|id| by_id(id)) {
-                        println!("    {:<8} {:<44} {}", r.severity.as_str(), r.id, r.title);
+                        let _ = writeln!(
+                            out,
+                            "    {:<8} {:<44} {}",
+                            r.severity.as_str(),
+                            r.id,
+                            r.title
+                        );
                     }
                 }
                 let manual = controls.len() - automated;
-                println!(
+                let _ = writeln!(
+                    out,
                     "\n{automated} automated control(s) checked by {} rule(s); {manual} control(s) need manual evidence (`tenet rules --framework {fw} --format json` lists them)",
                     rules.len()
                 );
             } else {
                 for r in &rules {
-                    println!(
+                    let _ = writeln!(
+                        out,
                         "{:<8} {:<11} {:<44} {}",
                         r.severity.as_str(),
                         r.platform(),
@@ -144,9 +154,9 @@ pub fn run_rules(args: RulesArgs) -> ExitCode {
                         r.title
                     );
                 }
-                println!("\n{} rule(s)", rules.len());
+                let _ = writeln!(out, "\n{} rule(s)", rules.len());
             }
-            ExitCode::SUCCESS
+            emit(&out)
         }
     }
 }
@@ -170,10 +180,7 @@ impl<'a> RuleEntry<'a> {
 
 fn print_json<T: Serialize>(doc: &T) -> ExitCode {
     match serde_json::to_string_pretty(doc) {
-        Ok(s) => {
-            println!("{s}");
-            ExitCode::SUCCESS
-        }
+        Ok(s) => emit(&(s + "\n")),
         Err(e) => {
             eprintln!("error: cannot encode JSON: {e}");
             ExitCode::from(EXIT_ERROR)
@@ -238,10 +245,23 @@ pub fn run_explain(args: ExplainArgs) -> ExitCode {
                     .collect(),
             })
         }
-        ListFormat::Text => {
-            print!("{}", explain_text(rule, &set, &examples));
-            ExitCode::SUCCESS
+        ListFormat::Text => emit(&explain_text(rule, &set, &examples)),
+    }
+}
+
+/// Writes to standard output; a closed pipe (`tenet rules | head`) is not an error.
+fn emit(text: &str) -> ExitCode {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    match stdout
+        .write_all(text.as_bytes())
+        .and_then(|()| stdout.flush())
+    {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("error: cannot write to standard output: {e}");
+            ExitCode::from(EXIT_ERROR)
         }
+        _ => ExitCode::SUCCESS,
     }
 }
 

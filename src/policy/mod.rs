@@ -106,7 +106,8 @@ impl PolicySet {
                     }
                     Err(e) => errors.push(e),
                 }
-            } else if builtin {
+            } else if builtin || path.starts_with("policies/lib/") {
+                // Without the built-in rules, their libraries stay: user rules import them.
                 sources.push((path.to_string(), text.to_string(), true));
             }
         }
@@ -157,6 +158,11 @@ impl PolicySet {
             let key = (package.clone(), is_test);
             if let Some(&prev) = packages.get(&key) {
                 let other: &PolicyFile = &set.files[prev];
+                // A copy of a built-in library (a pack vendoring `policies/lib`) is the same
+                // code: skip it.
+                if other.builtin && !builtin && other.source == source {
+                    continue;
+                }
                 let why = if other.builtin && !builtin {
                     "a user policy may not add rules to a built-in package"
                 } else {
@@ -212,21 +218,32 @@ impl PolicySet {
         // regorus analyses all modules together on the first evaluation: a rule that does not
         // compile (an unknown function, a variable used before definition) would make every
         // rule fail. Evaluate once now, so such a problem is a load error at its file and line.
-        if errors.is_empty()
-            && let Some(first) = set.rules.first()
-        {
+        // Each rule is evaluated once on an empty batch: regorus resolves some names (an
+        // unknown function) only when a rule is first evaluated.
+        if errors.is_empty() {
             set.engine.set_input(
                 regorus::Value::from_json_str(r#"{"resources": []}"#)
                     .unwrap_or(regorus::Value::Null),
             );
-            if let Err(e) = set.engine.eval_rule(format!("data.{}.deny", first.package)) {
-                let parts = rego_error_parts(&e.to_string());
-                errors.push(PolicyError::Invalid {
-                    file: parts.file.unwrap_or_else(|| first.file.clone()),
-                    line: parts.line.unwrap_or(1),
-                    message: format!("Rego does not compile: {}", parts.reason),
-                });
+            for rule in &set.rules {
+                for name in ["deny", "undetermined"] {
+                    if name == "undetermined" && !rule.has_undetermined {
+                        continue;
+                    }
+                    if let Err(e) = set
+                        .engine
+                        .eval_rule(format!("data.{}.{name}", rule.package))
+                    {
+                        let parts = rego_error_parts(&e.to_string());
+                        errors.push(PolicyError::Invalid {
+                            file: parts.file.unwrap_or_else(|| rule.file.clone()),
+                            line: parts.line.unwrap_or(1),
+                            message: format!("Rego does not compile: {}", parts.reason),
+                        });
+                    }
+                }
             }
+            errors.dedup();
         }
         set.rules.sort_by(|a, b| a.id.cmp(&b.id));
         // Parameters form one namespace: rules that share one must agree on its default.

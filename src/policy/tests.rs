@@ -213,10 +213,46 @@ fn rules_of_one_check_share_severity_and_controls() {
         .expect("docs/checks.md");
     let mut problems = Vec::new();
     for (check, rules) in &by_check {
-        if !doc.contains(&format!("| `{check}`")) {
+        let Some(row) = doc.lines().find(|l| l.starts_with(&format!("| `{check}`"))) else {
             problems.push(format!(
                 "check `{check}` is not described in docs/checks.md"
             ));
+            continue;
+        };
+        // | `check` | severity | soc2 | iso | gdpr | hipaa | pci |
+        let cells: Vec<&str> = row.split('|').map(str::trim).collect();
+        let frameworks = ["soc2", "iso27001-2022", "gdpr", "hipaa", "pci-dss-4.0"];
+        for r in rules {
+            if cells.get(2).copied() != Some(r.severity.as_str()) {
+                problems.push(format!(
+                    "{check}: {} is {} but docs/checks.md says {:?}",
+                    r.id,
+                    r.severity,
+                    cells.get(2)
+                ));
+            }
+            for (i, fw) in frameworks.iter().enumerate() {
+                let want: Vec<&str> = cells
+                    .get(3 + i)
+                    .map(|c| {
+                        c.split(',')
+                            .map(str::trim)
+                            .filter(|x| !x.is_empty() && *x != "—")
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let have: Vec<&str> = r
+                    .controls
+                    .get(*fw)
+                    .map(|v| v.iter().map(String::as_str).collect())
+                    .unwrap_or_default();
+                if want != have {
+                    problems.push(format!(
+                        "{check}: {} maps {fw} to {have:?}; docs/checks.md says {want:?}",
+                        r.id
+                    ));
+                }
+            }
         }
         let first = rules[0];
         for r in &rules[1..] {
