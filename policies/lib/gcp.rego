@@ -229,3 +229,54 @@ duration_seconds(d) := tenet.number(trim_suffix(trim_space(d), "s")) if {
 	is_string(d)
 	endswith(trim_space(d), "s")
 }
+
+# The attribute at `path` is wholly a reference to a resource of one of `types` (its value is
+# computed, e.g. a key's `id` or a service account's `email`, but it certainly names that
+# resource). Lets rules accept "some key is set" without knowing its value.
+refers_to(r, path, types) if {
+	some ref in r.refs
+	ref.attribute == path
+	ref.direct
+	data.inventory.resources[ref.to].type in types
+}
+
+# The KMS key types a CMEK setting can name.
+kms_key_types := {"google_kms_crypto_key", "google_kms_crypto_key_version"}
+
+# A CMEK field (the value at `path` of r, read from `value`) is set: a known non-empty value,
+# or a reference to a KMS key resource.
+key_set(r, path, value) if {
+	is_string(value)
+	value != ""
+}
+
+key_set(r, path, _) if refers_to(r, path, kms_key_types)
+
+# The key field is unknown and not a reference to a key: whether a key is set is undetermined.
+key_unknown(r, path) if {
+	tenet.is_unknown(r, path)
+	not refers_to(r, path, kms_key_types)
+}
+
+# --- Cloud Audit Logs configuration -----------------------------------------------------------
+
+# Terraform types that configure Data Access audit logs of a project, folder or organization.
+audit_config_types := {"google_project_iam_audit_config", "google_folder_iam_audit_config", "google_organization_iam_audit_config"}
+
+# The log types (ADMIN_READ, DATA_READ, DATA_WRITE) an audit config resource turns on.
+audit_log_types(r) := {upper(t) |
+	some c in tenet.blocks(tenet.attr(r, "audit_log_config", []))
+	t := tenet.get(c, "log_type", "")
+	is_string(t)
+}
+
+# Some audit config in the graph logs data reads and writes for `service` (or allServices).
+# The graph cannot tell which project a config applies to when projects are variables, so any
+# such config counts; certainly-existing ones only.
+data_access_logged(service) if {
+	some t in audit_config_types
+	some r in tenet.of_type(t)
+	not tenet.maybe_absent(r)
+	tenet.attr(r, "service", "") in {"allServices", service}
+	{"DATA_READ", "DATA_WRITE"} - audit_log_types(r) == set()
+}
