@@ -280,3 +280,29 @@ data_access_logged(service) if {
 	tenet.attr(r, "service", "") in {"allServices", service}
 	{"DATA_READ", "DATA_WRITE"} - audit_log_types(r) == set()
 }
+
+# The first block of the nested block `key` inside an object (a block of a block), or {} when
+# absent.
+sub_block(obj, key) := b if {
+	some b in array.slice(tenet.blocks(tenet.get(obj, key, [])), 0, 1)
+	is_object(b)
+}
+
+sub_block(obj, key) := {} if count(tenet.blocks(tenet.get(obj, key, []))) == 0
+
+# --- Cloud SQL --------------------------------------------------------------------------------
+
+# The `settings` block of a google_sql_database_instance ({} when absent).
+sql_settings(r) := first_block(r, "settings")
+
+# The instance is a read replica (it names its primary): replicas inherit backups and
+# availability from their primary, so rules on those skip them.
+sql_replica(r) if tenet.attr(r, "master_instance_name", "") != ""
+
+sql_replica(r) if refers_to(r, "master_instance_name", {"google_sql_database_instance"})
+
+# Whether the instance is a replica cannot be known.
+sql_replica_unknown(r) if {
+	tenet.is_unknown(r, "master_instance_name")
+	not refers_to(r, "master_instance_name", {"google_sql_database_instance"})
+}
