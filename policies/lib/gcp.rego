@@ -306,3 +306,43 @@ sql_replica_unknown(r) if {
 	tenet.is_unknown(r, "master_instance_name")
 	not refers_to(r, "master_instance_name", {"google_sql_database_instance"})
 }
+
+# Every `allow` block of the batch's enabled ingress firewall rules whose sources are known, as
+# {"resource", "index", "allow", "sources" (the internet sources it admits, maybe empty),
+#  "attribute" (where a finding points), "ports_unknown" (its protocol or ports are unknown)}.
+firewall_allows contains x if {
+	some r in tenet.of_input_type("google_compute_firewall")
+	not sources_unknown(r)
+	ingress(r)
+	enabled(r)
+	some i, allow in tenet.blocks(tenet.attr(r, "allow", []))
+	is_object(allow)
+	x := {
+		"resource": r, "index": i, "allow": allow, "sources": public_sources(r),
+		"attribute": firewall_attribute(r, i),
+		"ports_unknown": tenet.unknown_flag(r, sprintf("allow[%d]", [i])),
+	}
+}
+
+# Firewall rules whose exposure cannot be decided: sources, direction or state unknown, or the
+# `allow` blocks as a whole (or one of them) unknown.
+firewall_unknown contains r if {
+	some r in tenet.of_input_type("google_compute_firewall")
+	sources_unknown(r)
+	count(tenet.blocks(tenet.attr(r, "allow", []))) > 0
+}
+
+firewall_unknown contains r if {
+	some r in tenet.of_input_type("google_compute_firewall")
+	"allow" in r.unknown
+}
+
+firewall_unknown contains x.resource if {
+	some x in firewall_allows
+	count(x.sources) > 0
+	x.ports_unknown
+}
+
+firewall_attribute(r, _) := "source_ranges" if count(tenet.as_list(tenet.attr(r, "source_ranges", []))) > 0
+
+firewall_attribute(r, i) := sprintf("allow[%d]", [i]) if count(tenet.as_list(tenet.attr(r, "source_ranges", []))) == 0
