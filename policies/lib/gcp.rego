@@ -346,3 +346,6 @@ firewall_unknown contains x.resource if {
 firewall_attribute(r, _) := "source_ranges" if count(tenet.as_list(tenet.attr(r, "source_ranges", []))) > 0
 
 firewall_attribute(r, i) := sprintf("allow[%d]", [i]) if count(tenet.as_list(tenet.attr(r, "source_ranges", []))) == 0
+
+# An object has at least one block `key` (an empty block `x {}` counts: it is present).
+has_sub_block(obj, key) if count(tenet.blocks(tenet.get(obj, key, []))) > 0

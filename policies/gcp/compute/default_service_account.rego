@@ -41,8 +41,8 @@ scopes_path := "service_account[0].scopes"
 instances contains [r, sa] if {
 	some t in types
 	some r in tenet.of_input_type(t)
+	gcp.has_block(r, "service_account")
 	sa := gcp.first_block(r, "service_account")
-	sa != {}
 }
 
 deny contains tenet.finding(r, msg, "service_account[0]") if {

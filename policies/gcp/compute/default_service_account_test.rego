@@ -31,3 +31,9 @@ test_unknown_email_is_undetermined if {
 	count(rule.deny) == 0 with input as {"resources": [r]} with data.inventory as fixtures.inventory([r])
 	count(rule.undetermined) == 1 with input as {"resources": [r]} with data.inventory as fixtures.inventory([r])
 }
+
+test_empty_block_with_unknown_scopes_is_undetermined if {
+	r := fixtures.with_unknown(vm("u", {}), ["service_account[0].scopes"])
+	count(rule.deny) == 0 with input as {"resources": [r]} with data.inventory as fixtures.inventory([r])
+	count(rule.undetermined) == 1 with input as {"resources": [r]} with data.inventory as fixtures.inventory([r])
+}

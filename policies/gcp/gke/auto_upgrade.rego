@@ -52,3 +52,10 @@ undetermined contains tenet.finding(r, msg, sprintf("%s.auto_upgrade", [base])) 
 	tenet.is_unknown(r, sprintf("%s.auto_upgrade", [base]))
 	msg := sprintf("whether %s upgrades automatically is not known before apply", [label])
 }
+
+undetermined contains tenet.finding(r, msg, "node_pool") if {
+	some r in tenet.of_input_type("google_container_cluster")
+	some u in r.unknown
+	regex.match(`^node_pool(\[[0-9]+\](\.management)?)?$`, u)
+	msg := sprintf("the node pools declared in GKE cluster %q are not known before apply", [r.name])
+}

@@ -50,6 +50,6 @@ undetermined contains tenet.finding(r, msg, attribute(r)) if {
 	msg := sprintf("whether Cloud SQL instance %q has automated backups depends on %s, which is not known before apply", [r.name, p])
 }
 
-attribute(r) := path if gcp.sub_block(gcp.sql_settings(r), "backup_configuration") != {}
+attribute(r) := path if gcp.has_sub_block(gcp.sql_settings(r), "backup_configuration")
 
-attribute(r) := "settings" if gcp.sub_block(gcp.sql_settings(r), "backup_configuration") == {}
+attribute(r) := "settings" if not gcp.has_sub_block(gcp.sql_settings(r), "backup_configuration")

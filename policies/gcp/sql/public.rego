@@ -56,8 +56,7 @@ maybe_public(r, ip) if {
 	gcp.public_cidr(tenet.get(n, "value", ""))
 }
 
-maybe_public(r, ip) if {
-	not tenet.is_unknown(r, sprintf("%s.ipv4_enabled", [ip_path]))
+maybe_public(r, _) if {
 	some u in r.unknown
 	regex.match(`^settings(\[0\](\.ip_configuration(\[0\](\.authorized_networks.*)?)?)?)?$`, u)
 }

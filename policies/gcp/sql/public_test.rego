@@ -25,3 +25,9 @@ test_unknown_network_is_undetermined if {
 	count(rule.deny) == 0 with input as {"resources": [r]}
 	count(rule.undetermined) == 1 with input as {"resources": [r]}
 }
+
+test_unknown_ip_configuration_is_undetermined if {
+	r := fixtures.with_unknown(fixtures.resource("google_sql_database_instance", "db", {"settings": [{"tier": "x"}]}), ["settings[0].ip_configuration"])
+	count(rule.deny) == 0 with input as {"resources": [r]}
+	count(rule.undetermined) == 1 with input as {"resources": [r]}
+}

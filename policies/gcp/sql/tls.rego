@@ -59,6 +59,6 @@ unknown(r) if {
 	tenet.is_unknown(r, path)
 }
 
-attribute(r) := sprintf("%s.ssl_mode", [ip_path]) if gcp.sub_block(gcp.sql_settings(r), "ip_configuration") != {}
+attribute(r) := sprintf("%s.ssl_mode", [ip_path]) if gcp.has_sub_block(gcp.sql_settings(r), "ip_configuration")
 
-attribute(r) := "settings" if gcp.sub_block(gcp.sql_settings(r), "ip_configuration") == {}
+attribute(r) := "settings" if not gcp.has_sub_block(gcp.sql_settings(r), "ip_configuration")

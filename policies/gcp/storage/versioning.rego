@@ -36,8 +36,8 @@ deny contains tenet.finding(b, msg, "versioning") if {
 
 deny contains tenet.finding(b, msg, "versioning[0].enabled") if {
 	some b in tenet.of_input_type("google_storage_bucket")
+	gcp.has_block(b, "versioning")
 	v := gcp.first_block(b, "versioning")
-	v != {}
 	not tenet.is_unknown(b, "versioning[0].enabled")
 	tenet.to_bool(tenet.get(v, "enabled", false)) == false
 	msg := sprintf("Cloud Storage bucket %q turns versioning off", [b.name])

@@ -21,3 +21,7 @@ test_unknown_is_undetermined if {
 	count(rule.deny) == 0 with input as {"resources": [b]}
 	count(rule.undetermined) == 1 with input as {"resources": [b]}
 }
+
+test_empty_versioning_block_fires if {
+	count(rule.deny) == 1 with input as {"resources": [fixtures.resource("google_storage_bucket", "empty", {"versioning": [{}]})]}
+}
