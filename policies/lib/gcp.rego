@@ -36,9 +36,6 @@ public_acl_entity(e) if {
 #    "members" (the known members), "members_unknown" (some member is not known)}
 # Grants of a policy whose content cannot be read are in `iam_unknown_policies` instead.
 
-# The grant resources of the evaluation batch.
-iam_resource(r) if regex.match(`^google_.+_iam_(member|binding|policy)$`, r.type)
-
 iam_grants contains g if {
 	some r in input.resources
 	endswith(r.type, "_iam_member")
