@@ -233,3 +233,8 @@ nsg_values(rule, single, list) := array.concat(
 	[v | v := tenet.get(rule, single, null); v != null],
 	[v | some v in tenet.as_list(tenet.get(rule, list, [])); v != null],
 )
+
+# --- Server parameters ------------------------------------------------------------------------
+
+# A server parameter value that switches a setting off (MySQL and PostgreSQL spellings).
+switched_off(v) if lower(trim_space(sprintf("%v", [v]))) in {"off", "0", "false", "disabled"}
