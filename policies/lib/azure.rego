@@ -203,10 +203,13 @@ nsg_tf_fields := {
 # Every security rule of the batch as [resource, path of the rule's object ("" for a whole
 # resource), the rule's fields, field names]: inline rules of a network security group and
 # separate security-rule resources, in both schemas.
-nsg_rules contains [r, sprintf("properties.securityRules[%d].properties", [i]), object.get(rule, "properties", {}), nsg_arm_fields] if {
+nsg_rules contains [r, sprintf("properties.securityRules[%d].properties", [i]), fields, nsg_arm_fields] if {
 	some r in tenet.of_input_type("Microsoft.Network/networkSecurityGroups")
 	some i, rule in tenet.blocks(prop(r, "securityRules", []))
 	is_object(rule)
+
+	# The rule's name sits beside its properties; keep it for messages.
+	fields := object.union(object.get(rule, "properties", {}), {"name": object.get(rule, "name", null)})
 }
 
 nsg_rules contains [r, "properties", object.get(r.attributes, "properties", {}), nsg_arm_fields] if {
