@@ -125,3 +125,119 @@ has_parent_ref(c) if {
 	some ref in c.refs
 	ref.attribute == "parent"
 }
+
+# Resources of type t that `child` names as its parent: through a `parent` reference (ARM
+# nesting, Bicep `parent:`, `dependsOn`) or, ARM style, because the child's name is the
+# parent's name followed by "/<child name>" (names compare without case). Terraform resources
+# have no parents in this sense (they refer to their server through an id attribute).
+parents(child, t) := [data.inventory.resources[id] | some id in parent_ids(child, t)]
+
+parent_ids(child, t) := by_ref | by_name if {
+	by_ref := {ref.to |
+		some ref in child.refs
+		ref.attribute == "parent"
+		data.inventory.resources[ref.to].type == t
+	}
+	by_name := {id |
+		name := child.attributes.name
+		is_string(name)
+		parts := split(name, "/")
+		count(parts) > 1
+		some id in named_resources[name_key(t, concat("/", array.slice(parts, 0, count(parts) - 1)))]
+	}
+}
+
+# "type|name" -> ids of the ARM resources with that type and (case-folded) name.
+named_resources[k] contains id if {
+	some id, c in data.inventory.resources
+	c.origin != "terraform"
+	c.origin != "tfplan"
+	name := c.attributes.name
+	is_string(name)
+	k := name_key(c.type, name)
+}
+
+name_key(t, name) := sprintf("%s|%s", [t, lower(name)])
+
+# The last segment of an ARM child name ("server/require_secure_transport" ->
+# "require_secure_transport"), lower case; undefined when the name is not a string.
+leaf_name(r) := lower(parts[count(parts) - 1]) if {
+	is_string(r.attributes.name)
+	parts := split(r.attributes.name, "/")
+}
+
+# --- Addresses --------------------------------------------------------------------------------
+
+# An IPv4 address ("10.1.2.3") as a number; undefined for anything else.
+ipv4_number(s) := n if {
+	is_string(s)
+	regex.match(`^ *[0-9]{1,3}([.][0-9]{1,3}){3} *$`, s)
+	o := [to_number(x) | some x in split(trim_space(s), ".")]
+	every x in o {
+		x <= 255
+	}
+	n := ((o[0] * 256 + o[1]) * 256 + o[2]) * 256 + o[3]
+}
+
+# A firewall range (start, end addresses) that admits every IPv4 address: 0.0.0.0 to
+# 255.255.255.255. (0.0.0.0 to 0.0.0.0 is Azure's "allow Azure services" marker, not this.)
+whole_internet_range(start, end) if {
+	ipv4_number(start) == 0
+	ipv4_number(end) == 4294967295
+}
+
+# --- Network security rules, as one list --------------------------------------------------------
+
+nsg_arm_fields := {
+	"access": "access", "direction": "direction", "protocol": "protocol",
+	"source": "sourceAddressPrefix", "sources": "sourceAddressPrefixes",
+	"port": "destinationPortRange", "ports": "destinationPortRanges",
+}
+
+nsg_tf_fields := {
+	"access": "access", "direction": "direction", "protocol": "protocol",
+	"source": "source_address_prefix", "sources": "source_address_prefixes",
+	"port": "destination_port_range", "ports": "destination_port_ranges",
+}
+
+# Every security rule of the batch as [resource, path of the rule's object ("" for a whole
+# resource), the rule's fields, field names]: inline rules of a network security group and
+# separate security-rule resources, in both schemas.
+nsg_rules contains [r, sprintf("properties.securityRules[%d].properties", [i]), fields, nsg_arm_fields] if {
+	some r in tenet.of_input_type("Microsoft.Network/networkSecurityGroups")
+	some i, rule in tenet.blocks(prop(r, "securityRules", []))
+	is_object(rule)
+
+	# The rule's name sits beside its properties; keep it for messages.
+	fields := object.union(object.get(rule, "properties", {}), {"name": object.get(rule, "name", null)})
+}
+
+nsg_rules contains [r, "properties", object.get(r.attributes, "properties", {}), nsg_arm_fields] if {
+	some r in tenet.of_input_type("Microsoft.Network/networkSecurityGroups/securityRules")
+}
+
+nsg_rules contains [r, sprintf("security_rule[%d]", [i]), rule, nsg_tf_fields] if {
+	some r in tenet.of_input_type("azurerm_network_security_group")
+	some i, rule in tenet.blocks(tenet.attr(r, "security_rule", []))
+	is_object(rule)
+}
+
+nsg_rules contains [r, "", r.attributes, nsg_tf_fields] if {
+	some r in tenet.of_input_type("azurerm_network_security_rule")
+}
+
+# The path of a field of a security rule whose object is at `base`.
+nsg_path(base, field) := field if base == ""
+
+nsg_path(base, field) := concat(".", [base, field]) if base != ""
+
+# The single and list forms of a field, as one list.
+nsg_values(rule, single, list) := array.concat(
+	[v | v := tenet.get(rule, single, null); v != null],
+	[v | some v in tenet.as_list(tenet.get(rule, list, [])); v != null],
+)
+
+# --- Server parameters ------------------------------------------------------------------------
+
+# A server parameter value that switches a setting off (MySQL and PostgreSQL spellings).
+switched_off(v) if lower(trim_space(sprintf("%v", [v]))) in {"off", "0", "false", "disabled"}
