@@ -47,7 +47,10 @@ deny contains tenet.finding(r, msg, "is_enabled") if {
 
 undetermined contains tenet.finding(r, msg, path) if {
 	some r in tenet.of_input_type("aws_config_configuration_recorder")
-	some path in {"recording_group"} | {sprintf("recording_group[%d].all_supported", [i]) | some i, _ in tenet.blocks(tenet.attr(r, "recording_group", []))}
+	some path in {"recording_group"} | {sprintf("recording_group[%d].%s", [i, f]) |
+		some i, _ in tenet.blocks(tenet.attr(r, "recording_group", []))
+		some f in ["all_supported", "recording_strategy"]
+	}
 	path in r.unknown
 	msg := sprintf("whether AWS Config recorder %q records all types depends on %s, which is not known before apply", [r.name, path])
 }
