@@ -40,19 +40,19 @@ deny contains tenet.finding(r, msg, path) if {
 	path := sprintf("environment[%d].variables%s", [i, key_path(name)])
 	not tenet.is_unknown(r, path)
 	what := secret(name, value)
-	msg := sprintf("Lambda function %q sets environment variable %s to %s in the configuration", [r.name, name, what])
+	msg := sprintf("Lambda function %q sets environment variable %s", [r.name, what])
 }
 
 # Why a variable's literal value is a secret (undefined when it is not).
-secret(name, value) := "a literal value, and its name marks it as a secret," if {
+secret(name, value) := sprintf("%s (a secret, by its name) to a literal value", [name]) if {
 	secret_name(name)
 	literal_secret_value(value)
 	not looks_like_secret_value(value)
 }
 
-secret(_, value) := "a literal AWS access key id" if regex.match(`(AKIA|ASIA)[0-9A-Z]{16}`, value)
+secret(name, value) := sprintf("%s to a literal AWS access key id", [name]) if regex.match(`(AKIA|ASIA)[0-9A-Z]{16}`, value)
 
-secret(_, value) := "a literal private key" if {
+secret(name, value) := sprintf("%s to a literal private key", [name]) if {
 	regex.match(`-----BEGIN ([A-Z]+ )?PRIVATE KEY-----`, value)
 	not regex.match(`(AKIA|ASIA)[0-9A-Z]{16}`, value)
 }
