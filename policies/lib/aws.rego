@@ -244,11 +244,39 @@ json_statements(r, attr) := [s |
 		"not_actions": tenet.as_list(tenet.get(raw, "NotAction", [])),
 		"resources": tenet.as_list(tenet.get(raw, "Resource", [])),
 		"not_resources": tenet.as_list(tenet.get(raw, "NotResource", [])),
+		"principals": json_principals(tenet.get(raw, "Principal", null)),
+		"conditions": json_conditions(tenet.get(raw, "Condition", {})),
 		"effect_unknown": false,
 		"actions_unknown": false,
 		"resources_unknown": false,
+		"principals_unknown": false,
+		"conditions_unknown": false,
 	}
 ]
+
+# A JSON policy's Principal ("*" or {"AWS": ...}) as [{"type", "identifiers"}], the shape of
+# aws_iam_policy_document's `principals` blocks ("*" alone is type "*").
+json_principals(p) := [{"type": "*", "identifiers": ["*"]}] if p == "*"
+
+json_principals(p) := [{"type": t, "identifiers": tenet.as_list(ids)} | some t, ids in p] if is_object(p)
+
+json_principals(p) := [] if {
+	p != "*"
+	not is_object(p)
+}
+
+# A JSON policy's Condition ({"Bool": {"aws:SecureTransport": "false"}}) as
+# [{"test", "variable", "values"}], the shape of aws_iam_policy_document's `condition` blocks.
+json_conditions(c) := [{"test": test, "variable": variable, "values": [sprintf("%v", [v]) | some v in as_values(values)]} |
+	is_object(c)
+	some test, vars in c
+	is_object(vars)
+	some variable, values in vars
+]
+
+as_values(x) := x if is_array(x)
+
+as_values(x) := [x] if not is_array(x)
 
 referenced_documents(r, attr) := {doc |
 	some ref in r.refs
@@ -278,9 +306,17 @@ statements_of_document(doc) := [s |
 		"not_actions": tenet.as_list(tenet.get(raw, "not_actions", [])),
 		"resources": tenet.as_list(tenet.get(raw, "resources", [])),
 		"not_resources": tenet.as_list(tenet.get(raw, "not_resources", [])),
+		"principals": [{"type": tenet.get(p, "type", ""), "identifiers": tenet.as_list(tenet.get(p, "identifiers", []))} |
+			some p in tenet.blocks(tenet.get(raw, "principals", []))
+		],
+		"conditions": [{"test": tenet.get(c, "test", ""), "variable": tenet.get(c, "variable", ""), "values": [sprintf("%v", [v]) | some v in tenet.as_list(tenet.get(c, "values", []))]} |
+			some c in tenet.blocks(tenet.get(raw, "condition", []))
+		],
 		"effect_unknown": field_unknown(marks, i, {"effect"}),
 		"actions_unknown": field_unknown(marks, i, {"actions", "not_actions"}),
 		"resources_unknown": field_unknown(marks, i, {"resources", "not_resources"}),
+		"principals_unknown": field_unknown(marks, i, {"principals", "not_principals"}),
+		"conditions_unknown": field_unknown(marks, i, {"condition"}),
 	}
 ]
 
@@ -333,4 +369,86 @@ policy_partly_unknown(_, _, docs) if {
 	some u in doc.unknown
 	some prefix in merge_attributes
 	startswith(u, prefix)
+}
+
+# --- Values set by reference ----------------------------------------------------------------
+
+# The attribute is unknown only because its whole value is a reference to another resource
+# (`kms_key_id = aws_kms_key.k.arn`): it is certainly set, to whatever that resource gives.
+set_by_reference(r, path) if {
+	tenet.is_unknown(r, path)
+	some ref in r.refs
+	ref.attribute == path
+	ref.direct
+}
+
+# Top-level attribute `path` is set (a known non-empty value, or a direct reference); false when
+# known to be absent, null or ""; undefined when unknown for another reason (a variable, a
+# conditional).
+configured(r, path) := true if set_by_reference(r, path)
+
+configured(r, path) := true if {
+	not tenet.is_unknown(r, path)
+	v := object.get(r.attributes, path, null)
+	not v in {null, ""}
+}
+
+configured(r, path) := false if {
+	not tenet.is_unknown(r, path)
+	object.get(r.attributes, path, null) in {null, ""}
+}
+
+# --- Resources that configure another through one attribute ---------------------------------
+# (aws_flow_log.vpc_id -> aws_vpc, aws_secretsmanager_secret_rotation.secret_id -> secret, ...)
+
+# Pairs [companion type, attribute] the helpers below know; indexes are built for them only.
+linking_attributes := {
+	["aws_flow_log", "vpc_id"],
+	["aws_secretsmanager_secret_rotation", "secret_id"],
+}
+
+# Resources of type t that certainly exist and point at `target` through attribute `a` (its
+# whole value is a reference to it).
+linked(target, t, a) := [c |
+	some e in object.get(data.inventory.referrers, target.id, [])
+	e.attribute == a
+	e.direct
+	c := data.inventory.resources[e.from]
+	c.type == t
+	not tenet.maybe_absent(c)
+]
+
+# A resource of type t may point at `target` through `a`, but whether it does is not known: its
+# `a` is unknown without being a direct reference (in target's module), or it points at target
+# but its own count/for_each is unknown.
+unresolved_link_to(target, t, a) if [t, a, tenet.module_dir(target)] in unresolved_links_by_dir
+
+unresolved_link_to(target, t, a) if {
+	some e in object.get(data.inventory.referrers, target.id, [])
+	e.attribute == a
+	c := data.inventory.resources[e.from]
+	c.type == t
+	unresolved_link(c, e)
+}
+
+unresolved_link_to(target, t, a) if {
+	some e in object.get(data.inventory.referrers, target.id, [])
+	e.attribute == a
+	not e.direct
+	c := data.inventory.resources[e.from]
+	c.type == t
+}
+
+unresolved_links_by_dir contains [t, a, tenet.module_dir(c)] if {
+	some [t, a] in linking_attributes
+	some id in object.get(data.inventory.by_type, t, [])
+	c := data.inventory.resources[id]
+	tenet.is_unknown(c, a)
+	not has_direct_ref(c, a)
+}
+
+has_direct_ref(c, a) if {
+	some ref in c.refs
+	ref.attribute == a
+	ref.direct
 }
