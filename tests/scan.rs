@@ -420,7 +420,7 @@ fn fingerprints_survive_edits_above_the_resource() {
     };
     let before = findings(&original);
     let after = findings(&format!("# a comment\n\nterraform {{\n}}\n\n{original}"));
-    assert_eq!(before.len(), 4);
+    assert_eq!(before.len(), 7);
     for ((fp_a, line_a), (fp_b, line_b)) in before.iter().zip(&after) {
         assert_eq!(fp_a, fp_b);
         assert_eq!(line_a + 5, *line_b);

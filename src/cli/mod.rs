@@ -40,7 +40,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Scan files and directories and report findings.
-    Scan(scan::ScanArgs),
+    Scan(Box<scan::ScanArgs>),
     /// Print the resource graph of files and directories as JSON.
     Graph(graph::GraphArgs),
     /// Run the Rego unit tests (`test_*` rules) of the built-in and given policy packs.
@@ -94,7 +94,7 @@ pub fn main() -> ExitCode {
         return ExitCode::from(EXIT_ERROR);
     }
     match cli.command {
-        Command::Scan(args) => scan::run(args),
+        Command::Scan(args) => scan::run(*args),
         Command::Graph(args) => graph::run(args),
         Command::Test(args) => test::run(args),
         Command::Rules(args) => rules::run_rules(args),
