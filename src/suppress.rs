@@ -270,10 +270,9 @@ impl Exceptions {
                     format!("`expires: {}` is not a date (YYYY-MM-DD)", r.expires),
                 ));
             }
+            // `*` matches any characters, `/` included (globset's default).
             let glob = |pattern: &str| {
-                globset::GlobBuilder::new(pattern)
-                    .literal_separator(false)
-                    .build()
+                globset::Glob::new(pattern)
                     .map(|g| g.compile_matcher())
                     .map_err(|e| err(line, format!("invalid glob `{pattern}`: {e}")))
             };

@@ -72,6 +72,15 @@ impl PolicyArgs {
     }
 }
 
+/// The result of writing to standard output: a closed pipe (`tenet scan | head`) is not an
+/// error worth reporting.
+pub(crate) fn stdout_result(result: std::io::Result<()>) -> Result<(), String> {
+    match result {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => other.map_err(|e| format!("cannot write to standard output: {e}")),
+    }
+}
+
 fn print_policy_errors(errors: &[PolicyError]) {
     for e in errors {
         eprintln!("error: {e}");

@@ -6,7 +6,7 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 use serde::Serialize;
 
-use super::{EXIT_ERROR, PolicyArgs};
+use super::{EXIT_ERROR, PolicyArgs, stdout_result};
 use crate::policy::{PolicySet, RuleMeta, Severity, examples};
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -253,15 +253,16 @@ pub fn run_explain(args: ExplainArgs) -> ExitCode {
 fn emit(text: &str) -> ExitCode {
     use std::io::Write as _;
     let mut stdout = std::io::stdout().lock();
-    match stdout
-        .write_all(text.as_bytes())
-        .and_then(|()| stdout.flush())
-    {
-        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
-            eprintln!("error: cannot write to standard output: {e}");
+    match stdout_result(
+        stdout
+            .write_all(text.as_bytes())
+            .and_then(|()| stdout.flush()),
+    ) {
+        Err(e) => {
+            eprintln!("error: {e}");
             ExitCode::from(EXIT_ERROR)
         }
-        _ => ExitCode::SUCCESS,
+        Ok(()) => ExitCode::SUCCESS,
     }
 }
 

@@ -7,8 +7,11 @@ use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
 
-use super::{EXIT_ERROR, EXIT_FINDINGS, InputArgs, PolicyArgs, base_dir, load_inputs};
+use super::{
+    EXIT_ERROR, EXIT_FINDINGS, InputArgs, PolicyArgs, base_dir, load_inputs, stdout_result,
+};
 use crate::config::{self, ConfigError, Loaded};
+use crate::discover::display_path;
 use crate::engine::{EvalOptions, evaluate};
 use crate::policy::{RuleMeta, Severity};
 use crate::report::{Format, Report};
@@ -163,7 +166,10 @@ fn scan(args: ScanArgs) -> Result<ExitCode, ExitCode> {
         .clone()
         .or_else(|| config.config.exceptions.as_ref().map(|p| config.resolve(p)))
     {
-        Some(p) => Some(Exceptions::read(&p, &shown(&p, &base)).map_err(|e| usage(e.to_string()))?),
+        Some(p) => Some(
+            Exceptions::read(&p, &display_path(&p, Some(&base)))
+                .map_err(|e| usage(e.to_string()))?,
+        ),
         None => None,
     };
     let baseline = match args
@@ -172,7 +178,7 @@ fn scan(args: ScanArgs) -> Result<ExitCode, ExitCode> {
         .or_else(|| config.config.baseline.as_ref().map(|p| config.resolve(p)))
     {
         Some(p) => {
-            let name = shown(&p, &base);
+            let name = display_path(&p, Some(&base));
             Some((
                 Baseline::read(&p, &name).map_err(|e| usage(e.to_string()))?,
                 name,
@@ -270,7 +276,9 @@ fn find_config(
         None => config::discover(paths, base).map_err(usage)?,
     };
     match path {
-        Some(p) => Loaded::read(&p, shown(&p, base)).map_err(|e| config_errors(vec![e])),
+        Some(p) => {
+            Loaded::read(&p, display_path(&p, Some(base))).map_err(|e| config_errors(vec![e]))
+        }
         None => Ok(Loaded::default()),
     }
 }
@@ -284,14 +292,6 @@ fn config_errors(errors: Vec<ConfigError>) -> ExitCode {
         errors.len()
     );
     ExitCode::from(EXIT_ERROR)
-}
-
-/// A path as shown to users: relative to the base directory when inside it.
-fn shown(p: &std::path::Path, base: &std::path::Path) -> String {
-    let abs = std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
-    abs.strip_prefix(base)
-        .map(|r| r.to_string_lossy().replace('\\', "/"))
-        .unwrap_or_else(|_| p.to_string_lossy().into_owned())
 }
 
 fn write_output(spec: &OutputSpec, report: &Report, color: ColorChoice) -> Result<(), String> {
@@ -323,11 +323,7 @@ fn write_output(spec: &OutputSpec, report: &Report, color: ColorChoice) -> Resul
                 .emitter(use_color)
                 .emit(&mut lock, report)
                 .and_then(|()| lock.flush());
-            match result {
-                // A closed pipe (`tenet scan | head`) is not an error worth reporting.
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                other => other.map_err(|e| format!("cannot write to standard output: {e}")),
-            }
+            stdout_result(result)
         }
     }
 }

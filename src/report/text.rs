@@ -195,10 +195,10 @@ impl TextEmitter {
                 parts.join(", ")
             )
         };
-        let suppressed: usize = report.suppressed_by_kind().values().sum();
+        let by_kind = report.suppressed_by_kind();
+        let suppressed: usize = by_kind.values().sum();
         if suppressed > 0 {
-            let kinds: Vec<String> = report
-                .suppressed_by_kind()
+            let kinds: Vec<String> = by_kind
                 .into_iter()
                 .filter(|(_, n)| *n > 0)
                 .map(|(k, n)| format!("{n} {}", k.as_str()))
