@@ -6,6 +6,7 @@
 //! and the cloud audit) live in [`cli`] and all share this core.
 
 pub mod cli;
+pub mod compliance;
 pub mod config;
 pub mod discover;
 pub mod engine;

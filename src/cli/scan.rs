@@ -191,6 +191,12 @@ fn scan(args: ScanArgs) -> Result<ExitCode, ExitCode> {
     let (graph, base) = load_inputs(&args.inputs)?;
     let loaded = started.elapsed();
     let mut outcome = evaluate(&policies, &rules, &graph, &EvalOptions::default());
+    if !frameworks.is_empty() {
+        // Findings name the controls of the frameworks reported on only.
+        for f in outcome.findings.iter_mut().chain(&mut outcome.undetermined) {
+            f.controls.retain(|fw, _| frameworks.contains(fw));
+        }
+    }
     if args.timings {
         print_timings(loaded, started.elapsed() - loaded, &outcome);
     }
@@ -242,6 +248,12 @@ fn scan(args: ScanArgs) -> Result<ExitCode, ExitCode> {
         base_dir: Some(base.to_string_lossy().into_owned()),
         fail_on,
         suppressions: Some(&applied),
+        frameworks: policies
+            .catalogs
+            .values()
+            .filter(|c| frameworks.is_empty() || frameworks.contains(&c.id))
+            .collect(),
+        frameworks_selected: !frameworks.is_empty(),
     };
     for spec in &outputs {
         write_output(spec, &report, args.color).map_err(usage)?;

@@ -36,9 +36,9 @@ struct Document<'a> {
 }
 
 #[derive(Serialize)]
-struct Tool<'a> {
-    name: &'static str,
-    version: &'a str,
+pub(super) struct Tool<'a> {
+    pub name: &'static str,
+    pub version: &'a str,
 }
 
 #[derive(Serialize)]

@@ -5,6 +5,8 @@
 //! byte-identical output (what differs between machines is only the `%SRCROOT%` base in
 //! SARIF, which names the directory paths are relative to).
 
+mod compliance;
+mod html;
 mod json;
 mod sarif;
 mod text;
@@ -12,11 +14,14 @@ mod text;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
+use crate::compliance::Assessment;
 use crate::engine::Outcome;
 use crate::finding::Finding;
 use crate::graph::{LoadError, ResourceGraph};
-use crate::policy::{PolicySet, RuleMeta, Severity};
+use crate::policy::{Catalog, PolicySet, RuleMeta, Severity};
 
+pub use compliance::{ComplianceCsvEmitter, ComplianceJsonEmitter, ComplianceTextEmitter};
+pub use html::HtmlEmitter;
 pub use json::JsonEmitter;
 pub use sarif::SarifEmitter;
 pub use text::TextEmitter;
@@ -35,9 +40,18 @@ pub struct Report<'a> {
     pub fail_on: Option<Severity>,
     /// Suppression problems and the exceptions' audit (none when nothing was applied).
     pub suppressions: Option<&'a crate::suppress::Applied>,
+    /// The frameworks reported on: those selected (`--framework`, `frameworks:`), else all.
+    pub frameworks: Vec<&'a Catalog>,
+    /// Whether the frameworks were selected (text output then adds their control status).
+    pub frameworks_selected: bool,
 }
 
 impl Report<'_> {
+    /// The findings rolled up per control of each reported framework.
+    pub fn assessment(&self) -> Assessment {
+        Assessment::of(self, &self.frameworks)
+    }
+
     /// Every finding, suppressed ones included (they carry their suppression).
     pub fn findings(&self) -> &[Finding] {
         &self.outcome.findings
@@ -161,6 +175,14 @@ pub enum Format {
     Text,
     Json,
     Sarif,
+    /// Per-control status of each framework, as text.
+    Compliance,
+    /// Per-control status with drill-down to rules, resources and findings, as JSON.
+    ComplianceJson,
+    /// One row per control.
+    ComplianceCsv,
+    /// A self-contained HTML report: control status per framework, findings, exceptions.
+    Html,
 }
 
 impl Format {
@@ -170,6 +192,10 @@ impl Format {
             Format::Text => Box::new(TextEmitter { color }),
             Format::Json => Box::new(JsonEmitter),
             Format::Sarif => Box::new(SarifEmitter),
+            Format::Compliance => Box::new(ComplianceTextEmitter { color }),
+            Format::ComplianceJson => Box::new(ComplianceJsonEmitter),
+            Format::ComplianceCsv => Box::new(ComplianceCsvEmitter),
+            Format::Html => Box::new(HtmlEmitter),
         }
     }
 }

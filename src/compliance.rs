@@ -1,0 +1,582 @@
+//! Per-control compliance: the findings of a scan rolled up onto the controls of each selected
+//! framework. Every compliance output (text, JSON, CSV, HTML, OSCAL, the evidence bundle) is
+//! built from one [`Assessment`], so they never disagree.
+//!
+//! A rule's verdict on the resources it examined:
+//!
+//! | rule status      | when                                                              |
+//! |------------------|-------------------------------------------------------------------|
+//! | `fail`           | an unsuppressed finding on at least one resource                  |
+//! | `not-evaluated`  | the rule errored, or some resource could not be decided (unknown) |
+//! | `pass`           | it examined at least one resource and none failed                 |
+//! | `not-applicable` | no resource of its types was in scope                             |
+//!
+//! A control's status: `manual` when no rule maps to it; `not-evaluated` when its rules were
+//! all disabled; otherwise the worst of its rules' statuses in the order fail, not-evaluated,
+//! pass, not-applicable. Suppressed findings (inline, annotation, exception, baseline) do not
+//! fail a control; their resources are counted as `excepted`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use crate::finding::Finding;
+use crate::policy::{Catalog, RuleMeta, Severity};
+use crate::report::Report;
+
+/// The status of a control or a rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Status {
+    Fail,
+    NotEvaluated,
+    Pass,
+    NotApplicable,
+    Manual,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::Fail,
+        Status::NotEvaluated,
+        Status::Pass,
+        Status::NotApplicable,
+        Status::Manual,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Fail => "fail",
+            Status::NotEvaluated => "not-evaluated",
+            Status::Pass => "pass",
+            Status::NotApplicable => "not-applicable",
+            Status::Manual => "manual",
+        }
+    }
+}
+
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// Distinct resources by outcome. `examined = passed + failed + excepted + undetermined`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Counts {
+    pub examined: usize,
+    pub passed: usize,
+    pub failed: usize,
+    pub excepted: usize,
+    pub undetermined: usize,
+}
+
+/// The resources behind [`Counts`], by id.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Resources {
+    pub passed: Vec<String>,
+    pub failed: Vec<String>,
+    pub excepted: Vec<String>,
+    pub undetermined: Vec<String>,
+}
+
+impl Resources {
+    fn of(sets: &ResourceSets) -> (Counts, Resources) {
+        let failed = &sets.failed;
+        let excepted: BTreeSet<&String> = sets.excepted.difference(failed).collect();
+        let undetermined: BTreeSet<&String> = sets
+            .undetermined
+            .iter()
+            .filter(|r| !failed.contains(*r) && !excepted.contains(r))
+            .collect();
+        let passed: Vec<String> = sets
+            .examined
+            .iter()
+            .filter(|r| !failed.contains(*r) && !excepted.contains(r) && !undetermined.contains(r))
+            .cloned()
+            .collect();
+        let counts = Counts {
+            examined: sets.examined.len(),
+            passed: passed.len(),
+            failed: failed.len(),
+            excepted: excepted.len(),
+            undetermined: undetermined.len(),
+        };
+        let resources = Resources {
+            passed,
+            failed: failed.iter().cloned().collect(),
+            excepted: excepted.into_iter().cloned().collect(),
+            undetermined: undetermined.into_iter().cloned().collect(),
+        };
+        (counts, resources)
+    }
+}
+
+#[derive(Debug, Default)]
+struct ResourceSets {
+    examined: BTreeSet<String>,
+    failed: BTreeSet<String>,
+    excepted: BTreeSet<String>,
+    undetermined: BTreeSet<String>,
+}
+
+impl ResourceSets {
+    fn extend(&mut self, other: &ResourceSets) {
+        self.examined.extend(other.examined.iter().cloned());
+        self.failed.extend(other.failed.iter().cloned());
+        self.excepted.extend(other.excepted.iter().cloned());
+        self.undetermined.extend(other.undetermined.iter().cloned());
+    }
+}
+
+/// One rule's verdict, as part of a control.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleResult {
+    pub id: String,
+    pub title: String,
+    pub severity: Severity,
+    pub status: Status,
+    /// Whether the rule ran in this scan (disabled or deselected rules are listed, not run).
+    pub evaluated: bool,
+    pub errored: bool,
+    pub counts: Counts,
+    pub remediation: String,
+}
+
+/// A finding as a control's drill-down shows it.
+#[derive(Debug, Clone, Serialize)]
+pub struct ControlFinding {
+    pub rule_id: String,
+    pub severity: Severity,
+    pub resource_id: String,
+    pub resource_type: String,
+    /// `file` for file inputs, else the live resource's native id.
+    pub location: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u32>,
+    pub message: String,
+    pub fingerprint: String,
+    /// Suppressed findings (excepted) carry their suppression; they do not fail the control.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub suppression: Option<crate::suppress::Suppression>,
+}
+
+impl ControlFinding {
+    fn of(f: &Finding) -> ControlFinding {
+        let (location, line) = match &f.location {
+            crate::finding::Location::File {
+                file, start_line, ..
+            } => (file.clone(), Some(*start_line)),
+            crate::finding::Location::Live { native_id, .. } => (native_id.clone(), None),
+        };
+        ControlFinding {
+            rule_id: f.rule_id.clone(),
+            severity: f.severity,
+            resource_id: f.resource.id.clone(),
+            resource_type: f.resource.resource_type.clone(),
+            location,
+            line,
+            message: f.message.clone(),
+            fingerprint: f.fingerprint.clone(),
+            suppression: f.suppression.clone(),
+        }
+    }
+}
+
+/// One control of a framework.
+#[derive(Debug, Clone, Serialize)]
+pub struct ControlResult {
+    pub id: String,
+    pub title: String,
+    /// The catalog says rules can check it.
+    pub automated: bool,
+    pub status: Status,
+    /// Why the control has its status, in a sentence.
+    pub reason: String,
+    pub counts: Counts,
+    pub rules: Vec<RuleResult>,
+    /// Failed findings first, then excepted ones, each in canonical order.
+    pub findings: Vec<ControlFinding>,
+    pub resources: Resources,
+}
+
+/// One framework's controls.
+#[derive(Debug, Clone, Serialize)]
+pub struct FrameworkResult {
+    pub id: String,
+    pub name: String,
+    pub version: String,
+    /// Controls per status, every status present.
+    pub summary: BTreeMap<Status, usize>,
+    pub controls: Vec<ControlResult>,
+}
+
+impl FrameworkResult {
+    pub fn count(&self, status: Status) -> usize {
+        self.summary.get(&status).copied().unwrap_or(0)
+    }
+}
+
+/// The per-control assessment of a scan.
+#[derive(Debug, Clone, Serialize)]
+pub struct Assessment {
+    pub frameworks: Vec<FrameworkResult>,
+    /// Conditions that limit what the statuses mean (files that could not be loaded, rules
+    /// that failed to evaluate).
+    pub caveats: Vec<String>,
+}
+
+impl Assessment {
+    /// Rolls the report's findings up onto the controls of `frameworks`.
+    pub fn of(report: &Report, frameworks: &[&Catalog]) -> Assessment {
+        let per_rule = rule_sets(report);
+        let evaluated: BTreeSet<&str> = report.rules.iter().map(|r| r.id.as_str()).collect();
+        let mut findings_by_rule: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+        for f in report.findings() {
+            findings_by_rule.entry(&f.rule_id).or_default().push(f);
+        }
+        let frameworks = frameworks
+            .iter()
+            .map(|catalog| {
+                let controls: Vec<ControlResult> = catalog
+                    .controls
+                    .iter()
+                    .map(|control| {
+                        let mapped: Vec<&RuleMeta> = report
+                            .policies
+                            .rules
+                            .iter()
+                            .filter(|r| {
+                                r.controls
+                                    .get(&catalog.id)
+                                    .is_some_and(|ids| ids.iter().any(|c| c == &control.id))
+                            })
+                            .collect();
+                        control_result(control, &mapped, &evaluated, &per_rule, &findings_by_rule)
+                    })
+                    .collect();
+                let mut summary: BTreeMap<Status, usize> =
+                    Status::ALL.iter().map(|s| (*s, 0)).collect();
+                for c in &controls {
+                    *summary.entry(c.status).or_default() += 1;
+                }
+                FrameworkResult {
+                    id: catalog.id.clone(),
+                    name: catalog.name.clone(),
+                    version: catalog.version.clone(),
+                    summary,
+                    controls,
+                }
+            })
+            .collect();
+        Assessment {
+            frameworks,
+            caveats: caveats(report),
+        }
+    }
+}
+
+fn caveats(report: &Report) -> Vec<String> {
+    let mut out = Vec::new();
+    let skipped: BTreeSet<&str> = report
+        .load_errors()
+        .iter()
+        .filter(|e| e.file_skipped)
+        .map(|e| e.file.as_str())
+        .collect();
+    if !skipped.is_empty() {
+        out.push(format!(
+            "{} input file(s) could not be loaded; statuses cover the loaded files only: {}",
+            skipped.len(),
+            skipped.into_iter().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    let errored: BTreeSet<&str> = report
+        .outcome
+        .errors
+        .iter()
+        .map(|e| e.rule_id.as_str())
+        .collect();
+    if !errored.is_empty() {
+        out.push(format!(
+            "{} rule(s) failed to evaluate; their controls are not-evaluated: {}",
+            errored.len(),
+            errored.into_iter().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    out
+}
+
+/// What each evaluated rule examined, failed, excepted and left undetermined.
+fn rule_sets(report: &Report) -> BTreeMap<String, (ResourceSets, bool)> {
+    let mut out: BTreeMap<String, (ResourceSets, bool)> = BTreeMap::new();
+    for run in &report.outcome.runs {
+        let entry = out.entry(run.rule_id.clone()).or_default();
+        entry.0.examined.extend(run.examined.iter().cloned());
+        entry.1 |= run.errored;
+    }
+    for f in report.findings() {
+        if let Some((sets, _)) = out.get_mut(&f.rule_id) {
+            if f.suppression.is_some() {
+                sets.excepted.insert(f.resource.id.clone());
+            } else {
+                sets.failed.insert(f.resource.id.clone());
+            }
+        }
+    }
+    for f in &report.outcome.undetermined {
+        if let Some((sets, _)) = out.get_mut(&f.rule_id) {
+            if f.suppression.is_some() {
+                sets.excepted.insert(f.resource.id.clone());
+            } else {
+                sets.undetermined.insert(f.resource.id.clone());
+            }
+        }
+    }
+    for (sets, _) in out.values_mut() {
+        // A rule may report a resource outside its types (a finding on a related resource):
+        // it was examined all the same.
+        let extra: Vec<String> = sets
+            .failed
+            .iter()
+            .chain(&sets.excepted)
+            .chain(&sets.undetermined)
+            .filter(|r| !sets.examined.contains(*r))
+            .cloned()
+            .collect();
+        sets.examined.extend(extra);
+    }
+    out
+}
+
+fn rule_status(sets: &ResourceSets, errored: bool) -> Status {
+    if !sets.failed.is_empty() {
+        Status::Fail
+    } else if errored || !sets.undetermined.is_empty() {
+        Status::NotEvaluated
+    } else if !sets.examined.is_empty() {
+        Status::Pass
+    } else {
+        Status::NotApplicable
+    }
+}
+
+fn control_result(
+    control: &crate::policy::catalog::Control,
+    mapped: &[&RuleMeta],
+    evaluated: &BTreeSet<&str>,
+    per_rule: &BTreeMap<String, (ResourceSets, bool)>,
+    findings_by_rule: &BTreeMap<&str, Vec<&Finding>>,
+) -> ControlResult {
+    let empty = (ResourceSets::default(), false);
+    let mut all = ResourceSets::default();
+    let mut rules = Vec::new();
+    let mut findings: Vec<&Finding> = Vec::new();
+    for rule in mapped {
+        let ran = evaluated.contains(rule.id.as_str());
+        let (sets, errored) = per_rule.get(&rule.id).unwrap_or(&empty);
+        let (counts, _) = Resources::of(sets);
+        rules.push(RuleResult {
+            id: rule.id.clone(),
+            title: rule.title.clone(),
+            severity: rule.severity,
+            status: if ran {
+                rule_status(sets, *errored)
+            } else {
+                Status::NotEvaluated
+            },
+            evaluated: ran,
+            errored: *errored,
+            counts,
+            remediation: rule.remediation.clone(),
+        });
+        if ran {
+            all.extend(sets);
+            findings.extend(findings_by_rule.get(rule.id.as_str()).into_iter().flatten());
+        }
+    }
+    let ran: Vec<&RuleResult> = rules.iter().filter(|r| r.evaluated).collect();
+    let disabled: Vec<&str> = rules
+        .iter()
+        .filter(|r| !r.evaluated)
+        .map(|r| r.id.as_str())
+        .collect();
+    let (counts, resources) = Resources::of(&all);
+    let status = if rules.is_empty() {
+        Status::Manual
+    } else if ran.is_empty() {
+        Status::NotEvaluated
+    } else {
+        ran.iter()
+            .map(|r| r.status)
+            .min()
+            .unwrap_or(Status::NotApplicable)
+    };
+    let mut reason = match status {
+        Status::Manual => "no rule checks this control: it needs manual evidence".to_string(),
+        Status::NotEvaluated if ran.is_empty() => {
+            format!("its rules were not run: {}", disabled.join(", "))
+        }
+        Status::NotEvaluated => {
+            let why: Vec<String> = ran
+                .iter()
+                .filter(|r| r.status == Status::NotEvaluated)
+                .map(|r| {
+                    if r.errored {
+                        format!("{} failed to evaluate", r.id)
+                    } else {
+                        format!(
+                            "{} could not decide on {}",
+                            r.id,
+                            plural(r.counts.undetermined, "resource")
+                        )
+                    }
+                })
+                .collect();
+            why.join("; ")
+        }
+        Status::Fail => format!(
+            "{} failed {}",
+            plural(counts.failed, "resource"),
+            join_ids(
+                ran.iter()
+                    .filter(|r| r.status == Status::Fail)
+                    .map(|r| &r.id)
+            )
+        ),
+        Status::Pass => {
+            let mut s = format!(
+                "{} examined by {}, none failed",
+                plural(counts.examined, "resource"),
+                plural(ran.len(), "rule")
+            );
+            if counts.excepted > 0 {
+                s.push_str(&format!(" ({} excepted)", counts.excepted));
+            }
+            s
+        }
+        Status::NotApplicable => format!(
+            "no resource in scope for {}",
+            join_ids(ran.iter().map(|r| &r.id))
+        ),
+    };
+    if status != Status::Manual && !ran.is_empty() && !disabled.is_empty() {
+        reason.push_str(&format!("; not run: {}", disabled.join(", ")));
+    }
+    findings.sort_by(|a, b| {
+        (a.suppression.is_some(), a.sort_key()).cmp(&(b.suppression.is_some(), b.sort_key()))
+    });
+    ControlResult {
+        id: control.id.clone(),
+        title: control.title.clone(),
+        automated: control.automated,
+        status,
+        reason,
+        counts,
+        rules,
+        findings: findings.into_iter().map(ControlFinding::of).collect(),
+        resources,
+    }
+}
+
+fn join_ids<'a>(ids: impl Iterator<Item = &'a String>) -> String {
+    ids.map(String::as_str).collect::<Vec<_>>().join(", ")
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sets(examined: &[&str], failed: &[&str], excepted: &[&str], und: &[&str]) -> ResourceSets {
+        let s = |v: &[&str]| v.iter().map(|x| x.to_string()).collect();
+        ResourceSets {
+            examined: s(examined),
+            failed: s(failed),
+            excepted: s(excepted),
+            undetermined: s(und),
+        }
+    }
+
+    #[test]
+    fn rule_statuses() {
+        assert_eq!(
+            rule_status(&sets(&[], &[], &[], &[]), false),
+            Status::NotApplicable
+        );
+        assert_eq!(
+            rule_status(&sets(&["a"], &[], &[], &[]), false),
+            Status::Pass
+        );
+        assert_eq!(
+            rule_status(&sets(&["a"], &["a"], &[], &[]), false),
+            Status::Fail
+        );
+        assert_eq!(
+            rule_status(&sets(&["a"], &["a"], &[], &[]), true),
+            Status::Fail
+        );
+        assert_eq!(
+            rule_status(&sets(&["a"], &[], &[], &[]), true),
+            Status::NotEvaluated
+        );
+        assert_eq!(
+            rule_status(&sets(&["a", "b"], &[], &[], &["b"]), false),
+            Status::NotEvaluated
+        );
+        // An excepted finding does not fail the rule.
+        assert_eq!(
+            rule_status(&sets(&["a"], &[], &["a"], &[]), false),
+            Status::Pass
+        );
+        assert_eq!(
+            rule_status(&sets(&[], &[], &[], &["a"]), false),
+            Status::NotEvaluated
+        );
+    }
+
+    #[test]
+    fn counts_partition_the_examined_resources() {
+        let (c, r) = Resources::of(&sets(&["a", "b", "c", "d"], &["a"], &["a", "b"], &["c"]));
+        assert_eq!(
+            c,
+            Counts {
+                examined: 4,
+                passed: 1,
+                failed: 1,
+                excepted: 1,
+                undetermined: 1
+            }
+        );
+        assert_eq!(r.passed, vec!["d"]);
+        assert_eq!(r.excepted, vec!["b"]);
+    }
+
+    #[test]
+    fn status_order_is_worst_first() {
+        // Control status is the minimum of its rules' statuses.
+        let mut v = vec![
+            Status::Pass,
+            Status::NotApplicable,
+            Status::Fail,
+            Status::NotEvaluated,
+        ];
+        v.sort();
+        assert_eq!(
+            v,
+            vec![
+                Status::Fail,
+                Status::NotEvaluated,
+                Status::Pass,
+                Status::NotApplicable
+            ]
+        );
+    }
+}
