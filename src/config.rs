@@ -69,6 +69,8 @@ pub struct Loaded {
     pub dir: PathBuf,
     pub text: String,
     pub config: Config,
+    /// The file read (none without a configuration).
+    pub path: Option<PathBuf>,
 }
 
 impl Loaded {
@@ -103,6 +105,7 @@ impl Loaded {
             dir,
             text,
             config,
+            path: Some(path.to_path_buf()),
         };
         if let Some(f) = &loaded.config.fail_on
             && f != "none"

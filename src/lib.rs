@@ -10,6 +10,7 @@ pub mod compliance;
 pub mod config;
 pub mod discover;
 pub mod engine;
+pub mod evidence;
 pub mod finding;
 pub mod graph;
 pub mod load;

@@ -13,6 +13,7 @@ use super::{
 use crate::config::{self, ConfigError, Loaded};
 use crate::discover::display_path;
 use crate::engine::{EvalOptions, evaluate};
+use crate::evidence;
 use crate::policy::{RuleMeta, Severity};
 use crate::report::{Format, Report};
 use crate::suppress::{self, Baseline, Exceptions};
@@ -78,6 +79,13 @@ pub struct ScanArgs {
     /// Print how long loading and evaluation took, and the slowest rules, to standard error.
     #[arg(long)]
     timings: bool,
+    /// Write an audit evidence bundle: a directory, or a deterministic archive when the name
+    /// ends in `.tar.gz` (times come from `SOURCE_DATE_EPOCH` when it is set).
+    #[arg(long, value_name = "OUT")]
+    evidence: Option<PathBuf>,
+    /// Sign the bundle's manifest with this Ed25519 private key (PKCS#8 PEM).
+    #[arg(long, value_name = "FILE", requires = "evidence")]
+    sign_key: Option<PathBuf>,
     /// Colour in text output.
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorChoice,
@@ -133,7 +141,13 @@ fn usage(message: String) -> ExitCode {
 }
 
 fn scan(args: ScanArgs) -> Result<ExitCode, ExitCode> {
+    let started = chrono::Utc::now();
+    let epoch = evidence::source_date_epoch().map_err(|e| usage(e.to_string()))?;
     let outputs = output_specs(&args.formats, args.output.as_ref()).map_err(usage)?;
+    let sign_key = match &args.sign_key {
+        Some(p) => Some(evidence::sign::read_signing_key(p).map_err(|e| usage(e.to_string()))?),
+        None => None,
+    };
     let base = base_dir(args.inputs.root.as_ref())?;
     let config = find_config(
         args.config.as_ref(),
@@ -161,22 +175,21 @@ fn scan(args: ScanArgs) -> Result<ExitCode, ExitCode> {
         // Rules named with --rule run whatever the configuration says.
         .filter(|r| !args.rules.is_empty() || enabled.contains(&r.id))
         .collect::<Vec<_>>();
-    let exceptions = match args
+    let exceptions_path = args
         .exceptions
         .clone()
-        .or_else(|| config.config.exceptions.as_ref().map(|p| config.resolve(p)))
-    {
+        .or_else(|| config.config.exceptions.as_ref().map(|p| config.resolve(p)));
+    let exceptions = match &exceptions_path {
         Some(p) => Some(
-            Exceptions::read(&p, &display_path(&p, Some(&base)))
-                .map_err(|e| usage(e.to_string()))?,
+            Exceptions::read(p, &display_path(p, Some(&base))).map_err(|e| usage(e.to_string()))?,
         ),
         None => None,
     };
-    let baseline = match args
+    let baseline_path = args
         .baseline
         .clone()
-        .or_else(|| config.config.baseline.as_ref().map(|p| config.resolve(p)))
-    {
+        .or_else(|| config.config.baseline.as_ref().map(|p| config.resolve(p)));
+    let baseline = match baseline_path.clone() {
         Some(p) => {
             let name = display_path(&p, Some(&base));
             Some((
@@ -187,9 +200,9 @@ fn scan(args: ScanArgs) -> Result<ExitCode, ExitCode> {
         None => None,
     };
 
-    let started = std::time::Instant::now();
+    let clock = std::time::Instant::now();
     let (graph, base) = load_inputs(&args.inputs)?;
-    let loaded = started.elapsed();
+    let loaded = clock.elapsed();
     let mut outcome = evaluate(&policies, &rules, &graph, &EvalOptions::default());
     if !frameworks.is_empty() {
         // Findings name the controls of the frameworks reported on only.
@@ -198,7 +211,7 @@ fn scan(args: ScanArgs) -> Result<ExitCode, ExitCode> {
         }
     }
     if args.timings {
-        print_timings(loaded, started.elapsed() - loaded, &outcome);
+        print_timings(loaded, clock.elapsed() - loaded, &outcome);
     }
     let applied = suppress::apply(
         &graph,
@@ -257,6 +270,41 @@ fn scan(args: ScanArgs) -> Result<ExitCode, ExitCode> {
     };
     for spec in &outputs {
         write_output(spec, &report, args.color).map_err(usage)?;
+    }
+    if let Some(out) = &args.evidence {
+        let mut configuration: Vec<(PathBuf, &'static str)> = Vec::new();
+        configuration.extend(config.path.clone().map(|p| (p, "config")));
+        configuration.extend(exceptions_path.map(|p| (p, "exceptions")));
+        configuration.extend(baseline_path.map(|p| (p, "baseline")));
+        configuration.extend(
+            args.inputs
+                .var_files
+                .iter()
+                .map(|p| (p.clone(), "var-file")),
+        );
+        let ctx = evidence::Context {
+            command: "scan",
+            started: epoch.unwrap_or(started),
+            finished: epoch.unwrap_or_else(chrono::Utc::now),
+            paths: args
+                .inputs
+                .paths
+                .iter()
+                .map(|p| display_path(p, Some(&base)))
+                .collect(),
+            base: &base,
+            configuration,
+            sign_key: sign_key.as_ref(),
+        };
+        let bundle = evidence::Bundle::build(&report, &ctx)
+            .and_then(|b| b.write(out).map(|()| b))
+            .map_err(|e| usage(format!("evidence bundle: {e}")))?;
+        eprintln!(
+            "evidence: {} written ({} files, manifest sha256 {})",
+            out.display(),
+            bundle.files.len(),
+            bundle.manifest_sha256
+        );
     }
 
     if !outcome.errors.is_empty() {

@@ -19,6 +19,14 @@ use std::path::{Path, PathBuf};
 
 pub use catalog::{Catalog, Control};
 
+/// The framework catalogs' files (`frameworks/<id>.yaml`) with their text, as embedded.
+pub fn catalog_sources() -> impl Iterator<Item = (&'static str, &'static str)> {
+    embedded::FILES
+        .iter()
+        .filter(|(p, _)| p.starts_with("frameworks/"))
+        .copied()
+}
+
 /// The built-in rules' fixtures (`fixtures/rules/<id>/<format>/<case>/<file>`), embedded as
 /// examples for `tenet explain`.
 pub fn examples(rule_id: &str) -> Vec<(&'static str, &'static str)> {

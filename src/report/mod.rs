@@ -20,7 +20,10 @@ use crate::finding::Finding;
 use crate::graph::{LoadError, ResourceGraph};
 use crate::policy::{Catalog, PolicySet, RuleMeta, Severity};
 
-pub use compliance::{ComplianceCsvEmitter, ComplianceJsonEmitter, ComplianceTextEmitter};
+pub use compliance::{
+    ComplianceCsvEmitter, ComplianceJsonEmitter, ComplianceTextEmitter,
+    write_csv as write_compliance_csv, write_json as write_compliance_json,
+};
 pub use html::HtmlEmitter;
 pub use json::JsonEmitter;
 pub use sarif::SarifEmitter;

@@ -1,0 +1,146 @@
+//! Deterministic `.tar.gz` bundles: entries sorted by path, regular files only, mode 0644,
+//! owner 0:0 with empty names, one fixed modification time, a gzip header without name or
+//! time. Reading accepts regular files with safe relative paths only.
+
+use std::collections::BTreeMap;
+use std::io::{Read, Write};
+use std::path::Path;
+
+use flate2::Compression;
+
+use super::EvidenceError;
+
+/// Largest bundle file `tenet verify` reads into memory (a bigger one is reported).
+pub const MAX_ENTRY_BYTES: u64 = 1 << 30;
+
+pub fn is_archive(path: &Path) -> bool {
+    let name = path.to_string_lossy();
+    name.ends_with(".tar.gz") || name.ends_with(".tgz")
+}
+
+/// Writes `files` as a gzip-compressed tar archive, atomically (a temporary file renamed).
+pub fn write(
+    out: &Path,
+    files: &BTreeMap<String, Vec<u8>>,
+    mtime: u64,
+) -> Result<(), EvidenceError> {
+    let bytes = encode(files, mtime).map_err(|e| EvidenceError::io(out, e))?;
+    if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
+        std::fs::create_dir_all(parent).map_err(|e| EvidenceError::io(parent, e))?;
+    }
+    let tmp = out.with_extension("tmp");
+    std::fs::write(&tmp, &bytes).map_err(|e| EvidenceError::io(&tmp, e))?;
+    std::fs::rename(&tmp, out).map_err(|e| EvidenceError::io(out, e))
+}
+
+/// The archive's bytes.
+pub fn encode(files: &BTreeMap<String, Vec<u8>>, mtime: u64) -> std::io::Result<Vec<u8>> {
+    let gz = flate2::GzBuilder::new()
+        .mtime(0)
+        .operating_system(255)
+        .write(Vec::new(), Compression::new(9));
+    let mut tar = tar::Builder::new(gz);
+    tar.mode(tar::HeaderMode::Deterministic);
+    for (name, bytes) in files {
+        let mut header = tar::Header::new_ustar();
+        header.set_size(bytes.len() as u64);
+        header.set_mode(0o644);
+        header.set_uid(0);
+        header.set_gid(0);
+        header.set_mtime(mtime);
+        header.set_entry_type(tar::EntryType::Regular);
+        header.set_username("")?;
+        header.set_groupname("")?;
+        tar.append_data(&mut header, name, bytes.as_slice())?;
+    }
+    let gz = tar.into_inner()?;
+    let mut out = gz.finish()?;
+    out.flush()?;
+    Ok(out)
+}
+
+/// The files of an archive, or why it cannot be read. Problems with single entries (unsafe
+/// paths, links, duplicates) are returned beside the files.
+pub fn read(path: &Path) -> Result<(BTreeMap<String, Vec<u8>>, Vec<String>), String> {
+    let file = std::fs::File::open(path).map_err(|e| format!("cannot open: {e}"))?;
+    let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
+    let mut files = BTreeMap::new();
+    let mut problems = Vec::new();
+    let entries = archive
+        .entries()
+        .map_err(|e| format!("not a readable .tar.gz: {e}"))?;
+    for entry in entries {
+        let mut entry = entry.map_err(|e| format!("not a readable .tar.gz: {e}"))?;
+        let name = String::from_utf8_lossy(&entry.path_bytes()).into_owned();
+        let kind = entry.header().entry_type();
+        if kind.is_dir() {
+            continue;
+        }
+        if !kind.is_file() {
+            problems.push(format!(
+                "{name}: not a regular file (links are not allowed)"
+            ));
+            continue;
+        }
+        if !safe_relative(&name) {
+            problems.push(format!("{name}: unsafe path (absolute or with `..`)"));
+            continue;
+        }
+        let size = entry.header().size().unwrap_or(u64::MAX);
+        if size > MAX_ENTRY_BYTES {
+            problems.push(format!("{name}: larger than {MAX_ENTRY_BYTES} bytes"));
+            continue;
+        }
+        let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+        entry
+            .read_to_end(&mut bytes)
+            .map_err(|e| format!("not a readable .tar.gz: {name}: {e}"))?;
+        let name = name.trim_start_matches("./").to_string();
+        if files.insert(name.clone(), bytes).is_some() {
+            problems.push(format!("{name}: appears twice in the archive"));
+        }
+    }
+    Ok((files, problems))
+}
+
+/// A relative path with no `..`, no empty or absolute part and no backslash.
+pub fn safe_relative(name: &str) -> bool {
+    let name = name.trim_start_matches("./");
+    !name.is_empty()
+        && !name.starts_with('/')
+        && !name.contains('\\')
+        && name.split('/').all(|p| !p.is_empty() && p != "..")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encoding_is_deterministic_and_round_trips() {
+        let mut files = BTreeMap::new();
+        files.insert("b/two.txt".to_string(), b"2".to_vec());
+        files.insert("a.txt".to_string(), b"1".to_vec());
+        let one = encode(&files, 1_700_000_000).unwrap();
+        let two = encode(&files, 1_700_000_000).unwrap();
+        assert_eq!(one, two);
+        assert_ne!(one, encode(&files, 1_700_000_001).unwrap());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.tar.gz");
+        std::fs::write(&path, &one).unwrap();
+        let (read, problems) = read(&path).unwrap();
+        assert!(problems.is_empty(), "{problems:?}");
+        assert_eq!(read, files);
+    }
+
+    #[test]
+    fn unsafe_paths() {
+        assert!(safe_relative("a/b.json"));
+        assert!(safe_relative("./a"));
+        assert!(!safe_relative("../a"));
+        assert!(!safe_relative("a/../../b"));
+        assert!(!safe_relative("/etc/passwd"));
+        assert!(!safe_relative("a//b"));
+        assert!(!safe_relative(""));
+    }
+}

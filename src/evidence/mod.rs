@@ -1,0 +1,390 @@
+//! Audit evidence bundles: everything an auditor needs to trust a scan's result later, in a
+//! directory or a deterministic `.tar.gz`.
+//!
+//! ```text
+//! manifest.json                          tool, times, scope, SHA-256 of inputs, policies,
+//!                                        catalogs, configuration and of every file below
+//! manifest.sig                           Ed25519 signature of manifest.json (optional)
+//! summary/controls.json, controls.csv    per-control status of each framework
+//! results/findings.sarif, findings.json  the findings (suppressed ones marked)
+//! results/oscal/assessment-results.json  OSCAL 1.1 assessment results
+//! exceptions/audit.json                  exceptions applied/expired/unused, suppressions
+//! report.html                            the self-contained HTML report
+//! ```
+//!
+//! The same inputs, policies and `SOURCE_DATE_EPOCH` give byte-identical bundles: times come
+//! from `SOURCE_DATE_EPOCH` when it is set, every list is sorted, UUIDs are derived from
+//! content, and the archive has sorted entries with fixed owners and modification times.
+
+pub mod archive;
+pub mod manifest;
+pub mod oscal;
+pub mod sign;
+pub mod verify;
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+
+use crate::compliance::Assessment;
+use crate::policy::FileRole;
+use crate::report::{Emitter, Report};
+use manifest::{FileHash, MANIFEST, Manifest, SIGNATURE};
+
+#[derive(Debug, thiserror::Error)]
+pub enum EvidenceError {
+    #[error("{path}: {message}")]
+    Io { path: String, message: String },
+    #[error("SOURCE_DATE_EPOCH={0:?} is not a number of seconds since 1970")]
+    Epoch(String),
+    #[error("{0}")]
+    Key(String),
+    #[error("cannot encode {what}: {message}")]
+    Encode { what: String, message: String },
+}
+
+impl EvidenceError {
+    pub(crate) fn io(path: &Path, e: impl std::fmt::Display) -> EvidenceError {
+        EvidenceError::Io {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        }
+    }
+}
+
+/// The fixed time of a reproducible build (`SOURCE_DATE_EPOCH`), if set.
+pub fn source_date_epoch() -> Result<Option<DateTime<Utc>>, EvidenceError> {
+    match std::env::var("SOURCE_DATE_EPOCH") {
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse::<i64>()
+            .ok()
+            .and_then(|s| DateTime::<Utc>::from_timestamp(s, 0))
+            .map(Some)
+            .ok_or(EvidenceError::Epoch(v)),
+        _ => Ok(None),
+    }
+}
+
+/// RFC 3339 in UTC with a `Z`, to the second.
+pub fn timestamp(t: &DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// What the bundle records beyond the report itself.
+pub struct Context<'a> {
+    pub command: &'a str,
+    pub started: DateTime<Utc>,
+    pub finished: DateTime<Utc>,
+    /// The paths given, as shown to users.
+    pub paths: Vec<String>,
+    /// Directory that input paths are relative to.
+    pub base: &'a Path,
+    /// Configuration files with their role (`config`, `exceptions`, `baseline`, `var-file`).
+    pub configuration: Vec<(PathBuf, &'static str)>,
+    pub sign_key: Option<&'a sign::SigningKey>,
+}
+
+/// A bundle in memory: path → bytes, manifest and signature included.
+pub struct Bundle {
+    pub files: BTreeMap<String, Vec<u8>>,
+    /// SHA-256 of `manifest.json`: quoting it pins the whole bundle.
+    pub manifest_sha256: String,
+    /// Modification time given to archive entries (seconds since 1970).
+    pub mtime: u64,
+}
+
+impl Bundle {
+    /// Assembles the bundle of a finished scan.
+    pub fn build(report: &Report, ctx: &Context) -> Result<Bundle, EvidenceError> {
+        let assessment = report.assessment();
+        let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
+        files.insert(
+            "summary/controls.json".into(),
+            render(|w| crate::report::write_compliance_json(w, report, &assessment))?,
+        );
+        files.insert(
+            "summary/controls.csv".into(),
+            render(|w| crate::report::write_compliance_csv(w, &assessment))?,
+        );
+        files.insert(
+            "results/findings.sarif".into(),
+            render(|w| crate::report::SarifEmitter.emit(w, report))?,
+        );
+        files.insert(
+            "results/findings.json".into(),
+            render(|w| crate::report::JsonEmitter.emit(w, report))?,
+        );
+        files.insert(
+            "results/oscal/assessment-results.json".into(),
+            json_bytes(
+                "the OSCAL assessment results",
+                &oscal::assessment_results(report, &assessment, ctx),
+            )?,
+        );
+        files.insert(
+            "exceptions/audit.json".into(),
+            json_bytes("the exceptions audit", &audit(report))?,
+        );
+        files.insert(
+            "report.html".into(),
+            render(|w| crate::report::HtmlEmitter.emit(w, report))?,
+        );
+
+        let manifest = manifest(report, &assessment, ctx, &files)?;
+        let manifest_bytes = json_bytes("the manifest", &manifest)?;
+        let manifest_sha256 = manifest::sha256_hex(&manifest_bytes);
+        if let Some(key) = ctx.sign_key {
+            files.insert(SIGNATURE.into(), sign::sign(key, &manifest_bytes));
+        }
+        files.insert(MANIFEST.into(), manifest_bytes);
+        Ok(Bundle {
+            files,
+            manifest_sha256,
+            mtime: u64::try_from(ctx.finished.timestamp()).unwrap_or(0),
+        })
+    }
+
+    /// Writes the bundle: a `.tar.gz` when `out` ends so, else a directory. An existing
+    /// directory is replaced only when it holds a previous bundle (a `manifest.json`).
+    pub fn write(&self, out: &Path) -> Result<(), EvidenceError> {
+        if archive::is_archive(out) {
+            return archive::write(out, &self.files, self.mtime);
+        }
+        if out.exists() {
+            let empty = std::fs::read_dir(out)
+                .map_err(|e| EvidenceError::io(out, e))?
+                .next()
+                .is_none();
+            if !empty && !out.join(MANIFEST).is_file() {
+                return Err(EvidenceError::Io {
+                    path: out.display().to_string(),
+                    message: "exists and is not an evidence bundle; refusing to overwrite it"
+                        .into(),
+                });
+            }
+            std::fs::remove_dir_all(out).map_err(|e| EvidenceError::io(out, e))?;
+        }
+        for (name, bytes) in &self.files {
+            let path = out.join(name);
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent).map_err(|e| EvidenceError::io(parent, e))?;
+            }
+            std::fs::write(&path, bytes).map_err(|e| EvidenceError::io(&path, e))?;
+        }
+        Ok(())
+    }
+}
+
+fn render(f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<Vec<u8>, EvidenceError> {
+    let mut out = Vec::new();
+    f(&mut out).map_err(|e| EvidenceError::Encode {
+        what: "a report".into(),
+        message: e.to_string(),
+    })?;
+    Ok(out)
+}
+
+fn json_bytes(what: &str, value: &impl Serialize) -> Result<Vec<u8>, EvidenceError> {
+    let mut out = serde_json::to_vec_pretty(value).map_err(|e| EvidenceError::Encode {
+        what: what.into(),
+        message: e.to_string(),
+    })?;
+    out.push(b'\n');
+    Ok(out)
+}
+
+fn manifest(
+    report: &Report,
+    assessment: &Assessment,
+    ctx: &Context,
+    files: &BTreeMap<String, Vec<u8>>,
+) -> Result<Manifest, EvidenceError> {
+    let mut inputs = Vec::new();
+    let mut seen = std::collections::BTreeSet::new();
+    let input_files = report
+        .graph
+        .files
+        .iter()
+        .map(|f| {
+            (
+                f.file.as_str(),
+                if f.scanned { "scanned" } else { "context" },
+            )
+        })
+        .chain(
+            report
+                .load_errors()
+                .iter()
+                .map(|e| (e.file.as_str(), "scanned")),
+        );
+    for (name, role) in input_files {
+        if !seen.insert(name) {
+            continue;
+        }
+        let path = ctx.base.join(name);
+        match std::fs::read(&path) {
+            Ok(bytes) => inputs.push(FileHash::of(name, &bytes, Some(role))),
+            // A file that could not be read is already a load error of the scan; its hash
+            // cannot be given.
+            Err(_) if report.load_errors().iter().any(|e| e.file == name) => {}
+            Err(e) => return Err(EvidenceError::io(&path, e)),
+        }
+    }
+    inputs.sort();
+
+    let mut policies: Vec<FileHash> = report
+        .policies
+        .files
+        .iter()
+        .map(|f| {
+            let role = match f.role {
+                FileRole::Rule => "rule",
+                FileRole::Library => "library",
+                FileRole::Test => "test",
+            };
+            FileHash::of(f.path.clone(), f.source.as_bytes(), Some(role))
+        })
+        .collect();
+    policies.sort();
+    let mut catalogs: Vec<FileHash> = crate::policy::catalog_sources()
+        .map(|(p, text)| FileHash::of(p, text.as_bytes(), None))
+        .collect();
+    catalogs.sort();
+    let mut configuration = Vec::new();
+    for (path, role) in &ctx.configuration {
+        let bytes = std::fs::read(path).map_err(|e| EvidenceError::io(path, e))?;
+        let name = crate::discover::display_path(path, Some(ctx.base));
+        configuration.push(FileHash::of(name, &bytes, Some(role)));
+    }
+    configuration.sort();
+
+    let mut bundle_files: Vec<FileHash> = files
+        .iter()
+        .map(|(p, b)| FileHash::of(p.clone(), b, None))
+        .collect();
+    bundle_files.sort();
+
+    let suppressed = report
+        .findings()
+        .iter()
+        .filter(|f| f.suppression.is_some())
+        .count();
+    Ok(Manifest {
+        schema_version: manifest::MANIFEST_SCHEMA_VERSION.into(),
+        tool: manifest::Tool {
+            name: "tenet".into(),
+            version: report.tool_version.into(),
+        },
+        started: timestamp(&ctx.started),
+        finished: timestamp(&ctx.finished),
+        scope: manifest::Scope {
+            command: ctx.command.into(),
+            paths: ctx.paths.clone(),
+            frameworks: report.frameworks.iter().map(|c| c.id.clone()).collect(),
+            git: git_state(ctx.base, &ctx.paths),
+        },
+        inputs,
+        policies,
+        catalogs,
+        configuration,
+        results: manifest::Results {
+            files_scanned: report.files_scanned(),
+            resources: report.managed_resources(),
+            rules: report.rules.len(),
+            findings: report.active().count(),
+            suppressed,
+            load_errors: report.load_errors().len(),
+            rule_errors: report.outcome.errors.len(),
+            controls: assessment
+                .frameworks
+                .iter()
+                .map(|fw| {
+                    (
+                        fw.id.clone(),
+                        fw.summary
+                            .iter()
+                            .map(|(s, n)| (s.as_str().to_string(), *n))
+                            .collect(),
+                    )
+                })
+                .collect(),
+        },
+        files: bundle_files,
+        signature: ctx.sign_key.map(|k| manifest::SignatureInfo {
+            algorithm: "ed25519".into(),
+            public_key_sha256: sign::key_id(&k.verifying_key()),
+            file: SIGNATURE.into(),
+        }),
+    })
+}
+
+/// The commit of the repository holding `base`, and whether the scanned paths differ from it.
+/// `None` outside a repository or without git.
+fn git_state(base: &Path, paths: &[String]) -> Option<manifest::Git> {
+    let run = |args: &[&str]| -> Option<String> {
+        let out = std::process::Command::new("git")
+            .arg("-C")
+            .arg(base)
+            .args(args)
+            .stderr(std::process::Stdio::null())
+            .output()
+            .ok()?;
+        out.status
+            .success()
+            .then(|| String::from_utf8_lossy(&out.stdout).trim().to_string())
+    };
+    let commit = run(&["rev-parse", "--verify", "HEAD"])?;
+    let mut status = vec!["status", "--porcelain", "--untracked-files=normal", "--"];
+    status.extend(paths.iter().map(String::as_str));
+    let dirty = run(&status).is_none_or(|s| !s.is_empty());
+    Some(manifest::Git { commit, dirty })
+}
+
+/// `exceptions/audit.json`: every suppression used, every exception's fate, every problem.
+#[derive(Serialize)]
+struct Audit<'a> {
+    schema_version: &'static str,
+    /// Exceptions-file entries: `applied`, `expired` (matched, but no longer applies) or
+    /// `unused`.
+    exceptions: &'a [crate::suppress::ExceptionUse],
+    /// Suppressed findings, each with its suppression (inline, annotation, exception,
+    /// baseline).
+    suppressed: Vec<Suppressed<'a>>,
+    /// Suppression comments or annotations that could not be used.
+    problems: &'a [crate::suppress::Problem],
+}
+
+#[derive(Serialize)]
+struct Suppressed<'a> {
+    rule_id: &'a str,
+    resource_id: &'a str,
+    fingerprint: &'a str,
+    location: &'a crate::finding::Location,
+    suppression: &'a crate::suppress::Suppression,
+}
+
+fn audit<'a>(report: &'a Report) -> Audit<'a> {
+    Audit {
+        schema_version: "1",
+        exceptions: report.exceptions(),
+        suppressed: report
+            .findings()
+            .iter()
+            .chain(&report.outcome.undetermined)
+            .filter_map(|f| {
+                f.suppression.as_ref().map(|s| Suppressed {
+                    rule_id: &f.rule_id,
+                    resource_id: &f.resource.id,
+                    fingerprint: &f.fingerprint,
+                    location: &f.location,
+                    suppression: s,
+                })
+            })
+            .collect(),
+        problems: report.suppression_problems(),
+    }
+}
