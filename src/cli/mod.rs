@@ -10,6 +10,7 @@ mod graph;
 mod rules;
 mod scan;
 mod test;
+mod verify;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -49,6 +50,8 @@ enum Command {
     Rules(rules::RulesArgs),
     /// Explain one rule: why it matters, its controls, remediation and examples.
     Explain(rules::ExplainArgs),
+    /// Check an evidence bundle: every hash, and the signature with --public-key.
+    Verify(verify::VerifyArgs),
 }
 
 /// Options shared by commands that load policies.
@@ -108,6 +111,7 @@ pub fn main() -> ExitCode {
         Command::Test(args) => test::run(args),
         Command::Rules(args) => rules::run_rules(args),
         Command::Explain(args) => rules::run_explain(args),
+        Command::Verify(args) => verify::run(args),
     }
 }
 
