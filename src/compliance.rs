@@ -281,12 +281,11 @@ fn caveats(report: &Report) -> Vec<String> {
     let skipped: BTreeSet<&str> = report
         .load_errors()
         .iter()
-        .filter(|e| e.file_skipped)
         .map(|e| e.file.as_str())
         .collect();
     if !skipped.is_empty() {
         out.push(format!(
-            "{} input file(s) could not be loaded; statuses cover the loaded files only: {}",
+            "{} input file(s) could not be loaded in full; statuses cover what was loaded: {}",
             skipped.len(),
             skipped.into_iter().collect::<Vec<_>>().join(", ")
         ));
@@ -414,9 +413,14 @@ fn control_result(
     };
     let mut reason = match status {
         Status::Manual => "no rule checks this control: it needs manual evidence".to_string(),
-        Status::NotEvaluated if ran.is_empty() => {
-            format!("its rules were not run: {}", disabled.join(", "))
-        }
+        Status::NotEvaluated if ran.is_empty() => format!(
+            "{} (disabled or not selected)",
+            if disabled.len() == 1 {
+                format!("its rule {} did not run", disabled[0])
+            } else {
+                format!("none of its {} rules ran", disabled.len())
+            }
+        ),
         Status::NotEvaluated => {
             let why: Vec<String> = ran
                 .iter()
@@ -436,8 +440,9 @@ fn control_result(
             why.join("; ")
         }
         Status::Fail => format!(
-            "{} failed {}",
-            plural(counts.failed, "resource"),
+            "{} of {} fail {}",
+            counts.failed,
+            plural(counts.examined, "resource"),
             join_ids(
                 ran.iter()
                     .filter(|r| r.status == Status::Fail)
@@ -455,13 +460,22 @@ fn control_result(
             }
             s
         }
+        Status::NotApplicable if ran.len() > 3 => format!(
+            "no resource in scope for its {} rules ({}, ...)",
+            ran.len(),
+            join_ids(ran.iter().take(3).map(|r| &r.id))
+        ),
         Status::NotApplicable => format!(
             "no resource in scope for {}",
             join_ids(ran.iter().map(|r| &r.id))
         ),
     };
     if status != Status::Manual && !ran.is_empty() && !disabled.is_empty() {
-        reason.push_str(&format!("; not run: {}", disabled.join(", ")));
+        reason.push_str(&format!(
+            "; {} of its {} rules not run",
+            disabled.len(),
+            rules.len()
+        ));
     }
     findings.sort_by(|a, b| {
         (a.suppression.is_some(), a.sort_key()).cmp(&(b.suppression.is_some(), b.sort_key()))

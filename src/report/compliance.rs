@@ -10,6 +10,9 @@ use crate::compliance::{Assessment, FrameworkResult, Status};
 /// Version of the compliance JSON shape (`summary/controls.json` in evidence bundles).
 pub const COMPLIANCE_SCHEMA_VERSION: &str = "1";
 
+/// Failing findings listed under a control in text (the JSON and HTML views list them all).
+const MAX_TEXT_FINDINGS: usize = 5;
+
 pub struct ComplianceTextEmitter {
     pub color: bool,
 }
@@ -27,19 +30,14 @@ fn status_color(s: Status) -> &'static str {
     }
 }
 
-/// `3 fail · 5 pass · 50 manual` (statuses with no control left out).
+/// `61 controls: 3 fail · 5 pass · 50 manual` (statuses with no control left out).
 pub fn framework_line(fw: &FrameworkResult) -> String {
     let parts: Vec<String> = Status::ALL
         .iter()
         .filter(|s| fw.count(**s) > 0)
         .map(|s| format!("{} {}", fw.count(*s), s))
         .collect();
-    format!(
-        "{}: {} controls: {}",
-        fw.name,
-        fw.controls.len(),
-        parts.join(" · ")
-    )
+    format!("{} controls: {}", fw.controls.len(), parts.join(" · "))
 }
 
 impl ComplianceTextEmitter {
@@ -86,15 +84,32 @@ impl Emitter for ComplianceTextEmitter {
                 if c.status != Status::Manual && c.status != Status::Pass {
                     writeln!(out, "{:>30}{}", "", c.reason)?;
                 }
-                for f in c.findings.iter().filter(|f| f.suppression.is_none()) {
+                let failing: Vec<_> = c
+                    .findings
+                    .iter()
+                    .filter(|f| f.suppression.is_none())
+                    .collect();
+                for f in failing.iter().take(MAX_TEXT_FINDINGS) {
                     let place = match f.line {
                         Some(l) => format!("{}:{l}", f.location),
                         None => f.location.clone(),
                     };
+                    let file = (f.line.is_some()).then_some(f.location.as_str());
                     writeln!(
                         out,
-                        "{:>30}{} {} {} — {}",
-                        "", f.rule_id, place, f.resource_id, f.message
+                        "{:>30}{} {} {}",
+                        "",
+                        place,
+                        super::short_address(&f.resource_id, file),
+                        self.paint("\x1b[2m", &format!("({})", f.rule_id))
+                    )?;
+                }
+                if failing.len() > MAX_TEXT_FINDINGS {
+                    writeln!(
+                        out,
+                        "{:>30}… and {} more (all of them: --format compliance-json or html)",
+                        "",
+                        failing.len() - MAX_TEXT_FINDINGS
                     )?;
                 }
             }

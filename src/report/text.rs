@@ -245,7 +245,18 @@ impl TextEmitter {
                     plural(report.files_scanned(), "file"),
                 )
             )
-        )
+        )?;
+        if report.frameworks_selected {
+            for fw in &report.assessment().frameworks {
+                writeln!(
+                    out,
+                    "{}: {}",
+                    fw.name,
+                    super::compliance::framework_line(fw)
+                )?;
+            }
+        }
+        Ok(())
     }
 }
 
