@@ -440,9 +440,10 @@ fn control_result(
             why.join("; ")
         }
         Status::Fail => format!(
-            "{} of {} fail {}",
+            "{} of {} {} {}",
             counts.failed,
             plural(counts.examined, "resource"),
+            if counts.failed == 1 { "fails" } else { "fail" },
             join_ids(
                 ran.iter()
                     .filter(|r| r.status == Status::Fail)
