@@ -35,6 +35,23 @@ fn control<'a>(fw: &'a Value, id: &str) -> &'a Value {
         .unwrap_or_else(|| panic!("no control {id}"))
 }
 
+/// The controls, of every framework, that a rule which ran maps to.
+fn controls_of_rule<'a>(doc: &'a Value, rule: &str) -> Vec<&'a Value> {
+    doc["frameworks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|f| f["controls"].as_array().unwrap())
+        .filter(|c| {
+            c["rules"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r["id"] == rule && r["evaluated"] == true)
+        })
+        .collect()
+}
+
 fn n(v: &Value) -> u64 {
     v.as_u64().unwrap_or_else(|| panic!("not a count: {v}"))
 }
@@ -159,19 +176,7 @@ fn undecided_resources_are_counted_and_failures_still_dominate() {
         "--rule",
         "aws-s3-versioning",
     ]);
-    let controls: Vec<&Value> = doc["frameworks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|f| f["controls"].as_array().unwrap())
-        .filter(|c| {
-            c["rules"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|r| r["id"] == "aws-s3-versioning")
-        })
-        .collect();
+    let controls = controls_of_rule(&doc, "aws-s3-versioning");
     assert!(!controls.is_empty());
     for c in controls {
         assert_eq!(n(&c["counts"]["undetermined"]), 2, "{c:#}");
@@ -189,19 +194,7 @@ fn a_rule_that_fails_to_evaluate_leaves_its_controls_not_evaluated() {
         "--rule",
         "acme-mapped-divide-by-zero",
     ]);
-    let mapped: Vec<&Value> = doc["frameworks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|f| f["controls"].as_array().unwrap())
-        .filter(|c| {
-            c["rules"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .any(|r| r["id"] == "acme-mapped-divide-by-zero" && r["evaluated"] == true)
-        })
-        .collect();
+    let mapped = controls_of_rule(&doc, "acme-mapped-divide-by-zero");
     assert!(!mapped.is_empty());
     assert_eq!(mapped.len(), 1);
     for c in mapped {

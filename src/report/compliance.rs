@@ -42,11 +42,7 @@ pub fn framework_line(fw: &FrameworkResult) -> String {
 
 impl ComplianceTextEmitter {
     fn paint(&self, style: &str, text: &str) -> String {
-        if self.color {
-            format!("{style}{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
+        super::paint(self.color, style, text)
     }
 }
 

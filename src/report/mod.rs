@@ -203,6 +203,15 @@ impl Format {
     }
 }
 
+/// `text` in an ANSI style when `color` is on.
+pub(crate) fn paint(color: bool, style: &str, text: &str) -> String {
+    if color {
+        format!("{style}{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
 /// The resource address as users write it: the id without its origin and, when the finding's
 /// file is in the same directory, without the module directory (`aws_s3_bucket.logs`).
 pub fn short_address(resource_id: &str, file: Option<&str>) -> String {

@@ -12,7 +12,6 @@ pub struct TextEmitter {
     pub color: bool,
 }
 
-const RESET: &str = "\x1b[0m";
 const BOLD: &str = "\x1b[1m";
 const DIM: &str = "\x1b[2m";
 
@@ -28,11 +27,7 @@ fn severity_color(s: Severity) -> &'static str {
 
 impl TextEmitter {
     fn paint(&self, style: &str, text: &str) -> String {
-        if self.color {
-            format!("{style}{text}{RESET}")
-        } else {
-            text.to_string()
-        }
+        super::paint(self.color, style, text)
     }
 }
 
