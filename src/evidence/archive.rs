@@ -59,9 +59,12 @@ pub fn encode(files: &BTreeMap<String, Vec<u8>>, mtime: u64) -> std::io::Result<
     Ok(out)
 }
 
+/// An archive's files by path, and the problems met with single entries.
+pub type Contents = (BTreeMap<String, Vec<u8>>, Vec<String>);
+
 /// The files of an archive, or why it cannot be read. Problems with single entries (unsafe
 /// paths, links, duplicates) are returned beside the files.
-pub fn read(path: &Path) -> Result<(BTreeMap<String, Vec<u8>>, Vec<String>), String> {
+pub fn read(path: &Path) -> Result<Contents, String> {
     let file = std::fs::File::open(path).map_err(|e| format!("cannot open: {e}"))?;
     let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(file));
     let mut files = BTreeMap::new();
