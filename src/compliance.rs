@@ -141,6 +141,9 @@ pub struct RuleResult {
     pub errored: bool,
     pub counts: Counts,
     pub remediation: String,
+    /// The resources behind `counts` (not serialized: the control's `resources` list them).
+    #[serde(skip)]
+    pub resources: Resources,
 }
 
 /// A finding as a control's drill-down shows it.
@@ -374,7 +377,7 @@ fn control_result(
     for rule in mapped {
         let ran = evaluated.contains(rule.id.as_str());
         let (sets, errored) = per_rule.get(&rule.id).unwrap_or(&empty);
-        let (counts, _) = Resources::of(sets);
+        let (counts, resources) = Resources::of(sets);
         rules.push(RuleResult {
             id: rule.id.clone(),
             title: rule.title.clone(),
@@ -388,6 +391,7 @@ fn control_result(
             errored: *errored,
             counts,
             remediation: rule.remediation.clone(),
+            resources,
         });
         if ran {
             all.extend(sets);

@@ -7,7 +7,7 @@
 //! manifest.sig                           Ed25519 signature of manifest.json (optional)
 //! summary/controls.json, controls.csv    per-control status of each framework
 //! results/findings.sarif, findings.json  the findings (suppressed ones marked)
-//! results/oscal/assessment-results.json  OSCAL 1.1 assessment results
+//! results/oscal/assessment-results.json  OSCAL 1.1.3 assessment results (module oscal)
 //! exceptions/audit.json                  exceptions applied/expired/unused, suppressions
 //! report.html                            the self-contained HTML report
 //! ```
