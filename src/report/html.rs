@@ -897,6 +897,7 @@ mod tests {
                     errored: false,
                     counts: Counts::default(),
                     remediation: "Set `versioning { enabled = true }`.".into(),
+                    resources: Default::default(),
                 }]
             },
             findings,
