@@ -369,3 +369,68 @@ fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+#[test]
+fn configuration_and_the_exceptions_audit_are_recorded() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("b");
+    let mut cmd = common::tenet();
+    cmd.env("SOURCE_DATE_EPOCH", EPOCH).args([
+        "scan",
+        "--root",
+        ".",
+        "fixtures/suppress",
+        "--exceptions",
+        "fixtures/suppress/exceptions.yaml",
+        "--format",
+        "json:/dev/null",
+        "--evidence",
+        dir.to_str().unwrap(),
+    ]);
+    let out = cmd.output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let manifest: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    let config = manifest["configuration"].as_array().unwrap();
+    assert_eq!(config.len(), 1, "{config:?}");
+    assert_eq!(config[0]["path"], "fixtures/suppress/exceptions.yaml");
+    assert_eq!(config[0]["role"], "exceptions");
+    let bytes = std::fs::read(common::root().join("fixtures/suppress/exceptions.yaml")).unwrap();
+    assert_eq!(
+        config[0]["sha256"],
+        tenet::evidence::manifest::sha256_hex(&bytes).as_str()
+    );
+    // Inputs read only as module sources are hashed too.
+    let inputs = manifest["inputs"].as_array().unwrap();
+    assert!(
+        inputs
+            .iter()
+            .any(|i| i["path"] == "fixtures/suppress/terraform/modules/bucket/main.tf")
+    );
+    let audit: Value =
+        serde_json::from_slice(&std::fs::read(dir.join("exceptions/audit.json")).unwrap()).unwrap();
+    let statuses: Vec<&str> = audit["exceptions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|e| e["status"].as_str())
+        .collect();
+    assert_eq!(statuses, ["applied", "expired", "unused"]);
+    let kinds: std::collections::BTreeSet<&str> = audit["suppressed"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["suppression"]["kind"].as_str())
+        .collect();
+    assert!(
+        kinds.contains("exception") && kinds.contains("inline"),
+        "{kinds:?}"
+    );
+    assert!(!audit["problems"].as_array().unwrap().is_empty());
+    assert_eq!(verify(&dir, &[]).code, 0);
+}
