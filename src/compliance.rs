@@ -16,6 +16,7 @@
 //! pass, not-applicable. Suppressed findings (inline, annotation, exception, baseline) do not
 //! fail a control; their resources are counted as `excepted`.
 
+use crate::report::plural;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
@@ -500,14 +501,6 @@ fn control_result(
 
 fn join_ids<'a>(ids: impl Iterator<Item = &'a String>) -> String {
     ids.map(String::as_str).collect::<Vec<_>>().join(", ")
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }
 
 #[cfg(test)]

@@ -14,18 +14,7 @@ use serde_json::Value;
 const EXAMPLE: &str = "fixtures/terraform/example";
 const SUPPRESS: &str = "fixtures/suppress";
 const EXCEPTIONS: &str = "fixtures/suppress/exceptions.yaml";
-const SUPPRESS_RULES: [&str; 10] = [
-    "--rule",
-    "aws-s3-versioning",
-    "--rule",
-    "aws-s3-access-logging",
-    "--rule",
-    "k8s-image-tag",
-    "--rule",
-    "k8s-privilege-escalation",
-    "--rule",
-    "azure-storage-min-tls",
-];
+const SUPPRESS_RULES: [&str; 10] = common::SUPPRESS_RULES;
 const EPOCH: &str = "1700000000";
 const OSCAL_FILE: &str = "results/oscal/assessment-results.json";
 

@@ -9,18 +9,7 @@ use serde_json::Value;
 
 const DIR: &str = "fixtures/suppress";
 const EXCEPTIONS: &str = "fixtures/suppress/exceptions.yaml";
-const RULES: [&str; 10] = [
-    "--rule",
-    "aws-s3-versioning",
-    "--rule",
-    "aws-s3-access-logging",
-    "--rule",
-    "k8s-image-tag",
-    "--rule",
-    "k8s-privilege-escalation",
-    "--rule",
-    "azure-storage-min-tls",
-];
+const RULES: [&str; 10] = common::SUPPRESS_RULES;
 
 fn args<'a>(extra: &[&'a str]) -> Vec<&'a str> {
     let mut a = vec![DIR, "--exceptions", EXCEPTIONS];

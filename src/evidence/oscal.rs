@@ -57,6 +57,7 @@
 //! same scan gives the same document, and a different result a different uuid. Nothing reads
 //! the clock or a random source.
 
+use crate::report::plural;
 use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::{Value, json};
@@ -717,14 +718,6 @@ fn at(location: &Location) -> String {
             file, start_line, ..
         } => format!("{file}:{start_line}"),
         Location::Live { native_id, .. } => native_id.clone(),
-    }
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
     }
 }
 

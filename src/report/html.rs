@@ -6,6 +6,7 @@
 //! The page is a function of the report alone (no clock, no random ids): the same scan gives
 //! byte-identical HTML.
 
+use super::plural;
 use std::fmt::{self, Write as _};
 use std::io::{self, Write};
 
@@ -117,14 +118,6 @@ fn badge(s: Status) -> String {
         s.as_str(),
         status_label(s)
     )
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
-    }
 }
 
 /// `file:line` of a control's finding, or the live resource's id.

@@ -203,6 +203,15 @@ impl Format {
     }
 }
 
+/// `1 file`, `2 files`.
+pub(crate) fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
 /// `text` in an ANSI style when `color` is on.
 pub(crate) fn paint(color: bool, style: &str, text: &str) -> String {
     if color {

@@ -1,6 +1,7 @@
 //! Human-readable output: findings grouped by file, then load problems, then a summary.
 //! Colour only when writing to a terminal (and `NO_COLOR` is unset).
 
+use super::plural;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -252,13 +253,5 @@ impl TextEmitter {
             }
         }
         Ok(())
-    }
-}
-
-fn plural(n: usize, word: &str) -> String {
-    if n == 1 {
-        format!("1 {word}")
-    } else {
-        format!("{n} {word}s")
     }
 }

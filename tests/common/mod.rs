@@ -175,3 +175,17 @@ pub fn ids(g: &Value) -> Value {
             .collect(),
     )
 }
+
+/// The rules `fixtures/suppress` exercises (one per kind of suppression), as `--rule` flags.
+pub const SUPPRESS_RULES: [&str; 10] = [
+    "--rule",
+    "aws-s3-versioning",
+    "--rule",
+    "aws-s3-access-logging",
+    "--rule",
+    "k8s-image-tag",
+    "--rule",
+    "k8s-privilege-escalation",
+    "--rule",
+    "azure-storage-min-tls",
+];
