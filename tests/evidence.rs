@@ -350,6 +350,18 @@ fn an_existing_directory_that_is_not_a_bundle_is_not_overwritten() {
         out.stderr
     );
     assert!(dir.join("thesis.txt").is_file());
+    // A directory with some other `manifest.json` is not a bundle either.
+    std::fs::write(dir.join("manifest.json"), r#"{"name": "my web app"}"#).unwrap();
+    let out = common::run(&[
+        "scan",
+        "--root",
+        ".",
+        EXAMPLE,
+        "--evidence",
+        dir.to_str().unwrap(),
+    ]);
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(dir.join("thesis.txt").is_file());
     // A previous bundle is replaced.
     let bundle = tmp.path().join("bundle");
     write_bundle(&bundle, &[]);

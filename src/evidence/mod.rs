@@ -159,7 +159,12 @@ impl Bundle {
                 .map_err(|e| EvidenceError::io(out, e))?
                 .next()
                 .is_none();
-            if !empty && !out.join(MANIFEST).is_file() {
+            // Only a previous tenet bundle is replaced (a web app's `manifest.json` is not one).
+            let previous_bundle = std::fs::read(out.join(MANIFEST))
+                .ok()
+                .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
+                .is_some_and(|m| m.tool.name == "tenet");
+            if !empty && !previous_bundle {
                 return Err(EvidenceError::Io {
                     path: out.display().to_string(),
                     message: "exists and is not an evidence bundle; refusing to overwrite it"
