@@ -38,7 +38,7 @@ pub fn encode(files: &BTreeMap<String, Vec<u8>>, mtime: u64) -> std::io::Result<
     let gz = flate2::GzBuilder::new()
         .mtime(0)
         .operating_system(255)
-        .write(Vec::new(), Compression::new(9));
+        .write(Vec::new(), Compression::default());
     let mut tar = tar::Builder::new(gz);
     tar.mode(tar::HeaderMode::Deterministic);
     for (name, bytes) in files {
