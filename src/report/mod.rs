@@ -6,6 +6,7 @@
 //! SARIF, which names the directory paths are relative to).
 
 mod compliance;
+mod github;
 mod html;
 mod json;
 mod sarif;
@@ -24,6 +25,7 @@ pub use compliance::{
     ComplianceCsvEmitter, ComplianceJsonEmitter, ComplianceTextEmitter,
     write_csv as write_compliance_csv, write_json as write_compliance_json,
 };
+pub use github::GithubEmitter;
 pub use html::HtmlEmitter;
 pub use json::JsonEmitter;
 pub use sarif::SarifEmitter;
@@ -186,6 +188,8 @@ pub enum Format {
     ComplianceCsv,
     /// A self-contained HTML report: control status per framework, findings, exceptions.
     Html,
+    /// GitHub Actions annotations (workflow commands), capped at GitHub's limits.
+    Github,
 }
 
 impl Format {
@@ -199,6 +203,7 @@ impl Format {
             Format::ComplianceJson => Box::new(ComplianceJsonEmitter),
             Format::ComplianceCsv => Box::new(ComplianceCsvEmitter),
             Format::Html => Box::new(HtmlEmitter),
+            Format::Github => Box::new(GithubEmitter),
         }
     }
 }
