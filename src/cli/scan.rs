@@ -25,7 +25,7 @@ pub struct ScanArgs {
     #[command(flatten)]
     policies: PolicyArgs,
     /// Output format, optionally with a file: `text`, `json`, `sarif`, `compliance`,
-    /// `compliance-json`, `compliance-csv`, `html`, `github`; `sarif:out.sarif` writes a file
+    /// `compliance-json`, `compliance-csv`, `html`, `github`, `junit`; `sarif:out.sarif` writes a file
     /// (repeatable; at most one format without a file goes to standard output).
     #[arg(
         long = "format",
@@ -421,7 +421,7 @@ fn output_specs(formats: &[String], output: Option<&PathBuf>) -> Result<Vec<Outp
             None => (raw.as_str(), None),
         };
         let format = Format::from_str(name, true).map_err(|_| {
-            format!("unknown format `{name}` (use text, json, sarif, compliance, compliance-json, compliance-csv, html or github, optionally with :PATH)")
+            format!("unknown format `{name}` (use text, json, sarif, compliance, compliance-json, compliance-csv, html, github or junit, optionally with :PATH)")
         })?;
         specs.push(OutputSpec { format, path });
     }

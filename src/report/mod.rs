@@ -9,6 +9,7 @@ mod compliance;
 mod github;
 mod html;
 mod json;
+mod junit;
 mod sarif;
 mod text;
 
@@ -28,6 +29,7 @@ pub use compliance::{
 pub use github::GithubEmitter;
 pub use html::HtmlEmitter;
 pub use json::JsonEmitter;
+pub use junit::JunitEmitter;
 pub use sarif::SarifEmitter;
 pub use text::TextEmitter;
 
@@ -190,6 +192,8 @@ pub enum Format {
     Html,
     /// GitHub Actions annotations (workflow commands), capped at GitHub's limits.
     Github,
+    /// JUnit XML: a test suite per rule, a test case per resource.
+    Junit,
 }
 
 impl Format {
@@ -204,6 +208,7 @@ impl Format {
             Format::ComplianceCsv => Box::new(ComplianceCsvEmitter),
             Format::Html => Box::new(HtmlEmitter),
             Format::Github => Box::new(GithubEmitter),
+            Format::Junit => Box::new(JunitEmitter),
         }
     }
 }
