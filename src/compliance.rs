@@ -166,6 +166,20 @@ pub struct ControlFinding {
 }
 
 impl ControlFinding {
+    /// `file:line`, or the live resource's native id.
+    pub fn place(&self) -> String {
+        match self.line {
+            Some(line) => format!("{}:{line}", self.location),
+            None => self.location.clone(),
+        }
+    }
+
+    /// The resource as users write it (`aws_s3_bucket.logs`).
+    pub fn address(&self) -> String {
+        let file = self.line.map(|_| self.location.as_str());
+        crate::report::short_address(&self.resource_id, file)
+    }
+
     fn of(f: &Finding) -> ControlFinding {
         let (location, line) = match &f.location {
             crate::finding::Location::File {

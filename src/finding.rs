@@ -34,6 +34,16 @@ impl Location {
         }
     }
 
+    /// `file:line`, or the live resource's native id.
+    pub fn place(&self) -> String {
+        match self {
+            Location::File {
+                file, start_line, ..
+            } => format!("{file}:{start_line}"),
+            Location::Live { native_id, .. } => native_id.clone(),
+        }
+    }
+
     pub fn line(&self) -> Option<u32> {
         match self {
             Location::File { start_line, .. } => Some(*start_line),

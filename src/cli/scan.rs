@@ -268,6 +268,7 @@ fn scan(args: ScanArgs) -> Result<ExitCode, ExitCode> {
             .filter(|c| frameworks.is_empty() || frameworks.contains(&c.id))
             .collect(),
         frameworks_selected: !frameworks.is_empty(),
+        assessment: std::cell::OnceCell::new(),
     };
     for spec in &outputs {
         write_output(spec, &report, args.color).map_err(usage)?;

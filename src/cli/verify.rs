@@ -84,11 +84,12 @@ pub fn run(args: VerifyArgs) -> ExitCode {
 fn render(name: &str, v: &verify::Verification) -> String {
     let mut out = String::new();
     for p in &v.problems {
-        let kind = serde_json::to_value(p.kind)
-            .ok()
-            .and_then(|k| k.as_str().map(str::to_string))
-            .unwrap_or_default();
-        out.push_str(&format!("{kind:<14} {}: {}\n", p.path, p.message));
+        out.push_str(&format!(
+            "{:<14} {}: {}\n",
+            p.kind.as_str(),
+            p.path,
+            p.message
+        ));
     }
     if let Some(m) = &v.manifest {
         out.push_str(&format!(

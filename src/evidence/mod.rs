@@ -104,11 +104,11 @@ impl Bundle {
         let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
         files.insert(
             "summary/controls.json".into(),
-            render(|w| crate::report::write_compliance_json(w, report, &assessment))?,
+            render(|w| crate::report::ComplianceJsonEmitter.emit(w, report))?,
         );
         files.insert(
             "summary/controls.csv".into(),
-            render(|w| crate::report::write_compliance_csv(w, &assessment))?,
+            render(|w| crate::report::ComplianceCsvEmitter.emit(w, report))?,
         );
         files.insert(
             "results/findings.sarif".into(),
@@ -122,7 +122,7 @@ impl Bundle {
             "results/oscal/assessment-results.json".into(),
             json_bytes(
                 "the OSCAL assessment results",
-                &oscal::assessment_results(report, &assessment, ctx),
+                &oscal::assessment_results(report, assessment, ctx),
             )?,
         );
         files.insert(
@@ -134,7 +134,7 @@ impl Bundle {
             render(|w| crate::report::HtmlEmitter.emit(w, report))?,
         );
 
-        let manifest = manifest(report, &assessment, ctx, &files)?;
+        let manifest = manifest(report, assessment, ctx, &files)?;
         let manifest_bytes = json_bytes("the manifest", &manifest)?;
         let manifest_sha256 = manifest::sha256_hex(&manifest_bytes);
         if let Some(key) = ctx.sign_key {

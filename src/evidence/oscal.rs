@@ -66,7 +66,7 @@ use uuid::Uuid;
 
 use super::{Context, timestamp};
 use crate::compliance::{Assessment, ControlResult, FrameworkResult, RuleResult, Status};
-use crate::finding::{Finding, Location};
+use crate::finding::Finding;
 use crate::graph::{Resource, Source};
 use crate::report::Report;
 
@@ -180,7 +180,7 @@ impl<'a> Scan<'a> {
         let mut notes: BTreeMap<(&str, &str), Vec<String>> = BTreeMap::new();
         let mut findings: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
         let mut note = |f: &'a Finding, what: &str| {
-            let mut text = format!("{what}: {} ({})", line(&f.message), at(&f.location));
+            let mut text = format!("{what}: {} ({})", line(&f.message), f.location.place());
             if let Some(s) = &f.suppression {
                 text.push_str(&format!(
                     "; excepted by {} at {}: {}",
@@ -710,15 +710,6 @@ fn compact(props: Vec<Value>) -> Vec<Value> {
 /// Text on one line, whitespace collapsed.
 fn line(s: &str) -> String {
     s.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-fn at(location: &Location) -> String {
-    match location {
-        Location::File {
-            file, start_line, ..
-        } => format!("{file}:{start_line}"),
-        Location::Live { native_id, .. } => native_id.clone(),
-    }
 }
 
 #[cfg(test)]

@@ -21,8 +21,7 @@ pub struct Options<'a> {
     pub inputs: Option<&'a Path>,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
-#[serde(rename_all = "kebab-case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Kind {
     /// A file's bytes differ from its hash in the manifest.
     Changed,
@@ -40,6 +39,28 @@ pub enum Kind {
     InputChanged,
     /// An input file named by the manifest is gone.
     InputMissing,
+}
+
+impl Kind {
+    /// The name in JSON output and at the start of each text line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Changed => "changed",
+            Kind::Missing => "missing",
+            Kind::Extra => "extra",
+            Kind::Invalid => "invalid",
+            Kind::Signature => "signature",
+            Kind::Digest => "digest",
+            Kind::InputChanged => "input-changed",
+            Kind::InputMissing => "input-missing",
+        }
+    }
+}
+
+impl Serialize for Kind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

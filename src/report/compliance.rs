@@ -86,17 +86,12 @@ impl Emitter for ComplianceTextEmitter {
                     .filter(|f| f.suppression.is_none())
                     .collect();
                 for f in failing.iter().take(MAX_TEXT_FINDINGS) {
-                    let place = match f.line {
-                        Some(l) => format!("{}:{l}", f.location),
-                        None => f.location.clone(),
-                    };
-                    let file = (f.line.is_some()).then_some(f.location.as_str());
                     writeln!(
                         out,
                         "{:>30}{} {} {}",
                         "",
-                        place,
-                        super::short_address(&f.resource_id, file),
+                        f.place(),
+                        f.address(),
                         self.paint("\x1b[2m", &format!("({})", f.rule_id))
                     )?;
                 }
@@ -125,69 +120,59 @@ struct Document<'a> {
     assessment: &'a Assessment,
 }
 
-/// The compliance JSON document (shared with the evidence bundle).
-pub fn write_json(out: &mut dyn Write, report: &Report, assessment: &Assessment) -> io::Result<()> {
-    let doc = Document {
-        schema_version: COMPLIANCE_SCHEMA_VERSION,
-        tool: super::json::Tool {
-            name: "tenet",
-            version: report.tool_version,
-        },
-        assessment,
-    };
-    serde_json::to_writer_pretty(&mut *out, &doc)?;
-    writeln!(out)
-}
-
 impl Emitter for ComplianceJsonEmitter {
     fn emit(&self, out: &mut dyn Write, report: &Report) -> io::Result<()> {
-        write_json(out, report, &report.assessment())
+        let doc = Document {
+            schema_version: COMPLIANCE_SCHEMA_VERSION,
+            tool: super::json::Tool {
+                name: "tenet",
+                version: report.tool_version,
+            },
+            assessment: report.assessment(),
+        };
+        serde_json::to_writer_pretty(&mut *out, &doc)?;
+        writeln!(out)
     }
-}
-
-/// One row per control (shared with the evidence bundle).
-pub fn write_csv(out: &mut dyn Write, assessment: &Assessment) -> io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record([
-        "framework",
-        "control",
-        "title",
-        "status",
-        "reason",
-        "automated",
-        "rules",
-        "examined",
-        "passed",
-        "failed",
-        "excepted",
-        "undetermined",
-        "failed_resources",
-    ])?;
-    for fw in &assessment.frameworks {
-        for c in &fw.controls {
-            let rules: Vec<&str> = c.rules.iter().map(|r| r.id.as_str()).collect();
-            w.write_record([
-                fw.id.as_str(),
-                &c.id,
-                &c.title,
-                c.status.as_str(),
-                &c.reason,
-                if c.automated { "true" } else { "false" },
-                &rules.join(" "),
-                &c.counts.examined.to_string(),
-                &c.counts.passed.to_string(),
-                &c.counts.failed.to_string(),
-                &c.counts.excepted.to_string(),
-                &c.counts.undetermined.to_string(),
-                &c.resources.failed.join(" "),
-            ])?;
-        }
-    }
-    w.flush()
 }
 
 impl Emitter for ComplianceCsvEmitter {
     fn emit(&self, out: &mut dyn Write, report: &Report) -> io::Result<()> {
-        write_csv(out, &report.assessment())
+        let mut w = csv::Writer::from_writer(out);
+        w.write_record([
+            "framework",
+            "control",
+            "title",
+            "status",
+            "reason",
+            "automated",
+            "rules",
+            "examined",
+            "passed",
+            "failed",
+            "excepted",
+            "undetermined",
+            "failed_resources",
+        ])?;
+        for fw in &report.assessment().frameworks {
+            for c in &fw.controls {
+                let rules: Vec<&str> = c.rules.iter().map(|r| r.id.as_str()).collect();
+                w.write_record([
+                    fw.id.as_str(),
+                    &c.id,
+                    &c.title,
+                    c.status.as_str(),
+                    &c.reason,
+                    if c.automated { "true" } else { "false" },
+                    &rules.join(" "),
+                    &c.counts.examined.to_string(),
+                    &c.counts.passed.to_string(),
+                    &c.counts.failed.to_string(),
+                    &c.counts.excepted.to_string(),
+                    &c.counts.undetermined.to_string(),
+                    &c.resources.failed.join(" "),
+                ])?;
+            }
+        }
+        w.flush()
     }
 }

@@ -10,7 +10,7 @@ use super::plural;
 use std::fmt::{self, Write as _};
 use std::io::{self, Write};
 
-use super::{Emitter, Report, short_address};
+use super::{Emitter, Report};
 use crate::compliance::{
     Assessment, ControlFinding, ControlResult, FrameworkResult, RuleResult, Status,
 };
@@ -120,20 +120,6 @@ fn badge(s: Status) -> String {
     )
 }
 
-/// `file:line` of a control's finding, or the live resource's id.
-fn place(f: &ControlFinding) -> String {
-    match f.line {
-        Some(line) => format!("{}:{line}", f.location),
-        None => f.location.clone(),
-    }
-}
-
-/// The resource as users write it (`aws_s3_bucket.logs`).
-fn resource_name(f: &ControlFinding) -> String {
-    let file = f.line.map(|_| f.location.as_str());
-    short_address(&f.resource_id, file)
-}
-
 /// What the page shows: the report's figures gathered once (unit tests build one directly).
 struct Page<'a> {
     tool_version: &'a str,
@@ -164,7 +150,7 @@ impl Emitter for HtmlEmitter {
                 .into_iter()
                 .filter(|(_, n)| *n > 0)
                 .collect(),
-            assessment: &assessment,
+            assessment,
             exceptions: report.exceptions(),
             problems: report.suppression_problems(),
             load_errors: report.load_errors(),
@@ -739,9 +725,9 @@ fn failing_table(o: &mut Out, findings: &[&ControlFinding]) -> fmt::Result {
              <td><code>{place}</code></td><td><code title=\"{id}\">{name}</code></td><td>{message}</td></tr>",
             rule = escape(&f.rule_id),
             sev = f.severity.as_str(),
-            place = escape(&place(f)),
+            place = escape(&f.place()),
             id = escape(&f.resource_id),
-            name = escape(&resource_name(f)),
+            name = escape(&f.address()),
             message = escape(&f.message),
         )?;
     }
@@ -769,9 +755,9 @@ fn excepted_table(o: &mut Out, findings: &[&ControlFinding]) -> fmt::Result {
              <td>{kind}<br><code class=\"muted\">{source}</code></td><td>{why}</td>\
              <td>{owner}</td><td class=\"date\">{expires}</td></tr>",
             rule = escape(&f.rule_id),
-            place = escape(&place(f)),
+            place = escape(&f.place()),
             id = escape(&f.resource_id),
-            name = escape(&resource_name(f)),
+            name = escape(&f.address()),
             kind = s.kind.as_str(),
             source = escape(&s.source),
             why = escape(&s.justification),

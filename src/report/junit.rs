@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use super::{Emitter, Report};
-use crate::finding::{Finding, Location};
+use crate::finding::Finding;
 
 pub struct JunitEmitter;
 
@@ -28,18 +28,6 @@ fn xml(s: &str) -> String {
         }
     }
     out
-}
-
-fn place(f: &Finding) -> String {
-    match &f.location {
-        Location::File {
-            file, start_line, ..
-        } => format!("{file}:{start_line}"),
-        Location::Live {
-            provider,
-            native_id,
-        } => format!("{provider}:{native_id}"),
-    }
 }
 
 impl Emitter for JunitEmitter {
@@ -92,7 +80,7 @@ impl Emitter for JunitEmitter {
                     s_fail += 1;
                     let text: Vec<String> = active
                         .iter()
-                        .map(|f| format!("{}: {}", place(f), f.message))
+                        .map(|f| format!("{}: {}", f.location.place(), f.message))
                         .collect();
                     cases.push_str(&format!(
                         ">\n      <failure message=\"{}\" type=\"{}\">{}\n\nFix: {}</failure>\n    </testcase>\n",

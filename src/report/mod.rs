@@ -22,10 +22,7 @@ use crate::finding::Finding;
 use crate::graph::{LoadError, ResourceGraph};
 use crate::policy::{Catalog, PolicySet, RuleMeta, Severity};
 
-pub use compliance::{
-    ComplianceCsvEmitter, ComplianceJsonEmitter, ComplianceTextEmitter,
-    write_csv as write_compliance_csv, write_json as write_compliance_json,
-};
+pub use compliance::{ComplianceCsvEmitter, ComplianceJsonEmitter, ComplianceTextEmitter};
 pub use github::GithubEmitter;
 pub use html::HtmlEmitter;
 pub use json::JsonEmitter;
@@ -51,12 +48,16 @@ pub struct Report<'a> {
     pub frameworks: Vec<&'a Catalog>,
     /// Whether the frameworks were selected (text output then adds their control status).
     pub frameworks_selected: bool,
+    /// The per-control assessment, computed on first use and shared by every output
+    /// (construct with `OnceCell::new()`).
+    pub(crate) assessment: std::cell::OnceCell<Assessment>,
 }
 
 impl Report<'_> {
-    /// The findings rolled up per control of each reported framework.
-    pub fn assessment(&self) -> Assessment {
-        Assessment::of(self, &self.frameworks)
+    /// The findings rolled up per control of each reported framework (computed once).
+    pub fn assessment(&self) -> &Assessment {
+        self.assessment
+            .get_or_init(|| Assessment::of(self, &self.frameworks))
     }
 
     /// Every finding, suppressed ones included (they carry their suppression).
