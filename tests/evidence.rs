@@ -17,24 +17,23 @@ const PUB: &str = "fixtures/evidence/test-key.pub";
 const OTHER_PUB: &str = "fixtures/evidence/other-key.pub";
 const EPOCH: &str = "1767225600"; // 2026-01-01T00:00:00Z
 
-/// `tenet scan EXAMPLE --framework soc2 --evidence OUT ARGS` at a fixed time.
-fn write_bundle(out: &Path, args: &[&str]) -> common::Run {
-    let out_str = out.to_str().expect("utf-8 path");
-    let mut cmd = common::tenet();
-    cmd.env("SOURCE_DATE_EPOCH", EPOCH)
-        .args(["scan", "--root", ".", EXAMPLE, "--framework", "soc2"])
-        .args(["--evidence", out_str, "--format", "json:/dev/null"])
-        .args(args);
-    let o = cmd.output().expect("run tenet scan");
-    let run = common::Run {
-        code: o.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
-    };
-    // The example has failing findings: exit 1, and the bundle is written all the same.
+/// `tenet scan --root . ARGS --evidence OUT` with `SOURCE_DATE_EPOCH=epoch`.
+fn scan_bundle(epoch: &str, out: &Path, args: &[&str]) -> common::Run {
+    let mut all = vec!["scan", "--root", ".", "--format", "json:/dev/null"];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--evidence", out.to_str().expect("utf-8 path")]);
+    let run = common::run_with_env(&all, &[("SOURCE_DATE_EPOCH", epoch)]);
+    // The fixtures have failing findings: exit 1, and the bundle is written all the same.
     assert_eq!(run.code, 1, "{}", run.stderr);
     assert!(run.stderr.contains("evidence: "), "{}", run.stderr);
     run
+}
+
+/// `tenet scan EXAMPLE --framework soc2 --evidence OUT ARGS` at a fixed time.
+fn write_bundle(out: &Path, args: &[&str]) -> common::Run {
+    let mut all = vec![EXAMPLE, "--framework", "soc2"];
+    all.extend_from_slice(args);
+    scan_bundle(EPOCH, out, &all)
 }
 
 fn verify(bundle: &Path, args: &[&str]) -> common::Run {
@@ -130,21 +129,8 @@ fn the_archive_is_byte_identical_across_runs_and_verifies_signed() {
     let a = std::fs::read(&one).unwrap();
     assert_eq!(a, std::fs::read(&two).unwrap(), "archives differ");
     // A later epoch changes the times, so the bytes.
-    let mut cmd = common::tenet();
     let three = tmp.path().join("three.tar.gz");
-    cmd.env("SOURCE_DATE_EPOCH", "1767225601").args([
-        "scan",
-        "--root",
-        ".",
-        EXAMPLE,
-        "--framework",
-        "soc2",
-        "--format",
-        "json:/dev/null",
-        "--evidence",
-        three.to_str().unwrap(),
-    ]);
-    assert_eq!(cmd.output().unwrap().status.code(), Some(1));
+    scan_bundle("1767225601", &three, &[EXAMPLE, "--framework", "soc2"]);
     assert_ne!(a, std::fs::read(&three).unwrap());
 
     let v = verify(&one, &["--public-key", PUB]);
@@ -386,25 +372,14 @@ fn copy_dir(from: &Path, to: &Path) {
 fn configuration_and_the_exceptions_audit_are_recorded() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("b");
-    let mut cmd = common::tenet();
-    cmd.env("SOURCE_DATE_EPOCH", EPOCH).args([
-        "scan",
-        "--root",
-        ".",
-        "fixtures/suppress",
-        "--exceptions",
-        "fixtures/suppress/exceptions.yaml",
-        "--format",
-        "json:/dev/null",
-        "--evidence",
-        dir.to_str().unwrap(),
-    ]);
-    let out = cmd.output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(1),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    scan_bundle(
+        EPOCH,
+        &dir,
+        &[
+            "fixtures/suppress",
+            "--exceptions",
+            "fixtures/suppress/exceptions.yaml",
+        ],
     );
     let manifest: Value =
         serde_json::from_slice(&std::fs::read(dir.join("manifest.json")).unwrap()).unwrap();

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::{root, tenet};
+use common::root;
 use serde_json::Value;
 
 const EXAMPLE: &str = "fixtures/terraform/example";
@@ -62,19 +62,12 @@ fn validate_with_trestle(files: &[(&str, &Path)]) {
 /// `tenet scan --root . ARGS --evidence DIR` with `SOURCE_DATE_EPOCH=epoch`: the OSCAL
 /// document and the bundle directory.
 fn bundle(args: &[&str], epoch: &str, dir: &Path) -> (Vec<u8>, Value) {
-    let out = tenet()
-        .args(["scan", "--root", "."])
-        .args(args)
-        .arg("--evidence")
-        .arg(dir)
-        .env("SOURCE_DATE_EPOCH", epoch)
-        .output()
-        .expect("run tenet");
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        matches!(out.status.code(), Some(0 | 1)),
-        "tenet scan failed: {stderr}"
-    );
+    let mut all = vec!["scan", "--root", "."];
+    all.extend_from_slice(args);
+    all.extend_from_slice(&["--evidence", dir.to_str().expect("utf-8 path")]);
+    let out = common::run_with_env(&all, &[("SOURCE_DATE_EPOCH", epoch)]);
+    let stderr = &out.stderr;
+    assert!(matches!(out.code, 0 | 1), "tenet scan failed: {stderr}");
     assert!(stderr.contains("evidence:"), "{stderr}");
     let bytes = std::fs::read(dir.join(OSCAL_FILE)).expect("assessment results in the bundle");
     let doc = serde_json::from_slice(&bytes).expect("assessment results are JSON");

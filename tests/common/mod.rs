@@ -34,18 +34,11 @@ pub fn graph(args: &[&str]) -> Value {
 
 /// `tenet graph --root . ARGS` with extra environment variables, parsed.
 pub fn graph_with_env(args: &[&str], env: &[(&str, &str)]) -> Value {
-    let mut cmd = tenet();
-    cmd.args(["graph", "--root", "."]).args(args);
-    for (k, v) in env {
-        cmd.env(k, v);
-    }
-    let out = cmd.output().expect("run tenet graph");
-    assert!(
-        out.status.success(),
-        "tenet graph failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice(&out.stdout).expect("graph JSON")
+    let mut all = vec!["graph", "--root", "."];
+    all.extend_from_slice(args);
+    let out = run_with_env(&all, env);
+    assert_eq!(out.code, 0, "tenet graph failed: {}", out.stderr);
+    serde_json::from_str(&out.stdout).expect("graph JSON")
 }
 
 /// `tenet scan ARGS --root .` with its output, exit code and stderr.
@@ -56,7 +49,17 @@ pub struct Run {
 }
 
 pub fn run(args: &[&str]) -> Run {
-    let out = tenet().args(args).output().expect("run tenet");
+    run_with_env(args, &[])
+}
+
+/// `tenet ARGS` with extra environment variables.
+pub fn run_with_env(args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = tenet();
+    cmd.args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd.output().expect("run tenet");
     Run {
         code: out.status.code().unwrap_or(-1),
         stdout: String::from_utf8(out.stdout).expect("utf-8 stdout"),
