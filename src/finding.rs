@@ -79,6 +79,10 @@ pub struct Finding {
     /// Why the finding does not fail the run, when something suppresses it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub suppression: Option<crate::suppress::Suppression>,
+    /// With `--diff-base`: whether the finding is on a resource changed since the base (`new`,
+    /// failing) or an untouched one (`pre-existing`, never failing).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub diff: Option<crate::diff::DiffState>,
 }
 
 impl Finding {
@@ -104,6 +108,7 @@ impl Finding {
             location,
             controls: rule.controls.clone(),
             suppression: None,
+            diff: None,
         }
     }
 

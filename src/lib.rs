@@ -8,6 +8,7 @@
 pub mod cli;
 pub mod compliance;
 pub mod config;
+pub mod diff;
 pub mod discover;
 pub mod engine;
 pub mod evidence;

@@ -84,6 +84,7 @@ fn project_resources_come_out_in_the_arm_schema_with_lines() {
         "fixtures/bicep/project/modules/vault.bicep"
     );
     assert_eq!(kv["source"]["call_site"]["line"], 54);
+    assert_eq!(kv["source"]["call_site"]["end_line"], 60);
 
     // A registry module stays a module resource with its known parameters.
     let shared = resource(&g, &format!("{MAIN}module.shared"));

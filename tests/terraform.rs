@@ -68,7 +68,7 @@ fn project_expands_modules_loops_and_tfvars() {
     assert_eq!(logs["source"]["attributes"]["bucket"], 16);
     assert_eq!(
         logs["source"]["call_site"],
-        json!({"file": "fixtures/terraform/project/main.tf", "line": 50})
+        json!({"file": "fixtures/terraform/project/main.tf", "line": 50, "end_line": 57})
     );
 
     // The replica gets the aliased provider through `providers`, which has no default tags.
@@ -357,7 +357,7 @@ fn plan_json_resources_unknowns_refs_and_sources() {
     );
     assert_eq!(
         m["source"]["call_site"],
-        json!({"file": "fixtures/terraform/plan/main.tf", "line": 19})
+        json!({"file": "fixtures/terraform/plan/main.tf", "line": 19, "end_line": 22})
     );
     assert_eq!(m["attributes"]["acl"], "public-read");
 }

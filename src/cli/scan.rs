@@ -25,7 +25,8 @@ pub struct ScanArgs {
     #[command(flatten)]
     policies: PolicyArgs,
     /// Output format, optionally with a file: `text`, `json`, `sarif`, `compliance`,
-    /// `compliance-json`, `compliance-csv`, `html`, `github`, `junit`; `sarif:out.sarif` writes a file
+    /// `compliance-json`, `compliance-csv`, `html`, `github`, `junit`, `markdown`;
+    /// `sarif:out.sarif` writes a file
     /// (repeatable; at most one format without a file goes to standard output).
     #[arg(
         long = "format",
@@ -70,6 +71,15 @@ pub struct ScanArgs {
     /// Findings whose fingerprint is in this baseline do not fail the run.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
+    /// Changed-only mode: only findings on resources added or changed since this git revision
+    /// (compared with the merge base of REF and HEAD, working tree included) fail the run;
+    /// the others are reported as pre-existing.
+    #[arg(long, value_name = "REF")]
+    diff_base: Option<String>,
+    /// Link findings in the Markdown summary to `URL` + path + `#Lline` (for example
+    /// `https://github.com/OWNER/REPO/blob/SHA/`).
+    #[arg(long, value_name = "URL")]
+    source_url: Option<String>,
     /// Write the fingerprints of this run's unsuppressed findings as a baseline.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
@@ -203,6 +213,12 @@ fn scan(args: ScanArgs) -> Result<ExitCode, ExitCode> {
 
     let clock = std::time::Instant::now();
     let (graph, base) = load_inputs(&args.inputs)?;
+    let changes = match &args.diff_base {
+        Some(reference) => {
+            Some(crate::diff::Changes::since(reference, &base).map_err(|e| usage(e.to_string()))?)
+        }
+        None => None,
+    };
     let loaded = clock.elapsed();
     let mut outcome = evaluate(&policies, &rules, &graph, &EvalOptions::default());
     if !frameworks.is_empty() {
@@ -228,6 +244,10 @@ fn scan(args: ScanArgs) -> Result<ExitCode, ExitCode> {
             base: base.clone(),
         },
     );
+    if let Some(changes) = &changes {
+        changes.classify(&graph, &mut outcome.findings);
+        changes.classify(&graph, &mut outcome.undetermined);
+    }
     if let Some(path) = &args.write_baseline {
         let open: Vec<&crate::finding::Finding> = outcome
             .findings
@@ -268,6 +288,8 @@ fn scan(args: ScanArgs) -> Result<ExitCode, ExitCode> {
             .filter(|c| frameworks.is_empty() || frameworks.contains(&c.id))
             .collect(),
         frameworks_selected: !frameworks.is_empty(),
+        diff: changes.as_ref().map(|c| &c.summary),
+        source_url: args.source_url.as_deref(),
         assessment: std::cell::OnceCell::new(),
     };
     for spec in &outputs {
@@ -422,7 +444,7 @@ fn output_specs(formats: &[String], output: Option<&PathBuf>) -> Result<Vec<Outp
             None => (raw.as_str(), None),
         };
         let format = Format::from_str(name, true).map_err(|_| {
-            format!("unknown format `{name}` (use text, json, sarif, compliance, compliance-json, compliance-csv, html, github or junit, optionally with :PATH)")
+            format!("unknown format `{name}` (use text, json, sarif, compliance, compliance-json, compliance-csv, html, github, junit or markdown, optionally with :PATH)")
         })?;
         specs.push(OutputSpec { format, path });
     }

@@ -148,7 +148,11 @@ impl FileSource {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CallSite {
     pub file: String,
+    /// First line of the module call.
     pub line: u32,
+    /// Last line of the module call (`--diff-base` judges a change to the call as a change to
+    /// the resources it makes).
+    pub end_line: u32,
 }
 
 /// Where a live resource came from: its provider and native id (ARN, ARM id, selfLink, UID).

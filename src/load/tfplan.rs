@@ -538,14 +538,14 @@ impl Locator {
                 let def = &m.blocks[idx];
                 let source = local_source(def)?;
                 let file = &m.files[def.file];
-                let line = LineIndex::new(&file.text)
-                    .line_col(def.block.span()?.start)
-                    .0;
+                let index = LineIndex::new(&file.text);
+                let span = def.block.span()?;
                 Some((
                     join_display(&rel, source),
                     CallSite {
                         file: file.display.clone(),
-                        line,
+                        line: index.line_col(span.start).0,
+                        end_line: index.line_col(span.end.saturating_sub(1)).0,
                     },
                 ))
             })?;

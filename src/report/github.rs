@@ -6,7 +6,8 @@
 //! and info → `notice`. GitHub keeps at most 10 annotations of each level per step, so the
 //! most severe findings go first and, when some had to be left out, the last notice says how
 //! many (the full list is in the other formats). Files that could not be loaded are warnings,
-//! written before any finding.
+//! written before any finding. With `--diff-base`, only new findings are annotated; one notice
+//! counts the pre-existing ones.
 
 use std::io::{self, Write};
 
@@ -130,7 +131,10 @@ fn finding_annotation(f: &Finding, report: &Report) -> Annotation {
 
 impl Emitter for GithubEmitter {
     fn emit(&self, out: &mut dyn Write, report: &Report) -> io::Result<()> {
-        let mut findings: Vec<&Finding> = report.active().collect();
+        // Findings a change did not bring are not annotated (GitHub would show them among the
+        // change's own); one notice counts them.
+        let mut findings: Vec<&Finding> = report.gating().collect();
+        let pre_existing = report.pre_existing();
         // Most severe first; the canonical order within a severity.
         findings.sort_by(|a, b| {
             b.severity
@@ -155,6 +159,18 @@ impl Emitter for GithubEmitter {
             })
             .collect();
         annotations.extend(findings.iter().map(|f| finding_annotation(f, report)));
+        if pre_existing > 0 {
+            // First, so that no cap leaves it out.
+            annotations.insert(0, Annotation {
+                level: Level::Notice,
+                properties: vec![("title", "tenet: pre-existing findings".to_string())],
+                message: format!(
+                    "{pre_existing} finding(s) on resources unchanged since {} are not annotated \
+                     and do not fail the run: the job summary and the other reports list them.",
+                    report.diff.map_or("the diff base", |d| d.reference.as_str())
+                ),
+            });
+        }
         let left_out = write_capped(out, &annotations)?;
         if left_out > 0 {
             Annotation {

@@ -22,6 +22,9 @@ struct Document<'a> {
     schema_version: &'static str,
     tool: Tool<'a>,
     summary: Summary,
+    /// With `--diff-base`: what was compared.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    diff: Option<&'a crate::diff::DiffSummary>,
     findings: &'a [Finding],
     undetermined: &'a [Finding],
     load_errors: &'a [LoadError],
@@ -56,6 +59,9 @@ struct Summary {
     by_severity: BTreeMap<&'static str, usize>,
     fail_on: Option<&'static str>,
     failing: usize,
+    /// With `--diff-base`: unsuppressed findings on resources unchanged since the base.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pre_existing: Option<usize>,
     undetermined: usize,
     load_errors: usize,
     rule_errors: usize,
@@ -83,10 +89,12 @@ impl Emitter for JsonEmitter {
                     .collect(),
                 fail_on: report.fail_on.map(|s| s.as_str()),
                 failing: report.failing(),
+                pre_existing: report.diff.map(|_| report.pre_existing()),
                 undetermined: report.outcome.undetermined.len(),
                 load_errors: report.load_errors().len(),
                 rule_errors: report.outcome.errors.len(),
             },
+            diff: report.diff,
             findings: report.findings(),
             undetermined: &report.outcome.undetermined,
             load_errors: report.load_errors(),

@@ -1,7 +1,8 @@
 //! JUnit XML (`--format junit`) for CI systems that read test reports: one `<testsuite>` per
 //! rule that ran, one `<testcase>` per resource it examined. A failing resource has a
 //! `<failure>` (message, `file:line`, remediation); a suppressed one is `<skipped>` with the
-//! suppression's kind and justification; an undecided one is `<skipped>` too. A rule that
+//! suppression's kind and justification; an undecided one, or with `--diff-base` one whose
+//! findings are all pre-existing, is `<skipped>` too. A rule that
 //! failed to evaluate gets an `<error>` case.
 
 use std::collections::BTreeMap;
@@ -76,6 +77,9 @@ impl Emitter for JunitEmitter {
                     .flatten()
                     .filter(|f| f.suppression.is_none())
                     .collect();
+                let (pre_existing, active): (Vec<&&Finding>, Vec<&&Finding>) = active
+                    .into_iter()
+                    .partition(|f| f.diff == Some(crate::diff::DiffState::PreExisting));
                 if !active.is_empty() {
                     s_fail += 1;
                     let text: Vec<String> = active
@@ -88,6 +92,13 @@ impl Emitter for JunitEmitter {
                         active[0].severity.as_str(),
                         xml(&text.join("\n")),
                         xml(remediation.get(rule).copied().unwrap_or(""))
+                    ));
+                } else if let Some(f) = pre_existing.first() {
+                    s_skip += 1;
+                    cases.push_str(&format!(
+                        ">\n      <skipped message=\"pre-existing (unchanged since {}): {}\"/>\n    </testcase>\n",
+                        xml(report.diff.map_or("", |d| d.reference.as_str())),
+                        xml(&f.message)
                     ));
                 } else if let Some(s) = found
                     .into_iter()

@@ -10,6 +10,7 @@ mod github;
 mod html;
 mod json;
 mod junit;
+mod markdown;
 mod sarif;
 mod text;
 
@@ -17,6 +18,7 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use crate::compliance::Assessment;
+use crate::diff::DiffState;
 use crate::engine::Outcome;
 use crate::finding::Finding;
 use crate::graph::{LoadError, ResourceGraph};
@@ -27,6 +29,7 @@ pub use github::GithubEmitter;
 pub use html::HtmlEmitter;
 pub use json::JsonEmitter;
 pub use junit::JunitEmitter;
+pub use markdown::MarkdownEmitter;
 pub use sarif::SarifEmitter;
 pub use text::TextEmitter;
 
@@ -48,6 +51,11 @@ pub struct Report<'a> {
     pub frameworks: Vec<&'a Catalog>,
     /// Whether the frameworks were selected (text output then adds their control status).
     pub frameworks_selected: bool,
+    /// With `--diff-base`: the comparison; findings then carry their [`DiffState`].
+    pub diff: Option<&'a crate::diff::DiffSummary>,
+    /// Prefix of links to source files in the Markdown summary, such as
+    /// `https://github.com/o/r/blob/SHA/` (`--source-url`); paths are appended.
+    pub source_url: Option<&'a str>,
     /// The per-control assessment, computed on first use and shared by every output
     /// (construct with `OnceCell::new()`).
     pub(crate) assessment: std::cell::OnceCell<Assessment>,
@@ -163,10 +171,23 @@ impl Report<'_> {
         counts
     }
 
-    /// Findings at or above the `--fail-on` threshold.
+    /// Findings that can fail the run: unsuppressed and, with `--diff-base`, new.
+    pub fn gating(&self) -> impl Iterator<Item = &Finding> {
+        self.active()
+            .filter(|f| f.diff != Some(DiffState::PreExisting))
+    }
+
+    /// Unsuppressed findings on resources unchanged since the diff base.
+    pub fn pre_existing(&self) -> usize {
+        self.active()
+            .filter(|f| f.diff == Some(DiffState::PreExisting))
+            .count()
+    }
+
+    /// Findings at or above the `--fail-on` threshold (pre-existing ones never fail).
     pub fn failing(&self) -> usize {
         match self.fail_on {
-            Some(t) => self.active().filter(|f| f.severity >= t).count(),
+            Some(t) => self.gating().filter(|f| f.severity >= t).count(),
             None => 0,
         }
     }
@@ -195,6 +216,8 @@ pub enum Format {
     Github,
     /// JUnit XML: a test suite per rule, a test case per resource.
     Junit,
+    /// A Markdown summary for a CI job summary or a pull-request comment.
+    Markdown,
 }
 
 impl Format {
@@ -210,6 +233,7 @@ impl Format {
             Format::Html => Box::new(HtmlEmitter),
             Format::Github => Box::new(GithubEmitter),
             Format::Junit => Box::new(JunitEmitter),
+            Format::Markdown => Box::new(MarkdownEmitter),
         }
     }
 }

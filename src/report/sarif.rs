@@ -324,6 +324,13 @@ fn result(f: &Finding, rule_index: Option<usize>) -> SarifResult {
         .partial_fingerprints(fingerprints)
         .build();
     r.rule_index = rule_index.map(|i| i as i64);
+    // Changed-only mode: new on a changed resource, unchanged on an untouched one.
+    r.baseline_state = f.diff.map(|d| {
+        serde_json::json!(match d {
+            crate::diff::DiffState::New => "new",
+            crate::diff::DiffState::PreExisting => "unchanged",
+        })
+    });
     if let Some(s) = &f.suppression {
         use crate::suppress::Kind;
         let kind = match s.kind {

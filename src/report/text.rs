@@ -53,9 +53,14 @@ impl Emitter for TextEmitter {
                     crate::finding::Location::Live { .. } => (0, 0),
                 };
                 let position = format!("{line}:{col}");
+                let marker = if f.diff == Some(crate::diff::DiffState::PreExisting) {
+                    self.paint(DIM, "  (pre-existing)")
+                } else {
+                    String::new()
+                };
                 writeln!(
                     out,
-                    "  {:<7} {} {}  {}",
+                    "  {:<7} {} {}  {}{marker}",
                     position,
                     self.paint(
                         severity_color(f.severity),
@@ -191,6 +196,13 @@ impl TextEmitter {
                 parts.join(", ")
             )
         };
+        if let Some(diff) = report.diff {
+            line.push_str(&format!(
+                ", {} pre-existing (unchanged since {})",
+                report.pre_existing(),
+                diff.reference
+            ));
+        }
         let by_kind = report.suppressed_by_kind();
         let suppressed: usize = by_kind.values().sum();
         if suppressed > 0 {

@@ -666,6 +666,7 @@ fn emit_module(
     };
     let source = ev.string_literal(decl).unwrap_or_default();
     let line = index.line_col(decl.start_byte()).0;
+    let end_line = index.line_col(decl.end_byte().saturating_sub(1)).0;
     let target = local_target(ev.unit, &source).and_then(|(d, _)| units.get(&d));
     for (binds, obj, suffix, unknown_expansion) in instances(ev, body) {
         let Some(obj) = obj else {
@@ -708,6 +709,7 @@ fn emit_module(
                         Some(CallSite {
                             file: ev.unit.display.clone(),
                             line,
+                            end_line,
                         })
                     }),
                     depth: place.depth + 1,

@@ -238,9 +238,11 @@ impl<'m> Evaluator<'m> {
     fn call_site_of(&self, def: &BlockDef) -> Option<CallSite> {
         let file = self.module.files.get(def.file)?;
         let span = def.block.span()?;
+        let index = LineIndex::new(&file.text);
         Some(CallSite {
             file: file.display.clone(),
-            line: LineIndex::new(&file.text).line_col(span.start).0,
+            line: index.line_col(span.start).0,
+            end_line: index.line_col(span.end.saturating_sub(1)).0,
         })
     }
 
