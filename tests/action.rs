@@ -791,6 +791,17 @@ fn repository(change: &str) -> (tempfile::TempDir, String, String) {
     (dir, base, head)
 }
 
+/// A pull request of `change` from `head_repo` into acme/shop, with its runner.
+fn pr(
+    change: &str,
+    head_repo: &str,
+    upload: Upload,
+) -> (tempfile::TempDir, String, String, Runner) {
+    let (dir, base, head) = repository(change);
+    let runner = Runner::new(dir.path(), pull_request(&base, &head, head_repo), upload);
+    (dir, base, head, runner)
+}
+
 fn pull_request(base: &str, head: &str, head_repo: &str) -> Value {
     json!({
         "event_name": "pull_request",
@@ -995,12 +1006,7 @@ fn pull_request_annotates_the_changed_lines_summarises_uploads_and_fails() {
 
 #[test]
 fn a_fork_gets_annotations_and_a_summary_without_upload() {
-    let (dir, base, head) = repository("change");
-    let runner = Runner::new(
-        dir.path(),
-        pull_request(&base, &head, "mallory/shop"),
-        Upload::Denied,
-    );
+    let (_dir, _base, _head, runner) = pr("change", "mallory/shop", Upload::Denied);
     let out = runner.run(&[("binary", &binary())]);
     assert!(!out.step("Upload SARIF to code scanning").ran);
     assert!(
@@ -1022,12 +1028,7 @@ fn a_fork_gets_annotations_and_a_summary_without_upload() {
 
 #[test]
 fn an_upload_refused_for_lack_of_permission_does_not_decide_the_result() {
-    let (dir, base, head) = repository("change");
-    let runner = Runner::new(
-        dir.path(),
-        pull_request(&base, &head, "acme/shop"),
-        Upload::Denied,
-    );
+    let (_dir, _base, _head, runner) = pr("change", "acme/shop", Upload::Denied);
     // The upload fails; the job fails for the findings (the verdict), not for the upload.
     let out = runner.run(&[("binary", &binary())]);
     let upload = out.step("Upload SARIF to code scanning");
@@ -1052,12 +1053,7 @@ fn an_upload_refused_for_lack_of_permission_does_not_decide_the_result() {
 
 #[test]
 fn a_pull_request_touching_no_resource_passes_with_pre_existing_findings() {
-    let (dir, base, head) = repository("docs-only");
-    let runner = Runner::new(
-        dir.path(),
-        pull_request(&base, &head, "acme/shop"),
-        Upload::Permitted,
-    );
+    let (_dir, _base, _head, runner) = pr("docs-only", "acme/shop", Upload::Permitted);
     let out = runner.run(&[("binary", &binary())]);
     assert!(out.success, "{}", out.log());
     assert_eq!(out.output("failed"), "false");
@@ -1246,12 +1242,7 @@ fn installs_the_release_for_the_runner_checked_against_its_sha256() {
 
 #[test]
 fn an_unsupported_runner_or_bad_version_is_a_clear_error() {
-    let (dir, base, head) = repository("docs-only");
-    let runner = Runner::new(
-        dir.path(),
-        pull_request(&base, &head, "acme/shop"),
-        Upload::Permitted,
-    );
+    let (_dir, _base, _head, runner) = pr("docs-only", "acme/shop", Upload::Permitted);
     let out = runner.run(&[("version", "1.0; rm -rf /")]);
     let setup = out.step("Locate tenet");
     assert!(!setup.ok);

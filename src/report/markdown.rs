@@ -167,16 +167,7 @@ impl MarkdownEmitter {
                 "⚠️",
                 format!(
                     "{} failed to evaluate",
-                    plural(
-                        report
-                            .outcome
-                            .errors
-                            .iter()
-                            .map(|e| e.rule_id.as_str())
-                            .collect::<std::collections::BTreeSet<_>>()
-                            .len(),
-                        "rule"
-                    )
+                    plural(report.errored_rules(), "rule")
                 ),
             )
         } else if failing > 0 {

@@ -184,6 +184,16 @@ impl Report<'_> {
             .count()
     }
 
+    /// Distinct rules that failed to evaluate.
+    pub fn errored_rules(&self) -> usize {
+        self.outcome
+            .errors
+            .iter()
+            .map(|e| e.rule_id.as_str())
+            .collect::<std::collections::BTreeSet<_>>()
+            .len()
+    }
+
     /// Findings at or above the `--fail-on` threshold (pre-existing ones never fail).
     pub fn failing(&self) -> usize {
         match self.fail_on {

@@ -228,16 +228,7 @@ impl TextEmitter {
         if !report.outcome.errors.is_empty() {
             line.push_str(&format!(
                 ", {} failed to evaluate",
-                plural(
-                    report
-                        .outcome
-                        .errors
-                        .iter()
-                        .map(|e| e.rule_id.as_str())
-                        .collect::<std::collections::BTreeSet<_>>()
-                        .len(),
-                    "rule"
-                )
+                plural(report.errored_rules(), "rule")
             ));
         }
         writeln!(out, "{line}")?;
