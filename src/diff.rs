@@ -11,7 +11,7 @@
 //! resource) overlaps a changed line, or lost a line inside it; every other finding is
 //! **pre-existing**: still reported, but it does not fail the run.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -60,6 +60,10 @@ enum FileChange {
 #[derive(Debug, Clone)]
 pub struct Changes {
     files: BTreeMap<String, FileChange>,
+    /// Files git tracks: those not in `files` are unchanged. A file it neither tracks nor
+    /// lists as untracked (ignored, or outside the repository) cannot be compared, so it
+    /// counts as changed (fail closed).
+    tracked: HashSet<String>,
     /// The scan's base directory relative to the top level (`""` when they are the same).
     prefix: PathBuf,
     top: PathBuf,
@@ -136,18 +140,18 @@ impl Changes {
         }
         let top = PathBuf::from(String::from_utf8_lossy(&top_out.stdout).trim());
         let top = top.canonicalize().unwrap_or(top);
+        // (A revision cannot start with `-`: it would be read as an option.)
         let commit_out = git(
             &top,
             &[
                 "rev-parse",
                 "--verify",
                 "--quiet",
-                "--end-of-options",
                 &format!("{reference}^{{commit}}"),
             ],
             reference,
         )?;
-        if !commit_out.status.success() {
+        if reference.starts_with('-') || !commit_out.status.success() {
             return Err(DiffError::UnknownRevision {
                 reference: reference.to_string(),
             });
@@ -182,6 +186,30 @@ impl Changes {
             reference,
         )?;
         let mut files = parse_patch(&patch);
+        // Files the patch shows without line ranges (binary files, pure renames) changed as
+        // a whole.
+        let names = git_ok(
+            &top,
+            &[
+                "diff",
+                "--no-ext-diff",
+                "--name-only",
+                "-z",
+                "--find-renames",
+                "--diff-filter=ACMRT",
+                &base_commit,
+                "--",
+            ],
+            reference,
+        )?;
+        for path in names.split('\0').filter(|p| !p.is_empty()) {
+            files.entry(path.to_string()).or_insert(FileChange::Whole);
+        }
+        let tracked = git_ok(&top, &["ls-files", "-z"], reference)?
+            .split('\0')
+            .filter(|p| !p.is_empty())
+            .map(str::to_string)
+            .collect();
         let untracked = git_ok(
             &top,
             &["ls-files", "--others", "--exclude-standard", "-z"],
@@ -203,6 +231,7 @@ impl Changes {
                 changed_files: files.len(),
             },
             files,
+            tracked,
             prefix,
             top,
         })
@@ -227,8 +256,11 @@ impl Changes {
 
     /// Whether lines `start..=end` of `file` were added, replaced or lost a line inside them.
     pub fn touches(&self, file: &str, start: u32, end: u32) -> bool {
-        let Some(change) = self.key(file).and_then(|k| self.files.get(&k)) else {
-            return false;
+        let Some(key) = self.key(file) else {
+            return true; // outside the repository
+        };
+        let Some(change) = self.files.get(&key) else {
+            return !self.tracked.contains(&key);
         };
         match change {
             FileChange::Whole => true,
@@ -279,13 +311,19 @@ fn parse_patch(patch: &str) -> BTreeMap<String, FileChange> {
     let mut files = BTreeMap::new();
     let mut current: Option<String> = None;
     let mut new_file = false;
+    // Between `diff --git` and the first hunk: lines there are headers, not content (an
+    // added line `++ x` shows as `+++ x` in a hunk).
+    let mut in_header = false;
     for line in patch.lines() {
         if line.starts_with("diff --git ") {
             current = None;
             new_file = false;
-        } else if line.starts_with("new file mode") {
+            in_header = true;
+        } else if in_header && line.starts_with("new file mode") {
             new_file = true;
-        } else if let Some(path) = line.strip_prefix("+++ ") {
+        } else if in_header && let Some(path) = line.strip_prefix("+++ ") {
+            // git ends a name that has a space with a tab.
+            let path = path.strip_suffix('\t').unwrap_or(path);
             current = unquote(path)
                 .and_then(|p| p.strip_prefix("b/").map(str::to_string))
                 .filter(|_| path != "/dev/null");
@@ -302,15 +340,17 @@ fn parse_patch(patch: &str) -> BTreeMap<String, FileChange> {
                     },
                 );
             }
-        } else if let Some(hunk) = line.strip_prefix("@@ ")
-            && let Some(FileChange::Lines { spans, gaps }) =
+        } else if let Some(hunk) = line.strip_prefix("@@ ") {
+            in_header = false;
+            if let Some(FileChange::Lines { spans, gaps }) =
                 current.as_ref().and_then(|p| files.get_mut(p))
-            && let Some((start, count)) = hunk_new_range(hunk)
-        {
-            if count == 0 {
-                gaps.push(start);
-            } else {
-                spans.push((start, start + count - 1));
+                && let Some((start, count)) = hunk_new_range(hunk)
+            {
+                if count == 0 {
+                    gaps.push(start);
+                } else {
+                    spans.push((start, start + count - 1));
+                }
             }
         }
     }
@@ -383,6 +423,16 @@ index 0000000..3333333
 @@ -0,0 +1,2 @@
 +a
 +b
+diff --git a/my file.tf b/my file.tf
+index 1111111..2222222 100644
+--- a/my file.tf	
++++ b/my file.tf	
+@@ -4,0 +5,2 @@
++++ not a header
++x
+@@ -9 +11 @@
+-a
++b
 diff --git \"a/sp\\303\\244ce \\\"q\\\".tf\" \"b/sp\\303\\244ce \\\"q\\\".tf\"
 --- \"a/sp\\303\\244ce \\\"q\\\".tf\"
 +++ \"b/sp\\303\\244ce \\\"q\\\".tf\"
@@ -394,6 +444,9 @@ diff --git \"a/sp\\303\\244ce \\\"q\\\".tf\" \"b/sp\\303\\244ce \\\"q\\\".tf\"
     fn changes() -> Changes {
         Changes {
             files: parse_patch(PATCH),
+            tracked: ["main.tf", "other.tf", "infra/main.tf"]
+                .map(String::from)
+                .into(),
             prefix: PathBuf::new(),
             top: PathBuf::from("/nonexistent"),
             summary: DiffSummary {
@@ -417,6 +470,18 @@ diff --git \"a/sp\\303\\244ce \\\"q\\\".tf\" \"b/sp\\303\\244ce \\\"q\\\".tf\"
         );
         assert_eq!(files.get("new.tf"), Some(&FileChange::Whole));
         assert!(files.contains_key("späce \"q\".tf"), "{files:?}");
+        // A name with a space ends with a tab; a content line `++ x` is no header.
+        assert_eq!(
+            files.get("my file.tf"),
+            Some(&FileChange::Lines {
+                spans: vec![(5, 6), (11, 11)],
+                gaps: vec![],
+            })
+        );
+        assert!(
+            !files.keys().any(|k| k.contains("not a header")),
+            "{files:?}"
+        );
     }
 
     #[test]
@@ -438,7 +503,12 @@ diff --git \"a/sp\\303\\244ce \\\"q\\\".tf\" \"b/sp\\303\\244ce \\\"q\\\".tf\"
         );
         assert!(c.touches("main.tf", 22, 30), "added lines overlap");
         assert!(c.touches("new.tf", 1, 1));
-        assert!(!c.touches("other.tf", 1, 100));
+        assert!(!c.touches("other.tf", 1, 100), "tracked and unchanged");
+        assert!(
+            c.touches("ignored.tf", 1, 1),
+            "neither tracked nor listed: fail closed"
+        );
+        assert!(c.touches("/elsewhere/x.tf", 1, 1), "outside the repository");
     }
 
     #[test]

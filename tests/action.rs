@@ -375,25 +375,30 @@ impl Eval<'_> {
         v
     }
 
+    /// A comparison of operands; `!` binds tighter than `==` (`!a == b` is `(!a) == b`).
     fn unary(&mut self) -> Value {
-        if self.peek() == Some(&Tok::Not) {
-            self.pos += 1;
-            return Value::Bool(!truthy(&self.unary()));
-        }
-        let left = self.primary();
+        let left = self.operand();
         match self.peek() {
             Some(Tok::Eq) => {
                 self.pos += 1;
-                let right = self.primary();
+                let right = self.operand();
                 Value::Bool(loose_eq(&left, &right))
             }
             Some(Tok::Ne) => {
                 self.pos += 1;
-                let right = self.primary();
+                let right = self.operand();
                 Value::Bool(!loose_eq(&left, &right))
             }
             _ => left,
         }
+    }
+
+    fn operand(&mut self) -> Value {
+        if self.peek() == Some(&Tok::Not) {
+            self.pos += 1;
+            return Value::Bool(!truthy(&self.operand()));
+        }
+        self.primary()
     }
 
     fn primary(&mut self) -> Value {
@@ -506,6 +511,11 @@ fn expressions_follow_github_semantics() {
         json!("1")
     );
     assert!(!truthy(&evaluate("!(inputs.a && true)", &ctx, false)));
+    assert!(
+        truthy(&evaluate("!inputs.b == true", &ctx, false)),
+        "(!b) == true"
+    );
+    assert!(truthy(&evaluate("!cancelled() && inputs.a", &ctx, false)));
     assert!(runs(Some("always() && inputs.a == 'true'"), &ctx, true));
     assert!(!runs(Some("inputs.a == 'true'"), &ctx, true));
     assert_eq!(
@@ -576,7 +586,13 @@ fn parse_outputs(text: &str) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let mut lines = text.lines();
     while let Some(line) = lines.next() {
-        if let Some((name, delim)) = line.split_once("<<") {
+        // As the runner: `name=value` when `=` comes before any `<<`, else a heredoc.
+        let heredoc = match (line.find('='), line.find("<<")) {
+            (Some(eq), Some(hd)) => hd < eq,
+            (None, Some(_)) => true,
+            _ => false,
+        };
+        if heredoc && let Some((name, delim)) = line.split_once("<<") {
             let mut value = Vec::new();
             for l in lines.by_ref() {
                 if l == delim {
@@ -690,10 +706,11 @@ impl Runner {
                     self.upload == Upload::Permitted
                 } else {
                     assert!(
-                        uses.starts_with("actions/cache@"),
+                        uses.starts_with("actions/cache/restore@")
+                            || uses.starts_with("actions/cache/save@"),
                         "unexpected action {uses}"
                     );
-                    true // a cache miss
+                    true // a cache miss, then a save
                 };
                 StepRun {
                     name: name.clone(),
@@ -1104,6 +1121,109 @@ fn a_push_judges_every_finding() {
     assert!(!out.success);
 }
 
+/// GitHub's pull-request checkout: `origin` has `main` (the base, which moved after the pull
+/// request was opened: its Deployment changed) and the merge of the `change` branch into it;
+/// the workspace is a one-commit-deep clone of that merge. Returns the clone, the stale
+/// `base.sha` of the event (the first base commit) and the merge commit.
+fn merge_checkout() -> (tempfile::TempDir, tempfile::TempDir, String, String) {
+    let origin = tempfile::tempdir().expect("tempdir");
+    let o = origin.path();
+    let fixtures = common::root().join("fixtures/action");
+    common::git(o, &["init", "--quiet", "--initial-branch=main"]);
+    common::copy_tree(&fixtures.join("base"), o);
+    common::git(o, &["add", "--all"]);
+    common::git(o, &["commit", "--quiet", "--message", "base"]);
+    let stale_base = common::git(o, &["rev-parse", "HEAD"]);
+    common::git(o, &["checkout", "--quiet", "-b", "change"]);
+    common::copy_tree(&fixtures.join("change"), o);
+    common::git(o, &["add", "--all"]);
+    common::git(o, &["commit", "--quiet", "--message", "change"]);
+    common::git(o, &["checkout", "--quiet", "main"]);
+    let web = o.join("k8s/web.yaml");
+    let text = std::fs::read_to_string(&web).expect("web.yaml");
+    std::fs::write(&web, text.replace("replicas: 2", "replicas: 3")).expect("write");
+    common::git(o, &["commit", "--quiet", "--all", "--message", "scale web"]);
+    common::git(o, &["checkout", "--quiet", "-b", "pull-merge"]);
+    common::git(o, &["merge", "--quiet", "--no-edit", "change"]);
+    let merge = common::git(o, &["rev-parse", "HEAD"]);
+    let clone = tempfile::tempdir().expect("tempdir");
+    common::git(
+        clone.path(),
+        &[
+            "clone",
+            "--quiet",
+            "--depth=1",
+            "--branch",
+            "pull-merge",
+            &format!("file://{}", o.display()),
+            ".",
+        ],
+    );
+    (origin, clone, stale_base, merge)
+}
+
+#[test]
+fn a_shallow_merge_checkout_is_compared_with_the_base_it_merged_into() {
+    let (_origin, clone, stale_base, merge) = merge_checkout();
+    let repo = clone.path();
+    let runner = Runner::new(
+        repo,
+        pull_request(&stale_base, &merge, "acme/shop"),
+        Upload::Permitted,
+    );
+    let out = runner.run(&[("binary", &binary())]);
+    let scan = out.step("Scan");
+    assert!(scan.ok, "{}", scan.stderr);
+    // The merge's first parent was fetched and used, not the stale base.sha: the
+    // Deployment the base branch changed meanwhile keeps its findings pre-existing.
+    let parent = common::git(repo, &["rev-parse", "HEAD^1"]);
+    assert!(
+        scan.stderr.contains(&format!("--diff-base {parent}")),
+        "{}",
+        scan.stderr
+    );
+    let expected = report(repo, Some(&parent));
+    assert_eq!(
+        new_resources(&expected),
+        [
+            "terraform:infra/aws_db_instance.orders",
+            "terraform:infra/aws_security_group.admin"
+        ]
+    );
+    assert_eq!(
+        out.output("failing"),
+        expected["summary"]["failing"].to_string()
+    );
+    assert_eq!(
+        out.output("pre-existing"),
+        expected["summary"]["pre_existing"].to_string()
+    );
+
+    // A branch name as diff-base: fetched into FETCH_HEAD and compared with that commit.
+    let (_origin, clone, _, _) = merge_checkout();
+    let runner = Runner::new(
+        clone.path(),
+        pull_request(&stale_base, &merge, "acme/shop"),
+        Upload::Permitted,
+    );
+    let out = runner.run(&[("binary", &binary()), ("diff-base", "main")]);
+    let scan = out.step("Scan");
+    assert!(
+        !scan.stdout.contains("cannot find or fetch"),
+        "{}",
+        scan.stdout
+    );
+    assert!(
+        scan.stderr.contains(&format!("--diff-base {parent}")),
+        "{}",
+        scan.stderr
+    );
+    assert_eq!(
+        out.output("pre-existing"),
+        expected["summary"]["pre_existing"].to_string()
+    );
+}
+
 // --- Installation -------------------------------------------------------------------------------
 
 /// Serves `files` (URL path → body) over HTTP on 127.0.0.1 until the test ends; 404 otherwise.
@@ -1191,7 +1311,7 @@ fn installs_the_release_for_the_runner_checked_against_its_sha256() {
         pull_request(&base, &head, "acme/shop"),
         Upload::Permitted,
     );
-    runner.extra_env = vec![("TENET_DOWNLOAD_URL".into(), good)];
+    runner.extra_env = vec![("TENET_DOWNLOAD_URL".into(), good.clone())];
     let out = runner.run(&[("version", "v0.1.0")]);
     let install = out.step("Install tenet");
     assert!(
@@ -1200,7 +1320,16 @@ fn installs_the_release_for_the_runner_checked_against_its_sha256() {
         install.stdout,
         install.stderr
     );
-    assert!(install.stdout.contains("tenet 0.1.0"), "{}", install.stdout);
+    assert!(
+        install.stdout.contains(&format!(
+            "tenet 0.1.0 (x86_64-unknown-linux-musl) installed from {good} (sha256 {})",
+            sha256_hex(&archive)
+        )),
+        "{}",
+        install.stdout
+    );
+    let save = out.step("Cache tenet");
+    assert!(save.ran, "a fresh install is cached at once");
     let cache = out.step("Restore cached tenet");
     let (_, with) = cache.uses.as_ref().expect("cache step");
     assert_eq!(with["key"], "tenet-0.1.0-x86_64-unknown-linux-musl");
@@ -1252,6 +1381,20 @@ fn an_unsupported_runner_or_bad_version_is_a_clear_error() {
         setup.stdout
     );
     assert!(!out.success);
+
+    let mut runner = runner;
+    runner.extra_env = vec![("RUNNER_ARCH".into(), "ARM".into())];
+    let out = runner.run(&[("version", "0.1.0")]);
+    let setup = out.step("Locate tenet");
+    assert!(!setup.ok);
+    assert!(
+        setup
+            .stdout
+            .contains("no tenet release for Linux/ARM; install tenet and set binary: to it"),
+        "{}",
+        setup.stdout
+    );
+    assert!(!out.step("Scan").ran);
 }
 
 #[test]

@@ -297,3 +297,57 @@ fn an_unknown_revision_or_no_repository_is_a_clear_error() {
         r.stderr
     );
 }
+
+#[test]
+fn names_with_spaces_renames_and_ignored_files_are_not_missed() {
+    let repo = repository();
+    common::git(repo.path(), &["checkout", "--quiet", "-b", "feature"]);
+    let ssh = "resource \"aws_security_group\" \"ssh\" {\n  ingress {\n    from_port   = 22\n    to_port     = 22\n    protocol    = \"tcp\"\n    cidr_blocks = [\"0.0.0.0/0\"]\n  }\n}\n";
+    // Committed on the branch, in a file whose name has a space (git ends it with a tab).
+    std::fs::write(repo.path().join("open ssh.tf"), ssh).expect("write");
+    // The module's file moved as it is (a pure rename has no hunks).
+    std::fs::create_dir_all(repo.path().join("modules/store")).expect("mkdir");
+    common::git(
+        repo.path(),
+        &["mv", "modules/bucket/main.tf", "modules/store/main.tf"],
+    );
+    edit(
+        repo.path(),
+        "main.tf",
+        "source = \"./modules/bucket\"",
+        "source = \"./modules/store\"",
+    );
+    common::git(repo.path(), &["add", "--all"]);
+    common::git(repo.path(), &["commit", "--quiet", "--message", "feature"]);
+    let (code, report) = diff_scan(repo.path(), &[]);
+    assert_eq!(code, 1);
+    let new = in_state(&report, "new");
+    assert!(
+        new.iter()
+            .any(|(rule, r)| rule == "aws-ec2-sg-admin-ports-public"
+                && r == "terraform:aws_security_group.ssh"),
+        "{new:?}"
+    );
+    assert!(
+        in_state(&report, "pre-existing").is_empty(),
+        "the moved module is new: {report:#}"
+    );
+
+    // A file git ignores (scanned because it is named) cannot be compared: its findings
+    // count as new.
+    std::fs::write(repo.path().join(".gitignore"), "generated.tf\n").expect("write");
+    common::git(repo.path(), &["add", ".gitignore"]);
+    common::git(repo.path(), &["commit", "--quiet", "--message", "ignore"]);
+    std::fs::write(
+        repo.path().join("generated.tf"),
+        ssh.replace("\"ssh\"", "\"generated\""),
+    )
+    .expect("write");
+    let (_, report) = diff_scan(repo.path(), &["generated.tf"]);
+    assert!(
+        in_state(&report, "new")
+            .iter()
+            .any(|(_, r)| r == "terraform:aws_security_group.generated"),
+        "{report:#}"
+    );
+}

@@ -7,7 +7,9 @@ set -uo pipefail
 set -f # no globbing of the split inputs
 . "$(dirname "$0")/common.sh"
 
-work=$(mktemp -d)
+# Under the runner's temporary directory: on Windows that is a native path (D:\a\_temp), which
+# tenet.exe reads as bash does; /tmp would not be.
+work=$(mktemp -d "${RUNNER_TEMP:-${TMPDIR:-/tmp}}/tenet.XXXXXX")
 json="$work/report.json"
 summary="$work/summary.md"
 sarif=${INPUT_SARIF_FILE:-tenet.sarif}
@@ -26,18 +28,29 @@ done <<<"${INPUT_POLICY_DIR:-}"
 [ "${INPUT_SOFT_FAIL:-false}" = true ] && args+=(--soft-fail)
 [ -n "${INPUT_BASELINE:-}" ] && args+=(--baseline "$INPUT_BASELINE")
 
-# Changed-only mode: the given revision, else the pull request's base commit.
+# Changed-only mode: the given revision, else on a pull request what it is merged into.
 base=${INPUT_DIFF_BASE:-}
-if [ -z "$base" ]; then
-  case "${EVENT_NAME:-}" in
-    pull_request | pull_request_target) base=${PR_BASE_SHA:-} ;;
-  esac
+if [ -z "$base" ] && [ "${EVENT_NAME:-}" = pull_request ]; then
+  # actions/checkout checks out the merge of the pull request into its base branch, one
+  # commit deep: its first parent is the base branch as merged, even when the base moved
+  # after the event's base.sha. Fetch the parents when they are missing.
+  if ! git rev-parse --quiet --verify 'HEAD^2' >/dev/null 2>&1; then
+    git fetch --no-tags --quiet --depth=2 origin "$(git rev-parse HEAD)" 2>/dev/null || true
+  fi
+  if git rev-parse --quiet --verify 'HEAD^2' >/dev/null 2>&1; then
+    base=$(git rev-parse 'HEAD^1')
+  else
+    base=${PR_BASE_SHA:-}
+  fi
 fi
 [ "$base" = none ] && base=
 if [ -n "$base" ]; then
   if ! git cat-file -e "$base^{commit}" 2>/dev/null; then
-    # actions/checkout fetches one commit by default: fetch the base too.
-    git fetch --no-tags --quiet --depth=1 origin "$base" 2>/dev/null || true
+    # Not in the (shallow) clone: fetch it, and name what was fetched (a branch name only
+    # updates FETCH_HEAD).
+    if git fetch --no-tags --quiet --depth=1 origin "$base" 2>/dev/null; then
+      base=$(git rev-parse FETCH_HEAD)
+    fi
   fi
   if git cat-file -e "$base^{commit}" 2>/dev/null; then
     args+=(--diff-base "$base")
@@ -57,7 +70,8 @@ read -ra paths <<<"$(printf '%s' "${INPUT_PATH:-.}" | tr '\n' ' ')"
 args+=(-- "${paths[@]}")
 
 echo "tenet ${args[*]}" >&2
-"$TENET" "${args[@]}"
+# No MSYS path conversion on Windows: `json:D:\...` is not a path list.
+MSYS2_ARG_CONV_EXCL='*' "$TENET" "${args[@]}"
 code=$?
 
 # A summary field of the JSON report (pretty-printed: summary fields are indented 4 spaces).
@@ -75,7 +89,8 @@ if [ -f "$sarif" ]; then
   out sarif-file "$sarif"
   if [ "${INPUT_UPLOAD_SARIF:-true}" != true ]; then
     :
-  elif [ "${EVENT_NAME:-}" = pull_request ] && [ -n "${PR_HEAD_REPO:-}" ] && [ "${PR_HEAD_REPO}" != "${REPOSITORY:-}" ]; then
+  elif [ "${EVENT_NAME:-}" = pull_request ] && [ "${PR_HEAD_REPO:-}" != "${REPOSITORY:-}" ]; then
+    # (An empty head repository is a deleted fork: read-only too.)
     echo "::notice title=tenet::pull request from a fork: its token is read-only, so the SARIF is not uploaded to code scanning; the annotations and the job summary show the findings"
   elif [ "${ACTOR:-}" = "dependabot[bot]" ]; then
     echo "::notice title=tenet::Dependabot's token is read-only, so the SARIF is not uploaded to code scanning; the annotations and the job summary show the findings"

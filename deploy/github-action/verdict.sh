@@ -8,7 +8,12 @@ case "${EXIT_CODE:-}" in
     echo "tenet: no finding fails the run"
     ;;
   1)
-    printf '::error title=tenet::%s finding(s) fail the run: see the annotations and the job summary\n' "${FAILING:-Some}"
+    if [ "${FAILING:-0}" = 0 ]; then
+      # --fail-on-parse-error (in args) fails on files that could not be loaded.
+      echo "::error title=tenet::the scan failed the run: some files could not be loaded (see the Scan step)"
+    else
+      printf '::error title=tenet::%s finding(s) fail the run: see the annotations and the job summary\n' "$FAILING"
+    fi
     exit 1
     ;;
   "")

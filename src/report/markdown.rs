@@ -87,8 +87,19 @@ fn code(s: &str) -> String {
     } else {
         ""
     };
-    // A pipe ends a table cell even inside a code span unless it is escaped.
-    format!("{fence}{pad}{}{pad}{fence}", one_line.replace('|', "\\|"))
+    format!("{fence}{pad}{one_line}{pad}{fence}")
+}
+
+/// A code span for a table cell: a pipe ends a cell even inside a code span unless escaped.
+fn cell_code(s: &str) -> String {
+    code(s).replace('|', "\\|")
+}
+
+/// Text inside raw HTML (`<summary>`), where Markdown is not rendered.
+fn html(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
 }
 
 fn severity_badge(s: Severity) -> &'static str {
@@ -117,7 +128,10 @@ impl MarkdownEmitter {
     fn place(f: &Finding, report: &Report) -> String {
         let place = f.location.place();
         match (report.source_url, f.location.file(), f.location.line()) {
-            (Some(prefix), Some(file), Some(line)) if !file.starts_with('/') => {
+            // (Absolute paths, `/x` or `C:/x`, are outside the repository: no link.)
+            (Some(prefix), Some(file), Some(line))
+                if !file.starts_with('/') && file.get(1..2) != Some(":") =>
+            {
                 let sep = if prefix.ends_with('/') { "" } else { "/" };
                 format!(
                     "[{}]({prefix}{sep}{}#L{line})",
@@ -125,7 +139,7 @@ impl MarkdownEmitter {
                     utf8_percent_encode(file, PATH)
                 )
             }
-            _ => code(&place),
+            _ => cell_code(&place),
         }
     }
 
@@ -143,7 +157,7 @@ impl MarkdownEmitter {
                 severity_badge(f.severity),
                 text(&f.rule_id),
                 text(&f.title),
-                code(&short_address(&f.resource.id, f.location.file())),
+                cell_code(&short_address(&f.resource.id, f.location.file())),
                 Self::place(f, report),
                 text(&f.message),
             )?;
@@ -166,8 +180,13 @@ impl MarkdownEmitter {
             (
                 "⚠️",
                 format!(
-                    "{} failed to evaluate",
-                    plural(report.errored_rules(), "rule")
+                    "{} failed to evaluate{}",
+                    plural(report.errored_rules(), "rule"),
+                    if failing > 0 {
+                        format!(", and {} fail the run", plural(failing, "finding"))
+                    } else {
+                        String::new()
+                    }
                 ),
             )
         } else if failing > 0 {
@@ -304,7 +323,7 @@ impl MarkdownEmitter {
             writeln!(
                 out,
                 "<details><summary>{}: {} failing</summary>\n",
-                text(&fw.name),
+                html(&fw.name),
                 plural(failing.len(), "control")
             )?;
             for c in failing.iter().take(LIST_CAP) {
@@ -408,9 +427,9 @@ impl Emitter for MarkdownEmitter {
             let reference = report.diff.map_or("", |d| d.reference.as_str());
             writeln!(
                 out,
-                "<details><summary>{} on resources unchanged since {} (not failing)</summary>\n",
+                "<details><summary>{} on resources unchanged since <code>{}</code> (not failing)</summary>\n",
                 plural(pre.len(), "pre-existing finding"),
-                code(reference)
+                html(reference)
             )?;
             Self::findings_table(out, report, &pre)?;
             writeln!(out, "</details>\n")?;
@@ -443,6 +462,8 @@ mod tests {
         assert_eq!(code("a.b"), "`a.b`");
         assert_eq!(code("a`b"), "``a`b``");
         assert_eq!(code("`x`"), "`` `x` ``");
-        assert_eq!(code("a|b"), "`a\\|b`");
+        assert_eq!(code("a|b"), "`a|b`");
+        assert_eq!(cell_code("a|b"), "`a\\|b`");
+        assert_eq!(html("<b>&"), "&lt;b&gt;&amp;");
     }
 }
