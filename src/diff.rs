@@ -296,13 +296,29 @@ impl Changes {
                 _ => true,
             };
         };
-        if self.touches(&src.file, src.start_line, src.end_line) {
-            return true;
-        }
-        // A resource made by a module changes when its module call does.
-        src.call_site
-            .as_ref()
-            .is_some_and(|site| self.touches(&site.file, site.line, site.end_line.max(site.line)))
+        self.source_changed(src)
+    }
+
+    /// Whether git knows the file well enough to say which of its lines changed.
+    fn comparable(&self, file: &str) -> bool {
+        self.key(file)
+            .is_some_and(|k| self.files.contains_key(&k) || self.tracked.contains(&k))
+    }
+
+    /// Whether a block changed: its lines, or the module call that made it. A block in a file
+    /// git cannot compare changed, unless a module call made it: a module installed outside
+    /// the repository (`.terraform/modules`, ignored) changes through its call (its source
+    /// and version), not on every run.
+    fn source_changed(&self, src: &crate::graph::FileSource) -> bool {
+        let block = if self.comparable(&src.file) {
+            self.touches(&src.file, src.start_line, src.end_line)
+        } else {
+            src.call_site.is_none()
+        };
+        block
+            || src.call_site.as_ref().is_some_and(|site| {
+                self.touches(&site.file, site.line, site.end_line.max(site.line))
+            })
     }
 }
 
@@ -509,6 +525,47 @@ diff --git \"a/sp\\303\\244ce \\\"q\\\".tf\" \"b/sp\\303\\244ce \\\"q\\\".tf\"
             "neither tracked nor listed: fail closed"
         );
         assert!(c.touches("/elsewhere/x.tf", 1, 1), "outside the repository");
+    }
+
+    fn source(
+        file: &str,
+        start: u32,
+        end: u32,
+        call: Option<(u32, u32)>,
+    ) -> crate::graph::FileSource {
+        crate::graph::FileSource {
+            file: file.into(),
+            start_line: start,
+            end_line: end,
+            attributes: BTreeMap::new(),
+            call_site: call.map(|(line, end_line)| crate::graph::CallSite {
+                file: "main.tf".into(),
+                line,
+                end_line,
+            }),
+            regions: BTreeMap::new(),
+            block: Default::default(),
+        }
+    }
+
+    #[test]
+    fn module_blocks_change_with_their_call_and_installed_modules_only_so() {
+        let c = changes();
+        // In the repository: the block or the call.
+        assert!(
+            c.source_changed(&source("other.tf", 1, 5, Some((3, 3)))),
+            "call changed"
+        );
+        assert!(
+            !c.source_changed(&source("other.tf", 1, 5, Some((4, 8)))),
+            "neither"
+        );
+        // An installed module (ignored by git): only its call decides.
+        let installed = ".terraform/modules/x/main.tf";
+        assert!(!c.source_changed(&source(installed, 1, 5, Some((4, 8)))));
+        assert!(c.source_changed(&source(installed, 1, 5, Some((1, 3)))));
+        // Not comparable and not made by a call: changed.
+        assert!(c.source_changed(&source(installed, 1, 5, None)));
     }
 
     #[test]
