@@ -1126,18 +1126,8 @@ fn a_push_judges_every_finding() {
 /// the workspace is a one-commit-deep clone of that merge. Returns the clone, the stale
 /// `base.sha` of the event (the first base commit) and the merge commit.
 fn merge_checkout() -> (tempfile::TempDir, tempfile::TempDir, String, String) {
-    let origin = tempfile::tempdir().expect("tempdir");
+    let (origin, stale_base, _) = repository("change");
     let o = origin.path();
-    let fixtures = common::root().join("fixtures/action");
-    common::git(o, &["init", "--quiet", "--initial-branch=main"]);
-    common::copy_tree(&fixtures.join("base"), o);
-    common::git(o, &["add", "--all"]);
-    common::git(o, &["commit", "--quiet", "--message", "base"]);
-    let stale_base = common::git(o, &["rev-parse", "HEAD"]);
-    common::git(o, &["checkout", "--quiet", "-b", "change"]);
-    common::copy_tree(&fixtures.join("change"), o);
-    common::git(o, &["add", "--all"]);
-    common::git(o, &["commit", "--quiet", "--message", "change"]);
     common::git(o, &["checkout", "--quiet", "main"]);
     let web = o.join("k8s/web.yaml");
     let text = std::fs::read_to_string(&web).expect("web.yaml");
