@@ -93,15 +93,6 @@ pub enum DiffState {
     PreExisting,
 }
 
-impl DiffState {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            DiffState::New => "new",
-            DiffState::PreExisting => "pre-existing",
-        }
-    }
-}
-
 fn git(dir: &Path, args: &[&str], reference: &str) -> Result<std::process::Output, DiffError> {
     Command::new("git")
         .arg("-C")
@@ -113,6 +104,20 @@ fn git(dir: &Path, args: &[&str], reference: &str) -> Result<std::process::Outpu
             reference: reference.to_string(),
             source,
         })
+}
+
+/// Standard output of a command, trimmed.
+fn stdout_text(out: &std::process::Output) -> String {
+    String::from_utf8_lossy(&out.stdout).trim().to_string()
+}
+
+/// The NUL-separated paths a git command (`-z`) lists.
+fn git_paths(dir: &Path, args: &[&str], reference: &str) -> Result<Vec<String>, DiffError> {
+    Ok(git_ok(dir, args, reference)?
+        .split('\0')
+        .filter(|p| !p.is_empty())
+        .map(str::to_string)
+        .collect())
 }
 
 /// Standard output of a git command that must succeed.
@@ -138,7 +143,7 @@ impl Changes {
                 dir: base.display().to_string(),
             });
         }
-        let top = PathBuf::from(String::from_utf8_lossy(&top_out.stdout).trim());
+        let top = PathBuf::from(stdout_text(&top_out));
         let top = top.canonicalize().unwrap_or(top);
         // (A revision cannot start with `-`: it would be read as an option.)
         let commit_out = git(
@@ -156,15 +161,10 @@ impl Changes {
                 reference: reference.to_string(),
             });
         }
-        let commit = String::from_utf8_lossy(&commit_out.stdout)
-            .trim()
-            .to_string();
+        let commit = stdout_text(&commit_out);
         let merge = git(&top, &["merge-base", &commit, "HEAD"], reference)?;
         let (base_commit, merge_base) = if merge.status.success() {
-            (
-                String::from_utf8_lossy(&merge.stdout).trim().to_string(),
-                true,
-            )
+            (stdout_text(&merge), true)
         } else {
             (commit, false)
         };
@@ -188,7 +188,7 @@ impl Changes {
         let mut files = parse_patch(&patch);
         // Files the patch shows without line ranges (binary files, pure renames) changed as
         // a whole.
-        let names = git_ok(
+        let names = git_paths(
             &top,
             &[
                 "diff",
@@ -202,21 +202,19 @@ impl Changes {
             ],
             reference,
         )?;
-        for path in names.split('\0').filter(|p| !p.is_empty()) {
-            files.entry(path.to_string()).or_insert(FileChange::Whole);
+        for path in names {
+            files.entry(path).or_insert(FileChange::Whole);
         }
-        let tracked = git_ok(&top, &["ls-files", "-z"], reference)?
-            .split('\0')
-            .filter(|p| !p.is_empty())
-            .map(str::to_string)
+        let tracked = git_paths(&top, &["ls-files", "-z"], reference)?
+            .into_iter()
             .collect();
-        let untracked = git_ok(
+        let untracked = git_paths(
             &top,
             &["ls-files", "--others", "--exclude-standard", "-z"],
             reference,
         )?;
-        for path in untracked.split('\0').filter(|p| !p.is_empty()) {
-            files.insert(path.to_string(), FileChange::Whole);
+        for path in untracked {
+            files.insert(path, FileChange::Whole);
         }
         let base_abs = base.canonicalize().unwrap_or_else(|_| base.to_path_buf());
         let prefix = base_abs
@@ -255,20 +253,25 @@ impl Changes {
     }
 
     /// Whether lines `start..=end` of `file` were added, replaced or lost a line inside them.
+    /// A file git cannot compare (ignored, or outside the repository) counts as changed.
     pub fn touches(&self, file: &str, start: u32, end: u32) -> bool {
-        let Some(key) = self.key(file) else {
-            return true; // outside the repository
-        };
+        self.compare(file, start, end).unwrap_or(true)
+    }
+
+    /// Whether lines `start..=end` of `file` changed, or `None` when git cannot say (the file
+    /// is neither changed, tracked nor untracked: ignored, or outside the repository).
+    fn compare(&self, file: &str, start: u32, end: u32) -> Option<bool> {
+        let key = self.key(file)?;
         let Some(change) = self.files.get(&key) else {
-            return !self.tracked.contains(&key);
+            return self.tracked.contains(&key).then_some(false);
         };
-        match change {
+        Some(match change {
             FileChange::Whole => true,
             FileChange::Lines { spans, gaps } => {
                 spans.iter().any(|&(s, e)| s <= end && start <= e)
                     || gaps.iter().any(|&g| start <= g && g < end)
             }
-        }
+        })
     }
 
     /// Marks each finding new or pre-existing.
@@ -299,23 +302,13 @@ impl Changes {
         self.source_changed(src)
     }
 
-    /// Whether git knows the file well enough to say which of its lines changed.
-    fn comparable(&self, file: &str) -> bool {
-        self.key(file)
-            .is_some_and(|k| self.files.contains_key(&k) || self.tracked.contains(&k))
-    }
-
     /// Whether a block changed: its lines, or the module call that made it. A block in a file
     /// git cannot compare changed, unless a module call made it: a module installed outside
     /// the repository (`.terraform/modules`, ignored) changes through its call (its source
     /// and version), not on every run.
     fn source_changed(&self, src: &crate::graph::FileSource) -> bool {
-        let block = if self.comparable(&src.file) {
-            self.touches(&src.file, src.start_line, src.end_line)
-        } else {
-            src.call_site.is_none()
-        };
-        block
+        self.compare(&src.file, src.start_line, src.end_line)
+            .unwrap_or(src.call_site.is_none())
             || src.call_site.as_ref().is_some_and(|site| {
                 self.touches(&site.file, site.line, site.end_line.max(site.line))
             })

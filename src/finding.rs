@@ -112,6 +112,11 @@ impl Finding {
         }
     }
 
+    /// Whether `--diff-base` found the finding on a resource unchanged since the base.
+    pub fn is_pre_existing(&self) -> bool {
+        self.diff == Some(crate::diff::DiffState::PreExisting)
+    }
+
     /// Canonical order: file, line, rule, resource, attribute.
     pub fn sort_key(&self) -> (Option<&str>, Option<u32>, &str, &str, Option<&str>) {
         (

@@ -863,13 +863,12 @@ fn annotations(log: &str) -> Vec<(String, String, u32, String)> {
 
 /// The JSON report of the same scan, for the expected figures.
 fn report(repo: &Path, diff_base: Option<&str>) -> Value {
-    let mut cmd = common::tenet();
-    cmd.current_dir(repo).args(["scan", "--format", "json"]);
+    let mut args = vec!["scan", "--format", "json", "."];
     if let Some(b) = diff_base {
-        cmd.args(["--diff-base", b]);
+        args.extend_from_slice(&["--diff-base", b]);
     }
-    let out = cmd.arg(".").output().expect("tenet");
-    serde_json::from_slice(&out.stdout).expect("JSON report")
+    let r = common::run_in(repo, &args);
+    serde_json::from_str(&r.stdout).unwrap_or_else(|e| panic!("not JSON ({e}): {}", r.stderr))
 }
 
 fn new_resources(report: &Value) -> Vec<String> {

@@ -26,17 +26,9 @@ fn edit(repo: &Path, file: &str, from: &str, to: &str) {
 }
 
 fn scan_in(repo: &Path, args: &[&str]) -> common::Run {
-    let out = common::tenet()
-        .current_dir(repo)
-        .arg("scan")
-        .args(args)
-        .output()
-        .expect("run tenet");
-    common::Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).expect("utf-8"),
-        stderr: String::from_utf8(out.stderr).expect("utf-8"),
-    }
+    let mut all = vec!["scan"];
+    all.extend_from_slice(args);
+    common::run_in(repo, &all)
 }
 
 /// `tenet scan --diff-base main -f json .` in the repository: exit code and report.

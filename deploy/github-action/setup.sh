@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Step "Locate tenet": the executable given as `binary`, or which release to install for this
-# runner and where (outputs bin, or version, target and dir).
+# runner and where (outputs bin, or version, target, dir and cache-key).
 set -euo pipefail
 . "$(dirname "$0")/common.sh"
 
@@ -33,3 +33,4 @@ esac
 out version "$version"
 out target "$target"
 out dir "${RUNNER_TOOL_CACHE:-${RUNNER_TEMP:-/tmp}}/tenet/$version/$target"
+out cache-key "tenet-$version-$target"

@@ -49,6 +49,16 @@ pub struct RuleError {
     pub message: String,
 }
 
+impl RuleError {
+    /// The rule file, with the line when known.
+    pub fn place(&self) -> String {
+        match self.line {
+            Some(l) => format!("{}:{l}", self.file),
+            None => self.file.clone(),
+        }
+    }
+}
+
 /// What one rule looked at.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct RuleRun {

@@ -228,6 +228,17 @@ pub struct LoadError {
     pub file_skipped: bool,
 }
 
+impl LoadError {
+    /// `file`, `file:line` or `file:line:column`, as far as known.
+    pub fn place(&self) -> String {
+        match (self.line, self.column) {
+            (Some(l), Some(c)) => format!("{}:{l}:{c}", self.file),
+            (Some(l), None) => format!("{}:{l}", self.file),
+            _ => self.file.clone(),
+        }
+    }
+}
+
 /// A file that was read as input, with its loader.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct InputFile {

@@ -317,15 +317,10 @@ impl Page<'_> {
         if !self.load_errors.is_empty() {
             o.push_str("<h3>Files that could not be loaded</h3>\n<ul class=\"list\">\n");
             for e in self.load_errors {
-                let pos = match (e.line, e.column) {
-                    (Some(l), Some(c)) => format!(":{l}:{c}"),
-                    (Some(l), None) => format!(":{l}"),
-                    _ => String::new(),
-                };
                 writeln!(
                     o,
-                    "<li><code>{}{pos}</code> {}</li>",
-                    escape(&e.file),
+                    "<li><code>{}</code> {}</li>",
+                    escape(&e.place()),
                     escape(&e.message)
                 )?;
             }
@@ -334,12 +329,11 @@ impl Page<'_> {
         if !self.rule_errors.is_empty() {
             o.push_str("<h3>Rules that failed to evaluate</h3>\n<ul class=\"list\">\n");
             for e in self.rule_errors {
-                let pos = e.line.map(|l| format!(":{l}")).unwrap_or_default();
                 writeln!(
                     o,
-                    "<li><code>{}</code> (<code>{}{pos}</code>) {}</li>",
+                    "<li><code>{}</code> (<code>{}</code>) {}</li>",
                     escape(&e.rule_id),
-                    escape(&e.file),
+                    escape(&e.place()),
                     escape(&e.message)
                 )?;
             }

@@ -77,9 +77,8 @@ impl Emitter for JunitEmitter {
                     .flatten()
                     .filter(|f| f.suppression.is_none())
                     .collect();
-                let (pre_existing, active): (Vec<&&Finding>, Vec<&&Finding>) = active
-                    .into_iter()
-                    .partition(|f| f.diff == Some(crate::diff::DiffState::PreExisting));
+                let (pre_existing, active): (Vec<&&Finding>, Vec<&&Finding>) =
+                    active.into_iter().partition(|f| f.is_pre_existing());
                 if !active.is_empty() {
                     s_fail += 1;
                     let text: Vec<String> = active

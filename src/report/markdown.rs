@@ -15,9 +15,9 @@ use std::io::{self, Write};
 
 use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 
+use super::html::escape; // text inside raw HTML (`<summary>`), where Markdown is not rendered
 use super::{Emitter, Report, plural, short_address};
 use crate::compliance::Status;
-use crate::diff::DiffState;
 use crate::finding::Finding;
 use crate::policy::Severity;
 
@@ -48,10 +48,15 @@ const PATH: &AsciiSet = &CONTROLS
     .add(b'(')
     .add(b')');
 
+/// `s` on one line, runs of white space (new lines included) as one space.
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Text safe in a table cell: one line, Markdown and HTML characters neutralised, at most
 /// [`CELL_CHARS`] characters.
 fn text(s: &str) -> String {
-    let one_line: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let one_line = one_line(s);
     let mut short: String = one_line.chars().take(CELL_CHARS).collect();
     if short.len() < one_line.len() {
         short.push('…');
@@ -75,7 +80,7 @@ fn text(s: &str) -> String {
 
 /// A code span holding `s` verbatim (the fence is longer than any backtick run inside).
 fn code(s: &str) -> String {
-    let one_line: String = s.split_whitespace().collect::<Vec<_>>().join(" ");
+    let one_line = one_line(s);
     let longest = one_line
         .split(|c| c != '`')
         .map(str::len)
@@ -93,13 +98,6 @@ fn code(s: &str) -> String {
 /// A code span for a table cell: a pipe ends a cell even inside a code span unless escaped.
 fn cell_code(s: &str) -> String {
     code(s).replace('|', "\\|")
-}
-
-/// Text inside raw HTML (`<summary>`), where Markdown is not rendered.
-fn html(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 fn severity_badge(s: Severity) -> &'static str {
@@ -255,10 +253,7 @@ impl MarkdownEmitter {
                 .count();
             write!(out, "| {} | {} |", severity_badge(*s), open.len())?;
             if diff {
-                let pre = open
-                    .iter()
-                    .filter(|f| f.diff == Some(DiffState::PreExisting))
-                    .count();
+                let pre = open.iter().filter(|f| f.is_pre_existing()).count();
                 write!(out, " {} | {pre} |", open.len() - pre)?;
             }
             writeln!(out, " {quiet} |")?;
@@ -323,7 +318,7 @@ impl MarkdownEmitter {
             writeln!(
                 out,
                 "<details><summary>{}: {} failing</summary>\n",
-                html(&fw.name),
+                escape(&fw.name),
                 plural(failing.len(), "control")
             )?;
             for c in failing.iter().take(LIST_CAP) {
@@ -411,9 +406,8 @@ impl Emitter for MarkdownEmitter {
                 .cmp(&a.severity)
                 .then_with(|| a.sort_key().cmp(&b.sort_key()))
         });
-        let (pre, new): (Vec<&Finding>, Vec<&Finding>) = findings
-            .into_iter()
-            .partition(|f| f.diff == Some(DiffState::PreExisting));
+        let (pre, new): (Vec<&Finding>, Vec<&Finding>) =
+            findings.into_iter().partition(|f| f.is_pre_existing());
         if !new.is_empty() {
             let title = if report.diff.is_some() {
                 "New findings"
@@ -429,7 +423,7 @@ impl Emitter for MarkdownEmitter {
                 out,
                 "<details><summary>{} on resources unchanged since <code>{}</code> (not failing)</summary>\n",
                 plural(pre.len(), "pre-existing finding"),
-                html(reference)
+                escape(reference)
             )?;
             Self::findings_table(out, report, &pre)?;
             writeln!(out, "</details>\n")?;
@@ -464,6 +458,5 @@ mod tests {
         assert_eq!(code("`x`"), "`` `x` ``");
         assert_eq!(code("a|b"), "`a|b`");
         assert_eq!(cell_code("a|b"), "`a\\|b`");
-        assert_eq!(html("<b>&"), "&lt;b&gt;&amp;");
     }
 }

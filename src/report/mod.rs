@@ -18,7 +18,6 @@ use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 use crate::compliance::Assessment;
-use crate::diff::DiffState;
 use crate::engine::Outcome;
 use crate::finding::Finding;
 use crate::graph::{LoadError, ResourceGraph};
@@ -173,15 +172,12 @@ impl Report<'_> {
 
     /// Findings that can fail the run: unsuppressed and, with `--diff-base`, new.
     pub fn gating(&self) -> impl Iterator<Item = &Finding> {
-        self.active()
-            .filter(|f| f.diff != Some(DiffState::PreExisting))
+        self.active().filter(|f| !f.is_pre_existing())
     }
 
     /// Unsuppressed findings on resources unchanged since the diff base.
     pub fn pre_existing(&self) -> usize {
-        self.active()
-            .filter(|f| f.diff == Some(DiffState::PreExisting))
-            .count()
+        self.active().filter(|f| f.is_pre_existing()).count()
     }
 
     /// Distinct rules that failed to evaluate.

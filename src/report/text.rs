@@ -53,7 +53,7 @@ impl Emitter for TextEmitter {
                     crate::finding::Location::Live { .. } => (0, 0),
                 };
                 let position = format!("{line}:{col}");
-                let marker = if f.diff == Some(crate::diff::DiffState::PreExisting) {
+                let marker = if f.is_pre_existing() {
                     self.paint(DIM, "  (pre-existing)")
                 } else {
                     String::new()
@@ -95,24 +95,14 @@ impl Emitter for TextEmitter {
         let load_errors: Vec<String> = report
             .load_errors()
             .iter()
-            .map(|e| {
-                let pos = match (e.line, e.column) {
-                    (Some(l), Some(c)) => format!(":{l}:{c}"),
-                    (Some(l), None) => format!(":{l}"),
-                    _ => String::new(),
-                };
-                format!("{}{}  {}", e.file, pos, e.message)
-            })
+            .map(|e| format!("{}  {}", e.place(), e.message))
             .collect();
         self.section(out, "Files that could not be loaded:", &load_errors)?;
         let rule_errors: Vec<String> = report
             .outcome
             .errors
             .iter()
-            .map(|e| {
-                let pos = e.line.map(|l| format!(":{l}")).unwrap_or_default();
-                format!("{} ({}{})  {}", e.rule_id, e.file, pos, e.message)
-            })
+            .map(|e| format!("{} ({})  {}", e.rule_id, e.place(), e.message))
             .collect();
         self.section(out, "Rules that failed to evaluate:", &rule_errors)?;
         // Suppressed findings one per line, except baselined ones (a baseline can hold

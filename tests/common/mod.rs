@@ -59,6 +59,16 @@ pub fn run_with_env(args: &[&str], env: &[(&str, &str)]) -> Run {
     for (k, v) in env {
         cmd.env(k, v);
     }
+    output(&mut cmd)
+}
+
+/// `tenet ARGS` run in `dir` (paths in the output are relative to it, or to its git work
+/// tree).
+pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    output(tenet().current_dir(dir).args(args))
+}
+
+fn output(cmd: &mut Command) -> Run {
     let out = cmd.output().expect("run tenet");
     Run {
         code: out.status.code().unwrap_or(-1),
