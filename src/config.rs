@@ -13,6 +13,13 @@
 //! policies: [policies/custom]
 //! fail_on: high
 //! inline_suppressions: true
+//! admission:                           # `tenet serve` only (see docs/admission-webhook.md)
+//!   mode: enforce                      # enforce (deny), warn (admit with warnings), audit (admit, log)
+//!   rules: {"k8s-image-tag": warn}     # per-rule modes; keys are rule ids or globs
+//!   exclude_namespaces: [kube-system]  # the default; globs
+//!   exclude_selector: {matchLabels: {tenet.dev/exempt: "true"}}
+//!   on_error: deny                     # deny or allow when a review cannot be completed
+//!   deadline_ms: 2000
 //! ```
 //!
 //! Unknown keys, unknown frameworks, rules and parameters are errors with the file and line:
@@ -51,6 +58,114 @@ pub struct Config {
     pub policies: Vec<PathBuf>,
     pub fail_on: Option<String>,
     pub inline_suppressions: Option<bool>,
+    pub admission: Option<AdmissionConfig>,
+}
+
+/// What the admission webhook does with a rule's violation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Deserialize, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum EnforcementMode {
+    /// Deny the request.
+    Enforce,
+    /// Admit it, with a warning to the client.
+    Warn,
+    /// Admit it silently; the violation is logged and counted.
+    Audit,
+}
+
+impl EnforcementMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EnforcementMode::Enforce => "enforce",
+            EnforcementMode::Warn => "warn",
+            EnforcementMode::Audit => "audit",
+        }
+    }
+}
+
+/// What to answer when a review cannot be completed (deadline, rule error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OnError {
+    Deny,
+    Allow,
+}
+
+/// The `admission:` section.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AdmissionConfig {
+    pub mode: Option<EnforcementMode>,
+    #[serde(default)]
+    pub rules: BTreeMap<String, EnforcementMode>,
+    pub exclude_namespaces: Option<Vec<String>>,
+    pub exclude_selector: Option<LabelSelector>,
+    pub on_error: Option<OnError>,
+    pub deadline_ms: Option<u64>,
+}
+
+/// A Kubernetes label selector (`matchLabels` and `matchExpressions`).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "camelCase")]
+pub struct LabelSelector {
+    #[serde(default)]
+    pub match_labels: BTreeMap<String, String>,
+    #[serde(default)]
+    pub match_expressions: Vec<LabelRequirement>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LabelRequirement {
+    pub key: String,
+    pub operator: LabelOperator,
+    #[serde(default)]
+    pub values: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+pub enum LabelOperator {
+    In,
+    NotIn,
+    Exists,
+    DoesNotExist,
+}
+
+impl LabelSelector {
+    /// Whether `labels` satisfy every requirement (an empty selector matches everything, as in
+    /// Kubernetes).
+    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+        self.match_labels
+            .iter()
+            .all(|(k, v)| labels.get(k) == Some(v))
+            && self.match_expressions.iter().all(|r| {
+                let value = labels.get(&r.key);
+                match r.operator {
+                    LabelOperator::In => value.is_some_and(|v| r.values.contains(v)),
+                    LabelOperator::NotIn => value.is_none_or(|v| !r.values.contains(v)),
+                    LabelOperator::Exists => value.is_some(),
+                    LabelOperator::DoesNotExist => value.is_none(),
+                }
+            })
+    }
+
+    /// The problem with a requirement, as Kubernetes would reject it.
+    pub fn problem(&self) -> Option<String> {
+        self.match_expressions.iter().find_map(|r| {
+            let needs_values = matches!(r.operator, LabelOperator::In | LabelOperator::NotIn);
+            match (needs_values, r.values.is_empty()) {
+                (true, true) => Some(format!(
+                    "matchExpressions on `{}`: {:?} needs `values`",
+                    r.key, r.operator
+                )),
+                (false, false) => Some(format!(
+                    "matchExpressions on `{}`: {:?} takes no `values`",
+                    r.key, r.operator
+                )),
+                _ => None,
+            }
+        })
+    }
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]

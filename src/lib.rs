@@ -5,6 +5,8 @@
 //! [`report`] writes the findings. The front doors (`tenet scan`, later the admission webhook
 //! and the cloud audit) live in [`cli`] and all share this core.
 
+#[cfg(feature = "serve")]
+pub mod admission;
 pub mod cli;
 pub mod compliance;
 pub mod config;
@@ -17,4 +19,6 @@ pub mod graph;
 pub mod load;
 pub mod policy;
 pub mod report;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod suppress;

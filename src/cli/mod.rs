@@ -9,6 +9,8 @@
 mod graph;
 mod rules;
 mod scan;
+#[cfg(feature = "serve")]
+mod serve;
 mod test;
 mod verify;
 
@@ -52,6 +54,9 @@ enum Command {
     Explain(rules::ExplainArgs),
     /// Check an evidence bundle: every hash, and the signature with --public-key.
     Verify(verify::VerifyArgs),
+    /// Run the Kubernetes validating admission webhook (HTTPS, AdmissionReview v1).
+    #[cfg(feature = "serve")]
+    Serve(Box<serve::ServeArgs>),
 }
 
 /// Options shared by commands that load policies.
@@ -112,6 +117,8 @@ pub fn main() -> ExitCode {
         Command::Rules(args) => rules::run_rules(args),
         Command::Explain(args) => rules::run_explain(args),
         Command::Verify(args) => verify::run(args),
+        #[cfg(feature = "serve")]
+        Command::Serve(args) => serve::run(*args, cli.jobs),
     }
 }
 

@@ -9,6 +9,7 @@
 //! sorted, so output never depends on scheduling.
 
 mod inventory;
+pub mod resident;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::num::NonZeroU32;
@@ -255,23 +256,8 @@ pub fn evaluate(
         let rule_errors = errors.remove(&ri).unwrap_or_default();
         let errored = !rule_errors.is_empty();
         for (resource, message) in rule_errors {
-            let parts = rego_error_parts(&message);
-            // An error inside a helper library is located there, not in the rule.
-            let (line, mut message) = match (&parts.file, parts.line) {
-                (Some(f), Some(l)) if *f != rule.file => {
-                    (None, format!("{f}:{l}: {}", parts.reason))
-                }
-                _ => (parts.line, parts.reason),
-            };
-            if let Some(i) = resource {
-                message.push_str(&format!(" (evaluating {})", graph.resources[i].id));
-            }
-            outcome.errors.push(RuleError {
-                rule_id: rule.id.clone(),
-                file: rule.file.clone(),
-                line,
-                message,
-            });
+            let on = resource.map(|i| graph.resources[i].id.as_str());
+            outcome.errors.push(rule_error(rule, on, &message));
         }
         outcome.runs.push(RuleRun {
             rule_id: rule.id.clone(),
@@ -292,6 +278,25 @@ pub fn evaluate(
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     outcome.errors.sort();
     outcome
+}
+
+/// The error of a rule from an evaluation error message, located in the rule's file (or in
+/// the helper library it happened in), with the resource being evaluated when known.
+fn rule_error(rule: &RuleMeta, resource: Option<&str>, message: &str) -> RuleError {
+    let parts = rego_error_parts(message);
+    let (line, mut message) = match (&parts.file, parts.line) {
+        (Some(f), Some(l)) if *f != rule.file => (None, format!("{f}:{l}: {}", parts.reason)),
+        _ => (parts.line, parts.reason),
+    };
+    if let Some(id) = resource {
+        message.push_str(&format!(" (evaluating {id})"));
+    }
+    RuleError {
+        rule_id: rule.id.clone(),
+        file: rule.file.clone(),
+        line,
+        message,
+    }
 }
 
 fn all_failed(rules: &[&RuleMeta], message: String) -> Outcome {
@@ -379,16 +384,17 @@ fn run_rule(engine: &mut regorus::Engine, path: &str) -> Result<(Vec<Raw>, Vec<S
     let value = engine
         .eval_rule(path.to_string())
         .map_err(|e| e.to_string())?;
-    let elements: Vec<&Value> = match &value {
+    read_elements(&value, path.rsplit('.').next().unwrap_or(path))
+}
+
+/// The elements of a rule's `deny` (or `undetermined`) set named `name`: the well-formed
+/// ones, and an error for each malformed one.
+fn read_elements(value: &Value, name: &str) -> Result<(Vec<Raw>, Vec<String>), String> {
+    let elements: Vec<&Value> = match value {
         Value::Undefined => return Ok((Vec::new(), Vec::new())),
         Value::Set(s) => s.iter().collect(),
         Value::Array(a) => a.iter().collect(),
-        other => {
-            return Err(format!(
-                "`{}` must be a set of objects, got {other}",
-                path.rsplit('.').next().unwrap_or(path)
-            ));
-        }
+        other => return Err(format!("`{name}` must be a set of objects, got {other}")),
     };
     let mut raws = Vec::new();
     let mut bad = Vec::new();

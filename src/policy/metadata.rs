@@ -69,6 +69,11 @@ pub struct RuleMeta {
     /// one check on different platforms share severity and control mappings.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub check: Option<String>,
+    /// Whether the admission webhook evaluates the rule (`custom.admission`, default true). A
+    /// rule that judges an object against *other* objects of the scan (a Namespace without a
+    /// NetworkPolicy beside it) says `false`: an admission review carries one object only.
+    #[serde(skip_serializing_if = "is_true")]
+    pub admission: bool,
     /// Parameters the rule reads from `data.config`, with their defaults.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub params: BTreeMap<String, serde_json::Value>,
@@ -153,10 +158,15 @@ struct RawCustom {
     controls: BTreeMap<String, Vec<String>>,
     remediation: Option<String>,
     check: Option<String>,
+    admission: Option<bool>,
     #[serde(default)]
     params: BTreeMap<String, yaml_serde::Value>,
     #[serde(flatten)]
     other: BTreeMap<String, yaml_serde::Value>,
+}
+
+fn is_true(b: &bool) -> bool {
+    *b
 }
 
 /// The METADATA block of a policy source: its YAML text and the 1-based line of the marker.
@@ -329,6 +339,7 @@ fn parse_rule_meta_inner(file: &str, source: &str, package: &str, builtin: bool)
         controls: custom.controls,
         remediation,
         check,
+        admission: custom.admission.unwrap_or(true),
         params,
         package: package.to_string(),
         file: file.to_string(),

@@ -9,6 +9,7 @@
 # custom:
 #   id: k8s-network-policy
 #   check: network-policy
+#   admission: false
 #   severity: medium
 #   resource_types:
 #     - v1/Namespace

@@ -10,6 +10,7 @@
 # custom:
 #   id: k8s-automount-service-account-token
 #   severity: medium
+#   admission: false
 #   resource_types:
 #     - v1/Pod
 #     - v1/ReplicationController
