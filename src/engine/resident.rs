@@ -326,6 +326,41 @@ mod tests {
         assert_eq!(examined(&got), examined(&expected));
     }
 
+    /// On every Kubernetes rule fixture (fail and pass cases), an admission rule finds exactly
+    /// what the scan finds, without the rest of the graph in `data.inventory`: the check
+    /// that `custom.admission` is right for every built-in rule.
+    #[test]
+    fn agrees_on_every_kubernetes_rule_fixture() {
+        let set = PolicySet::load(&[], true).expect("built-in policies load");
+        let rules = kubernetes_rules(&set);
+        let resident = Resident::new(&set, &rules, Duration::from_secs(10)).expect("prepares");
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/rules");
+        let mut files = 0;
+        let mut findings = 0;
+        for entry in ignore::WalkBuilder::new(&root).build().flatten() {
+            let path = entry.path();
+            let in_k8s = path.components().any(|c| c.as_os_str() == "kubernetes");
+            if !in_k8s || !path.is_file() {
+                continue;
+            }
+            let text = std::fs::read_to_string(path).expect("fixture");
+            let g = graph(&text);
+            let expected = super::super::evaluate(&set, &rules, &g, &Default::default());
+            let got = resident.evaluate(&g);
+            assert_eq!(got.findings, expected.findings, "{}", path.display());
+            assert!(
+                got.errors.is_empty(),
+                "{}: {:?}",
+                path.display(),
+                got.errors
+            );
+            files += 1;
+            findings += got.findings.len();
+        }
+        assert!(files >= 50, "{files} fixture files");
+        assert!(findings >= 50, "{findings} findings");
+    }
+
     /// A rule that fails to evaluate is reported as that rule's error; the others still count.
     #[test]
     fn a_failing_rule_costs_only_itself() {
