@@ -553,13 +553,14 @@ fn first_sentence(text: &str) -> String {
     truncate(&text[..end], 300)
 }
 
-/// `text` cut to `max` characters, ending with `…` when cut.
+/// `text` cut to `max` characters, ending with `...` when cut (ASCII: warnings travel in HTTP
+/// headers).
 fn truncate(text: &str, max: usize) -> String {
     if text.chars().count() <= max {
         return text.to_string();
     }
-    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
-    out.push('…');
+    let mut out: String = text.chars().take(max.saturating_sub(3)).collect();
+    out.push_str("...");
     out
 }
 

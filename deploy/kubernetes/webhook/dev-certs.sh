@@ -4,6 +4,7 @@
 #
 #   deploy/kubernetes/webhook/dev-certs.sh [OUT_DIR]        # default ./tenet-webhook-certs
 #   SERVICE=tenet-webhook NAMESPACE=tenet-system DAYS=365 dev-certs.sh
+#   EXTRA_SANS="DNS:localhost,IP:127.0.0.1" dev-certs.sh   # also valid for a local run
 #   dev-certs.sh --apply [OUT_DIR]    # also create the Secret and set the webhook's caBundle
 #
 # Writes ca.crt, ca.key, tls.crt and tls.key (keys readable by the owner only). The API
@@ -36,7 +37,7 @@ openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes \
 
 extensions="$out/tls.ext"
 {
-  echo "subjectAltName=DNS:${host},DNS:${host}.cluster.local"
+  echo "subjectAltName=DNS:${host},DNS:${host}.cluster.local${EXTRA_SANS:+,${EXTRA_SANS}}"
   echo "basicConstraints=critical,CA:FALSE"
   echo "keyUsage=critical,digitalSignature,keyEncipherment"
   echo "extendedKeyUsage=serverAuth"
