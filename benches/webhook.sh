@@ -81,5 +81,9 @@ b, a = read("builtin"), read("allowall")
 print(f"{'policy set':<28}{'p50 ms':>9}{'p99 ms':>9}{'max ms':>9}{'req/s':>9}{'requests':>10}{'errors':>8}")
 for label, r in [(f"built-in ({rules} rules)", b), ("allow-all (1 rule)", a)]:
     print(f"{label:<28}{r['p50']:>9.2f}{r['p99']:>9.2f}{r['max']:>9.2f}{r['rps']:>9.1f}{r['n']:>10}{r['errors']:>8}")
+for label, name in [("built-in", "builtin"), ("allow-all", "allowall")]:
+    d = json.load(open(f"{work}/{name}.json"))
+    if d.get("errorDistribution"):
+        print(f"{label} errors: {d['errorDistribution']}")
 print(f"ratio built-in / allow-all: p50 {b['p50'] / a['p50']:.2f}, p99 {b['p99'] / a['p99']:.2f} (goal <= 1.5)")
 PY

@@ -47,6 +47,26 @@ pub struct BadReview(pub String);
 
 /// Parses an AdmissionReview v1 body.
 pub fn parse(body: &[u8]) -> Result<AdmissionRequest<DynamicObject>, BadReview> {
+    // The type first, so that another version is named as such rather than failing on a
+    // field of its own shape.
+    #[derive(serde::Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Head {
+        #[serde(default)]
+        api_version: String,
+        #[serde(default)]
+        kind: String,
+    }
+    if let Ok(head) = serde_json::from_slice::<Head>(body)
+        && head.kind == "AdmissionReview"
+        && head.api_version != "admission.k8s.io/v1"
+    {
+        return Err(BadReview(format!(
+            "expected apiVersion admission.k8s.io/v1, got `{}` (configure the webhook with \
+             admissionReviewVersions: [v1])",
+            head.api_version
+        )));
+    }
     let review: AdmissionReview<DynamicObject> = serde_json::from_slice(body).map_err(|e| {
         BadReview(format!(
             "the body is not an AdmissionReview: {e} (line {}, column {})",
