@@ -110,15 +110,7 @@ pub fn evaluate(
     graph: &ResourceGraph,
     opts: &EvalOptions,
 ) -> Outcome {
-    let values: Vec<Value> = graph
-        .resources
-        .par_iter()
-        .map(|r| {
-            serde_json::to_value(r)
-                .map(Value::from)
-                .unwrap_or(Value::Null)
-        })
-        .collect();
+    let values = resource_values(graph);
     let mut outcome = Outcome::default();
     // The policies were parsed into this engine when they were loaded.
     let mut base = policies.engine.clone();
@@ -205,25 +197,10 @@ pub fn evaluate(
     }
     for (ri, rule) in rules.iter().enumerate() {
         let mut failed = 0;
-        // One finding per resource and attribute (its fingerprint's identity): several
-        // messages for the same place are joined.
-        let merge = |raws: &BTreeSet<Raw>| -> Vec<Raw> {
-            let mut out: Vec<Raw> = Vec::new();
-            for raw in raws {
-                match out.last_mut() {
-                    Some(last)
-                        if last.resource_id == raw.resource_id
-                            && last.attribute == raw.attribute =>
-                    {
-                        last.message.push_str("; ");
-                        last.message.push_str(&raw.message);
-                    }
-                    _ => out.push(raw.clone()),
-                }
-            }
-            out
-        };
-        let (deny_merged, undetermined_merged) = (merge(&deny[ri]), merge(&undetermined[ri]));
+        let (deny_merged, undetermined_merged) = (
+            merge(std::mem::take(&mut deny[ri])),
+            merge(std::mem::take(&mut undetermined[ri])),
+        );
         for (raws, out, is_deny) in [
             (&deny_merged, &mut outcome.findings, true),
             (&undetermined_merged, &mut outcome.undetermined, false),
@@ -278,6 +255,37 @@ pub fn evaluate(
         .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
     outcome.errors.sort();
     outcome
+}
+
+/// One result per resource and attribute (a finding's fingerprint identity): several messages
+/// for the same place are joined, in order.
+fn merge(raws: BTreeSet<Raw>) -> Vec<Raw> {
+    let mut out: Vec<Raw> = Vec::new();
+    for raw in raws {
+        match out.last_mut() {
+            Some(last)
+                if last.resource_id == raw.resource_id && last.attribute == raw.attribute =>
+            {
+                last.message.push_str("; ");
+                last.message.push_str(&raw.message);
+            }
+            _ => out.push(raw),
+        }
+    }
+    out
+}
+
+/// The resources as regorus values, in graph order.
+fn resource_values(graph: &ResourceGraph) -> Vec<Value> {
+    graph
+        .resources
+        .par_iter()
+        .map(|r| {
+            serde_json::to_value(r)
+                .map(Value::from)
+                .unwrap_or(Value::Null)
+        })
+        .collect()
 }
 
 /// The error of a rule from an evaluation error message, located in the rule's file (or in

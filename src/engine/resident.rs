@@ -140,15 +140,7 @@ impl Resident {
     /// Evaluates the applicable rules on every resource of `graph` (all are in scope).
     /// Findings and errors come out in the same form and order as from [`super::evaluate`].
     pub fn evaluate(&self, graph: &ResourceGraph) -> Outcome {
-        let values: Vec<Value> = graph
-            .resources
-            .iter()
-            .map(|r| {
-                serde_json::to_value(r)
-                    .map(Value::from)
-                    .unwrap_or(Value::Null)
-            })
-            .collect();
+        let values = super::resource_values(graph);
         // Resources by type, each type evaluated with its aggregate.
         let mut types: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for (i, r) in graph.resources.iter().enumerate() {
@@ -201,20 +193,7 @@ impl Resident {
             let rule = &self.rules[ri];
             let mut failed = 0;
             let mut rule_errors = errors.remove(&ri).unwrap_or_default();
-            let mut merged: Vec<Raw> = Vec::new();
-            for raw in deny.remove(&ri).unwrap_or_default() {
-                match merged.last_mut() {
-                    Some(last)
-                        if last.resource_id == raw.resource_id
-                            && last.attribute == raw.attribute =>
-                    {
-                        last.message.push_str("; ");
-                        last.message.push_str(&raw.message);
-                    }
-                    _ => merged.push(raw),
-                }
-            }
-            for raw in merged {
+            for raw in super::merge(deny.remove(&ri).unwrap_or_default()) {
                 match by_id.get(raw.resource_id.as_str()) {
                     Some(&i) => {
                         failed += 1;
