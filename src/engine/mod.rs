@@ -183,78 +183,107 @@ pub fn evaluate(
         .enumerate()
         .map(|(i, r)| (r.id.as_str(), i))
         .collect();
-    let mut deny: Vec<BTreeSet<Raw>> = vec![BTreeSet::new(); rules.len()];
-    let mut undetermined: Vec<BTreeSet<Raw>> = vec![BTreeSet::new(); rules.len()];
-    let mut errors: BTreeMap<usize, BTreeSet<(Option<usize>, String)>> = BTreeMap::new();
-    let mut elapsed = vec![std::time::Duration::ZERO; rules.len()];
+    let mut gathered: Vec<Gathered> = examined
+        .into_iter()
+        .map(|examined| Gathered {
+            examined,
+            ..Gathered::default()
+        })
+        .collect();
     for r in results {
-        elapsed[r.rule] += r.elapsed;
-        deny[r.rule].extend(r.deny);
-        undetermined[r.rule].extend(r.undetermined);
-        if !r.errors.is_empty() {
-            errors.entry(r.rule).or_default().extend(r.errors);
-        }
+        let g = &mut gathered[r.rule];
+        g.elapsed += r.elapsed;
+        g.deny.extend(r.deny);
+        g.undetermined.extend(r.undetermined);
+        g.errors.extend(r.errors);
     }
-    for (ri, rule) in rules.iter().enumerate() {
-        let mut failed = 0;
-        let (deny_merged, undetermined_merged) = (
-            merge(std::mem::take(&mut deny[ri])),
-            merge(std::mem::take(&mut undetermined[ri])),
-        );
-        for (raws, out, is_deny) in [
-            (&deny_merged, &mut outcome.findings, true),
-            (&undetermined_merged, &mut outcome.undetermined, false),
-        ] {
-            for raw in raws {
-                match ids.get(raw.resource_id.as_str()) {
-                    // A finding on a context file's resource is not reported.
-                    Some(&i) if !in_scope[i] => {}
-                    Some(&i) => {
-                        out.push(Finding::new(
-                            rule,
-                            &graph.resources[i],
-                            raw.message.clone(),
-                            raw.attribute.clone(),
-                        ));
-                        failed += usize::from(is_deny);
-                    }
-                    None => {
-                        errors.entry(ri).or_default().insert((
-                            None,
-                            format!(
-                                "reported resource_id \"{}\", which is not in the resource graph",
-                                raw.resource_id
-                            ),
-                        ));
-                    }
+    for (rule, g) in rules.iter().zip(gathered) {
+        conclude(rule, graph, &ids, &in_scope, g, &mut outcome);
+    }
+    outcome.sort();
+    outcome
+}
+
+/// What one rule produced on a graph, gathered from its evaluations.
+#[derive(Default)]
+struct Gathered {
+    deny: BTreeSet<Raw>,
+    undetermined: BTreeSet<Raw>,
+    /// Evaluation errors, with the resource they happened on when known.
+    errors: BTreeSet<(Option<usize>, String)>,
+    /// Indices of the resources the rule looked at.
+    examined: Vec<usize>,
+    elapsed: std::time::Duration,
+}
+
+/// Turns what a rule produced into findings (on in-scope resources), errors and its run,
+/// appended to `outcome`.
+fn conclude(
+    rule: &RuleMeta,
+    graph: &ResourceGraph,
+    ids: &HashMap<&str, usize>,
+    in_scope: &[bool],
+    mut g: Gathered,
+    outcome: &mut Outcome,
+) {
+    let mut failed = 0;
+    for (raws, out, is_deny) in [
+        (merge(g.deny), &mut outcome.findings, true),
+        (merge(g.undetermined), &mut outcome.undetermined, false),
+    ] {
+        for raw in raws {
+            match ids.get(raw.resource_id.as_str()) {
+                // A finding on a context file's resource is not reported.
+                Some(&i) if !in_scope[i] => {}
+                Some(&i) => {
+                    out.push(Finding::new(
+                        rule,
+                        &graph.resources[i],
+                        raw.message,
+                        raw.attribute,
+                    ));
+                    failed += usize::from(is_deny);
+                }
+                None => {
+                    g.errors.insert((
+                        None,
+                        format!(
+                            "reported resource_id \"{}\", which is not in the resource graph",
+                            raw.resource_id
+                        ),
+                    ));
                 }
             }
         }
-        let rule_errors = errors.remove(&ri).unwrap_or_default();
-        let errored = !rule_errors.is_empty();
-        for (resource, message) in rule_errors {
-            let on = resource.map(|i| graph.resources[i].id.as_str());
-            outcome.errors.push(rule_error(rule, on, &message));
-        }
-        outcome.runs.push(RuleRun {
-            rule_id: rule.id.clone(),
-            elapsed: elapsed[ri],
-            examined: examined[ri]
-                .iter()
-                .map(|&i| graph.resources[i].id.clone())
-                .collect(),
-            failed,
-            errored,
-        });
     }
-    outcome
-        .findings
-        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    outcome
-        .undetermined
-        .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-    outcome.errors.sort();
-    outcome
+    let errored = !g.errors.is_empty();
+    for (resource, message) in g.errors {
+        let on = resource.map(|i| graph.resources[i].id.as_str());
+        outcome.errors.push(rule_error(rule, on, &message));
+    }
+    outcome.runs.push(RuleRun {
+        rule_id: rule.id.clone(),
+        elapsed: g.elapsed,
+        examined: g
+            .examined
+            .iter()
+            .map(|&i| graph.resources[i].id.clone())
+            .collect(),
+        failed,
+        errored,
+    });
+}
+
+impl Outcome {
+    /// Puts findings, undetermined results, errors and runs in canonical order.
+    fn sort(&mut self) {
+        self.findings
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.undetermined
+            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+        self.errors.sort();
+        self.runs.sort_by(|a, b| a.rule_id.cmp(&b.rule_id));
+    }
 }
 
 /// One result per resource and attribute (a finding's fingerprint identity): several messages

@@ -15,14 +15,13 @@
 //! one, so the error is attributed to its rule and the others still count, as in
 //! [`super::evaluate`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
 use std::num::NonZeroU32;
 use std::time::Duration;
 
 use regorus::Value;
 
-use super::{Outcome, Raw, RuleRun, batch_input, rule_error, run_rule};
-use crate::finding::Finding;
+use super::{Gathered, Outcome, Raw, batch_input, conclude, run_rule};
 use crate::graph::ResourceGraph;
 use crate::policy::{PolicySet, RuleMeta};
 
@@ -146,23 +145,26 @@ impl Resident {
         for (i, r) in graph.resources.iter().enumerate() {
             types.entry(r.resource_type.as_str()).or_default().push(i);
         }
-        let mut deny: BTreeMap<usize, BTreeSet<Raw>> = BTreeMap::new();
-        let mut errors: BTreeMap<usize, BTreeSet<String>> = BTreeMap::new();
-        let mut examined: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+        // What each rule produced, by rule index (in rule order).
+        let mut gathered: BTreeMap<usize, Gathered> = BTreeMap::new();
         let mut engine = self.engine.clone();
         for (t, batch) in &types {
             let Some((path, members)) = self.group(t) else {
                 continue;
             };
             for &ri in members {
-                examined.entry(ri).or_default().extend(batch);
+                gathered.entry(ri).or_default().examined.extend(batch);
             }
             engine.set_input(batch_input(&values, batch));
+            let mut absorb = |ri: usize, (raws, bad): Elements| {
+                let g = gathered.entry(ri).or_default();
+                g.deny.extend(raws);
+                g.errors.extend(bad.into_iter().map(|e| (None, e)));
+            };
             match self.aggregate(&mut engine, path, members) {
                 Ok(results) => {
-                    for (ri, (raws, bad)) in results {
-                        deny.entry(ri).or_default().extend(raws);
-                        errors.entry(ri).or_default().extend(bad);
+                    for (ri, elements) in results {
+                        absorb(ri, elements);
                     }
                 }
                 // One rule failed: find which, and keep the others' results.
@@ -170,68 +172,25 @@ impl Resident {
                     for &ri in members {
                         let path = format!("data.{}.deny", self.rules[ri].package);
                         match run_rule(&mut engine, &path) {
-                            Ok((raws, bad)) => {
-                                deny.entry(ri).or_default().extend(raws);
-                                errors.entry(ri).or_default().extend(bad);
-                            }
-                            Err(e) => {
-                                errors.entry(ri).or_default().insert(e);
-                            }
+                            Ok(elements) => absorb(ri, elements),
+                            Err(e) => absorb(ri, (Vec::new(), vec![e])),
                         }
                     }
                 }
             }
         }
-        let by_id: BTreeMap<&str, usize> = graph
+        let ids: HashMap<&str, usize> = graph
             .resources
             .iter()
             .enumerate()
             .map(|(i, r)| (r.id.as_str(), i))
             .collect();
+        let in_scope = vec![true; graph.resources.len()];
         let mut outcome = Outcome::default();
-        for (ri, resources) in examined {
-            let rule = &self.rules[ri];
-            let mut failed = 0;
-            let mut rule_errors = errors.remove(&ri).unwrap_or_default();
-            for raw in super::merge(deny.remove(&ri).unwrap_or_default()) {
-                match by_id.get(raw.resource_id.as_str()) {
-                    Some(&i) => {
-                        failed += 1;
-                        outcome.findings.push(Finding::new(
-                            rule,
-                            &graph.resources[i],
-                            raw.message,
-                            raw.attribute,
-                        ));
-                    }
-                    None => {
-                        rule_errors.insert(format!(
-                            "reported resource_id \"{}\", which is not in the resource graph",
-                            raw.resource_id
-                        ));
-                    }
-                }
-            }
-            let errored = !rule_errors.is_empty();
-            outcome
-                .errors
-                .extend(rule_errors.into_iter().map(|m| rule_error(rule, None, &m)));
-            outcome.runs.push(RuleRun {
-                rule_id: rule.id.clone(),
-                elapsed: Duration::ZERO,
-                examined: resources
-                    .iter()
-                    .map(|&i| graph.resources[i].id.clone())
-                    .collect(),
-                failed,
-                errored,
-            });
+        for (ri, g) in gathered {
+            conclude(&self.rules[ri], graph, &ids, &in_scope, g, &mut outcome);
         }
-        outcome.runs.sort_by(|a, b| a.rule_id.cmp(&b.rule_id));
-        outcome
-            .findings
-            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
-        outcome.errors.sort();
+        outcome.sort();
         outcome
     }
 
