@@ -47,46 +47,39 @@ pub struct BadReview(pub String);
 
 /// Parses an AdmissionReview v1 body.
 pub fn parse(body: &[u8]) -> Result<AdmissionRequest<DynamicObject>, BadReview> {
-    // The type first, so that another version is named as such rather than failing on a
-    // field of its own shape.
-    #[derive(serde::Deserialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Head {
-        #[serde(default)]
-        api_version: String,
-        #[serde(default)]
-        kind: String,
-    }
-    if let Ok(head) = serde_json::from_slice::<Head>(body)
-        && head.kind == "AdmissionReview"
-        && head.api_version != "admission.k8s.io/v1"
-    {
-        return Err(BadReview(format!(
-            "expected apiVersion admission.k8s.io/v1, got `{}` (configure the webhook with \
-             admissionReviewVersions: [v1])",
-            head.api_version
-        )));
-    }
-    let review: AdmissionReview<DynamicObject> = serde_json::from_slice(body).map_err(|e| {
-        BadReview(format!(
-            "the body is not an AdmissionReview: {e} (line {}, column {})",
-            e.line(),
-            e.column()
-        ))
-    })?;
+    let review: AdmissionReview<DynamicObject> = match serde_json::from_slice(body) {
+        Ok(r) => r,
+        Err(e) => {
+            // Another version is named as such rather than by a field of its own shape that
+            // failed to parse (read only on this error path, not for every review).
+            #[derive(serde::Deserialize)]
+            #[serde(rename_all = "camelCase")]
+            struct Head {
+                #[serde(default)]
+                api_version: String,
+                #[serde(default)]
+                kind: String,
+            }
+            if let Ok(head) = serde_json::from_slice::<Head>(body)
+                && head.kind == "AdmissionReview"
+                && let Err(wrong) = check_version(&head.api_version)
+            {
+                return Err(wrong);
+            }
+            return Err(BadReview(format!(
+                "the body is not an AdmissionReview: {e} (line {}, column {})",
+                e.line(),
+                e.column()
+            )));
+        }
+    };
     if review.types.kind != "AdmissionReview" {
         return Err(BadReview(format!(
             "expected kind AdmissionReview, got `{}`",
             review.types.kind
         )));
     }
-    if review.types.api_version != "admission.k8s.io/v1" {
-        return Err(BadReview(format!(
-            "expected apiVersion admission.k8s.io/v1, got `{}` (configure the webhook with \
-             admissionReviewVersions: [v1])",
-            review.types.api_version
-        )));
-    }
+    check_version(&review.types.api_version)?;
     let request: AdmissionRequest<DynamicObject> = review
         .try_into()
         .map_err(|_| BadReview("the AdmissionReview has no `request`".into()))?;
@@ -102,6 +95,16 @@ pub fn parse(body: &[u8]) -> Result<AdmissionRequest<DynamicObject>, BadReview> 
         )));
     }
     Ok(request)
+}
+
+fn check_version(api_version: &str) -> Result<(), BadReview> {
+    if api_version == "admission.k8s.io/v1" {
+        return Ok(());
+    }
+    Err(BadReview(format!(
+        "expected apiVersion admission.k8s.io/v1, got `{api_version}` (configure the webhook \
+         with admissionReviewVersions: [v1])"
+    )))
 }
 
 /// Where the webhook's policies and settings come from; read again on reload.
@@ -175,8 +178,6 @@ pub struct Reviewer {
     pub on_error: OnError,
     pub deadline: Duration,
     exceptions: Option<Exceptions>,
-    /// Rules per mode, for the start-up log.
-    pub summary: BTreeMap<&'static str, usize>,
 }
 
 impl Reviewer {
@@ -188,15 +189,12 @@ impl Reviewer {
             Some(p) => Loaded::read(p, p.display().to_string()).map_err(|e| all(&e))?,
             None => Loaded::default(),
         };
-        let mut dirs = sources.policy_dirs.clone();
-        dirs.extend(config.config.policies.iter().map(|p| config.resolve(p)));
-        let mut policies = PolicySet::load(&dirs, !sources.no_builtin)
-            .map_err(|es| es.iter().map(ToString::to_string).collect::<Vec<_>>())?;
-        let frameworks = if sources.frameworks.is_empty() {
-            config.config.frameworks.clone()
-        } else {
-            sources.frameworks.clone()
-        };
+        let mut policies = PolicySet::load(
+            &config.policy_dirs(&sources.policy_dirs),
+            !sources.no_builtin,
+        )
+        .map_err(|es| es.iter().map(ToString::to_string).collect::<Vec<_>>())?;
+        let frameworks = config.frameworks_or(&sources.frameworks);
         let enabled = config
             .apply(&mut policies, &frameworks)
             .map_err(|es| es.iter().map(ToString::to_string).collect::<Vec<_>>())?;
@@ -209,10 +207,6 @@ impl Reviewer {
         let modes = rule_modes(&config, &settings, sources.mode, &policies)?;
         let modes: BTreeMap<String, EnforcementMode> =
             rules.iter().map(|r| (r.id.clone(), modes(&r.id))).collect();
-        let mut summary = BTreeMap::new();
-        for m in modes.values() {
-            *summary.entry(m.as_str()).or_insert(0) += 1;
-        }
         let mut globs = globset::GlobSetBuilder::new();
         for ns in settings
             .exclude_namespaces
@@ -240,10 +234,10 @@ impl Reviewer {
             .deadline
             .or(settings.deadline_ms.map(Duration::from_millis))
             .unwrap_or(DEFAULT_DEADLINE);
-        let exceptions_path = sources
-            .exceptions
-            .clone()
-            .or_else(|| config.config.exceptions.as_ref().map(|p| config.resolve(p)));
+        let exceptions_path = config.path_or(
+            sources.exceptions.as_ref(),
+            config.config.exceptions.as_ref(),
+        );
         let exceptions = match &exceptions_path {
             Some(p) => Some(Exceptions::read(p, &p.display().to_string()).map_err(|e| all(&e))?),
             None => None,
@@ -260,13 +254,21 @@ impl Reviewer {
                 .unwrap_or(OnError::Deny),
             deadline,
             exceptions,
-            summary,
         })
     }
 
     /// Number of admission rules.
     pub fn rule_count(&self) -> usize {
         self.modes.len()
+    }
+
+    /// Number of admission rules per mode.
+    pub fn rules_per_mode(&self) -> BTreeMap<&'static str, usize> {
+        let mut counts = BTreeMap::new();
+        for m in self.modes.values() {
+            *counts.entry(m.as_str()).or_insert(0) += 1;
+        }
+        counts
     }
 
     /// Judges a parsed request.
@@ -447,26 +449,11 @@ fn rule_modes(
     let mut patterns = Vec::new();
     let mut errors = Vec::new();
     for (pattern, mode) in &settings.rules {
-        match globset::Glob::new(pattern) {
-            Ok(g) => {
-                let m = g.compile_matcher();
-                if !policies.rules.iter().any(|r| m.is_match(&r.id)) {
-                    errors.push(
-                        config
-                            .error_at(
-                                pattern,
-                                format!("admission rule `{pattern}` matches no rule"),
-                            )
-                            .to_string(),
-                    );
-                }
-                patterns.push((m, *mode));
-            }
-            Err(e) => errors.push(
-                config
-                    .error_at(pattern, format!("invalid rule pattern `{pattern}`: {e}"))
-                    .to_string(),
-            ),
+        match config.rule_glob(pattern, &policies.rules, || {
+            format!("admission rule `{pattern}` matches no rule")
+        }) {
+            Ok(m) => patterns.push((m, *mode)),
+            Err(e) => errors.push(e.to_string()),
         }
     }
     if !errors.is_empty() {

@@ -259,6 +259,46 @@ impl Loaded {
         }
     }
 
+    /// The frameworks to report on: those given on the command line, else the file's.
+    pub fn frameworks_or(&self, given: &[String]) -> Vec<String> {
+        if given.is_empty() {
+            self.config.frameworks.clone()
+        } else {
+            given.to_vec()
+        }
+    }
+
+    /// A file given on the command line, else the one the configuration names (resolved
+    /// against its directory).
+    pub fn path_or(&self, given: Option<&PathBuf>, written: Option<&PathBuf>) -> Option<PathBuf> {
+        given.cloned().or_else(|| written.map(|p| self.resolve(p)))
+    }
+
+    /// Policy directories: those given, then the configuration's `policies`.
+    pub fn policy_dirs(&self, given: &[PathBuf]) -> Vec<PathBuf> {
+        let mut dirs = given.to_vec();
+        dirs.extend(self.config.policies.iter().map(|p| self.resolve(p)));
+        dirs
+    }
+
+    /// A rule id or glob written in the file, compiled; an error at its line when it is not a
+    /// valid glob or matches none of `rules` (`unmatched` says so).
+    pub fn rule_glob(
+        &self,
+        pattern: &str,
+        rules: &[crate::policy::RuleMeta],
+        unmatched: impl FnOnce() -> String,
+    ) -> Result<globset::GlobMatcher, ConfigError> {
+        let glob = globset::Glob::new(pattern)
+            .map_err(|e| self.error_at(pattern, format!("invalid rule pattern `{pattern}`: {e}")))?
+            .compile_matcher();
+        if rules.iter().any(|r| glob.is_match(&r.id)) {
+            Ok(glob)
+        } else {
+            Err(self.error_at(pattern, unmatched()))
+        }
+    }
+
     /// Applies the configuration to a policy set: severity overrides and parameters. Returns
     /// the ids of the rules to run (enabled, and mapped to a selected framework when
     /// `frameworks` is set). Every name must exist.
@@ -279,30 +319,22 @@ impl Loaded {
         }
         let mut disabled = BTreeSet::new();
         for (pattern, rc) in &self.config.rules {
-            let glob = match globset::Glob::new(pattern) {
-                Ok(g) => g.compile_matcher(),
+            let glob = match self.rule_glob(pattern, &set.rules, || {
+                format!("`{pattern}` matches no rule (`tenet rules` lists them)")
+            }) {
+                Ok(g) => g,
                 Err(e) => {
-                    errors.push(
-                        self.error_at(pattern, format!("invalid rule pattern `{pattern}`: {e}")),
-                    );
+                    errors.push(e);
                     continue;
                 }
             };
-            let mut matched = false;
             for rule in set.rules.iter_mut().filter(|r| glob.is_match(&r.id)) {
-                matched = true;
                 if let Some(s) = rc.severity {
                     rule.severity = s;
                 }
                 if rc.enabled == Some(false) {
                     disabled.insert(rule.id.clone());
                 }
-            }
-            if !matched {
-                errors.push(self.error_at(
-                    pattern,
-                    format!("`{pattern}` matches no rule (`tenet rules` lists them)"),
-                ));
             }
         }
         if let Err(es) = set.set_params(&self.config.params) {

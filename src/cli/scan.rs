@@ -167,15 +167,9 @@ fn scan(args: ScanArgs) -> Result<ExitCode, ExitCode> {
         &base,
     )?;
     let mut policy_args = args.policies.clone();
-    policy_args
-        .policy_dirs
-        .extend(config.config.policies.iter().map(|p| config.resolve(p)));
+    policy_args.policy_dirs = config.policy_dirs(&args.policies.policy_dirs);
     let mut policies = policy_args.load()?;
-    let frameworks = if args.frameworks.is_empty() {
-        config.config.frameworks.clone()
-    } else {
-        args.frameworks.clone()
-    };
+    let frameworks = config.frameworks_or(&args.frameworks);
     let enabled = config
         .apply(&mut policies, &frameworks)
         .map_err(config_errors)?;
@@ -186,20 +180,15 @@ fn scan(args: ScanArgs) -> Result<ExitCode, ExitCode> {
         // Rules named with --rule run whatever the configuration says.
         .filter(|r| !args.rules.is_empty() || enabled.contains(&r.id))
         .collect::<Vec<_>>();
-    let exceptions_path = args
-        .exceptions
-        .clone()
-        .or_else(|| config.config.exceptions.as_ref().map(|p| config.resolve(p)));
+    let exceptions_path =
+        config.path_or(args.exceptions.as_ref(), config.config.exceptions.as_ref());
     let exceptions = match &exceptions_path {
         Some(p) => Some(
             Exceptions::read(p, &display_path(p, Some(&base))).map_err(|e| usage(e.to_string()))?,
         ),
         None => None,
     };
-    let baseline_path = args
-        .baseline
-        .clone()
-        .or_else(|| config.config.baseline.as_ref().map(|p| config.resolve(p)));
+    let baseline_path = config.path_or(args.baseline.as_ref(), config.config.baseline.as_ref());
     let baseline = match baseline_path.clone() {
         Some(p) => {
             let name = display_path(&p, Some(&base));

@@ -292,8 +292,9 @@ async fn reload(state: &Arc<AppState>, cause: &str) -> Result<(), Vec<String>> {
             m.reloads
                 .get_or_create(&vec![("result", "success".to_string())])
                 .inc();
+            let per_mode = reviewer.rules_per_mode();
             m.rules.clear();
-            for (mode, n) in &reviewer.summary {
+            for (mode, n) in &per_mode {
                 m.rules
                     .get_or_create(&vec![("mode", (*mode).to_string())])
                     .set(i64::try_from(*n).unwrap_or(i64::MAX));
@@ -303,7 +304,7 @@ async fn reload(state: &Arc<AppState>, cause: &str) -> Result<(), Vec<String>> {
                 json!({
                     "cause": cause,
                     "rules": reviewer.rule_count(),
-                    "modes": reviewer.summary,
+                    "modes": per_mode,
                     "deadline_ms": reviewer.deadline.as_millis(),
                     "on_error": format!("{:?}", reviewer.on_error).to_lowercase(),
                     "duration_ms": started.elapsed().as_millis(),
