@@ -69,13 +69,21 @@ impl Pki {
 /// A running `tenet serve`, its log lines collected.
 struct Server {
     child: Child,
-    addr: String,
+    /// The name the client connects by (resolved to the listening address).
+    host: String,
+    addr: std::net::SocketAddr,
     logs: Arc<Mutex<Vec<Value>>>,
     client: reqwest::blocking::Client,
 }
 
 impl Server {
     fn start(pki: &Pki, dir: &Path, extra: &[&str]) -> Server {
+        Server::start_as(&pki.ca_pem, dir, "localhost", extra)
+    }
+
+    /// Starts a server with the certificate in `dir`; the client trusts only `ca_pem` and
+    /// connects by `host`, as the API server connects to the Service's DNS name.
+    fn start_as(ca_pem: &str, dir: &Path, host: &str, extra: &[&str]) -> Server {
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_tenet"));
         cmd.args(["serve", "--listen", "127.0.0.1:0", "--tls-cert"])
             .arg(dir.join("tls.crt"))
@@ -101,24 +109,24 @@ impl Server {
                 }
             });
         }
-        let addr = rx
+        let addr: std::net::SocketAddr = rx
             .recv_timeout(Duration::from_secs(60))
-            .expect("the server says where it listens");
+            .expect("the server says where it listens")
+            .parse()
+            .expect("an address");
         let mut server = Server {
             child,
+            host: host.to_string(),
             addr,
             logs,
-            client: client(&pki.ca_pem),
+            client: client(ca_pem, host, addr),
         };
         server.wait_ready();
         server
     }
 
     fn url(&self, path: &str) -> String {
-        // The certificate names localhost, not the address: connect by name, as the API server
-        // connects to the Service's DNS name.
-        let port = self.addr.rsplit(':').next().expect("port");
-        format!("https://localhost:{port}{path}")
+        format!("https://{}:{}{path}", self.host, self.addr.port())
     }
 
     fn wait_ready(&mut self) {
@@ -210,8 +218,8 @@ impl Drop for Server {
     }
 }
 
-/// A client that trusts only the test CA (no system roots).
-fn client(ca_pem: &str) -> reqwest::blocking::Client {
+/// A client that trusts only the test CA (no system roots) and finds `host` at `addr`.
+fn client(ca_pem: &str, host: &str, addr: std::net::SocketAddr) -> reqwest::blocking::Client {
     let _ = rustls::crypto::ring::default_provider().install_default();
     let mut roots = rustls::RootCertStore::empty();
     let der = rustls::pki_types::CertificateDer::from_pem_slice(ca_pem.as_bytes()).expect("CA");
@@ -221,6 +229,7 @@ fn client(ca_pem: &str) -> reqwest::blocking::Client {
         .with_no_client_auth();
     reqwest::blocking::Client::builder()
         .tls_backend_preconfigured(tls)
+        .resolve(host, addr)
         .timeout(Duration::from_secs(30))
         .build()
         .expect("client")
@@ -533,57 +542,8 @@ fn the_dev_certificate_script_makes_a_working_pair() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(stdout.contains("caBundle"), "{stdout}");
     let ca = std::fs::read_to_string(dir.path().join("ca.crt")).expect("ca.crt");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_tenet"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--tls-cert"])
-        .arg(dir.path().join("tls.crt"))
-        .arg("--tls-key")
-        .arg(dir.path().join("tls.key"))
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("starts");
-    let stdout = child.stdout.take().expect("stdout");
-    let addr = BufReader::new(stdout)
-        .lines()
-        .map_while(Result::ok)
-        .find_map(|l| {
-            let v: Value = serde_json::from_str(&l).ok()?;
-            (v["msg"] == "listening").then(|| v["address"].as_str().map(str::to_string))?
-        })
-        .expect("listening");
-    let socket: std::net::SocketAddr = addr.parse().expect("address");
-    let host = "tenet-webhook.tenet-system.svc";
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let mut roots = rustls::RootCertStore::empty();
-    roots
-        .add(rustls::pki_types::CertificateDer::from_pem_slice(ca.as_bytes()).expect("CA"))
-        .expect("root");
-    let tls = rustls::ClientConfig::builder()
-        .with_root_certificates(roots)
-        .with_no_client_auth();
-    let client = reqwest::blocking::Client::builder()
-        .tls_backend_preconfigured(tls)
-        .resolve(host, socket)
-        .build()
-        .expect("client");
-    let url = format!("https://{host}:{}/validate", socket.port());
-    let started = Instant::now();
-    let response = loop {
-        let r = client
-            .post(&url)
-            .body(std::fs::read(fixture("pod-privileged.json")).expect("fixture"))
-            .send()
-            .expect("TLS with the script's CA");
-        if r.status() != 503 {
-            break r;
-        }
-        assert!(started.elapsed() < Duration::from_secs(120), "never ready");
-        std::thread::sleep(Duration::from_millis(100));
-    };
-    assert_eq!(response.status(), 200);
-    let v: Value = serde_json::from_str(&response.text().expect("body")).expect("JSON");
-    assert_eq!(v["response"]["allowed"], false);
-    let _ = child.kill();
-    let _ = child.wait();
+    let server = Server::start_as(&ca, dir.path(), "tenet-webhook.tenet-system.svc", &[]);
+    assert_eq!(server.review("pod-privileged.json")["allowed"], false);
 }
 
 /// The webhook's own manifests pass tenet's Kubernetes rules, and carry what a hardened
