@@ -138,6 +138,19 @@ pub struct Verdict {
     pub errors: Vec<RuleError>,
 }
 
+impl Verdict {
+    /// An answer with nothing found (yet).
+    fn new(response: AdmissionResponse, decision: Decision) -> Verdict {
+        Verdict {
+            response,
+            decision,
+            violations: Vec::new(),
+            excepted: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+}
+
 /// What became of a review, for logs and metrics.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Decision {
@@ -273,13 +286,7 @@ impl Reviewer {
 
     /// Judges a parsed request.
     pub fn review(&self, request: &AdmissionRequest<DynamicObject>) -> Verdict {
-        let admit = |decision| Verdict {
-            response: AdmissionResponse::from(request),
-            decision,
-            violations: Vec::new(),
-            excepted: Vec::new(),
-            errors: Vec::new(),
-        };
+        let admit = |decision| Verdict::new(AdmissionResponse::from(request), decision);
         if !matches!(request.operation, Operation::Create | Operation::Update) {
             return admit(Decision::Skipped);
         }
@@ -427,13 +434,7 @@ pub fn failure(
             )]));
         }
     }
-    Verdict {
-        response,
-        decision: Decision::Failed,
-        violations: Vec::new(),
-        excepted: Vec::new(),
-        errors: Vec::new(),
-    }
+    Verdict::new(response, Decision::Failed)
 }
 
 /// The mode of each rule id: `admission.rules` patterns (the last matching one wins, so a
