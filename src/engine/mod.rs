@@ -177,12 +177,7 @@ pub fn evaluate(
         )
         .collect();
 
-    let ids: HashMap<&str, usize> = graph
-        .resources
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.id.as_str(), i))
-        .collect();
+    let ids = index_by_id(graph);
     let mut gathered: Vec<Gathered> = examined
         .into_iter()
         .map(|examined| Gathered {
@@ -202,6 +197,16 @@ pub fn evaluate(
     }
     outcome.sort();
     outcome
+}
+
+/// Each resource's index in the graph, by id.
+fn index_by_id(graph: &ResourceGraph) -> HashMap<&str, usize> {
+    graph
+        .resources
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.as_str(), i))
+        .collect()
 }
 
 /// What one rule produced on a graph, gathered from its evaluations.

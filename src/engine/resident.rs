@@ -15,7 +15,7 @@
 //! one, so the error is attributed to its rule and the others still count, as in
 //! [`super::evaluate`].
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::num::NonZeroU32;
 use std::time::Duration;
 
@@ -179,12 +179,7 @@ impl Resident {
                 }
             }
         }
-        let ids: HashMap<&str, usize> = graph
-            .resources
-            .iter()
-            .enumerate()
-            .map(|(i, r)| (r.id.as_str(), i))
-            .collect();
+        let ids = super::index_by_id(graph);
         let in_scope = vec![true; graph.resources.len()];
         let mut outcome = Outcome::default();
         for (ri, g) in gathered {
