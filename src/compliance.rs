@@ -140,6 +140,10 @@ pub struct RuleResult {
     /// Whether the rule ran in this scan (disabled or deselected rules are listed, not run).
     pub evaluated: bool,
     pub errored: bool,
+    /// Live audits: the calls that failed for resource types this rule judges (their
+    /// resources may exist unseen), so the rule cannot pass.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub unread: Vec<String>,
     pub counts: Counts,
     pub remediation: String,
     /// The resources behind `counts` (not serialized: the control's `resources` list them).
@@ -248,6 +252,7 @@ impl Assessment {
     /// Rolls the report's findings up onto the controls of `frameworks`.
     pub fn of(report: &Report, frameworks: &[&Catalog]) -> Assessment {
         let per_rule = rule_sets(report);
+        let unread = unread_by_rule(report);
         let evaluated: BTreeSet<&str> = report.rules.iter().map(|r| r.id.as_str()).collect();
         let mut findings_by_rule: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
         for f in report.findings() {
@@ -270,7 +275,16 @@ impl Assessment {
                                     .is_some_and(|ids| ids.iter().any(|c| c == &control.id))
                             })
                             .collect();
-                        control_result(control, &mapped, &evaluated, &per_rule, &findings_by_rule)
+                        control_result(
+                            control,
+                            &mapped,
+                            &Inputs {
+                                evaluated: &evaluated,
+                                per_rule: &per_rule,
+                                findings_by_rule: &findings_by_rule,
+                                unread: &unread,
+                            },
+                        )
                     })
                     .collect();
                 let mut summary: BTreeMap<Status, usize> =
@@ -294,12 +308,58 @@ impl Assessment {
     }
 }
 
+/// For each rule, the failed live listings of resource types it judges.
+fn unread_by_rule(report: &Report) -> BTreeMap<String, Vec<String>> {
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    if let Some(cov) = &report.graph.coverage {
+        for rule in &report.policies.rules {
+            if rule.platform() == cov.platform
+                && !rule
+                    .resource_types
+                    .iter()
+                    .any(|t| t == "*" || cov.types.contains(t))
+            {
+                out.entry(rule.id.clone()).or_default().push(format!(
+                    "its resource types are not collected by the live {} collector",
+                    cov.platform
+                ));
+            }
+        }
+    }
+    for gap in report.graph.gaps.iter().filter(|g| g.resource.is_none()) {
+        for rule in &report.policies.rules {
+            if rule
+                .resource_types
+                .iter()
+                .any(|t| gap.resource_types.contains(t))
+            {
+                let call = match &gap.scope {
+                    Some(s) => format!("{} ({s}): {}", gap.operation, gap.kind),
+                    None => format!("{}: {}", gap.operation, gap.kind),
+                };
+                let list = out.entry(rule.id.clone()).or_default();
+                if !list.contains(&call) {
+                    list.push(call);
+                }
+            }
+        }
+    }
+    out
+}
+
 fn caveats(report: &Report) -> Vec<String> {
     let mut out = Vec::new();
+    let gap_places: BTreeSet<String> = report
+        .graph
+        .gaps
+        .iter()
+        .map(crate::graph::gap_place)
+        .collect();
     let skipped: BTreeSet<&str> = report
         .load_errors()
         .iter()
         .map(|e| e.file.as_str())
+        .filter(|f| !gap_places.contains(*f))
         .collect();
     if !skipped.is_empty() {
         out.push(format!(
@@ -321,7 +381,23 @@ fn caveats(report: &Report) -> Vec<String> {
             errored.into_iter().collect::<Vec<_>>().join(", ")
         ));
     }
+    if !report.graph.gaps.is_empty() {
+        out.push(format!(
+            "{} live API call(s) failed (denied, throttled or erroring after retries); the \
+             rules depending on them are not-evaluated, never pass: {}",
+            report.graph.gaps.len(),
+            gap_places.into_iter().collect::<Vec<_>>().join(", ")
+        ));
+    }
     out
+}
+
+/// What a control's verdict is computed from.
+struct Inputs<'a> {
+    evaluated: &'a BTreeSet<&'a str>,
+    per_rule: &'a BTreeMap<String, (ResourceSets, bool)>,
+    findings_by_rule: &'a BTreeMap<&'a str, Vec<&'a Finding>>,
+    unread: &'a BTreeMap<String, Vec<String>>,
 }
 
 /// What each evaluated rule examined, failed, excepted and left undetermined.
@@ -381,10 +457,14 @@ fn rule_status(sets: &ResourceSets, errored: bool) -> Status {
 fn control_result(
     control: &crate::policy::catalog::Control,
     mapped: &[&RuleMeta],
-    evaluated: &BTreeSet<&str>,
-    per_rule: &BTreeMap<String, (ResourceSets, bool)>,
-    findings_by_rule: &BTreeMap<&str, Vec<&Finding>>,
+    inputs: &Inputs,
 ) -> ControlResult {
+    let Inputs {
+        evaluated,
+        per_rule,
+        findings_by_rule,
+        unread,
+    } = inputs;
     let empty = (ResourceSets::default(), false);
     let mut all = ResourceSets::default();
     let mut rules = Vec::new();
@@ -393,17 +473,21 @@ fn control_result(
         let ran = evaluated.contains(rule.id.as_str());
         let (sets, errored) = per_rule.get(&rule.id).unwrap_or(&empty);
         let (counts, resources) = Resources::of(sets);
+        let unread = unread.get(&rule.id).cloned().unwrap_or_default();
         rules.push(RuleResult {
             id: rule.id.clone(),
             title: rule.title.clone(),
             severity: rule.severity,
-            status: if ran {
-                rule_status(sets, *errored)
-            } else {
-                Status::NotEvaluated
+            status: match (ran, rule_status(sets, *errored)) {
+                (false, _) => Status::NotEvaluated,
+                // What could not be read may hold failures: only a failure seen stands.
+                (true, Status::Fail) => Status::Fail,
+                (true, _) if !unread.is_empty() => Status::NotEvaluated,
+                (true, status) => status,
             },
             evaluated: ran,
             errored: *errored,
+            unread,
             counts,
             remediation: rule.remediation.clone(),
             resources,
@@ -447,6 +531,8 @@ fn control_result(
                 .map(|r| {
                     if r.errored {
                         format!("{} failed to evaluate", r.id)
+                    } else if !r.unread.is_empty() {
+                        format!("{} lacks inventory ({} failed)", r.id, r.unread.join(", "))
                     } else {
                         format!(
                             "{} could not decide on {}",

@@ -16,6 +16,8 @@ pub mod engine;
 pub mod evidence;
 pub mod finding;
 pub mod graph;
+#[cfg(feature = "live")]
+pub mod live;
 pub mod load;
 pub mod policy;
 pub mod report;

@@ -6,6 +6,8 @@
 //! `--fail-on-parse-error`, an input that could not be loaded); 2 usage, configuration or
 //! policy error (including a rule that failed to evaluate).
 
+#[cfg(feature = "live")]
+mod audit;
 mod graph;
 mod rules;
 mod scan;
@@ -52,6 +54,9 @@ enum Command {
     Rules(rules::RulesArgs),
     /// Explain one rule: why it matters, its controls, remediation and examples.
     Explain(rules::ExplainArgs),
+    /// Audit a live estate (AWS, Azure, GCP, a Kubernetes cluster) with the same rules.
+    #[cfg(feature = "live")]
+    Audit(Box<audit::AuditArgs>),
     /// Check an evidence bundle: every hash, and the signature with --public-key.
     Verify(verify::VerifyArgs),
     /// Run the Kubernetes validating admission webhook (HTTPS, AdmissionReview v1).
@@ -117,6 +122,8 @@ pub fn main() -> ExitCode {
         Command::Rules(args) => rules::run_rules(args),
         Command::Explain(args) => rules::run_explain(args),
         Command::Verify(args) => verify::run(args),
+        #[cfg(feature = "live")]
+        Command::Audit(args) => audit::run(*args),
         #[cfg(feature = "serve")]
         Command::Serve(args) => serve::run(*args, cli.jobs),
     }

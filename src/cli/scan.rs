@@ -23,7 +23,26 @@ pub struct ScanArgs {
     #[command(flatten)]
     inputs: InputArgs,
     #[command(flatten)]
-    policies: PolicyArgs,
+    report: ReportArgs,
+    /// Exit 1 when any input file could not be loaded.
+    #[arg(long)]
+    fail_on_parse_error: bool,
+    /// Changed-only mode: only findings on resources added or changed since this git revision
+    /// (compared with the merge base of REF and HEAD, working tree included) fail the run;
+    /// the others are reported as pre-existing.
+    #[arg(long, value_name = "REF")]
+    diff_base: Option<String>,
+    /// Link findings in the Markdown summary to `URL` + path + `#Lline` (for example
+    /// `https://github.com/OWNER/REPO/blob/SHA/`).
+    #[arg(long, value_name = "URL")]
+    source_url: Option<String>,
+}
+
+/// Options of every command that evaluates rules and reports (`scan`, `audit`).
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub(super) policies: PolicyArgs,
     /// Output format, optionally with a file: `text`, `json`, `sarif`, `compliance`,
     /// `compliance-json`, `compliance-csv`, `html`, `github`, `junit`, `markdown`;
     /// `sarif:out.sarif` writes a file
@@ -45,9 +64,6 @@ pub struct ScanArgs {
     /// Report findings but exit 0 whatever they are (policy and usage errors still exit 2).
     #[arg(long)]
     soft_fail: bool,
-    /// Exit 1 when any input file could not be loaded.
-    #[arg(long)]
-    fail_on_parse_error: bool,
     /// Evaluate only these rules (repeatable).
     #[arg(long = "rule", value_name = "RULE-ID")]
     rules: Vec<String>,
@@ -71,15 +87,6 @@ pub struct ScanArgs {
     /// Findings whose fingerprint is in this baseline do not fail the run.
     #[arg(long, value_name = "FILE")]
     baseline: Option<PathBuf>,
-    /// Changed-only mode: only findings on resources added or changed since this git revision
-    /// (compared with the merge base of REF and HEAD, working tree included) fail the run;
-    /// the others are reported as pre-existing.
-    #[arg(long, value_name = "REF")]
-    diff_base: Option<String>,
-    /// Link findings in the Markdown summary to `URL` + path + `#Lline` (for example
-    /// `https://github.com/OWNER/REPO/blob/SHA/`).
-    #[arg(long, value_name = "URL")]
-    source_url: Option<String>,
     /// Write the fingerprints of this run's unsuppressed findings as a baseline.
     #[arg(long, value_name = "FILE")]
     write_baseline: Option<PathBuf>,
@@ -140,10 +147,45 @@ struct OutputSpec {
 }
 
 pub fn run(args: ScanArgs) -> ExitCode {
-    match scan(args) {
+    let job = Job::Files {
+        inputs: &args.inputs,
+        diff_base: args.diff_base.as_deref(),
+        source_url: args.source_url.as_deref(),
+        fail_on_parse_error: args.fail_on_parse_error,
+    };
+    match execute(&args.report, job) {
         Ok(code) => code,
         Err(code) => code,
     }
+}
+
+/// Where the resources of a run come from.
+pub(super) enum Job<'a> {
+    /// Files and directories (`tenet scan`).
+    Files {
+        inputs: &'a InputArgs,
+        diff_base: Option<&'a str>,
+        source_url: Option<&'a str>,
+        fail_on_parse_error: bool,
+    },
+    /// A live collection (`tenet audit`); its gaps fail the run when `fail_on_gaps`.
+    #[cfg_attr(not(feature = "live"), allow(dead_code))]
+    Live {
+        collect: LiveCollect<'a>,
+        fail_on_gaps: bool,
+    },
+}
+
+/// Runs a live collection (after configuration and policies loaded without error).
+pub(super) type LiveCollect<'a> = Box<dyn FnOnce() -> Result<Live, ExitCode> + 'a>;
+
+/// What a live collection gives a run.
+pub(super) struct Live {
+    pub graph: crate::graph::ResourceGraph,
+    /// Recorded in the evidence manifest.
+    pub scope: serde_json::Value,
+    /// The collected graph, written into the evidence bundle.
+    pub inventory: Vec<u8>,
 }
 
 fn usage(message: String) -> ExitCode {
@@ -151,7 +193,8 @@ fn usage(message: String) -> ExitCode {
     ExitCode::from(EXIT_ERROR)
 }
 
-fn scan(args: ScanArgs) -> Result<ExitCode, ExitCode> {
+/// Loads policies and configuration, gets the resources, evaluates, reports.
+pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode> {
     let started = chrono::Utc::now();
     let epoch = evidence::source_date_epoch().map_err(|e| usage(e.to_string()))?;
     let outputs = output_specs(&args.formats, args.output.as_ref()).map_err(usage)?;
@@ -159,13 +202,16 @@ fn scan(args: ScanArgs) -> Result<ExitCode, ExitCode> {
         Some(p) => Some(evidence::sign::read_signing_key(p).map_err(|e| usage(e.to_string()))?),
         None => None,
     };
-    let base = base_dir(args.inputs.root.as_ref())?;
-    let config = find_config(
-        args.config.as_ref(),
-        args.no_config,
-        &args.inputs.paths,
-        &base,
-    )?;
+    let (root, paths, var_files) = match &job {
+        Job::Files { inputs, .. } => (
+            inputs.root.clone(),
+            inputs.paths.clone(),
+            inputs.var_files.clone(),
+        ),
+        Job::Live { .. } => (None, vec![PathBuf::from(".")], Vec::new()),
+    };
+    let base = base_dir(root.as_ref())?;
+    let config = find_config(args.config.as_ref(), args.no_config, &paths, &base)?;
     let mut policy_args = args.policies.clone();
     policy_args.policy_dirs = config.policy_dirs(&args.policies.policy_dirs);
     let mut policies = policy_args.load()?;
@@ -201,12 +247,34 @@ fn scan(args: ScanArgs) -> Result<ExitCode, ExitCode> {
     };
 
     let clock = std::time::Instant::now();
-    let (graph, base) = load_inputs(&args.inputs)?;
-    let changes = match &args.diff_base {
-        Some(reference) => {
-            Some(crate::diff::Changes::since(reference, &base).map_err(|e| usage(e.to_string()))?)
+    let mut live_scope = None;
+    let (graph, base, changes, source_url, fail_on_incomplete) = match job {
+        Job::Files {
+            inputs,
+            diff_base,
+            source_url,
+            fail_on_parse_error,
+        } => {
+            let (graph, base) = load_inputs(inputs)?;
+            let changes = match diff_base {
+                Some(reference) => Some(
+                    crate::diff::Changes::since(reference, &base)
+                        .map_err(|e| usage(e.to_string()))?,
+                ),
+                None => None,
+            };
+            let incomplete = fail_on_parse_error && !graph.errors.is_empty();
+            (graph, base, changes, source_url, incomplete)
         }
-        None => None,
+        Job::Live {
+            collect,
+            fail_on_gaps,
+        } => {
+            let live = collect()?;
+            let incomplete = fail_on_gaps && !live.graph.gaps.is_empty();
+            live_scope = Some((live.scope, live.inventory));
+            (live.graph, base, None, None, incomplete)
+        }
     };
     let loaded = clock.elapsed();
     let mut outcome = evaluate(&policies, &rules, &graph, &EvalOptions::default());
@@ -278,7 +346,7 @@ fn scan(args: ScanArgs) -> Result<ExitCode, ExitCode> {
             .collect(),
         frameworks_selected: !frameworks.is_empty(),
         diff: changes.as_ref().map(|c| &c.summary),
-        source_url: args.source_url.as_deref(),
+        source_url,
         assessment: std::cell::OnceCell::new(),
     };
     for spec in &outputs {
@@ -289,25 +357,29 @@ fn scan(args: ScanArgs) -> Result<ExitCode, ExitCode> {
         configuration.extend(config.path.clone().map(|p| (p, "config")));
         configuration.extend(exceptions_path.map(|p| (p, "exceptions")));
         configuration.extend(baseline_path.map(|p| (p, "baseline")));
-        configuration.extend(
-            args.inputs
-                .var_files
-                .iter()
-                .map(|p| (p.clone(), "var-file")),
-        );
+        configuration.extend(var_files.into_iter().map(|p| (p, "var-file")));
         let ctx = evidence::Context {
-            command: "scan",
+            command: if live_scope.is_some() {
+                "audit"
+            } else {
+                "scan"
+            },
             started: epoch.unwrap_or(started),
             finished: epoch.unwrap_or_else(chrono::Utc::now),
-            paths: args
-                .inputs
-                .paths
-                .iter()
-                .map(|p| display_path(p, Some(&base)))
-                .collect(),
+            paths: if live_scope.is_some() {
+                Vec::new()
+            } else {
+                paths.iter().map(|p| display_path(p, Some(&base))).collect()
+            },
             base: &base,
             configuration,
             sign_key: sign_key.as_ref(),
+            live: live_scope
+                .as_ref()
+                .map(|(scope, inventory)| evidence::LiveEvidence {
+                    scope: scope.clone(),
+                    inventory: inventory.as_slice(),
+                }),
         };
         let bundle = evidence::Bundle::build(&report, &ctx)
             .and_then(|b| b.write(out).map(|()| b))
@@ -323,7 +395,7 @@ fn scan(args: ScanArgs) -> Result<ExitCode, ExitCode> {
     if !outcome.errors.is_empty() {
         return Ok(ExitCode::from(EXIT_ERROR));
     }
-    if report.failing() > 0 || (args.fail_on_parse_error && !graph.errors.is_empty()) {
+    if report.failing() > 0 || fail_on_incomplete {
         return Ok(ExitCode::from(EXIT_FINDINGS));
     }
     Ok(ExitCode::SUCCESS)

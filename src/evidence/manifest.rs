@@ -56,6 +56,10 @@ pub struct Scope {
     /// The git commit of the scanned tree, when it is in a repository.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub git: Option<Git>,
+    /// For `audit`: provider, accounts, regions, subscriptions, projects, cluster, endpoints
+    /// and the collection window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub live: Option<serde_json::Value>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -74,6 +74,9 @@ pub fn timestamp(t: &DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// The collected inventory of a live audit, inside its bundle.
+pub const INVENTORY: &str = "inventory/graph.json";
+
 /// What the bundle records beyond the report itself.
 pub struct Context<'a> {
     pub command: &'a str,
@@ -86,6 +89,16 @@ pub struct Context<'a> {
     /// Configuration files with their role (`config`, `exceptions`, `baseline`, `var-file`).
     pub configuration: Vec<(PathBuf, &'static str)>,
     pub sign_key: Option<&'a sign::SigningKey>,
+    /// For a live audit: the scope collected and the collected inventory.
+    pub live: Option<LiveEvidence<'a>>,
+}
+
+/// What a live audit adds to its bundle: the scope (accounts, regions, subscriptions,
+/// projects, cluster, collection time) into the manifest, and the collected inventory as
+/// `inventory/graph.json`, hashed like every bundle file.
+pub struct LiveEvidence<'a> {
+    pub scope: serde_json::Value,
+    pub inventory: &'a [u8],
 }
 
 /// A bundle in memory: path → bytes, manifest and signature included.
@@ -129,6 +142,9 @@ impl Bundle {
             "exceptions/audit.json".into(),
             json_bytes("the exceptions audit", &audit(report))?,
         );
+        if let Some(live) = &ctx.live {
+            files.insert(INVENTORY.into(), live.inventory.to_vec());
+        }
         files.insert(
             "report.html".into(),
             render(|w| crate::report::HtmlEmitter.emit(w, report))?,
@@ -290,7 +306,12 @@ fn manifest(
             command: ctx.command.into(),
             paths: ctx.paths.clone(),
             frameworks: report.frameworks.iter().map(|c| c.id.clone()).collect(),
-            git: git_state(ctx.base, &ctx.paths),
+            git: if ctx.live.is_some() {
+                None
+            } else {
+                git_state(ctx.base, &ctx.paths)
+            },
+            live: ctx.live.as_ref().map(|l| l.scope.clone()),
         },
         inputs,
         policies,

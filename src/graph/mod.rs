@@ -249,6 +249,43 @@ pub struct InputFile {
     pub scanned: bool,
 }
 
+/// Something a collector could not read.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Gap {
+    /// `aws`, `azure`, `gcp`, `kubernetes`.
+    pub provider: String,
+    /// The API call (`s3:GetBucketEncryption`, `Microsoft.ResourceGraph/resources`).
+    pub operation: String,
+    /// Region, subscription, project or namespace, where it applies.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// The resource whose details are missing; `None` when a whole listing failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resource: Option<String>,
+    /// Resource types of the graph whose rules cannot be decided because of it (for a failed
+    /// listing), or the type of `resource`.
+    pub resource_types: Vec<String>,
+    /// Attributes of `resource` left unknown.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attributes: Vec<String>,
+    /// `denied`, `throttled`, `server-error`, `timeout`, `transport`, `malformed`.
+    pub kind: String,
+    pub message: String,
+}
+
+/// Where a gap is reported as an error: `provider:operation[@scope]`.
+pub fn gap_place(gap: &Gap) -> String {
+    format!(
+        "{}:{}{}",
+        gap.provider,
+        gap.operation,
+        gap.scope
+            .as_deref()
+            .map(|s| format!("@{s}"))
+            .unwrap_or_default()
+    )
+}
+
 /// All resources of one scan, with what could not be loaded.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ResourceGraph {
@@ -256,6 +293,21 @@ pub struct ResourceGraph {
     pub resources: Vec<Resource>,
     pub files: Vec<InputFile>,
     pub errors: Vec<LoadError>,
+    /// What a live collector could not read (empty for files).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub gaps: Vec<Gap>,
+    /// For live inventory: the platform and the resource types its collector reads. Rules of
+    /// that platform judging none of these types are not-evaluated, not "not applicable".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coverage: Option<Coverage>,
+}
+
+/// The resource types a live collector reads.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Coverage {
+    /// Rule platform (`aws`, `azure`, `gcp`, `kubernetes`).
+    pub platform: String,
+    pub types: Vec<String>,
 }
 
 impl ResourceGraph {
@@ -274,6 +326,8 @@ impl ResourceGraph {
         self.files.dedup();
         self.errors.sort();
         self.errors.dedup();
+        self.gaps.sort();
+        self.gaps.dedup();
     }
 
     /// For each resource, whether findings may be reported on it: it is managed here (not a
@@ -302,5 +356,6 @@ impl ResourceGraph {
         self.resources.extend(other.resources);
         self.files.extend(other.files);
         self.errors.extend(other.errors);
+        self.gaps.extend(other.gaps);
     }
 }

@@ -868,6 +868,7 @@ mod tests {
                     status,
                     evaluated: true,
                     errored: false,
+                    unread: vec![],
                     counts: Counts::default(),
                     remediation: "Set `versioning { enabled = true }`.".into(),
                     resources: Default::default(),

@@ -140,7 +140,10 @@ unknown_default(d) if tenet.is_unknown(d, "enabled")
 
 unknown_default(d) if tenet.maybe_absent(d)
 
+# Default encryption applies to volumes yet to be created; a live volume's `encrypted` is
+# already the fact (volumes made before it was turned on stay unencrypted).
 applies_to(d, r) if {
+	r.origin != "live"
 	tenet.module_dir(d) == tenet.module_dir(r)
 	same_region(d, r)
 }

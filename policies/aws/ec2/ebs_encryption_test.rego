@@ -85,3 +85,9 @@ test_default_encryption_in_another_module_does_not_cover if {
 test_string_true_counts_as_encrypted if {
 	count(deny([fixtures.resource("aws_ebs_volume", "v", {"encrypted": "true"})])) == 0
 }
+
+test_default_encryption_does_not_excuse_an_existing_live_volume if {
+	default_on := object.union(fixtures.resource("aws_ebs_encryption_by_default", "d", {"enabled": true}), {"origin": "live"})
+	volume := object.union(fixtures.resource("aws_ebs_volume", "v", {"encrypted": false}), {"origin": "live"})
+	count(deny([default_on, volume])) == 1
+}

@@ -1,0 +1,187 @@
+//! Live inventory: collectors that read a cloud account or a cluster through its read-only APIs
+//! and map what they find onto the schema the rules already know (the Terraform `aws` and
+//! `google` providers, ARM, Kubernetes objects), so one rule judges code and estate alike.
+//!
+//! What a collector could not read is never silently dropped. A failed *listing* (a service
+//! denied, retries exhausted) becomes a [`Gap`] naming the resource types it would have
+//! produced: rules on those types are `not-evaluated`. A failed *detail* call on one resource
+//! (its encryption, its policy) marks the attributes it would have filled as unknown on that
+//! resource, so the rules reading them report it as undetermined while the others still judge
+//! it; the gap is listed too.
+
+pub mod aws;
+pub mod http;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value as Json};
+
+pub use crate::graph::Gap;
+use crate::graph::{LiveSource, Mode, Origin, Resource, ResourceGraph, Scope, Source};
+
+/// What was audited, recorded in the report and the evidence manifest.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LiveScope {
+    pub provider: String,
+    /// AWS account ids.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub accounts: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subscriptions: Vec<String>,
+    /// GCP projects, folders or organizations (`projects/p`, `folders/1`, `organizations/2`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub projects: Vec<String>,
+    /// Kubernetes cluster (API server) and context.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cluster: Option<String>,
+    /// The API endpoints read, when not the provider's public ones.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub endpoints: Vec<String>,
+    /// When collection started and finished (UTC, RFC 3339).
+    pub collected_from: String,
+    pub collected_to: String,
+    /// Calls made, and how many were retried.
+    pub requests: u64,
+    pub retries: u64,
+}
+
+/// The result of a collection: resources in a graph, and what could not be read.
+#[derive(Debug, Default)]
+pub struct Collected {
+    pub graph: ResourceGraph,
+    pub scope: LiveScope,
+}
+
+/// Progress of a collection, for a progress line on a terminal.
+pub trait Progress: Sync {
+    /// A collector (`s3`, `ec2 us-east-1`) started.
+    fn started(&self, _what: &str) {}
+    /// A collector finished with `resources` resources.
+    fn finished(&self, _what: &str, _resources: usize) {}
+}
+
+/// A progress reporter that says nothing.
+pub struct Quiet;
+impl Progress for Quiet {}
+
+/// Builds one live resource. `id_key` is its native id (ARN, ARM id, asset name, UID path).
+pub fn resource(
+    provider: &str,
+    resource_type: &str,
+    name: &str,
+    native_id: &str,
+    scope: Scope,
+    attributes: Map<String, Json>,
+) -> Resource {
+    Resource {
+        id: format!("{}:{provider}/{native_id}", Origin::Live.as_str()),
+        resource_type: resource_type.to_string(),
+        origin: Origin::Live,
+        mode: Mode::Managed,
+        provider: provider.to_string(),
+        name: name.to_string(),
+        scope,
+        attributes: Json::Object(attributes),
+        unknown: Vec::new(),
+        refs: Vec::new(),
+        source: Source::Live(LiveSource {
+            provider: provider.to_string(),
+            native_id: native_id.to_string(),
+        }),
+    }
+}
+
+/// Marks attributes of `r` as unknown (their detail call failed), dropping any value.
+pub fn mark_unknown(r: &mut Resource, attributes: &[&str]) {
+    if let Json::Object(map) = &mut r.attributes {
+        for a in attributes {
+            map.remove(*a);
+        }
+    }
+    for a in attributes {
+        if !r.unknown.iter().any(|u| u == a) {
+            r.unknown.push((*a).to_string());
+        }
+    }
+    r.unknown.sort();
+}
+
+/// Gaps recorded in a graph travel in its `errors` as well, so every report shows them; this
+/// is the error's text for one gap.
+pub fn gap_error(gap: &Gap) -> crate::graph::LoadError {
+    let what = match &gap.resource {
+        Some(r) => format!(
+            "{} of {r} not read ({}): {}",
+            if gap.attributes.is_empty() {
+                "details".to_string()
+            } else {
+                gap.attributes.join(", ")
+            },
+            gap.kind,
+            gap.message
+        ),
+        None => format!(
+            "could not list {} ({}): {}; their rules are not-evaluated",
+            gap.resource_types.join(", "),
+            gap.kind,
+            gap.message
+        ),
+    };
+    crate::graph::LoadError {
+        file: crate::graph::gap_place(gap),
+        line: None,
+        column: None,
+        message: what,
+        file_skipped: false,
+    }
+}
+
+/// Small helpers to build attribute maps.
+pub(crate) fn obj(pairs: impl IntoIterator<Item = (&'static str, Json)>) -> Map<String, Json> {
+    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+/// Current time as RFC 3339 (UTC, seconds).
+pub(crate) fn now() -> String {
+    chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_marks_drop_values_and_sort() {
+        let mut r = resource(
+            "aws",
+            "aws_s3_bucket",
+            "b",
+            "arn:aws:s3:::b",
+            Scope::default(),
+            obj([("bucket", Json::from("b")), ("policy", Json::from("{}"))]),
+        );
+        mark_unknown(&mut r, &["policy", "grant"]);
+        assert_eq!(r.unknown, vec!["grant", "policy"]);
+        assert!(r.attributes.get("policy").is_none());
+        assert_eq!(r.id, "live:aws/arn:aws:s3:::b");
+    }
+
+    #[test]
+    fn gap_errors_name_the_call_and_scope() {
+        let g = Gap {
+            provider: "aws".into(),
+            operation: "s3:ListBuckets".into(),
+            scope: Some("us-east-1".into()),
+            resource: None,
+            resource_types: vec!["aws_s3_bucket".into()],
+            attributes: vec![],
+            kind: "denied".into(),
+            message: "AccessDenied".into(),
+        };
+        let e = gap_error(&g);
+        assert_eq!(e.file, "aws:s3:ListBuckets@us-east-1");
+        assert!(e.message.contains("could not list aws_s3_bucket (denied)"));
+    }
+}
