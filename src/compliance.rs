@@ -308,6 +308,42 @@ impl Assessment {
     }
 }
 
+/// Findings of rules that a context gap leaves undecidable become undetermined: the absence
+/// they report may only be the absence of what could not be read.
+pub fn demote_for_gaps(
+    gaps: &[crate::graph::Gap],
+    rules: &[RuleMeta],
+    outcome: &mut crate::engine::Outcome,
+) {
+    let affected: BTreeMap<&str, Vec<&str>> = rules
+        .iter()
+        .filter_map(|r| {
+            let ops: Vec<&str> = gaps
+                .iter()
+                .filter(|g| g.context && g.resource.is_none() && g.affects(&r.resource_types))
+                .map(|g| g.operation.as_str())
+                .collect();
+            (!ops.is_empty()).then_some((r.id.as_str(), ops))
+        })
+        .collect();
+    if affected.is_empty() {
+        return;
+    }
+    let (demoted, kept): (Vec<Finding>, Vec<Finding>) = std::mem::take(&mut outcome.findings)
+        .into_iter()
+        .partition(|f| affected.contains_key(f.rule_id.as_str()));
+    outcome.findings = kept;
+    for mut f in demoted {
+        f.message = format!(
+            "{} (not decided: {} could not be read)",
+            f.message,
+            affected[f.rule_id.as_str()].join(", ")
+        );
+        outcome.undetermined.push(f);
+    }
+    outcome.sort();
+}
+
 /// For each rule, the failed live listings of resource types it judges.
 fn unread_by_rule(report: &Report) -> BTreeMap<String, Vec<String>> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -328,12 +364,11 @@ fn unread_by_rule(report: &Report) -> BTreeMap<String, Vec<String>> {
     }
     for gap in report.graph.gaps.iter().filter(|g| g.resource.is_none()) {
         for rule in &report.policies.rules {
-            if rule
-                .resource_types
-                .iter()
-                .any(|t| gap.resource_types.contains(t))
-            {
+            if gap.affects(&rule.resource_types) {
                 let call = match &gap.scope {
+                    _ if gap.kind == "not-collected" => {
+                        format!("{}: not collected live", gap.operation)
+                    }
                     Some(s) => format!("{} ({s}): {}", gap.operation, gap.kind),
                     None => format!("{}: {}", gap.operation, gap.kind),
                 };
@@ -381,12 +416,28 @@ fn caveats(report: &Report) -> Vec<String> {
             errored.into_iter().collect::<Vec<_>>().join(", ")
         ));
     }
-    if !report.graph.gaps.is_empty() {
+    let (uncollected, failed): (Vec<_>, Vec<_>) = report
+        .graph
+        .gaps
+        .iter()
+        .partition(|g| g.kind == "not-collected");
+    if !failed.is_empty() {
+        let places: BTreeSet<String> = failed.iter().map(|g| crate::graph::gap_place(g)).collect();
         out.push(format!(
             "{} live API call(s) failed (denied, throttled or erroring after retries); the \
              rules depending on them are not-evaluated, never pass: {}",
-            report.graph.gaps.len(),
-            gap_places.into_iter().collect::<Vec<_>>().join(", ")
+            failed.len(),
+            places.into_iter().collect::<Vec<_>>().join(", ")
+        ));
+    }
+    if !uncollected.is_empty() {
+        out.push(format!(
+            "the live collector does not read {}; rules reading them are not-evaluated",
+            uncollected
+                .iter()
+                .map(|g| format!("{} ({})", g.operation, g.message))
+                .collect::<Vec<_>>()
+                .join(", ")
         ));
     }
     out

@@ -271,13 +271,15 @@ pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode>
             fail_on_gaps,
         } => {
             let live = collect()?;
-            let incomplete = fail_on_gaps && !live.graph.gaps.is_empty();
+            let incomplete =
+                fail_on_gaps && live.graph.gaps.iter().any(|g| g.kind != "not-collected");
             live_scope = Some((live.scope, live.inventory));
             (live.graph, base, None, None, incomplete)
         }
     };
     let loaded = clock.elapsed();
     let mut outcome = evaluate(&policies, &rules, &graph, &EvalOptions::default());
+    crate::compliance::demote_for_gaps(&graph.gaps, &policies.rules, &mut outcome);
     if !frameworks.is_empty() {
         // Findings name the controls of the frameworks reported on only.
         for f in outcome.findings.iter_mut().chain(&mut outcome.undetermined) {

@@ -281,7 +281,7 @@ fn conclude(
 
 impl Outcome {
     /// Puts findings, undetermined results, errors and runs in canonical order.
-    fn sort(&mut self) {
+    pub(crate) fn sort(&mut self) {
         self.findings
             .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         self.undetermined

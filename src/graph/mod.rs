@@ -265,12 +265,30 @@ pub struct Gap {
     /// Resource types of the graph whose rules cannot be decided because of it (for a failed
     /// listing), or the type of `resource`.
     pub resource_types: Vec<String>,
+    /// Types whose rules judge them with the unread objects as evidence (namespaces without a
+    /// NetworkPolicy, VPCs without a flow log), beyond the rules that list the unread types.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub context_types: Vec<String>,
+    /// The unread objects are evidence about other resources: a failure the affected rules
+    /// report may be false (an absence not seen), so it is reported as undetermined.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub context: bool,
     /// Attributes of `resource` left unknown.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub attributes: Vec<String>,
-    /// `denied`, `throttled`, `server-error`, `timeout`, `transport`, `malformed`.
+    /// `denied`, `throttled`, `server-error`, `timeout`, `transport`, `malformed`, or
+    /// `not-collected` (the collector does not read these objects at all).
     pub kind: String,
     pub message: String,
+}
+
+impl Gap {
+    /// Does this gap leave `rule` undecidable?
+    pub fn affects(&self, rule_types: &[String]) -> bool {
+        rule_types
+            .iter()
+            .any(|t| self.resource_types.contains(t) || self.context_types.contains(t))
+    }
 }
 
 /// Where a gap is reported as an error: `provider:operation[@scope]`.

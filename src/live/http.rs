@@ -137,13 +137,41 @@ pub struct Client {
 
 impl Client {
     pub fn new(policy: RetryPolicy) -> Result<Client, CallError> {
+        Client::with_tls(policy, None, None, false)
+    }
+
+    /// A client that also trusts `ca_pem` (a cluster's CA), presents `identity_pem` (client
+    /// certificate and key), or, only when a kubeconfig says so, skips verification.
+    pub fn with_tls(
+        policy: RetryPolicy,
+        ca_pem: Option<&[u8]>,
+        identity_pem: Option<&[u8]>,
+        insecure: bool,
+    ) -> Result<Client, CallError> {
         install_crypto_provider();
-        let inner = reqwest::blocking::Client::builder()
+        let fail = |what: &str, e: reqwest::Error| {
+            CallError::Credentials(format!("{what}: {}", error_chain(&e)))
+        };
+        let mut builder = reqwest::blocking::Client::builder()
             .timeout(policy.timeout)
             .connect_timeout(policy.timeout.min(Duration::from_secs(10)))
-            .user_agent(concat!("tenet/", env!("CARGO_PKG_VERSION")))
+            .user_agent(concat!("tenet/", env!("CARGO_PKG_VERSION")));
+        if let Some(pem) = ca_pem {
+            let certs = reqwest::Certificate::from_pem_bundle(pem)
+                .map_err(|e| fail("certificate authority", e))?;
+            builder = builder.tls_certs_merge(certs);
+        }
+        if let Some(pem) = identity_pem {
+            builder = builder.identity(
+                reqwest::Identity::from_pem(pem).map_err(|e| fail("client certificate", e))?,
+            );
+        }
+        if insecure {
+            builder = builder.tls_danger_accept_invalid_certs(true);
+        }
+        let inner = builder
             .build()
-            .map_err(|e| CallError::Credentials(format!("cannot start the HTTP client: {e}")))?;
+            .map_err(|e| fail("cannot start the HTTP client", e))?;
         Ok(Client {
             inner,
             policy,

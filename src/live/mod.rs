@@ -10,7 +10,11 @@
 //! it; the gap is listed too.
 
 pub mod aws;
+pub mod azure;
+pub mod gcp;
 pub mod http;
+pub mod kubernetes;
+pub mod token;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value as Json};
@@ -176,6 +180,8 @@ mod tests {
             scope: Some("us-east-1".into()),
             resource: None,
             resource_types: vec!["aws_s3_bucket".into()],
+            context_types: vec![],
+            context: false,
             attributes: vec![],
             kind: "denied".into(),
             message: "AccessDenied".into(),

@@ -73,6 +73,8 @@ impl Part {
             scope: scope.map(str::to_string),
             resource: resource.map(|r| r.id.clone()),
             resource_types: types.iter().map(|t| t.to_string()).collect(),
+            context_types: vec![],
+            context: false,
             attributes: attributes.iter().map(|a| a.to_string()).collect(),
             kind: err.kind().into(),
             message: err.to_string(),
@@ -142,6 +144,8 @@ pub fn collect(
             scope: None,
             resource: None,
             resource_types: vec!["aws_s3_account_public_access_block".into()],
+            context_types: vec![],
+            context: false,
             attributes: vec![],
             kind: e.kind().into(),
             message: e.to_string(),
@@ -662,14 +666,21 @@ impl Ctx<'_> {
                     part.resources.push(r);
                 }
             }
-            Err(e) => part.gap(
-                "ec2:DescribeFlowLogs",
-                Some(region),
-                &["aws_vpc"],
-                &e,
-                None,
-                &[],
-            ),
+            Err(e) => {
+                // Without flow logs, every VPC would look unlogged: its verdict is withheld.
+                part.gap(
+                    "ec2:DescribeFlowLogs",
+                    Some(region),
+                    &["aws_flow_log"],
+                    &e,
+                    None,
+                    &[],
+                );
+                if let Some(g) = part.gaps.last_mut() {
+                    g.context_types = vec!["aws_vpc".into()];
+                    g.context = true;
+                }
+            }
         }
         part
     }
