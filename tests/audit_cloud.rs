@@ -711,3 +711,49 @@ fn kubernetes_lists_follow_continue_restart_on_410_and_skip_owned_objects() {
         json["load_errors"]
     );
 }
+
+#[test]
+fn nightly_audit_manifests_pass_tenet_and_stay_read_only() {
+    let run = common::run(&[
+        "scan",
+        "deploy/kubernetes/audit-cronjob.yaml",
+        "deploy/kubernetes/audit/rbac.yaml",
+        "--no-config",
+        "--fail-on",
+        "info",
+        "-f",
+        "json",
+    ]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    let json: Value = serde_json::from_str(&run.stdout).unwrap();
+    assert!(json["findings"].as_array().unwrap().is_empty());
+    assert!(json["load_errors"].as_array().unwrap().is_empty());
+    let docs: Vec<Value> = ["deploy/kubernetes/audit-cronjob.yaml", "deploy/kubernetes/audit/rbac.yaml"]
+        .iter()
+        .flat_map(|f| {
+            let text = std::fs::read_to_string(common::root().join(f)).unwrap();
+            text.split("\n---\n")
+                .map(|d| yaml_serde::from_str::<Value>(d).unwrap())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let of = |kind: &'static str| docs.iter().filter(move |d| d["kind"] == kind);
+    // The ClusterRole only lists, never Secrets.
+    let role = of("ClusterRole").next().unwrap();
+    for rule in role["rules"].as_array().unwrap() {
+        assert_eq!(rule["verbs"], serde_json::json!(["list"]), "{rule}");
+        assert!(!rule["resources"].as_array().unwrap().iter().any(|r| r == "secrets"));
+    }
+    let sa = of("ServiceAccount").next().unwrap();
+    assert!(sa["metadata"]["annotations"]["eks.amazonaws.com/role-arn"].as_str().unwrap().starts_with("arn:aws:iam::"));
+    let cronjobs: Vec<&Value> = of("CronJob").collect();
+    assert_eq!(cronjobs.len(), 2);
+    for cj in cronjobs {
+        let pod = &cj["spec"]["jobTemplate"]["spec"]["template"]["spec"];
+        assert_eq!(pod["serviceAccountName"], "tenet-audit");
+        let args = pod["containers"][0]["args"].to_string();
+        assert!(args.contains("--evidence=/evidence/$(POD_NAME).tar.gz"), "{args}");
+        assert!(args.contains("\"audit\""), "{args}");
+        assert_eq!(pod["volumes"][0]["persistentVolumeClaim"]["claimName"], "tenet-evidence");
+    }
+}
