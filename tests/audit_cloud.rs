@@ -728,32 +728,103 @@ fn nightly_audit_manifests_pass_tenet_and_stay_read_only() {
     let json: Value = serde_json::from_str(&run.stdout).unwrap();
     assert!(json["findings"].as_array().unwrap().is_empty());
     assert!(json["load_errors"].as_array().unwrap().is_empty());
-    let docs: Vec<Value> = ["deploy/kubernetes/audit-cronjob.yaml", "deploy/kubernetes/audit/rbac.yaml"]
-        .iter()
-        .flat_map(|f| {
-            let text = std::fs::read_to_string(common::root().join(f)).unwrap();
-            text.split("\n---\n")
-                .map(|d| yaml_serde::from_str::<Value>(d).unwrap())
-                .collect::<Vec<_>>()
-        })
-        .collect();
+    let docs: Vec<Value> = [
+        "deploy/kubernetes/audit-cronjob.yaml",
+        "deploy/kubernetes/audit/rbac.yaml",
+    ]
+    .iter()
+    .flat_map(|f| {
+        let text = std::fs::read_to_string(common::root().join(f)).unwrap();
+        text.split("\n---\n")
+            .map(|d| yaml_serde::from_str::<Value>(d).unwrap())
+            .collect::<Vec<_>>()
+    })
+    .collect();
     let of = |kind: &'static str| docs.iter().filter(move |d| d["kind"] == kind);
     // The ClusterRole only lists, never Secrets.
     let role = of("ClusterRole").next().unwrap();
     for rule in role["rules"].as_array().unwrap() {
         assert_eq!(rule["verbs"], serde_json::json!(["list"]), "{rule}");
-        assert!(!rule["resources"].as_array().unwrap().iter().any(|r| r == "secrets"));
+        assert!(
+            !rule["resources"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|r| r == "secrets")
+        );
     }
     let sa = of("ServiceAccount").next().unwrap();
-    assert!(sa["metadata"]["annotations"]["eks.amazonaws.com/role-arn"].as_str().unwrap().starts_with("arn:aws:iam::"));
+    assert!(
+        sa["metadata"]["annotations"]["eks.amazonaws.com/role-arn"]
+            .as_str()
+            .unwrap()
+            .starts_with("arn:aws:iam::")
+    );
     let cronjobs: Vec<&Value> = of("CronJob").collect();
     assert_eq!(cronjobs.len(), 2);
     for cj in cronjobs {
         let pod = &cj["spec"]["jobTemplate"]["spec"]["template"]["spec"];
         assert_eq!(pod["serviceAccountName"], "tenet-audit");
         let args = pod["containers"][0]["args"].to_string();
-        assert!(args.contains("--evidence=/evidence/$(POD_NAME).tar.gz"), "{args}");
+        assert!(
+            args.contains("--evidence=/evidence/$(POD_NAME).tar.gz"),
+            "{args}"
+        );
         assert!(args.contains("\"audit\""), "{args}");
-        assert_eq!(pod["volumes"][0]["persistentVolumeClaim"]["claimName"], "tenet-evidence");
+        assert_eq!(
+            pod["volumes"][0]["persistentVolumeClaim"]["claimName"],
+            "tenet-evidence"
+        );
     }
+}
+
+/// The live report in every format, on a deterministic inventory (the GCP fixtures).
+#[test]
+fn live_findings_in_every_output_format() {
+    let stub = Stub::start(|req| {
+        if req.target.contains("pageToken") {
+            ok(fixture("gcp/assets-page2.json"))
+        } else {
+            ok(fixture("gcp/assets-page1.json"))
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let out = |name: &str| dir.path().join(name);
+    let run = audit(
+        &[
+            "--provider",
+            "gcp",
+            "--scope",
+            "acme",
+            "--endpoint-url",
+            &stub.url,
+            "--framework",
+            "soc2",
+            "-f",
+            "text",
+            "-f",
+            &format!("json:{}", out("r.json").display()),
+            "-f",
+            &format!("sarif:{}", out("r.sarif").display()),
+            "-f",
+            &format!("compliance:{}", out("c.txt").display()),
+            "-f",
+            &format!("markdown:{}", out("r.md").display()),
+        ],
+        &[("GOOGLE_OAUTH_ACCESS_TOKEN", "ya29.static")],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    let read = |name: &str| std::fs::read_to_string(out(name)).unwrap();
+    insta::assert_snapshot!("live_text", run.stdout);
+    let json: Value = serde_json::from_str(&read("r.json")).unwrap();
+    insta::assert_json_snapshot!("live_json_findings", json["findings"]);
+    let sarif: Value = serde_json::from_str(&read("r.sarif")).unwrap();
+    insta::assert_json_snapshot!("live_sarif_results", sarif["runs"][0]["results"]);
+    insta::assert_snapshot!("live_compliance", read("c.txt"));
+    insta::assert_snapshot!("live_markdown", read("r.md"));
+    let warnings = common::validate_sarif(&out("r.sarif"));
+    assert!(
+        warnings.iter().all(|w| w.contains("SARIF2005")),
+        "{warnings:?}"
+    );
 }

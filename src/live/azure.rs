@@ -107,43 +107,34 @@ pub fn collect(
     );
     let mut graph = ResourceGraph::new();
     progress.started("resource graph");
-    let mut skip: Option<String> = None;
-    let mut seen_tokens = std::collections::BTreeSet::new();
-    loop {
+    let rows = super::paged(|skip| {
         let mut options = json!({"$top": 1000, "resultFormat": "objectArray"});
-        if let Some(t) = &skip {
+        if let Some(t) = skip {
             options["$skipToken"] = json!(t);
         }
         let body =
             json!({"subscriptions": opts.subscriptions, "query": query(), "options": options});
-        match bearer_json(&http, tokens, reqwest::Method::POST, &url, Some(&body)) {
-            Ok(page) => {
-                for row in page["data"].as_array().into_iter().flatten() {
-                    if let Some(r) = resource(row) {
-                        graph.resources.push(r);
-                    }
-                }
-                match page.get("$skipToken").and_then(Json::as_str) {
-                    Some(t) if seen_tokens.insert(t.to_string()) => skip = Some(t.to_string()),
-                    _ => break,
-                }
-            }
-            Err(e) => {
-                graph.gaps.push(Gap {
-                    provider: "azure".into(),
-                    operation: "Microsoft.ResourceGraph/resources".into(),
-                    scope: Some(opts.subscriptions.join(",")),
-                    resource: None,
-                    resource_types: TYPES.iter().map(|t| t.to_string()).collect(),
-                    context_types: vec![],
-                    context: false,
-                    attributes: vec![],
-                    kind: e.kind().into(),
-                    message: e.to_string(),
-                });
-                break;
-            }
-        }
+        let page = bearer_json(&http, tokens, reqwest::Method::POST, &url, Some(&body))?;
+        let next = page
+            .get("$skipToken")
+            .and_then(Json::as_str)
+            .map(str::to_string);
+        Ok((page["data"].as_array().cloned().unwrap_or_default(), next))
+    });
+    match rows {
+        Ok(rows) => graph.resources.extend(rows.iter().filter_map(resource)),
+        Err(e) => graph.gaps.push(Gap {
+            provider: "azure".into(),
+            operation: "Microsoft.ResourceGraph/resources".into(),
+            scope: Some(opts.subscriptions.join(",")),
+            resource: None,
+            resource_types: TYPES.iter().map(|t| t.to_string()).collect(),
+            context_types: vec![],
+            context: false,
+            attributes: vec![],
+            kind: e.kind().into(),
+            message: e.to_string(),
+        }),
     }
     progress.finished("resource graph", graph.resources.len());
     // Child resources (blob services and their soft-delete settings) are not in the Resources
@@ -168,14 +159,9 @@ pub fn collect(
         types: TYPES.iter().map(|t| t.to_string()).collect(),
     });
     let scope = LiveScope {
-        provider: "azure".into(),
         subscriptions: opts.subscriptions.clone(),
         endpoints: opts.base_url.iter().cloned().collect(),
-        collected_from: from,
-        collected_to: now(),
-        requests: http.requests(),
-        retries: http.retries(),
-        ..Default::default()
+        ..LiveScope::finished("azure", from, &http)
     };
     Ok(Collected { graph, scope })
 }

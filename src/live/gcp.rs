@@ -90,46 +90,35 @@ pub fn collect(
             .iter()
             .map(|(a, _)| format!("&assetTypes={}", super::aws::encode(a)))
             .collect();
-        let mut token: Option<String> = None;
-        let mut seen = std::collections::BTreeSet::new();
-        loop {
+        let assets = super::paged(|token| {
             let mut url = format!(
                 "{}/v1/{p}/assets?contentType=RESOURCE&pageSize=1000{types}",
                 base.trim_end_matches('/')
             );
-            if let Some(t) = &token {
-                url.push_str(&format!("&pageToken={}", super::aws::encode(t)));
+            if let Some(t) = token {
+                url.push_str(&format!("&pageToken={}", super::aws::encode(&t)));
             }
-            match bearer_json(&http, tokens, reqwest::Method::GET, &url, None) {
-                Ok(page) => {
-                    for asset in page["assets"].as_array().into_iter().flatten() {
-                        if let Some(r) = map_asset(asset) {
-                            graph.resources.push(r);
-                        }
-                    }
-                    match page.get("nextPageToken").and_then(Json::as_str) {
-                        Some(t) if !t.is_empty() && seen.insert(t.to_string()) => {
-                            token = Some(t.to_string())
-                        }
-                        _ => break,
-                    }
-                }
-                Err(e) => {
-                    graph.gaps.push(Gap {
-                        provider: "gcp".into(),
-                        operation: "cloudasset.assets.list".into(),
-                        scope: Some(p.clone()),
-                        resource: None,
-                        resource_types: ASSETS.iter().map(|(_, t)| t.to_string()).collect(),
-                        context_types: vec![],
-                        context: false,
-                        attributes: vec![],
-                        kind: e.kind().into(),
-                        message: e.to_string(),
-                    });
-                    break;
-                }
-            }
+            let page = bearer_json(&http, tokens, reqwest::Method::GET, &url, None)?;
+            let next = page
+                .get("nextPageToken")
+                .and_then(Json::as_str)
+                .map(str::to_string);
+            Ok((page["assets"].as_array().cloned().unwrap_or_default(), next))
+        });
+        match assets {
+            Ok(assets) => graph.resources.extend(assets.iter().filter_map(map_asset)),
+            Err(e) => graph.gaps.push(Gap {
+                provider: "gcp".into(),
+                operation: "cloudasset.assets.list".into(),
+                scope: Some(p.clone()),
+                resource: None,
+                resource_types: ASSETS.iter().map(|(_, t)| t.to_string()).collect(),
+                context_types: vec![],
+                context: false,
+                attributes: vec![],
+                kind: e.kind().into(),
+                message: e.to_string(),
+            }),
         }
         progress.finished(p, graph.resources.len() - before);
     }
@@ -141,14 +130,9 @@ pub fn collect(
         types: ASSETS.iter().map(|(_, t)| t.to_string()).collect(),
     });
     let scope = LiveScope {
-        provider: "gcp".into(),
         projects: parents,
         endpoints: opts.base_url.iter().cloned().collect(),
-        collected_from: from,
-        collected_to: now(),
-        requests: http.requests(),
-        retries: http.retries(),
-        ..Default::default()
+        ..LiveScope::finished("gcp", from, &http)
     };
     Ok(Collected { graph, scope })
 }

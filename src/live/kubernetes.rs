@@ -327,13 +327,8 @@ pub fn collect(
         types,
     });
     let scope = LiveScope {
-        provider: "kubernetes".into(),
         cluster: Some(format!("{} ({})", target.server, target.context)),
-        collected_from: from,
-        collected_to: now(),
-        requests: http.requests(),
-        retries: http.retries(),
-        ..Default::default()
+        ..LiveScope::finished("kubernetes", from, &http)
     };
     Ok(Collected { graph, scope })
 }
@@ -376,56 +371,64 @@ fn owned_by(o: &Json) -> (String, String, String) {
 /// Every item of one list, page by page; a 410 (expired continue token) restarts the list
 /// once.
 fn list(http: &Client, t: &Target, path: &str, limit: u32) -> Result<Vec<Json>, CallError> {
-    let mut restarted = false;
-    'restart: loop {
-        let mut items = Vec::new();
-        let mut cont: Option<String> = None;
-        let mut seen = std::collections::BTreeSet::new();
-        loop {
-            let mut url = format!("{}{path}?limit={limit}", t.server);
-            if let Some(c) = &cont {
-                url.push_str(&format!("&continue={}", super::aws::encode(c)));
-            }
-            let build = || {
-                let mut headers = vec![("accept".to_string(), "application/json".to_string())];
-                if let Some(tok) = &t.token {
-                    headers.push(("authorization".into(), format!("Bearer {tok}")));
-                }
-                Ok(Request {
-                    method: reqwest::Method::GET,
-                    url: url.clone(),
-                    headers,
-                    body: Vec::new(),
-                })
-            };
-            let r = http.send(&build, by_status)?;
-            if r.status == 410 && !restarted {
-                restarted = true;
-                continue 'restart;
-            }
-            if !(200..300).contains(&r.status) {
-                let status: Json = serde_json::from_slice(&r.body).unwrap_or(Json::Null);
-                return Err(CallError::Malformed(format!(
-                    "HTTP {} {}: {}",
-                    r.status,
-                    status["reason"].as_str().unwrap_or(""),
-                    status["message"]
-                        .as_str()
-                        .map(str::to_string)
-                        .unwrap_or_else(|| super::http::snippet(&r.text()))
-                )));
-            }
-            let page: Json = serde_json::from_slice(&r.body)
-                .map_err(|e| CallError::Malformed(format!("{path}: answer is not JSON: {e}")))?;
-            items.extend(page["items"].as_array().cloned().unwrap_or_default());
-            match page["metadata"]["continue"].as_str() {
-                Some(c) if !c.is_empty() && seen.insert(c.to_string()) => {
-                    cont = Some(c.to_string())
-                }
-                _ => return Ok(items),
-            }
-        }
+    match list_once(http, t, path, limit) {
+        Err(Expired) => list_once(http, t, path, limit).map_err(|Expired| {
+            CallError::Malformed(format!("{path}: continue token expired twice"))
+        })?,
+        Ok(result) => result,
     }
+}
+
+/// The continue token expired (410): the list must start over.
+struct Expired;
+
+fn list_once(
+    http: &Client,
+    t: &Target,
+    path: &str,
+    limit: u32,
+) -> Result<Result<Vec<Json>, CallError>, Expired> {
+    let mut expired = false;
+    let items = super::paged(|cont| {
+        let mut url = format!("{}{path}?limit={limit}", t.server);
+        if let Some(c) = &cont {
+            url.push_str(&format!("&continue={}", super::aws::encode(c)));
+        }
+        let build = || {
+            let mut headers = vec![("accept".to_string(), "application/json".to_string())];
+            if let Some(tok) = &t.token {
+                headers.push(("authorization".into(), format!("Bearer {tok}")));
+            }
+            Ok(Request {
+                method: reqwest::Method::GET,
+                url: url.clone(),
+                headers,
+                body: Vec::new(),
+            })
+        };
+        let r = http.send(&build, by_status)?;
+        if r.status == 410 && cont.is_some() {
+            expired = true;
+            return Ok((Vec::new(), None));
+        }
+        if !(200..300).contains(&r.status) {
+            let status: Json = serde_json::from_slice(&r.body).unwrap_or(Json::Null);
+            return Err(CallError::Malformed(format!(
+                "HTTP {} {}: {}",
+                r.status,
+                status["reason"].as_str().unwrap_or(""),
+                status["message"]
+                    .as_str()
+                    .map(str::to_string)
+                    .unwrap_or_else(|| super::http::snippet(&r.text()))
+            )));
+        }
+        let page: Json = serde_json::from_slice(&r.body)
+            .map_err(|e| CallError::Malformed(format!("{path}: answer is not JSON: {e}")))?;
+        let next = page["metadata"]["continue"].as_str().map(str::to_string);
+        Ok((page["items"].as_array().cloned().unwrap_or_default(), next))
+    });
+    if expired { Err(Expired) } else { Ok(items) }
 }
 
 #[cfg(test)]

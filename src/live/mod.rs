@@ -142,6 +142,38 @@ pub fn gap_error(gap: &Gap) -> crate::graph::LoadError {
     }
 }
 
+/// Follows a paged listing: `page(token)` gives one page's items and the next token. A token
+/// seen before ends the listing (an API repeating itself would otherwise loop forever).
+pub fn paged<T>(
+    mut page: impl FnMut(Option<String>) -> Result<(Vec<T>, Option<String>), http::CallError>,
+) -> Result<Vec<T>, http::CallError> {
+    let mut out = Vec::new();
+    let mut token = None;
+    let mut seen = std::collections::BTreeSet::new();
+    loop {
+        let (items, next) = page(token.take())?;
+        out.extend(items);
+        match next.filter(|t| !t.is_empty()) {
+            Some(t) if seen.insert(t.clone()) => token = Some(t),
+            _ => return Ok(out),
+        }
+    }
+}
+
+impl LiveScope {
+    /// The scope of a finished collection: window and request counts filled in.
+    pub fn finished(provider: &str, from: String, http: &http::Client) -> LiveScope {
+        LiveScope {
+            provider: provider.into(),
+            collected_from: from,
+            collected_to: now(),
+            requests: http.requests(),
+            retries: http.retries(),
+            ..Default::default()
+        }
+    }
+}
+
 /// Small helpers to build attribute maps.
 pub(crate) fn obj(pairs: impl IntoIterator<Item = (&'static str, Json)>) -> Map<String, Json> {
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()

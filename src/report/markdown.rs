@@ -208,12 +208,7 @@ impl MarkdownEmitter {
             ("✅", "no findings".to_string())
         };
         writeln!(out, "## {mark} tenet: {what}\n")?;
-        let mut scope = format!(
-            "{} checked {} in {}",
-            plural(report.rules.len(), "rule"),
-            plural(report.managed_resources(), "resource"),
-            plural(report.files_scanned(), "file"),
-        );
+        let mut scope = super::checked(report);
         match report.fail_on {
             Some(s) => scope.push_str(&format!(" · fails on **{}** and above", s.as_str())),
             None => scope.push_str(" · findings never fail the run"),

@@ -244,6 +244,20 @@ impl Format {
     }
 }
 
+/// "135 rules checked 7 resources in 2 files" (or "... read live" for an audit).
+pub(crate) fn checked(report: &Report) -> String {
+    let rules = plural(report.rules.len(), "rule");
+    let resources = plural(report.managed_resources(), "resource");
+    if report.graph.coverage.is_some() {
+        format!("{rules} checked {resources} read live")
+    } else {
+        format!(
+            "{rules} checked {resources} in {}",
+            plural(report.files_scanned(), "file")
+        )
+    }
+}
+
 /// `1 file`, `2 files`.
 pub(crate) fn plural(n: usize, word: &str) -> String {
     if n == 1 {

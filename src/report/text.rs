@@ -34,25 +34,25 @@ impl TextEmitter {
 
 impl Emitter for TextEmitter {
     fn emit(&self, out: &mut dyn Write, report: &Report) -> io::Result<()> {
-        let mut by_file: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+        let mut by_file: BTreeMap<String, Vec<&Finding>> = BTreeMap::new();
         for f in report.active() {
-            by_file
-                .entry(f.location.file().unwrap_or("(live resources)"))
-                .or_default()
-                .push(f);
+            let group = match &f.location {
+                crate::finding::Location::Live { provider, .. } => format!("{provider} (live)"),
+                other => other.file().unwrap_or_default().to_string(),
+            };
+            by_file.entry(group).or_default().push(f);
         }
         for (file, findings) in &by_file {
             writeln!(out, "{}", self.paint(BOLD, file))?;
             for f in findings {
-                let (line, col) = match &f.location {
+                let position = match &f.location {
                     crate::finding::Location::File {
                         start_line,
                         start_column,
                         ..
-                    } => (*start_line, *start_column),
-                    crate::finding::Location::Live { .. } => (0, 0),
+                    } => format!("{start_line}:{start_column}"),
+                    crate::finding::Location::Live { .. } => "live".to_string(),
                 };
-                let position = format!("{line}:{col}");
                 let marker = if f.is_pre_existing() {
                     self.paint(DIM, "  (pre-existing)")
                 } else {
@@ -222,19 +222,7 @@ impl TextEmitter {
             ));
         }
         writeln!(out, "{line}")?;
-        writeln!(
-            out,
-            "{}",
-            self.paint(
-                DIM,
-                &format!(
-                    "{} checked {} in {}",
-                    plural(report.rules.len(), "rule"),
-                    plural(report.managed_resources(), "resource"),
-                    plural(report.files_scanned(), "file"),
-                )
-            )
-        )?;
+        writeln!(out, "{}", self.paint(DIM, &super::checked(report)))?;
         if report.frameworks_selected {
             for fw in &report.assessment().frameworks {
                 writeln!(

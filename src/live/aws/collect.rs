@@ -163,15 +163,10 @@ pub fn collect(
         types: TYPES.iter().map(|t| t.to_string()).collect(),
     });
     let scope = LiveScope {
-        provider: "aws".into(),
         accounts: account.into_iter().collect(),
         regions: aws.regions.clone(),
         endpoints: aws.custom_endpoints(),
-        collected_from: from,
-        collected_to: now(),
-        requests: aws.http.requests(),
-        retries: aws.http.retries(),
-        ..Default::default()
+        ..LiveScope::finished("aws", from, &aws.http)
     };
     Ok(Collected { graph, scope })
 }
@@ -472,72 +467,38 @@ impl Ctx<'_> {
 
     fn ec2(&self, region: &str) -> Part {
         let mut part = Part::default();
-        // Security groups.
-        match self.paged_query(
-            "ec2",
-            region,
-            "DescribeSecurityGroups",
-            "2016-11-15",
-            "securityGroupInfo",
-            "nextToken",
-            "NextToken",
-        ) {
-            Ok(groups) => {
-                for g in groups {
-                    part.resources.push(self.security_group(&g, region));
-                }
-            }
-            Err(e) => part.gap(
-                "ec2:DescribeSecurityGroups",
-                Some(region),
-                &["aws_security_group", "aws_default_security_group"],
-                &e,
-                None,
-                &[],
-            ),
-        }
-        // Volumes.
-        match self.paged_query(
-            "ec2",
-            region,
-            "DescribeVolumes",
-            "2016-11-15",
-            "volumeSet",
-            "nextToken",
-            "NextToken",
-        ) {
-            Ok(volumes) => {
-                for v in volumes {
-                    let id = v.get("volumeId").cloned().unwrap_or_default();
-                    part.resources.push(resource(
-                        "aws",
-                        "aws_ebs_volume",
-                        &id,
-                        &self.arn("ec2", region, &format!("volume/{id}")),
-                        self.scope(Some(region)),
-                        obj([
-                            ("id", json!(id)),
-                            ("availability_zone", json!(v.get("availabilityZone"))),
-                            ("size", num(v.get("size"))),
-                            ("type", json!(v.get("volumeType"))),
-                            (
-                                "encrypted",
-                                json!(v.get("encrypted").is_some_and(|e| e == "true")),
-                            ),
-                            ("kms_key_id", json!(v.get("kmsKeyId"))),
-                        ]),
-                    ));
-                }
-            }
-            Err(e) => part.gap(
-                "ec2:DescribeVolumes",
-                Some(region),
-                &["aws_ebs_volume"],
-                &e,
-                None,
-                &[],
-            ),
-        }
+        self.list_into(
+            &mut part,
+            ("ec2", region, "DescribeSecurityGroups", "securityGroupInfo"),
+            &["aws_security_group", "aws_default_security_group"],
+            |g| self.security_group(g, region),
+        );
+        self.list_into(
+            &mut part,
+            ("ec2", region, "DescribeVolumes", "volumeSet"),
+            &["aws_ebs_volume"],
+            |v| {
+                let id = v.get("volumeId").cloned().unwrap_or_default();
+                resource(
+                    "aws",
+                    "aws_ebs_volume",
+                    &id,
+                    &self.arn("ec2", region, &format!("volume/{id}")),
+                    self.scope(Some(region)),
+                    obj([
+                        ("id", json!(id)),
+                        ("availability_zone", json!(v.get("availabilityZone"))),
+                        ("size", num(v.get("size"))),
+                        ("type", json!(v.get("volumeType"))),
+                        (
+                            "encrypted",
+                            json!(v.get("encrypted").is_some_and(|e| e == "true")),
+                        ),
+                        ("kms_key_id", json!(v.get("kmsKeyId"))),
+                    ]),
+                )
+            },
+        );
         // Default EBS encryption.
         let id = self.arn("ec2", region, "ebs-encryption-by-default");
         match self
@@ -571,29 +532,31 @@ impl Ctx<'_> {
                 &[],
             ),
         }
-        // VPCs and their flow logs.
-        let vpcs = match self.paged_query(
-            "ec2",
-            region,
-            "DescribeVpcs",
-            "2016-11-15",
-            "vpcSet",
-            "nextToken",
-            "NextToken",
-        ) {
-            Ok(v) => v,
-            Err(e) => {
-                part.gap(
-                    "ec2:DescribeVpcs",
-                    Some(region),
-                    &["aws_vpc"],
-                    &e,
-                    None,
-                    &[],
-                );
-                return part;
-            }
-        };
+        // VPCs and their flow logs (a flow log references its VPC).
+        let vpc_arn = |id: &str| self.arn("ec2", region, &format!("vpc/{id}"));
+        let vpcs = self.list_into(
+            &mut part,
+            ("ec2", region, "DescribeVpcs", "vpcSet"),
+            &["aws_vpc"],
+            |v| {
+                let id = v.get("vpcId").cloned().unwrap_or_default();
+                resource(
+                    "aws",
+                    "aws_vpc",
+                    &id,
+                    &vpc_arn(&id),
+                    self.scope(Some(region)),
+                    obj([
+                        ("id", json!(id)),
+                        ("cidr_block", json!(v.get("cidrBlock"))),
+                        (
+                            "is_default",
+                            json!(v.get("isDefault").is_some_and(|d| d == "true")),
+                        ),
+                    ]),
+                )
+            },
+        );
         let vpc_ids: std::collections::BTreeMap<String, String> = vpcs
             .iter()
             .filter_map(|v| v.get("vpcId").cloned())
@@ -602,7 +565,7 @@ impl Ctx<'_> {
                     "aws",
                     "aws_vpc",
                     &id,
-                    &self.arn("ec2", region, &format!("vpc/{id}")),
+                    &vpc_arn(&id),
                     Scope::default(),
                     Map::new(),
                 )
@@ -610,77 +573,43 @@ impl Ctx<'_> {
                 (id, rid)
             })
             .collect();
-        for v in &vpcs {
-            let id = v.get("vpcId").cloned().unwrap_or_default();
-            part.resources.push(resource(
-                "aws",
-                "aws_vpc",
-                &id,
-                &self.arn("ec2", region, &format!("vpc/{id}")),
-                self.scope(Some(region)),
-                obj([
-                    ("id", json!(id)),
-                    ("cidr_block", json!(v.get("cidrBlock"))),
-                    (
-                        "is_default",
-                        json!(v.get("isDefault").is_some_and(|d| d == "true")),
-                    ),
-                ]),
-            ));
-        }
-        match self.paged_query(
-            "ec2",
-            region,
-            "DescribeFlowLogs",
-            "2016-11-15",
-            "flowLogSet",
-            "nextToken",
-            "NextToken",
-        ) {
-            Ok(logs) => {
-                for l in logs {
-                    let id = l.get("flowLogId").cloned().unwrap_or_default();
-                    let target = l.get("resourceId").cloned().unwrap_or_default();
-                    let mut r = resource(
-                        "aws",
-                        "aws_flow_log",
-                        &id,
-                        &self.arn("ec2", region, &format!("vpc-flow-log/{id}")),
-                        self.scope(Some(region)),
-                        obj([
-                            ("id", json!(id)),
-                            ("vpc_id", json!(target)),
-                            ("traffic_type", json!(l.get("trafficType"))),
-                            ("log_destination_type", json!(l.get("logDestinationType"))),
-                            ("log_destination", json!(l.get("logDestination"))),
-                            ("status", json!(l.get("flowLogStatus"))),
-                        ]),
-                    );
-                    if let Some(to) = vpc_ids.get(&target) {
-                        r.refs.push(Ref {
-                            attribute: "vpc_id".into(),
-                            to: to.clone(),
-                            direct: true,
-                        });
-                    }
-                    part.resources.push(r);
-                }
-            }
-            Err(e) => {
-                // Without flow logs, every VPC would look unlogged: its verdict is withheld.
-                part.gap(
-                    "ec2:DescribeFlowLogs",
-                    Some(region),
-                    &["aws_flow_log"],
-                    &e,
-                    None,
-                    &[],
+        let before = part.gaps.len();
+        self.list_into(
+            &mut part,
+            ("ec2", region, "DescribeFlowLogs", "flowLogSet"),
+            &["aws_flow_log"],
+            |l| {
+                let id = l.get("flowLogId").cloned().unwrap_or_default();
+                let target = l.get("resourceId").cloned().unwrap_or_default();
+                let mut r = resource(
+                    "aws",
+                    "aws_flow_log",
+                    &id,
+                    &self.arn("ec2", region, &format!("vpc-flow-log/{id}")),
+                    self.scope(Some(region)),
+                    obj([
+                        ("id", json!(id)),
+                        ("vpc_id", json!(target)),
+                        ("traffic_type", json!(l.get("trafficType"))),
+                        ("log_destination_type", json!(l.get("logDestinationType"))),
+                        ("log_destination", json!(l.get("logDestination"))),
+                        ("status", json!(l.get("flowLogStatus"))),
+                    ]),
                 );
-                if let Some(g) = part.gaps.last_mut() {
-                    g.context_types = vec!["aws_vpc".into()];
-                    g.context = true;
+                if let Some(to) = vpc_ids.get(&target) {
+                    r.refs.push(Ref {
+                        attribute: "vpc_id".into(),
+                        to: to.clone(),
+                        direct: true,
+                    });
                 }
-            }
+                r
+            },
+        );
+        // Without flow logs, every VPC would look unlogged: its verdict is withheld.
+        if let Some(g) = part.gaps.get_mut(before) {
+            g.context_types = vec!["aws_vpc".into()];
+            g.context = true;
         }
         part
     }
@@ -738,106 +667,60 @@ impl Ctx<'_> {
 
     fn rds(&self, region: &str) -> Part {
         let mut part = Part::default();
-        match self.paged_query(
-            "rds",
-            region,
-            "DescribeDBInstances",
-            "2014-10-31",
-            "DBInstances",
-            "Marker",
-            "Marker",
-        ) {
-            Ok(list) => {
-                for d in list {
-                    let id = d.get("DBInstanceIdentifier").cloned().unwrap_or_default();
-                    let arn = d
-                        .get("DBInstanceArn")
-                        .cloned()
-                        .unwrap_or_else(|| self.arn("rds", region, &format!("db:{id}")));
-                    part.resources.push(resource(
-                        "aws",
-                        "aws_db_instance",
-                        &id,
-                        &arn,
-                        self.scope(Some(region)),
-                        obj([
-                            ("identifier", json!(id)),
-                            ("engine", json!(d.get("Engine"))),
-                            ("engine_version", json!(d.get("EngineVersion"))),
-                            ("instance_class", json!(d.get("DBInstanceClass"))),
-                            ("storage_encrypted", boolean(d.get("StorageEncrypted"))),
-                            ("kms_key_id", json!(d.get("KmsKeyId"))),
-                            ("publicly_accessible", boolean(d.get("PubliclyAccessible"))),
-                            (
-                                "backup_retention_period",
-                                num(d.get("BackupRetentionPeriod")),
-                            ),
-                            ("deletion_protection", boolean(d.get("DeletionProtection"))),
-                            (
-                                "auto_minor_version_upgrade",
-                                boolean(d.get("AutoMinorVersionUpgrade")),
-                            ),
-                            ("multi_az", boolean(d.get("MultiAZ"))),
-                            ("cluster_identifier", json!(d.get("DBClusterIdentifier"))),
-                        ]),
-                    ));
-                }
-            }
-            Err(e) => part.gap(
-                "rds:DescribeDBInstances",
-                Some(region),
-                &["aws_db_instance", "aws_rds_cluster_instance"],
-                &e,
-                None,
-                &[],
-            ),
-        }
-        match self.paged_query(
-            "rds",
-            region,
-            "DescribeDBClusters",
-            "2014-10-31",
-            "DBClusters",
-            "Marker",
-            "Marker",
-        ) {
-            Ok(list) => {
-                for d in list {
-                    let id = d.get("DBClusterIdentifier").cloned().unwrap_or_default();
-                    let arn = d
-                        .get("DBClusterArn")
-                        .cloned()
-                        .unwrap_or_else(|| self.arn("rds", region, &format!("cluster:{id}")));
-                    part.resources.push(resource(
-                        "aws",
-                        "aws_rds_cluster",
-                        &id,
-                        &arn,
-                        self.scope(Some(region)),
-                        obj([
-                            ("cluster_identifier", json!(id)),
-                            ("engine", json!(d.get("Engine"))),
-                            ("storage_encrypted", boolean(d.get("StorageEncrypted"))),
-                            ("kms_key_id", json!(d.get("KmsKeyId"))),
-                            (
-                                "backup_retention_period",
-                                num(d.get("BackupRetentionPeriod")),
-                            ),
-                            ("deletion_protection", boolean(d.get("DeletionProtection"))),
-                            ("publicly_accessible", boolean(d.get("PubliclyAccessible"))),
-                        ]),
-                    ));
-                }
-            }
-            Err(e) => part.gap(
-                "rds:DescribeDBClusters",
-                Some(region),
-                &["aws_rds_cluster"],
-                &e,
-                None,
-                &[],
-            ),
-        }
+        self.list_into(
+            &mut part,
+            ("rds", region, "DescribeDBInstances", "DBInstances"),
+            &["aws_db_instance", "aws_rds_cluster_instance"],
+            |d| {
+                let id = d.get("DBInstanceIdentifier").cloned().unwrap_or_default();
+                let arn = d
+                    .get("DBInstanceArn")
+                    .cloned()
+                    .unwrap_or_else(|| self.arn("rds", region, &format!("db:{id}")));
+                let mut attrs = db_common(d);
+                attrs.extend(obj([
+                    ("identifier", json!(id)),
+                    ("engine_version", json!(d.get("EngineVersion"))),
+                    ("instance_class", json!(d.get("DBInstanceClass"))),
+                    (
+                        "auto_minor_version_upgrade",
+                        boolean(d.get("AutoMinorVersionUpgrade")),
+                    ),
+                    ("multi_az", boolean(d.get("MultiAZ"))),
+                    ("cluster_identifier", json!(d.get("DBClusterIdentifier"))),
+                ]));
+                resource(
+                    "aws",
+                    "aws_db_instance",
+                    &id,
+                    &arn,
+                    self.scope(Some(region)),
+                    attrs,
+                )
+            },
+        );
+        self.list_into(
+            &mut part,
+            ("rds", region, "DescribeDBClusters", "DBClusters"),
+            &["aws_rds_cluster"],
+            |d| {
+                let id = d.get("DBClusterIdentifier").cloned().unwrap_or_default();
+                let arn = d
+                    .get("DBClusterArn")
+                    .cloned()
+                    .unwrap_or_else(|| self.arn("rds", region, &format!("cluster:{id}")));
+                let mut attrs = db_common(d);
+                attrs.insert("cluster_identifier".into(), json!(id));
+                resource(
+                    "aws",
+                    "aws_rds_cluster",
+                    &id,
+                    &arn,
+                    self.scope(Some(region)),
+                    attrs,
+                )
+            },
+        );
         part
     }
 
@@ -1318,7 +1201,7 @@ impl Ctx<'_> {
         params: &[(&str, String)],
         list: &str,
     ) -> Result<Vec<Flat>, CallError> {
-        self.paged(|marker| {
+        crate::live::paged(|marker| {
             let mut p = params.to_vec();
             if let Some(m) = marker {
                 p.push(("Marker", m));
@@ -1344,19 +1227,19 @@ impl Ctx<'_> {
         })
     }
 
-    /// A query-API listing followed through its next-token element.
-    #[allow(clippy::too_many_arguments)]
+    /// A query-API listing (EC2 or RDS) followed through its next-token element.
     fn paged_query(
         &self,
         service: &str,
         region: &str,
         action: &str,
-        version: &str,
         list: &str,
-        next_tag: &str,
-        next_param: &'static str,
     ) -> Result<Vec<Flat>, CallError> {
-        self.paged(|token| {
+        let (version, next_tag, next_param) = match service {
+            "rds" => ("2014-10-31", "Marker", "Marker"),
+            _ => ("2016-11-15", "nextToken", "NextToken"),
+        };
+        crate::live::paged(|token| {
             let mut p: Vec<(&str, String)> = Vec::new();
             if let Some(t) = token {
                 p.push((next_param, t));
@@ -1382,20 +1265,30 @@ impl Ctx<'_> {
         })
     }
 
-    fn paged(
+    /// A paged listing mapped resource by resource; its failure becomes a gap on `types`.
+    /// Returns the listed items (empty on failure).
+    fn list_into(
         &self,
-        mut page: impl FnMut(Option<String>) -> Result<(Vec<Flat>, Option<String>), CallError>,
-    ) -> Result<Vec<Flat>, CallError> {
-        let mut out = Vec::new();
-        let mut token = None;
-        let mut seen = std::collections::BTreeSet::new();
-        loop {
-            let (items, next) = page(token.take())?;
-            out.extend(items);
-            match next {
-                // A token seen before would loop forever.
-                Some(t) if seen.insert(t.clone()) => token = Some(t),
-                _ => return Ok(out),
+        part: &mut Part,
+        (service, region, action, list): (&str, &str, &str, &str),
+        types: &[&str],
+        map: impl Fn(&Flat) -> Resource,
+    ) -> Vec<Flat> {
+        match self.paged_query(service, region, action, list) {
+            Ok(items) => {
+                part.resources.extend(items.iter().map(&map));
+                items
+            }
+            Err(e) => {
+                part.gap(
+                    &format!("{service}:{action}"),
+                    Some(region),
+                    types,
+                    &e,
+                    None,
+                    &[],
+                );
+                Vec::new()
             }
         }
     }
@@ -1691,6 +1584,21 @@ fn decode_document(raw: &str) -> String {
     percent_encoding::percent_decode_str(raw)
         .decode_utf8_lossy()
         .into_owned()
+}
+
+/// Attributes instances and clusters share.
+fn db_common(d: &Flat) -> Map<String, Json> {
+    obj([
+        ("engine", json!(d.get("Engine"))),
+        ("storage_encrypted", boolean(d.get("StorageEncrypted"))),
+        ("kms_key_id", json!(d.get("KmsKeyId"))),
+        ("publicly_accessible", boolean(d.get("PubliclyAccessible"))),
+        (
+            "backup_retention_period",
+            num(d.get("BackupRetentionPeriod")),
+        ),
+        ("deletion_protection", boolean(d.get("DeletionProtection"))),
+    ])
 }
 
 fn num(v: Option<&String>) -> Json {
