@@ -304,6 +304,36 @@ pub fn gap_place(gap: &Gap) -> String {
     )
 }
 
+/// A failed call as a load error, so every report lists it with the files that could not be
+/// read.
+pub fn gap_error(gap: &Gap) -> LoadError {
+    let message = match &gap.resource {
+        Some(r) => format!(
+            "{} of {r} not read ({}): {}",
+            if gap.attributes.is_empty() {
+                "details".to_string()
+            } else {
+                gap.attributes.join(", ")
+            },
+            gap.kind,
+            gap.message
+        ),
+        None => format!(
+            "could not list {} ({}): {}; their rules are not-evaluated",
+            gap.resource_types.join(", "),
+            gap.kind,
+            gap.message
+        ),
+    };
+    LoadError {
+        file: gap_place(gap),
+        line: None,
+        column: None,
+        message,
+        file_skipped: false,
+    }
+}
+
 /// All resources of one scan, with what could not be loaded.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ResourceGraph {
@@ -375,5 +405,8 @@ impl ResourceGraph {
         self.files.extend(other.files);
         self.errors.extend(other.errors);
         self.gaps.extend(other.gaps);
+        if self.coverage.is_none() {
+            self.coverage = other.coverage;
+        }
     }
 }

@@ -112,35 +112,7 @@ pub fn mark_unknown(r: &mut Resource, attributes: &[&str]) {
     r.unknown.sort();
 }
 
-/// Gaps recorded in a graph travel in its `errors` as well, so every report shows them; this
-/// is the error's text for one gap.
-pub fn gap_error(gap: &Gap) -> crate::graph::LoadError {
-    let what = match &gap.resource {
-        Some(r) => format!(
-            "{} of {r} not read ({}): {}",
-            if gap.attributes.is_empty() {
-                "details".to_string()
-            } else {
-                gap.attributes.join(", ")
-            },
-            gap.kind,
-            gap.message
-        ),
-        None => format!(
-            "could not list {} ({}): {}; their rules are not-evaluated",
-            gap.resource_types.join(", "),
-            gap.kind,
-            gap.message
-        ),
-    };
-    crate::graph::LoadError {
-        file: crate::graph::gap_place(gap),
-        line: None,
-        column: None,
-        message: what,
-        file_skipped: false,
-    }
-}
+pub use crate::graph::gap_error;
 
 /// Follows a paged listing: `page(token)` gives one page's items and the next token. A token
 /// seen before ends the listing (an API repeating itself would otherwise loop forever).

@@ -7,6 +7,7 @@
 pub mod arm;
 pub mod azure;
 pub mod bicep;
+pub mod inventory;
 pub mod kubernetes;
 pub mod terraform;
 pub mod text;
@@ -109,6 +110,12 @@ fn load_json(
     bicep: &std::collections::HashSet<&str>,
 ) -> Option<ResourceGraph> {
     let head = head(&f.path)?;
+    // A collected inventory first: its Kubernetes objects carry `apiVersion` and `kind` too.
+    if inventory::sniff(&head) {
+        return Some(read_and_load(f, opts, |text| {
+            inventory::load(&f.display, text)
+        }));
+    }
     if !tfplan::sniff(&head) {
         // ARM first: a template's resources also carry `apiVersion` and `kind`.
         return match arm::sniff(&head) {
