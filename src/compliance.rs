@@ -347,16 +347,22 @@ pub fn demote_for_gaps(
 /// For each rule, the failed live listings of resource types it judges.
 fn unread_by_rule(report: &Report) -> BTreeMap<String, Vec<String>> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    if let Some(cov) = &report.graph.coverage {
+    for cov in &report.graph.coverage {
         for rule in &report.policies.rules {
-            if rule.platform() == cov.platform
-                && !rule
-                    .resource_types
-                    .iter()
-                    .any(|t| t == "*" || cov.types.contains(t))
-            {
+            if rule.platform() != cov.platform {
+                continue;
+            }
+            // Every type the rule judges must be read: one unread type may hide a failure.
+            let missing: Vec<&str> = rule
+                .resource_types
+                .iter()
+                .filter(|t| cov.in_schema(t) && !cov.covers(t))
+                .map(String::as_str)
+                .collect();
+            if !missing.is_empty() {
                 out.entry(rule.id.clone()).or_default().push(format!(
-                    "its resource types are not collected by the live {} collector",
+                    "{} not collected by the live {} collector",
+                    missing.join(", "),
                     cov.platform
                 ));
             }
@@ -583,7 +589,7 @@ fn control_result(
                     if r.errored {
                         format!("{} failed to evaluate", r.id)
                     } else if !r.unread.is_empty() {
-                        format!("{} lacks inventory ({} failed)", r.id, r.unread.join(", "))
+                        format!("{} lacks inventory ({})", r.id, r.unread.join("; "))
                     } else {
                         format!(
                             "{} could not decide on {}",

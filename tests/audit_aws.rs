@@ -380,7 +380,6 @@ fn signatures_are_checked_and_denied_calls_are_not_evaluated() {
             bundle.to_str().unwrap(),
             "-f",
             &format!("json:{}", report.display()),
-            "--fail-on-gaps",
         ],
     );
     assert_eq!(run.code, 1, "{}", run.stderr);
@@ -446,7 +445,13 @@ fn signatures_are_checked_and_denied_calls_are_not_evaluated() {
         .iter()
         .find(|r| r["id"] == "aws-ebs-encryption")
         .unwrap();
-    assert_eq!(ebs["unread"][0], "ec2:DescribeVolumes (us-east-1): denied");
+    assert!(
+        ebs["unread"]
+            .as_array()
+            .unwrap()
+            .contains(&Value::from("ec2:DescribeVolumes (us-east-1): denied")),
+        "{ebs}"
+    );
     let verify = common::run(&["verify", bundle.to_str().unwrap()]);
     assert_eq!(verify.code, 0, "{}", verify.stdout);
     assert!(read_json(&bundle.join("manifest.json"))["results"]["load_errors"].as_u64() >= Some(2));

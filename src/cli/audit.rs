@@ -51,9 +51,10 @@ pub struct AuditArgs {
     /// Timeout of one API call, in seconds.
     #[arg(long, value_name = "SECONDS", default_value_t = 30)]
     request_timeout: u64,
-    /// Exit 1 when anything could not be read (a denied or failed call).
+    /// Exit 0 even when calls failed (by default an audit that could not read everything it
+    /// should exits 1, whatever `--soft-fail` says about findings: its evidence is incomplete).
     #[arg(long)]
-    fail_on_gaps: bool,
+    allow_gaps: bool,
     /// No progress line, even on a terminal.
     #[arg(long, short = 'q')]
     quiet: bool,
@@ -73,7 +74,7 @@ pub fn run(args: AuditArgs) -> ExitCode {
     let collect = || collect(&args);
     let job = Job::Live {
         collect: Box::new(collect),
-        fail_on_gaps: args.fail_on_gaps,
+        fail_on_gaps: !args.allow_gaps,
     };
     match execute(&args.report, job) {
         Ok(code) | Err(code) => code,
@@ -235,9 +236,8 @@ impl Bar {
             return;
         }
         let mut running = s.running.join(", ");
-        if running.len() > 40 {
-            running.truncate(37);
-            running.push_str("...");
+        if running.chars().count() > 40 {
+            running = running.chars().take(37).collect::<String>() + "...";
         }
         let mut err = std::io::stderr().lock();
         let _ = write!(

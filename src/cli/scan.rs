@@ -397,6 +397,12 @@ pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode>
     if !outcome.errors.is_empty() {
         return Ok(ExitCode::from(EXIT_ERROR));
     }
+    if fail_on_incomplete && live_scope.is_some() {
+        eprintln!(
+            "error: some calls failed; the evidence is incomplete (their rules are not-evaluated; \
+             --allow-gaps accepts this)"
+        );
+    }
     if report.failing() > 0 || fail_on_incomplete {
         return Ok(ExitCode::from(EXIT_FINDINGS));
     }

@@ -344,18 +344,56 @@ pub struct ResourceGraph {
     /// What a live collector could not read (empty for files).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub gaps: Vec<Gap>,
-    /// For live inventory: the platform and the resource types its collector reads. Rules of
-    /// that platform judging none of these types are not-evaluated, not "not applicable".
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub coverage: Option<Coverage>,
+    /// For live inventory: per platform, the resource types its collector reads. Rules of that
+    /// platform judging any other type of its schema are not-evaluated, never pass.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub coverage: Vec<Coverage>,
 }
 
-/// The resource types a live collector reads.
+/// The resource types a live collector reads (directly, or folded into another resource as
+/// S3 bucket settings and security-group rules are).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Coverage {
     /// Rule platform (`aws`, `azure`, `gcp`, `kubernetes`).
     pub platform: String,
     pub types: Vec<String>,
+}
+
+impl Coverage {
+    /// Is `t` a type of the live schema of this platform (not a Terraform `azurerm_*` type of
+    /// an Azure rule, nor a Terraform `module`)?
+    pub fn in_schema(&self, t: &str) -> bool {
+        match self.platform.as_str() {
+            "aws" => t.starts_with("aws_"),
+            "gcp" => t.starts_with("google_"),
+            "azure" => t.starts_with("Microsoft."),
+            "kubernetes" => t.contains('/') && !t.starts_with("Microsoft."),
+            _ => false,
+        }
+    }
+
+    /// Does the collector read `t`? Kubernetes types match by group and kind, whatever the
+    /// version (the API server serves a Deployment read as apps/v1 to rules written for
+    /// apps/v1beta2 too; `extensions` stands for the groups its kinds moved to).
+    pub fn covers(&self, t: &str) -> bool {
+        if t == "*" || self.types.iter().any(|c| c == t) {
+            return true;
+        }
+        if self.platform != "kubernetes" {
+            return false;
+        }
+        let group_kind = |t: &str| {
+            let parts: Vec<&str> = t.split('/').collect();
+            let kind = parts.last().copied().unwrap_or("");
+            let group = if parts.len() == 3 { parts[0] } else { "" };
+            (group.to_string(), kind.to_string())
+        };
+        let (g, k) = group_kind(t);
+        self.types.iter().any(|c| {
+            let (cg, ck) = group_kind(c);
+            ck == k && (cg == g || g == "extensions")
+        })
+    }
 }
 
 impl ResourceGraph {
@@ -405,8 +443,10 @@ impl ResourceGraph {
         self.files.extend(other.files);
         self.errors.extend(other.errors);
         self.gaps.extend(other.gaps);
-        if self.coverage.is_none() {
-            self.coverage = other.coverage;
+        for c in other.coverage {
+            if !self.coverage.contains(&c) {
+                self.coverage.push(c);
+            }
         }
     }
 }

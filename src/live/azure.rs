@@ -107,26 +107,64 @@ pub fn collect(
     );
     let mut graph = ResourceGraph::new();
     progress.started("resource graph");
-    let rows = super::paged(|skip| {
-        let mut options = json!({"$top": 1000, "resultFormat": "objectArray"});
-        if let Some(t) = skip {
-            options["$skipToken"] = json!(t);
+    // Resource Graph answers for the subscriptions the caller may read and silently leaves the
+    // others out: each one is checked, and one that cannot be read is a gap.
+    let mut readable: Vec<String> = Vec::new();
+    for sub in &opts.subscriptions {
+        let url = format!(
+            "{}/subscriptions/{sub}?api-version=2022-12-01",
+            base.trim_end_matches('/')
+        );
+        match bearer_json(&http, tokens, reqwest::Method::GET, &url, None) {
+            Ok(_) => readable.push(sub.clone()),
+            Err(e) => graph.gaps.push(Gap {
+                provider: "azure".into(),
+                operation: "Microsoft.Resources/subscriptions/read".into(),
+                scope: Some(sub.clone()),
+                resource: None,
+                resource_types: TYPES.iter().map(|t| t.to_string()).collect(),
+                context_types: vec![],
+                context: false,
+                attributes: vec![],
+                kind: e.kind().into(),
+                message: e.to_string(),
+            }),
         }
-        let body =
-            json!({"subscriptions": opts.subscriptions, "query": query(), "options": options});
-        let page = bearer_json(&http, tokens, reqwest::Method::POST, &url, Some(&body))?;
-        let next = page
-            .get("$skipToken")
-            .and_then(Json::as_str)
-            .map(str::to_string);
-        Ok((page["data"].as_array().cloned().unwrap_or_default(), next))
-    });
+    }
+    let rows = if readable.is_empty() {
+        Ok(Vec::new())
+    } else {
+        super::paged(|skip| {
+            let mut options = json!({"$top": 1000, "resultFormat": "objectArray"});
+            if let Some(t) = skip {
+                options["$skipToken"] = json!(t);
+            }
+            let body =
+                json!({"subscriptions": opts.subscriptions, "query": query(), "options": options});
+            let page = bearer_json(&http, tokens, reqwest::Method::POST, &url, Some(&body))?;
+            let next = page
+                .get("$skipToken")
+                .and_then(Json::as_str)
+                .map(str::to_string);
+            let rows = page["data"].as_array().cloned().ok_or_else(|| {
+                CallError::Malformed("the Resource Graph answer has no data array".into())
+            })?;
+            // A truncated result that gives no skip token cannot be completed.
+            if next.is_none() && page.get("resultTruncated").and_then(Json::as_str) == Some("true")
+            {
+                return Err(CallError::Malformed(
+                    "the Resource Graph answer is truncated without a $skipToken".into(),
+                ));
+            }
+            Ok((rows, next))
+        })
+    };
     match rows {
         Ok(rows) => graph.resources.extend(rows.iter().filter_map(resource)),
         Err(e) => graph.gaps.push(Gap {
             provider: "azure".into(),
             operation: "Microsoft.ResourceGraph/resources".into(),
-            scope: Some(opts.subscriptions.join(",")),
+            scope: Some(readable.join(",")),
             resource: None,
             resource_types: TYPES.iter().map(|t| t.to_string()).collect(),
             context_types: vec![],
@@ -154,10 +192,10 @@ pub fn collect(
         });
     }
     graph.normalize();
-    graph.coverage = Some(Coverage {
+    graph.coverage = vec![Coverage {
         platform: "azure".into(),
         types: TYPES.iter().map(|t| t.to_string()).collect(),
-    });
+    }];
     let scope = LiveScope {
         subscriptions: opts.subscriptions.clone(),
         endpoints: opts.base_url.iter().cloned().collect(),

@@ -103,6 +103,7 @@ pub fn collect(
                 .get("nextPageToken")
                 .and_then(Json::as_str)
                 .map(str::to_string);
+            // An empty page has no `assets` at all (proto3 JSON leaves empty lists out).
             Ok((page["assets"].as_array().cloned().unwrap_or_default(), next))
         });
         match assets {
@@ -125,10 +126,10 @@ pub fn collect(
     let mut ids = std::collections::BTreeSet::new();
     graph.resources.retain(|r| ids.insert(r.id.clone()));
     graph.normalize();
-    graph.coverage = Some(Coverage {
+    graph.coverage = vec![Coverage {
         platform: "gcp".into(),
         types: ASSETS.iter().map(|(_, t)| t.to_string()).collect(),
-    });
+    }];
     let scope = LiveScope {
         projects: parents,
         endpoints: opts.base_url.iter().cloned().collect(),

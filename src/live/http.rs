@@ -234,17 +234,18 @@ impl Client {
                         .collect();
                     let body = match resp.bytes() {
                         Ok(b) => b.to_vec(),
-                        Err(e) if e.is_timeout() => {
-                            last = Some(CallError::Timeout { attempts });
-                            self.pause(attempt, None);
-                            continue;
-                        }
                         Err(e) => {
-                            last = Some(CallError::Transport {
-                                attempts,
-                                message: error_chain(&e),
+                            last = Some(if e.is_timeout() {
+                                CallError::Timeout { attempts }
+                            } else {
+                                CallError::Transport {
+                                    attempts,
+                                    message: error_chain(&e),
+                                }
                             });
-                            self.pause(attempt, None);
+                            if attempt + 1 < attempts {
+                                self.pause(attempt, None);
+                            }
                             continue;
                         }
                     };

@@ -72,7 +72,7 @@ pub struct Options {
 }
 
 /// Where and how to reach the API server.
-#[derive(Debug, Clone, Default)]
+#[derive(Clone, Default)]
 pub struct Target {
     pub server: String,
     /// The kubeconfig context, or `in-cluster`.
@@ -82,6 +82,17 @@ pub struct Target {
     /// Client certificate and key, PEM, concatenated.
     pub identity_pem: Option<Vec<u8>>,
     pub insecure: bool,
+}
+
+impl std::fmt::Debug for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Target")
+            .field("server", &self.server)
+            .field("context", &self.context)
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("client_certificate", &self.identity_pem.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 /// Reads the kubeconfig (or the in-cluster account).
@@ -97,7 +108,12 @@ pub fn target(opts: &Options, env: &dyn Fn(&str) -> Option<String>) -> Result<Ta
         None => in_cluster(env)?,
     };
     if let Some(s) = &opts.server {
-        t.server = s.clone();
+        // Another server (such as `kubectl proxy`) does not get the context's credentials.
+        if s.trim_end_matches('/') != t.server {
+            t.token = None;
+            t.identity_pem = None;
+        }
+        t.server = s.trim_end_matches('/').to_string();
     }
     Ok(t)
 }
@@ -226,8 +242,7 @@ pub fn collect(
         target.insecure,
     )?;
     let mut graph = ResourceGraph::new();
-    let mut docs: Vec<String> = Vec::new();
-    let mut owners: Vec<(String, String, String)> = Vec::new();
+    let mut objects: Vec<Json> = Vec::new();
     let mut lists: Vec<(&str, &str)> = LISTS.to_vec();
     lists.push(CLUSTER_ROLE_BINDINGS);
     for (path, kind) in lists {
@@ -244,8 +259,7 @@ pub fn collect(
                             meta.remove("managedFields");
                         }
                     }
-                    owners.push(owned_by(&item));
-                    docs.push(item.to_string());
+                    objects.push(item);
                 }
             }
             Err(e) => {
@@ -271,16 +285,12 @@ pub fn collect(
         }
     }
     // Objects owned by a listed controller are judged through their owner.
-    let listed: std::collections::HashSet<(String, String, String)> = docs
+    let skip = judged_through_owner(&objects);
+    let kept: Vec<String> = objects
         .iter()
-        .filter_map(|d| serde_json::from_str::<Json>(d).ok())
-        .map(|o| key_of(&o))
-        .collect();
-    let kept: Vec<&String> = docs
-        .iter()
-        .zip(&owners)
-        .filter(|(_, owner)| owner.0.is_empty() || !listed.contains(*owner))
-        .map(|(d, _)| d)
+        .zip(&skip)
+        .filter(|(_, s)| !**s)
+        .map(|(o, _)| o.to_string())
         .collect();
     let display = format!("live:kubernetes/{}", target.context);
     let text = kept
@@ -322,10 +332,10 @@ pub fn collect(
     graph.normalize();
     let mut types: Vec<String> = LISTS.iter().map(|(_, k)| k.to_string()).collect();
     types.push(CLUSTER_ROLE_BINDINGS.1.to_string());
-    graph.coverage = Some(Coverage {
+    graph.coverage = vec![Coverage {
         platform: "kubernetes".into(),
         types,
-    });
+    }];
     let scope = LiveScope {
         cluster: Some(format!("{} ({})", target.server, target.context)),
         ..LiveScope::finished("kubernetes", from, &http)
@@ -333,39 +343,40 @@ pub fn collect(
     Ok(Collected { graph, scope })
 }
 
-/// (kind, namespace, name) of an object.
-fn key_of(o: &Json) -> (String, String, String) {
-    (
-        o["kind"].as_str().unwrap_or_default().to_string(),
-        o["metadata"]["namespace"]
+/// For each object, whether a listed controller owning it (matched by UID) stands for it: a
+/// Deployment's ReplicaSet of the current revision, or one scaled to zero; the Pods of a listed
+/// ReplicaSet, StatefulSet, DaemonSet or Job; the Jobs of a CronJob. A ReplicaSet of an older
+/// revision that still runs Pods (a stuck rollout) is judged on its own.
+fn judged_through_owner(objects: &[Json]) -> Vec<bool> {
+    let by_uid: HashMap<&str, &Json> = objects
+        .iter()
+        .filter_map(|o| o["metadata"]["uid"].as_str().map(|u| (u, o)))
+        .collect();
+    let revision = |o: &Json| {
+        o["metadata"]["annotations"]["deployment.kubernetes.io/revision"]
             .as_str()
-            .unwrap_or_default()
-            .to_string(),
-        o["metadata"]["name"]
-            .as_str()
-            .unwrap_or_default()
-            .to_string(),
-    )
-}
-
-/// (kind, namespace, name) of the controller owning an object; empty kind when none.
-fn owned_by(o: &Json) -> (String, String, String) {
-    o["metadata"]["ownerReferences"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|r| r["controller"].as_bool() == Some(true))
-        .map(|r| {
-            (
-                r["kind"].as_str().unwrap_or_default().to_string(),
-                o["metadata"]["namespace"]
-                    .as_str()
-                    .unwrap_or_default()
-                    .to_string(),
-                r["name"].as_str().unwrap_or_default().to_string(),
-            )
+            .map(str::to_string)
+    };
+    objects
+        .iter()
+        .map(|o| {
+            let Some(owner) = o["metadata"]["ownerReferences"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|r| r["controller"].as_bool() == Some(true))
+                .and_then(|r| r["uid"].as_str())
+                .and_then(|uid| by_uid.get(uid))
+            else {
+                return false;
+            };
+            if o["kind"] == "ReplicaSet" && owner["kind"] == "Deployment" {
+                let running = o["status"]["replicas"].as_u64().unwrap_or(0) > 0;
+                return !running || revision(o) == revision(owner);
+            }
+            true
         })
-        .unwrap_or_default()
+        .collect()
 }
 
 /// Every item of one list, page by page; a 410 (expired continue token) restarts the list
@@ -426,7 +437,17 @@ fn list_once(
         let page: Json = serde_json::from_slice(&r.body)
             .map_err(|e| CallError::Malformed(format!("{path}: answer is not JSON: {e}")))?;
         let next = page["metadata"]["continue"].as_str().map(str::to_string);
-        Ok((page["items"].as_array().cloned().unwrap_or_default(), next))
+        // The API server always sends `items` (null for none); a page without it is not a list.
+        let items = match page.get("items") {
+            Some(Json::Array(a)) => a.clone(),
+            Some(Json::Null) => Vec::new(),
+            _ => {
+                return Err(CallError::Malformed(format!(
+                    "{path}: the answer is not a list (no items)"
+                )));
+            }
+        };
+        Ok((items, next))
     });
     if expired { Err(Expired) } else { Ok(items) }
 }
@@ -471,13 +492,23 @@ mod tests {
     }
 
     #[test]
-    fn owners_are_found_by_controller_reference() {
-        let pod: Json = serde_json::json!({"kind": "Pod", "metadata": {"name": "p", "namespace": "n",
-            "ownerReferences": [{"kind": "ReplicaSet", "name": "rs", "controller": true}]}});
+    fn owners_stand_for_what_they_control_except_running_old_revisions() {
+        let objects: Vec<Json> = serde_json::from_value(serde_json::json!([
+            {"kind": "Deployment", "metadata": {"uid": "d", "annotations": {"deployment.kubernetes.io/revision": "3"}}},
+            {"kind": "ReplicaSet", "metadata": {"uid": "r3", "annotations": {"deployment.kubernetes.io/revision": "3"},
+                "ownerReferences": [{"uid": "d", "controller": true}]}, "status": {"replicas": 2}},
+            {"kind": "ReplicaSet", "metadata": {"uid": "r2", "annotations": {"deployment.kubernetes.io/revision": "2"},
+                "ownerReferences": [{"uid": "d", "controller": true}]}, "status": {"replicas": 1}},
+            {"kind": "ReplicaSet", "metadata": {"uid": "r1", "annotations": {"deployment.kubernetes.io/revision": "1"},
+                "ownerReferences": [{"uid": "d", "controller": true}]}, "status": {"replicas": 0}},
+            {"kind": "Pod", "metadata": {"uid": "p", "ownerReferences": [{"uid": "r2", "controller": true}]}},
+            {"kind": "Pod", "metadata": {"uid": "q", "ownerReferences": [{"uid": "elsewhere", "controller": true}]}},
+            {"kind": "Pod", "metadata": {"uid": "s"}}
+        ]))
+        .unwrap();
         assert_eq!(
-            owned_by(&pod),
-            ("ReplicaSet".into(), "n".into(), "rs".into())
+            judged_through_owner(&objects),
+            vec![false, true, false, true, true, false, false]
         );
-        assert_eq!(key_of(&pod), ("Pod".into(), "n".into(), "p".into()));
     }
 }

@@ -115,7 +115,8 @@ pub fn mark_unknown(r: &mut Resource, attributes: &[&str]) {
 pub use crate::graph::gap_error;
 
 /// Follows a paged listing: `page(token)` gives one page's items and the next token. A token
-/// seen before ends the listing (an API repeating itself would otherwise loop forever).
+/// seen before is an error (the API repeats itself: the listing cannot be known complete, and
+/// following it would loop forever).
 pub fn paged<T>(
     mut page: impl FnMut(Option<String>) -> Result<(Vec<T>, Option<String>), http::CallError>,
 ) -> Result<Vec<T>, http::CallError> {
@@ -127,7 +128,12 @@ pub fn paged<T>(
         out.extend(items);
         match next.filter(|t| !t.is_empty()) {
             Some(t) if seen.insert(t.clone()) => token = Some(t),
-            _ => return Ok(out),
+            Some(t) => {
+                return Err(http::CallError::Malformed(format!(
+                    "the listing returned the page token {t:?} twice; it may be incomplete"
+                )));
+            }
+            None => return Ok(out),
         }
     }
 }

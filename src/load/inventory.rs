@@ -85,13 +85,13 @@ mod tests {
             "unknown": [], "refs": [], "source": {"provider": "aws", "native_id": "arn:aws:s3:::b"}}],
             "files": [], "errors": [],
             "gaps": [{"provider": "aws", "operation": "kms:ListKeys", "resource_types": ["aws_kms_key"], "kind": "denied", "message": "no"}],
-            "coverage": {"platform": "aws", "types": ["aws_s3_bucket"]}}"#;
+            "coverage": [{"platform": "aws", "types": ["aws_s3_bucket"]}]}"#;
         assert!(sniff(live));
         let g = load("inv.json", live);
         assert_eq!(g.resources.len(), 1);
         assert_eq!(g.gaps.len(), 1);
         assert_eq!(g.errors.len(), 1, "the failed call is listed again");
-        assert!(g.coverage.is_some());
+        assert_eq!(g.coverage.len(), 1);
         let file = live.replace(r#""origin": "live""#, r#""origin": "terraform""#);
         assert!(!sniff(&file));
         let e = load("inv.json", &file).errors;

@@ -248,7 +248,7 @@ impl Format {
 pub(crate) fn checked(report: &Report) -> String {
     let rules = plural(report.rules.len(), "rule");
     let resources = plural(report.managed_resources(), "resource");
-    if report.graph.coverage.is_some() {
+    if !report.graph.coverage.is_empty() {
         format!("{rules} checked {resources} read live")
     } else {
         format!(

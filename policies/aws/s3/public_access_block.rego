@@ -12,7 +12,7 @@
 #   id: aws-s3-public-access-block
 #   check: object-storage-public
 #   severity: high
-#   resource_types: [aws_s3_bucket, aws_s3_bucket_public_access_block]
+#   resource_types: [aws_s3_bucket, aws_s3_bucket_public_access_block, aws_s3_account_public_access_block]
 #   controls:
 #     soc2: [CC6.1, CC6.6]
 #     iso27001-2022: [A.5.15, A.8.3]

@@ -27,8 +27,21 @@ use crate::live::http::{CallError, Client};
 use crate::live::{Collected, Gap, LiveScope, Progress, mark_unknown, now, obj, resource};
 
 /// The graph types this collector reads.
-pub const TYPES: [&str; 20] = [
+pub const TYPES: [&str; 31] = [
     "aws_s3_bucket",
+    // Bucket settings read into the bucket's inline blocks.
+    "aws_s3_bucket_server_side_encryption_configuration",
+    "aws_s3_bucket_versioning",
+    "aws_s3_bucket_logging",
+    "aws_s3_bucket_acl",
+    "aws_s3_bucket_policy",
+    // Security-group rules read into the groups' ingress and egress blocks.
+    "aws_security_group_rule",
+    "aws_vpc_security_group_ingress_rule",
+    "aws_vpc_security_group_egress_rule",
+    "aws_rds_cluster_instance",
+    "aws_iam_group",
+    "aws_iam_group_policy",
     "aws_s3_bucket_public_access_block",
     "aws_s3_account_public_access_block",
     "aws_security_group",
@@ -145,7 +158,8 @@ pub fn collect(
             resource: None,
             resource_types: vec!["aws_s3_account_public_access_block".into()],
             context_types: vec![],
-            context: false,
+            // Without the account id the account-wide block cannot be read either.
+            context: true,
             attributes: vec![],
             kind: e.kind().into(),
             message: e.to_string(),
@@ -158,10 +172,10 @@ pub fn collect(
     let mut seen = std::collections::BTreeSet::new();
     graph.resources.retain(|r| seen.insert(r.id.clone()));
     graph.normalize();
-    graph.coverage = Some(crate::graph::Coverage {
+    graph.coverage = vec![crate::graph::Coverage {
         platform: "aws".into(),
         types: TYPES.iter().map(|t| t.to_string()).collect(),
-    });
+    }];
     let scope = LiveScope {
         accounts: account.into_iter().collect(),
         regions: aws.regions.clone(),
@@ -256,12 +270,21 @@ impl Ctx<'_> {
     fn bucket(&self, name: &str, default_region: &str) -> Part {
         let mut part = Part::default();
         let path = format!("/{}", encode(name));
+        // Its region (an empty constraint is us-east-1, the legacy `EU` is eu-west-1). If it
+        // cannot be read, the detail calls go to the listing's region; S3 answers or
+        // redirects there, and a failure is recorded per call below.
         let region = match self.s3_get(&path, "location", default_region, &[]) {
-            Ok(Got::Value(xml)) => parse(&xml)
-                .ok()
-                .and_then(|d| d.root_element().text().map(str::to_string))
-                .filter(|r| !r.is_empty())
-                .unwrap_or_else(|| "us-east-1".into()),
+            Ok(Got::Value(xml)) => {
+                match parse(&xml)
+                    .ok()
+                    .and_then(|d| d.root_element().text().map(str::to_string))
+                    .as_deref()
+                {
+                    None | Some("") => "us-east-1".to_string(),
+                    Some("EU") => "eu-west-1".to_string(),
+                    Some(r) => r.to_string(),
+                }
+            }
             _ => default_region.to_string(),
         };
         let arn = format!("arn:aws:s3:::{name}");
@@ -410,7 +433,8 @@ impl Ctx<'_> {
         let Some(account) = self.account.clone() else {
             return part;
         };
-        let result = self.aws.call(
+        let result = self.aws.call_at(
+            &self.aws.s3_control_endpoint(&account, region),
             "s3",
             region,
             reqwest::Method::GET,
@@ -418,33 +442,40 @@ impl Ctx<'_> {
             &[("x-amz-account-id", &account)],
             b"",
         );
+        // Whether buckets are protected account-wide decides the public access block rule on
+        // every bucket: without this answer, its failures are withheld.
+        let gap = |part: &mut Part, e: &CallError| {
+            part.gap(
+                "s3control:GetPublicAccessBlock",
+                None,
+                &["aws_s3_account_public_access_block"],
+                e,
+                None,
+                &[],
+            );
+            if let Some(g) = part.gaps.last_mut() {
+                g.context = true;
+            }
+        };
         let xml = match result.map(super::answer) {
             Ok(Ok(x)) => x,
             Ok(Err(e)) if e.code == "NoSuchPublicAccessBlockConfiguration" => return part,
             Ok(Err(e)) => {
-                part.gap(
-                    "s3control:GetPublicAccessBlock",
-                    None,
-                    &["aws_s3_account_public_access_block"],
-                    &e.unexpected(),
-                    None,
-                    &[],
-                );
+                gap(&mut part, &e.unexpected());
                 return part;
             }
             Err(e) => {
-                part.gap(
-                    "s3control:GetPublicAccessBlock",
-                    None,
-                    &["aws_s3_account_public_access_block"],
-                    &e,
-                    None,
-                    &[],
-                );
+                gap(&mut part, &e);
                 return part;
             }
         };
-        let Ok(doc) = parse(&xml) else { return part };
+        let doc = match parse(&xml) {
+            Ok(d) => d,
+            Err(e) => {
+                gap(&mut part, &e);
+                return part;
+            }
+        };
         let flag = |tag: &str| json!(text_of(doc.root_element(), tag).is_some_and(|v| v == "true"));
         part.resources.push(resource(
             "aws",
@@ -802,6 +833,39 @@ impl Ctx<'_> {
                 &[],
             ),
         }
+        // Groups and their inline policies.
+        match self.paged_iam("ListGroups", &[], "Groups") {
+            Ok(groups) => {
+                for g in groups {
+                    let name = g.get("GroupName").cloned().unwrap_or_default();
+                    let arn = g.get("Arn").cloned().unwrap_or_default();
+                    part.resources.push(resource(
+                        "aws",
+                        "aws_iam_group",
+                        &name,
+                        &arn,
+                        self.scope(None),
+                        obj([("name", json!(name)), ("arn", json!(arn))]),
+                    ));
+                    self.inline_policies(
+                        &mut part,
+                        "Group",
+                        &name,
+                        &arn,
+                        "aws_iam_group_policy",
+                        "group",
+                    );
+                }
+            }
+            Err(e) => part.gap(
+                "iam:ListGroups",
+                None,
+                &["aws_iam_group", "aws_iam_group_policy"],
+                &e,
+                None,
+                &[],
+            ),
+        }
         // Roles and their inline policies.
         match self.paged_iam("ListRoles", &[], "Roles") {
             Ok(roles) => {
@@ -1098,10 +1162,10 @@ impl Ctx<'_> {
         attr: &'static str,
     ) {
         let param = [(
-            if kind == "User" {
-                "UserName"
-            } else {
-                "RoleName"
+            match kind {
+                "User" => "UserName",
+                "Group" => "GroupName",
+                _ => "RoleName",
             },
             owner.to_string(),
         )];
@@ -1211,15 +1275,20 @@ impl Ctx<'_> {
                 .query("iam", "us-east-1", action, "2010-05-08", &p)?
                 .map_err(AwsError::unexpected)?;
             let doc = parse(&xml)?;
-            let items = list_items(&doc, list);
+            let items = list_items(&doc, list)?;
             let truncated = doc
                 .descendants()
                 .any(|n| n.has_tag_name("IsTruncated") && n.text() == Some("true"));
             let next = if truncated {
-                doc.descendants()
+                let marker = doc
+                    .descendants()
                     .find(|n| n.has_tag_name("Marker"))
                     .and_then(|n| n.text())
-                    .map(str::to_string)
+                    .map(str::to_string);
+                // Truncated without a marker: the rest cannot be fetched.
+                Some(marker.ok_or_else(|| {
+                    CallError::Malformed(format!("iam:{action} is truncated but gives no Marker"))
+                })?)
             } else {
                 None
             };
@@ -1249,7 +1318,7 @@ impl Ctx<'_> {
                 .query(service, region, action, version, &p)?
                 .map_err(AwsError::unexpected)?;
             let doc = parse(&xml)?;
-            let items = list_items(&doc, list);
+            let items = list_items(&doc, list)?;
             let next = doc
                 .root_element()
                 .descendants()
@@ -1302,54 +1371,66 @@ impl Ctx<'_> {
                 .json("kms", region, &format!("TrentService.{target}"), &body)
                 .and_then(|r| r.map_err(AwsError::unexpected))
         };
-        let mut keys = Vec::new();
-        let mut marker: Option<String> = None;
-        loop {
+        let listing = crate::live::paged(|marker| {
             let body = match &marker {
                 Some(m) => json!({"Marker": m, "Limit": 1000}),
                 None => json!({"Limit": 1000}),
             };
-            match call("ListKeys", body) {
-                Ok(v) => {
-                    keys.extend(
-                        v["Keys"]
-                            .as_array()
-                            .into_iter()
-                            .flatten()
-                            .filter_map(|k| k["KeyId"].as_str().map(str::to_string)),
-                    );
-                    match (v["Truncated"].as_bool(), v["NextMarker"].as_str()) {
-                        (Some(true), Some(m)) if marker.as_deref() != Some(m) => {
-                            marker = Some(m.to_string())
-                        }
-                        _ => break,
-                    }
+            let v = call("ListKeys", body)?;
+            let keys: Vec<String> = v["Keys"]
+                .as_array()
+                .ok_or_else(|| CallError::Malformed("ListKeys answer has no Keys".into()))?
+                .iter()
+                .filter_map(|k| k["KeyId"].as_str().map(str::to_string))
+                .collect();
+            let next = match (v["Truncated"].as_bool(), v["NextMarker"].as_str()) {
+                (Some(true), Some(m)) => Some(m.to_string()),
+                (Some(true), None) => {
+                    return Err(CallError::Malformed(
+                        "ListKeys is truncated but gives no NextMarker".into(),
+                    ));
                 }
-                Err(e) => {
-                    part.gap(
-                        "kms:ListKeys",
-                        Some(region),
-                        &["aws_kms_key"],
-                        &e,
-                        None,
-                        &[],
-                    );
-                    return part;
-                }
+                _ => None,
+            };
+            Ok((keys, next))
+        });
+        let keys = match listing {
+            Ok(k) => k,
+            Err(e) => {
+                part.gap(
+                    "kms:ListKeys",
+                    Some(region),
+                    &["aws_kms_key"],
+                    &e,
+                    None,
+                    &[],
+                );
+                return part;
             }
-        }
+        };
         for key in keys {
             let meta = match call("DescribeKey", json!({"KeyId": key})) {
                 Ok(v) => v["KeyMetadata"].clone(),
                 Err(e) => {
+                    // A key policy may hide one key: that key is undecided, the others are not.
+                    let mut res = resource(
+                        "aws",
+                        "aws_kms_key",
+                        &key,
+                        &self.arn("kms", region, &format!("key/{key}")),
+                        self.scope(Some(region)),
+                        obj([("key_id", json!(key))]),
+                    );
                     part.gap(
                         "kms:DescribeKey",
                         Some(region),
                         &["aws_kms_key"],
                         &e,
-                        None,
-                        &[],
+                        Some(&res),
+                        &["enable_key_rotation"],
                     );
+                    mark_unknown(&mut res, &["enable_key_rotation"]);
+                    part.resources.push(res);
                     continue;
                 }
             };
@@ -1426,20 +1507,25 @@ impl Ctx<'_> {
                 .json("cloudtrail", region, &format!("{prefix}.{op}"), &body)
                 .and_then(|r| r.map_err(AwsError::unexpected))
         };
-        let trails = match call("DescribeTrails", json!({"includeShadowTrails": false})) {
-            Ok(v) => v["trailList"].as_array().cloned().unwrap_or_default(),
-            Err(e) => {
-                part.gap(
-                    "cloudtrail:DescribeTrails",
-                    Some(region),
-                    &["aws_cloudtrail"],
-                    &e,
-                    None,
-                    &[],
-                );
-                return part;
-            }
-        };
+        let trails =
+            match call("DescribeTrails", json!({"includeShadowTrails": false})).and_then(|v| {
+                v["trailList"].as_array().cloned().ok_or_else(|| {
+                    CallError::Malformed("DescribeTrails answer has no trailList".into())
+                })
+            }) {
+                Ok(v) => v,
+                Err(e) => {
+                    part.gap(
+                        "cloudtrail:DescribeTrails",
+                        Some(region),
+                        &["aws_cloudtrail"],
+                        &e,
+                        None,
+                        &[],
+                    );
+                    return part;
+                }
+            };
         for t in trails {
             let name = t["Name"].as_str().unwrap_or_default().to_string();
             let arn = t["TrailARN"]
@@ -1548,7 +1634,7 @@ impl Flat {
 
 /// The items of the first `<list>` element: its `item`/`member` children, or (RDS) children
 /// named like the list's singular (`DBInstances` → `DBInstance`).
-fn list_items(doc: &Document, list: &str) -> Vec<Flat> {
+fn list_items(doc: &Document, list: &str) -> Result<Vec<Flat>, CallError> {
     doc.descendants()
         .find(|n| n.has_tag_name(list))
         .map(|n| {
@@ -1557,7 +1643,7 @@ fn list_items(doc: &Document, list: &str) -> Vec<Flat> {
                 .map(Flat::of)
                 .collect()
         })
-        .unwrap_or_default()
+        .ok_or_else(|| CallError::Malformed(format!("the answer has no <{list}> element")))
 }
 
 fn parse(xml: &str) -> Result<Document<'_>, CallError> {
@@ -1716,7 +1802,7 @@ mod tests {
               <ipRanges><item><cidrIp>0.0.0.0/0</cidrIp></item></ipRanges></item></ipPermissions>
             </item></securityGroupInfo><nextToken>abc</nextToken></DescribeSecurityGroupsResponse>"#;
         let doc = Document::parse(xml).unwrap();
-        let items = list_items(&doc, "securityGroupInfo");
+        let items = list_items(&doc, "securityGroupInfo").unwrap();
         assert_eq!(items.len(), 1);
         assert_eq!(items[0].get("groupId").map(String::as_str), Some("sg-1"));
         let perm = &items[0].lists["ipPermissions"][0];

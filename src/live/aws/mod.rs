@@ -40,7 +40,16 @@ pub struct Aws {
 }
 
 /// The services called, with their SigV4 signing names and endpoint variable suffixes.
-pub const SERVICES: [&str; 7] = ["s3", "ec2", "rds", "iam", "kms", "cloudtrail", "sts"];
+pub const SERVICES: [&str; 8] = [
+    "s3",
+    "s3_control",
+    "ec2",
+    "rds",
+    "iam",
+    "kms",
+    "cloudtrail",
+    "sts",
+];
 
 impl Aws {
     /// Reads profiles and endpoints from `env` and resolves credentials.
@@ -142,8 +151,20 @@ impl Aws {
         }
         match service {
             "iam" => "https://iam.amazonaws.com".into(),
+            // The account's own host: `s3_control_endpoint` fills it in.
+            "s3_control" => format!("https://s3-control.{region}.amazonaws.com"),
             "sts" => format!("https://sts.{region}.amazonaws.com"),
             _ => format!("https://{service}.{region}.amazonaws.com"),
+        }
+    }
+
+    /// S3 Control's base URL for `account`: AWS addresses it by account id in the host.
+    pub fn s3_control_endpoint(&self, account: &str, region: &str) -> String {
+        let base = self.endpoint("s3_control", region);
+        if base == format!("https://s3-control.{region}.amazonaws.com") {
+            format!("https://{account}.s3-control.{region}.amazonaws.com")
+        } else {
+            base
         }
     }
 
@@ -172,7 +193,36 @@ impl Aws {
             .ok_or_else(|| CallError::Credentials("no credentials".into()))?;
         self.call_with(
             Some(creds),
+            &self.endpoint(service, region),
             service,
+            region,
+            method,
+            path_and_query,
+            headers,
+            body,
+        )
+    }
+
+    /// A signed request to an explicit base URL (S3 Control's per-account host).
+    #[allow(clippy::too_many_arguments)]
+    pub fn call_at(
+        &self,
+        base: &str,
+        signing_service: &str,
+        region: &str,
+        method: reqwest::Method,
+        path_and_query: &str,
+        headers: &[(&str, &str)],
+        body: &[u8],
+    ) -> Result<Response, CallError> {
+        let creds = self
+            .creds
+            .as_ref()
+            .ok_or_else(|| CallError::Credentials("no credentials".into()))?;
+        self.call_with(
+            Some(creds),
+            base,
+            signing_service,
             region,
             method,
             path_and_query,
@@ -185,6 +235,7 @@ impl Aws {
     fn call_with(
         &self,
         creds: Option<&Credentials>,
+        base: &str,
         service: &str,
         region: &str,
         method: reqwest::Method,
@@ -192,7 +243,7 @@ impl Aws {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> Result<Response, CallError> {
-        let url = format!("{}{path_and_query}", self.endpoint(service, region));
+        let url = format!("{base}{path_and_query}");
         let signing_region = Self::signing_region(service, region);
         let build = || -> Result<Request, CallError> {
             let mut all: Vec<(String, String)> = headers
@@ -331,6 +382,7 @@ impl Aws {
         let body = form_body(action, "2011-06-15", params);
         let r = self.call_with(
             creds,
+            &self.endpoint("sts", &region),
             "sts",
             &region,
             reqwest::Method::POST,
@@ -424,7 +476,12 @@ const THROTTLING: [&str; 8] = [
     "SlowDown",
 ];
 
-const DENIED: [&str; 7] = [
+const DENIED: [&str; 11] = [
+    // Temporary credentials that expired mid-run (no refresh: see docs/nightly-audit.md).
+    "ExpiredToken",
+    "ExpiredTokenException",
+    "RequestExpired",
+    "TokenRefreshRequired",
     "AccessDenied",
     "AccessDeniedException",
     "UnauthorizedOperation",
