@@ -117,18 +117,13 @@ pub fn collect(
         );
         match bearer_json(&http, tokens, reqwest::Method::GET, &url, None) {
             Ok(_) => readable.push(sub.clone()),
-            Err(e) => graph.gaps.push(Gap {
-                provider: "azure".into(),
-                operation: "Microsoft.Resources/subscriptions/read".into(),
-                scope: Some(sub.clone()),
-                resource: None,
-                resource_types: TYPES.iter().map(|t| t.to_string()).collect(),
-                context_types: vec![],
-                context: false,
-                attributes: vec![],
-                kind: e.kind().into(),
-                message: e.to_string(),
-            }),
+            Err(e) => graph.gaps.push(super::listing_gap(
+                "azure",
+                "Microsoft.Resources/subscriptions/read",
+                Some(sub.clone()),
+                TYPES.iter().map(|t| t.to_string()).collect(),
+                &e,
+            )),
         }
     }
     let rows = if readable.is_empty() {
@@ -161,18 +156,13 @@ pub fn collect(
     };
     match rows {
         Ok(rows) => graph.resources.extend(rows.iter().filter_map(resource)),
-        Err(e) => graph.gaps.push(Gap {
-            provider: "azure".into(),
-            operation: "Microsoft.ResourceGraph/resources".into(),
-            scope: Some(readable.join(",")),
-            resource: None,
-            resource_types: TYPES.iter().map(|t| t.to_string()).collect(),
-            context_types: vec![],
-            context: false,
-            attributes: vec![],
-            kind: e.kind().into(),
-            message: e.to_string(),
-        }),
+        Err(e) => graph.gaps.push(super::listing_gap(
+            "azure",
+            "Microsoft.ResourceGraph/resources",
+            Some(readable.join(",")),
+            TYPES.iter().map(|t| t.to_string()).collect(),
+            &e,
+        )),
     }
     progress.finished("resource graph", graph.resources.len());
     // Child resources (blob services and their soft-delete settings) are not in the Resources

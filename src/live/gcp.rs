@@ -17,7 +17,7 @@ use serde_json::{Map, Value as Json, json};
 
 use super::http::{CallError, Client};
 use super::token::{Cached, GcpServiceAccount, Static, TokenProvider, bearer_json};
-use super::{Collected, Gap, LiveScope, Progress, now, obj};
+use super::{Collected, LiveScope, Progress, now, obj};
 use crate::graph::{Coverage, Resource, ResourceGraph, Scope};
 
 /// Asset types read and the graph types they become.
@@ -108,18 +108,13 @@ pub fn collect(
         });
         match assets {
             Ok(assets) => graph.resources.extend(assets.iter().filter_map(map_asset)),
-            Err(e) => graph.gaps.push(Gap {
-                provider: "gcp".into(),
-                operation: "cloudasset.assets.list".into(),
-                scope: Some(p.clone()),
-                resource: None,
-                resource_types: ASSETS.iter().map(|(_, t)| t.to_string()).collect(),
-                context_types: vec![],
-                context: false,
-                attributes: vec![],
-                kind: e.kind().into(),
-                message: e.to_string(),
-            }),
+            Err(e) => graph.gaps.push(super::listing_gap(
+                "gcp",
+                "cloudasset.assets.list",
+                Some(p.clone()),
+                ASSETS.iter().map(|(_, t)| t.to_string()).collect(),
+                &e,
+            )),
         }
         progress.finished(p, graph.resources.len() - before);
     }

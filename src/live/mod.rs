@@ -114,6 +114,28 @@ pub fn mark_unknown(r: &mut Resource, attributes: &[&str]) {
 
 pub use crate::graph::gap_error;
 
+/// The gap of a listing that failed: rules judging `types` are not-evaluated.
+pub fn listing_gap(
+    provider: &str,
+    operation: &str,
+    scope: Option<String>,
+    types: Vec<String>,
+    e: &http::CallError,
+) -> Gap {
+    Gap {
+        provider: provider.into(),
+        operation: operation.into(),
+        scope,
+        resource: None,
+        resource_types: types,
+        context_types: vec![],
+        context: false,
+        attributes: vec![],
+        kind: e.kind().into(),
+        message: e.to_string(),
+    }
+}
+
 /// Follows a paged listing: `page(token)` gives one page's items and the next token. A token
 /// seen before is an error (the API repeats itself: the listing cannot be known complete, and
 /// following it would loop forever).

@@ -187,12 +187,7 @@ impl Aws {
         headers: &[(&str, &str)],
         body: &[u8],
     ) -> Result<Response, CallError> {
-        let creds = self
-            .creds
-            .as_ref()
-            .ok_or_else(|| CallError::Credentials("no credentials".into()))?;
-        self.call_with(
-            Some(creds),
+        self.call_at(
             &self.endpoint(service, region),
             service,
             region,
