@@ -148,7 +148,10 @@ pub fn evaluate(
                 .flat_map(|t| by_type.get(t.as_str()).into_iter().flatten().copied())
                 .collect()
         };
-        idx.retain(|&i| in_scope[i]);
+        idx.retain(|&i| {
+            in_scope[i]
+                && (!rule.live_only || graph.resources[i].origin == crate::graph::Origin::Live)
+        });
         idx.sort_unstable();
         idx.dedup();
         for chunk in idx.chunks(opts.batch_size.max(1)) {

@@ -134,8 +134,7 @@ pub fn collect(
             if let Some(t) = skip {
                 options["$skipToken"] = json!(t);
             }
-            let body =
-                json!({"subscriptions": opts.subscriptions, "query": query(), "options": options});
+            let body = json!({"subscriptions": readable, "query": query(), "options": options});
             let page = bearer_json(&http, tokens, reqwest::Method::POST, &url, Some(&body))?;
             let next = page
                 .get("$skipToken")

@@ -343,10 +343,14 @@ pub fn collect(
     Ok(Collected { graph, scope })
 }
 
-/// For each object, whether a listed controller owning it (matched by UID) stands for it: a
-/// Deployment's ReplicaSet of the current revision, or one scaled to zero; the Pods of a listed
-/// ReplicaSet, StatefulSet, DaemonSet or Job; the Jobs of a CronJob. A ReplicaSet of an older
-/// revision that still runs Pods (a stuck rollout) is judged on its own.
+/// For each object, whether a listed controller owning it (matched by UID) stands for it, so
+/// judging both would only repeat the findings. It does when what runs is the owner's current
+/// template: a Deployment's ReplicaSet of the current revision (or one scaled to zero) unless
+/// the Deployment is paused; the Pods of a Deployment's ReplicaSet; the Pods of a StatefulSet
+/// on its update revision; the Pods of a DaemonSet whose Pods are all updated; the Pods of a
+/// Job; the Jobs of a CronJob. Otherwise (an older revision still running, a bare ReplicaSet
+/// or ReplicationController whose template may have been edited since) the object is judged
+/// on its own.
 fn judged_through_owner(objects: &[Json]) -> Vec<bool> {
     let by_uid: HashMap<&str, &Json> = objects
         .iter()
@@ -370,11 +374,38 @@ fn judged_through_owner(objects: &[Json]) -> Vec<bool> {
             else {
                 return false;
             };
-            if o["kind"] == "ReplicaSet" && owner["kind"] == "Deployment" {
-                let running = o["status"]["replicas"].as_u64().unwrap_or(0) > 0;
-                return !running || revision(o) == revision(owner);
+            let owner_of = |x: &Json| {
+                x["metadata"]["ownerReferences"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .find(|r| r["controller"].as_bool() == Some(true))
+                    .and_then(|r| r["uid"].as_str())
+                    .and_then(|uid| by_uid.get(uid))
+                    .copied()
+            };
+            match (o["kind"].as_str(), owner["kind"].as_str()) {
+                (Some("ReplicaSet"), Some("Deployment")) => {
+                    let running = o["status"]["replicas"].as_u64().unwrap_or(0) > 0;
+                    let paused = owner["spec"]["paused"].as_bool() == Some(true);
+                    !running || (!paused && revision(o) == revision(owner))
+                }
+                // A Deployment's ReplicaSets never change their template.
+                (Some("Pod"), Some("ReplicaSet")) => {
+                    owner_of(owner).is_some_and(|d| d["kind"] == "Deployment")
+                }
+                (Some("Pod"), Some("ReplicationController")) => false,
+                (Some("Pod"), Some("StatefulSet")) => {
+                    let hash = o["metadata"]["labels"]["controller-revision-hash"].as_str();
+                    hash.is_some() && hash == owner["status"]["updateRevision"].as_str()
+                }
+                (Some("Pod"), Some("DaemonSet")) => {
+                    let status = &owner["status"];
+                    status["desiredNumberScheduled"].as_u64().is_some()
+                        && status["updatedNumberScheduled"] == status["desiredNumberScheduled"]
+                }
+                _ => true,
             }
-            true
         })
         .collect()
 }
@@ -508,7 +539,28 @@ mod tests {
         .unwrap();
         assert_eq!(
             judged_through_owner(&objects),
-            vec![false, true, false, true, true, false, false]
+            vec![false, true, false, true, true, false, false],
+            "the Pod of old revision r2 is judged through r2, which is judged on its own"
+        );
+        let more: Vec<Json> = serde_json::from_value(serde_json::json!([
+            {"kind": "Deployment", "metadata": {"uid": "d", "annotations": {"deployment.kubernetes.io/revision": "3"}}},
+            {"kind": "ReplicaSet", "metadata": {"uid": "r3", "annotations": {"deployment.kubernetes.io/revision": "3"},
+                "ownerReferences": [{"uid": "d", "controller": true}]}, "status": {"replicas": 2}},
+            {"kind": "Pod", "metadata": {"uid": "p1", "ownerReferences": [{"uid": "r3", "controller": true}]}},
+            {"kind": "ReplicaSet", "metadata": {"uid": "bare"}, "status": {"replicas": 1}},
+            {"kind": "Pod", "metadata": {"uid": "p2", "ownerReferences": [{"uid": "bare", "controller": true}]}},
+            {"kind": "StatefulSet", "metadata": {"uid": "s"}, "status": {"updateRevision": "db-2"}},
+            {"kind": "Pod", "metadata": {"uid": "p3", "labels": {"controller-revision-hash": "db-2"}, "ownerReferences": [{"uid": "s", "controller": true}]}},
+            {"kind": "Pod", "metadata": {"uid": "p4", "labels": {"controller-revision-hash": "db-1"}, "ownerReferences": [{"uid": "s", "controller": true}]}},
+            {"kind": "DaemonSet", "metadata": {"uid": "ds"}, "status": {"desiredNumberScheduled": 3, "updatedNumberScheduled": 2}},
+            {"kind": "Pod", "metadata": {"uid": "p5", "ownerReferences": [{"uid": "ds", "controller": true}]}}
+        ]))
+        .unwrap();
+        assert_eq!(
+            judged_through_owner(&more),
+            vec![
+                false, true, true, false, false, false, true, false, false, false
+            ]
         );
     }
 }

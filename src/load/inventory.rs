@@ -7,9 +7,11 @@ use crate::graph::{InputFile, LoadError, Origin, ResourceGraph, gap_error};
 /// Whether the start of a JSON file looks like a collected inventory.
 pub fn sniff(head: &str) -> bool {
     let head = head.trim_start();
-    head.starts_with('{')
-        && head.contains("\"schema_version\"")
-        && (head.contains("\"origin\": \"live\"") || head.contains("\"origin\":\"live\""))
+    let live = head.contains("\"origin\": \"live\"")
+        || head.contains("\"origin\":\"live\"")
+        // An audit that read nothing still has its gaps and coverage.
+        || (head.contains("\"resources\": []") && head.contains("\"gaps\""));
+    head.starts_with('{') && head.contains("\"schema_version\"") && live
 }
 
 /// Loads an inventory file; resources that are not live, or a file that is not a graph, are
@@ -55,6 +57,7 @@ pub fn load(display: &str, text: &str) -> ResourceGraph {
         ));
         return out;
     }
+    out.errors.extend(graph.errors);
     out.errors.extend(
         graph
             .gaps

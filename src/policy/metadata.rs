@@ -74,6 +74,11 @@ pub struct RuleMeta {
     /// NetworkPolicy beside it) says `false`: an admission review carries one object only.
     #[serde(skip_serializing_if = "is_true")]
     pub admission: bool,
+    /// The rule judges facts only live inventory has (`custom.live_only`, default false): it
+    /// examines live resources only, so a Terraform `aws_iam_user` (which has no MFA devices)
+    /// leaves it not-applicable instead of passing it.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub live_only: bool,
     /// Parameters the rule reads from `data.config`, with their defaults.
     #[serde(skip_serializing_if = "BTreeMap::is_empty")]
     pub params: BTreeMap<String, serde_json::Value>,
@@ -159,6 +164,7 @@ struct RawCustom {
     remediation: Option<String>,
     check: Option<String>,
     admission: Option<bool>,
+    live_only: Option<bool>,
     #[serde(default)]
     params: BTreeMap<String, yaml_serde::Value>,
     #[serde(flatten)]
@@ -340,6 +346,7 @@ fn parse_rule_meta_inner(file: &str, source: &str, package: &str, builtin: bool)
         remediation,
         check,
         admission: custom.admission.unwrap_or(true),
+        live_only: custom.live_only.unwrap_or(false),
         params,
         package: package.to_string(),
         file: file.to_string(),

@@ -18,6 +18,7 @@
 #     hipaa: ["164.308(a)(5)(ii)(D)"]
 #     pci-dss-4.0: ["8.3.9", "8.6.3"]
 #   resource_types: [aws_iam_user]
+#   live_only: true
 #   params:
 #     max_key_age_days: 90
 #   remediation: >-
@@ -36,10 +37,18 @@ deny contains tenet.finding(u, msg, sprintf("access_keys[%d].create_date", [i]))
 	some u in tenet.of_input_type("aws_iam_user")
 	some i, k in tenet.attr(u, "access_keys", [])
 	k.status == "Active"
+	is_string(k.create_date)
 	created := time.parse_rfc3339_ns(k.create_date)
-	age := (time.now_ns() - created) / day_ns
-	age > data.config.max_key_age_days
-	msg := sprintf("IAM user %q has an active access key %v created %d days ago (at most %v)", [u.name, k.id, floor(age), data.config.max_key_age_days])
+	(time.now_ns() - created) / day_ns > data.config.max_key_age_days
+	msg := sprintf("IAM user %q has an active access key %v created %v, more than %v days ago", [u.name, k.id, k.create_date, data.config.max_key_age_days])
+}
+
+undetermined contains tenet.finding(u, msg, sprintf("access_keys[%d].create_date", [i])) if {
+	some u in tenet.of_input_type("aws_iam_user")
+	some i, k in tenet.attr(u, "access_keys", [])
+	k.status == "Active"
+	not is_string(k.create_date)
+	msg := sprintf("when active access key %v of IAM user %q was created is not known", [k.id, u.name])
 }
 
 undetermined contains tenet.finding(u, msg, "access_keys") if {

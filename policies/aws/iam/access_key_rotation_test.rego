@@ -23,6 +23,12 @@ test_inactive_recent_or_no_keys_pass if {
 		with data.config.max_key_age_days as 90
 }
 
+test_key_without_a_date_is_undetermined if {
+	u := user([{"id": "AKIA4", "status": "Active"}])
+	count(rule.deny) == 0 with input as {"resources": [u]} with data.config.max_key_age_days as 90
+	count(rule.undetermined) == 1 with input as {"resources": [u]}
+}
+
 test_unread_keys_are_undetermined if {
 	u := object.union(user([]), {"unknown": ["access_keys"]})
 	count(rule.undetermined) == 1 with input as {"resources": [u]}

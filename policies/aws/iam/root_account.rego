@@ -17,6 +17,7 @@
 #     hipaa: ["164.312(a)(2)(i)", "164.312(d)"]
 #     pci-dss-4.0: ["8.2.2", "8.4.1"]
 #   resource_types: [aws_iam_account_summary]
+#   live_only: true
 #   remediation: >-
 #     Sign in as root once to enable MFA (a hardware or FIDO key kept in a safe place) and
 #     delete every root access key; use IAM roles for all work. In an AWS Organization, consider

@@ -17,6 +17,7 @@
 #     hipaa: ["164.312(d)"]
 #     pci-dss-4.0: ["8.4.1", "8.4.2"]
 #   resource_types: [aws_iam_user]
+#   live_only: true
 #   remediation: >-
 #     Enable an MFA device for the user (a FIDO security key, or a virtual authenticator), or
 #     delete the login profile if the user never signs in to the console. Better, move people
@@ -37,9 +38,20 @@ deny contains tenet.finding(u, msg, "mfa_devices") if {
 	msg := sprintf("IAM user %q can sign in to the console with a password and has no MFA device", [u.name])
 }
 
-undetermined contains tenet.finding(u, msg, a) if {
+# Undetermined only where a failure is still possible: the password is unknown and MFA is
+# absent or unknown, or MFA is unknown and the password is there or unknown.
+undetermined contains tenet.finding(u, msg, "console_password") if {
 	some u in users
-	some a in ["console_password", "mfa_devices"]
-	tenet.is_unknown(u, a)
-	msg := sprintf("whether IAM user %q signs in without MFA is not known (%s could not be read)", [u.name, a])
+	tenet.is_unknown(u, "console_password")
+	not has_mfa(u)
+	msg := sprintf("whether IAM user %q can sign in to the console is not known (its login profile could not be read)", [u.name])
 }
+
+undetermined contains tenet.finding(u, msg, "mfa_devices") if {
+	some u in users
+	tenet.is_unknown(u, "mfa_devices")
+	not tenet.attr(u, "console_password", false) == false
+	msg := sprintf("whether IAM user %q has MFA is not known (its MFA devices could not be read)", [u.name])
+}
+
+has_mfa(u) if count(tenet.attr(u, "mfa_devices", [])) > 0

@@ -20,6 +20,13 @@ test_mfa_or_no_console_passes if {
 	]}
 }
 
+test_unread_details_are_undetermined_only_where_a_failure_is_possible if {
+	no_console := object.union(user("ci", {"console_password": false}), {"unknown": ["mfa_devices"]})
+	count(rule.undetermined) == 0 with input as {"resources": [no_console]}
+	with_mfa := object.union(user("dan", {"mfa_devices": ["m"]}), {"unknown": ["console_password"]})
+	count(rule.undetermined) == 0 with input as {"resources": [with_mfa]}
+}
+
 test_unread_details_are_undetermined if {
 	u := object.union(user("carol", {"console_password": true}), {"unknown": ["mfa_devices"]})
 	count(rule.deny) == 0 with input as {"resources": [u]}
