@@ -361,28 +361,22 @@ fn judged_through_owner(objects: &[Json]) -> Vec<bool> {
             .as_str()
             .map(str::to_string)
     };
+    // The listed controller of an object, by the UID of its controller reference.
+    let owner_of = |x: &Json| {
+        x["metadata"]["ownerReferences"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|r| r["controller"].as_bool() == Some(true))
+            .and_then(|r| r["uid"].as_str())
+            .and_then(|uid| by_uid.get(uid))
+            .copied()
+    };
     objects
         .iter()
         .map(|o| {
-            let Some(owner) = o["metadata"]["ownerReferences"]
-                .as_array()
-                .into_iter()
-                .flatten()
-                .find(|r| r["controller"].as_bool() == Some(true))
-                .and_then(|r| r["uid"].as_str())
-                .and_then(|uid| by_uid.get(uid))
-            else {
+            let Some(owner) = owner_of(o) else {
                 return false;
-            };
-            let owner_of = |x: &Json| {
-                x["metadata"]["ownerReferences"]
-                    .as_array()
-                    .into_iter()
-                    .flatten()
-                    .find(|r| r["controller"].as_bool() == Some(true))
-                    .and_then(|r| r["uid"].as_str())
-                    .and_then(|uid| by_uid.get(uid))
-                    .copied()
             };
             match (o["kind"].as_str(), owner["kind"].as_str()) {
                 (Some("ReplicaSet"), Some("Deployment")) => {
