@@ -712,3 +712,100 @@ fn server_errors_and_timeouts_leave_rules_not_evaluated() {
         );
     }
 }
+
+/// The credential chain against moto: a named profile from the shared files, and web
+/// identity (sts:AssumeRoleWithWebIdentity, as EKS IRSA and GitHub OIDC use), each reading the
+/// account id back through signed calls.
+#[test]
+fn credentials_come_from_profiles_and_web_identity() {
+    let moto = Moto::start(None);
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir(home.path().join(".aws")).unwrap();
+    std::fs::write(
+        home.path().join(".aws/credentials"),
+        "[default]\naws_access_key_id = wrong\naws_secret_access_key = wrong\n\n\
+         [auditor]\naws_access_key_id = testing\naws_secret_access_key = testing\n",
+    )
+    .unwrap();
+    std::fs::write(
+        home.path().join(".aws/config"),
+        format!(
+            "[profile auditor]\nregion = eu-west-1\nendpoint_url = {}\n",
+            moto.url
+        ),
+    )
+    .unwrap();
+    let token = home.path().join("oidc-token");
+    std::fs::write(
+        &token,
+        "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOmFjbWUvaW5mcmEifQ.c2ln\n",
+    )
+    .unwrap();
+    let summary = |run: &std::process::Output| String::from_utf8_lossy(&run.stderr).into_owned();
+
+    // --profile: keys and region from the shared files; the endpoint from the profile.
+    let mut cmd = common::tenet();
+    safe_env(&mut cmd);
+    cmd.env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env_remove("AWS_DEFAULT_REGION")
+        .env("HOME", home.path())
+        .args([
+            "audit",
+            "--provider",
+            "aws",
+            "--profile",
+            "auditor",
+            "--no-config",
+            "-q",
+            "-f",
+            "json",
+        ]);
+    let out = cmd.output().unwrap();
+    let text = summary(&out);
+    assert!(
+        text.contains("audit: aws account 123456789012; region eu-west-1:"),
+        "{text}"
+    );
+    assert!(!text.contains("call(s) failed"), "{text}");
+
+    // Web identity from the environment.
+    let mut cmd = common::tenet();
+    safe_env(&mut cmd);
+    cmd.env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_WEB_IDENTITY_TOKEN_FILE", &token)
+        .env("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/tenet-audit")
+        .env("AWS_ENDPOINT_URL", &moto.url)
+        .args([
+            "audit",
+            "--provider",
+            "aws",
+            "--no-config",
+            "-q",
+            "-f",
+            "json",
+        ]);
+    let out = cmd.output().unwrap();
+    let text = summary(&out);
+    assert!(
+        text.contains("audit: aws account 123456789012; region us-east-1:"),
+        "{text}"
+    );
+    assert!(!text.contains("call(s) failed"), "{text}");
+
+    // No credentials anywhere: a clear error naming the ways to give them, and no call made.
+    let mut cmd = common::tenet();
+    safe_env(&mut cmd);
+    cmd.env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_ENDPOINT_URL", &moto.url)
+        .args(["audit", "--provider", "aws", "--no-config", "-q"]);
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        summary(&out).contains("no AWS credentials"),
+        "{}",
+        summary(&out)
+    );
+}
