@@ -96,25 +96,20 @@ pub fn collect(
         ));
     }
     let from = now();
-    let base = opts
-        .base_url
-        .clone()
-        .or_else(|| env("AZURE_RESOURCE_MANAGER_URL"))
-        .unwrap_or_else(|| "https://management.azure.com".into());
-    let url = format!(
-        "{}/providers/Microsoft.ResourceGraph/resources?api-version=2022-10-01",
-        base.trim_end_matches('/')
+    let base = super::base_url(
+        opts.base_url.as_ref(),
+        env,
+        "AZURE_RESOURCE_MANAGER_URL",
+        "https://management.azure.com",
     );
+    let url = format!("{base}/providers/Microsoft.ResourceGraph/resources?api-version=2022-10-01");
     let mut graph = ResourceGraph::new();
     progress.started("resource graph");
     // Resource Graph answers for the subscriptions the caller may read and silently leaves the
     // others out: each one is checked, and one that cannot be read is a gap.
     let mut readable: Vec<String> = Vec::new();
     for sub in &opts.subscriptions {
-        let url = format!(
-            "{}/subscriptions/{sub}?api-version=2022-12-01",
-            base.trim_end_matches('/')
-        );
+        let url = format!("{base}/subscriptions/{sub}?api-version=2022-12-01");
         match bearer_json(&http, tokens, reqwest::Method::GET, &url, None) {
             Ok(_) => readable.push(sub.clone()),
             Err(e) => graph.gaps.push(super::listing_gap(

@@ -76,11 +76,12 @@ pub fn collect(
         ));
     }
     let from = now();
-    let base = opts
-        .base_url
-        .clone()
-        .or_else(|| env("CLOUDASSET_ENDPOINT"))
-        .unwrap_or_else(|| "https://cloudasset.googleapis.com".into());
+    let base = super::base_url(
+        opts.base_url.as_ref(),
+        env,
+        "CLOUDASSET_ENDPOINT",
+        "https://cloudasset.googleapis.com",
+    );
     let mut graph = ResourceGraph::new();
     let parents: Vec<String> = opts.scopes.iter().map(|s| parent(s)).collect();
     for p in &parents {
@@ -91,10 +92,7 @@ pub fn collect(
             .map(|(a, _)| format!("&assetTypes={}", super::aws::encode(a)))
             .collect();
         let assets = super::paged(|token| {
-            let mut url = format!(
-                "{}/v1/{p}/assets?contentType=RESOURCE&pageSize=1000{types}",
-                base.trim_end_matches('/')
-            );
+            let mut url = format!("{base}/v1/{p}/assets?contentType=RESOURCE&pageSize=1000{types}");
             if let Some(t) = token {
                 url.push_str(&format!("&pageToken={}", super::aws::encode(&t)));
             }

@@ -210,14 +210,7 @@ impl Client {
             let outcome = rb.body(req.body).send();
             let wait = match outcome {
                 Err(e) => {
-                    last = Some(if e.is_timeout() {
-                        CallError::Timeout { attempts }
-                    } else {
-                        CallError::Transport {
-                            attempts,
-                            message: error_chain(&e),
-                        }
-                    });
+                    last = Some(transport_error(&e, attempts));
                     None
                 }
                 Ok(resp) => {
@@ -235,14 +228,7 @@ impl Client {
                     let body = match resp.bytes() {
                         Ok(b) => b.to_vec(),
                         Err(e) => {
-                            last = Some(if e.is_timeout() {
-                                CallError::Timeout { attempts }
-                            } else {
-                                CallError::Transport {
-                                    attempts,
-                                    message: error_chain(&e),
-                                }
-                            });
+                            last = Some(transport_error(&e, attempts));
                             if attempt + 1 < attempts {
                                 self.pause(attempt, None);
                             }
@@ -328,6 +314,18 @@ fn jitter() -> f64 {
         s.set(x);
         (x >> 11) as f64 / (1u64 << 53) as f64
     })
+}
+
+/// A request or body that failed before an answer: a timeout, or a connection problem.
+fn transport_error(e: &reqwest::Error, attempts: u32) -> CallError {
+    if e.is_timeout() {
+        CallError::Timeout { attempts }
+    } else {
+        CallError::Transport {
+            attempts,
+            message: error_chain(e),
+        }
+    }
 }
 
 fn error_chain(e: &dyn std::error::Error) -> String {

@@ -174,6 +174,22 @@ impl LiveScope {
     }
 }
 
+/// A provider's base URL: `--endpoint-url`, else the environment variable `var`, else the
+/// public default; without a trailing slash.
+pub fn base_url(
+    explicit: Option<&String>,
+    env: &dyn Fn(&str) -> Option<String>,
+    var: &str,
+    default: &str,
+) -> String {
+    explicit
+        .cloned()
+        .or_else(|| env(var))
+        .unwrap_or_else(|| default.to_string())
+        .trim_end_matches('/')
+        .to_string()
+}
+
 /// Small helpers to build attribute maps.
 pub(crate) fn obj(pairs: impl IntoIterator<Item = (&'static str, Json)>) -> Map<String, Json> {
     pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
