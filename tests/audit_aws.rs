@@ -741,71 +741,64 @@ fn credentials_come_from_profiles_and_web_identity() {
         "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXBvOmFjbWUvaW5mcmEifQ.c2ln\n",
     )
     .unwrap();
-    let summary = |run: &std::process::Output| String::from_utf8_lossy(&run.stderr).into_owned();
+    // `tenet audit --provider aws ARGS` with the safe environment but without static keys;
+    // `None` removes a variable.
+    let run = |env: &[(&str, Option<&std::ffi::OsStr>)], args: &[&str]| {
+        let mut cmd = common::tenet();
+        safe_env(&mut cmd);
+        cmd.env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .args(["audit", "--provider", "aws", "--no-config", "-q"])
+            .args(args);
+        for (k, v) in env {
+            match v {
+                Some(v) => cmd.env(k, v),
+                None => cmd.env_remove(k),
+            };
+        }
+        let out = cmd.output().unwrap();
+        (
+            out.status.code(),
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+        )
+    };
+    let read_cleanly = |text: &str, region: &str| {
+        assert!(
+            text.contains(&format!(
+                "audit: aws account 123456789012; region {region}:"
+            )),
+            "{text}"
+        );
+        assert!(!text.contains("call(s) failed"), "{text}");
+    };
+    let os = std::ffi::OsStr::new;
 
     // --profile: keys and region from the shared files; the endpoint from the profile.
-    let mut cmd = common::tenet();
-    safe_env(&mut cmd);
-    cmd.env_remove("AWS_ACCESS_KEY_ID")
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .env_remove("AWS_DEFAULT_REGION")
-        .env("HOME", home.path())
-        .args([
-            "audit",
-            "--provider",
-            "aws",
-            "--profile",
-            "auditor",
-            "--no-config",
-            "-q",
-            "-f",
-            "json",
-        ]);
-    let out = cmd.output().unwrap();
-    let text = summary(&out);
-    assert!(
-        text.contains("audit: aws account 123456789012; region eu-west-1:"),
-        "{text}"
+    let (_, text) = run(
+        &[
+            ("AWS_DEFAULT_REGION", None),
+            ("HOME", Some(home.path().as_os_str())),
+        ],
+        &["--profile", "auditor", "-f", "json"],
     );
-    assert!(!text.contains("call(s) failed"), "{text}");
+    read_cleanly(&text, "eu-west-1");
 
     // Web identity from the environment.
-    let mut cmd = common::tenet();
-    safe_env(&mut cmd);
-    cmd.env_remove("AWS_ACCESS_KEY_ID")
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .env("AWS_WEB_IDENTITY_TOKEN_FILE", &token)
-        .env("AWS_ROLE_ARN", "arn:aws:iam::123456789012:role/tenet-audit")
-        .env("AWS_ENDPOINT_URL", &moto.url)
-        .args([
-            "audit",
-            "--provider",
-            "aws",
-            "--no-config",
-            "-q",
-            "-f",
-            "json",
-        ]);
-    let out = cmd.output().unwrap();
-    let text = summary(&out);
-    assert!(
-        text.contains("audit: aws account 123456789012; region us-east-1:"),
-        "{text}"
+    let (_, text) = run(
+        &[
+            ("AWS_WEB_IDENTITY_TOKEN_FILE", Some(token.as_os_str())),
+            (
+                "AWS_ROLE_ARN",
+                Some(os("arn:aws:iam::123456789012:role/tenet-audit")),
+            ),
+            ("AWS_ENDPOINT_URL", Some(os(&moto.url))),
+        ],
+        &["-f", "json"],
     );
-    assert!(!text.contains("call(s) failed"), "{text}");
+    read_cleanly(&text, "us-east-1");
 
     // No credentials anywhere: a clear error naming the ways to give them, and no call made.
-    let mut cmd = common::tenet();
-    safe_env(&mut cmd);
-    cmd.env_remove("AWS_ACCESS_KEY_ID")
-        .env_remove("AWS_SECRET_ACCESS_KEY")
-        .env("AWS_ENDPOINT_URL", &moto.url)
-        .args(["audit", "--provider", "aws", "--no-config", "-q"]);
-    let out = cmd.output().unwrap();
-    assert_eq!(out.status.code(), Some(2));
-    assert!(
-        summary(&out).contains("no AWS credentials"),
-        "{}",
-        summary(&out)
-    );
+    let (code, text) = run(&[("AWS_ENDPOINT_URL", Some(os(&moto.url)))], &[]);
+    assert_eq!(code, Some(2));
+    assert!(text.contains("no AWS credentials"), "{text}");
 }
