@@ -372,7 +372,7 @@ fn unread_by_rule(report: &Report) -> BTreeMap<String, Vec<String>> {
         for rule in &report.policies.rules {
             if gap.affects(&rule.resource_types) {
                 let call = match &gap.scope {
-                    _ if gap.kind == "not-collected" => {
+                    _ if !gap.is_failed_call() => {
                         format!("{}: not collected live", gap.operation)
                     }
                     Some(s) => format!("{} ({s}): {}", gap.operation, gap.kind),
@@ -422,11 +422,8 @@ fn caveats(report: &Report) -> Vec<String> {
             errored.into_iter().collect::<Vec<_>>().join(", ")
         ));
     }
-    let (uncollected, failed): (Vec<_>, Vec<_>) = report
-        .graph
-        .gaps
-        .iter()
-        .partition(|g| g.kind == "not-collected");
+    let (uncollected, failed): (Vec<_>, Vec<_>) =
+        report.graph.gaps.iter().partition(|g| !g.is_failed_call());
     if !failed.is_empty() {
         let places: BTreeSet<String> = failed.iter().map(|g| crate::graph::gap_place(g)).collect();
         out.push(format!(

@@ -155,7 +155,7 @@ fn collect(args: &AuditArgs) -> Result<Live, ExitCode> {
     let inventory = serde_json::to_vec_pretty(&graph).map_err(|e| fail(e.to_string()))?;
     // Failed calls are listed with the load errors; what a collector never reads is stated in
     // the compliance reasons and caveats instead.
-    for gap in graph.gaps.iter().filter(|g| g.kind != "not-collected") {
+    for gap in graph.gaps.iter().filter(|g| g.is_failed_call()) {
         graph.errors.push(live::gap_error(gap));
     }
     graph.normalize();
@@ -187,11 +187,7 @@ fn summary(
     if let Some(c) = &scope.cluster {
         place.push(format!("cluster {c}"));
     }
-    let gaps = graph
-        .gaps
-        .iter()
-        .filter(|g| g.kind != "not-collected")
-        .count();
+    let gaps = graph.gaps.iter().filter(|g| g.is_failed_call()).count();
     format!(
         "audit: {} {}: {} resources in {:.1} s ({} requests, {} retried){}",
         scope.provider,

@@ -271,8 +271,7 @@ pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode>
             fail_on_gaps,
         } => {
             let live = collect()?;
-            let incomplete =
-                fail_on_gaps && live.graph.gaps.iter().any(|g| g.kind != "not-collected");
+            let incomplete = fail_on_gaps && live.graph.gaps.iter().any(|g| g.is_failed_call());
             live_scope = Some((live.scope, live.inventory));
             (live.graph, base, None, None, incomplete)
         }

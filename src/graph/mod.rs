@@ -282,7 +282,16 @@ pub struct Gap {
     pub message: String,
 }
 
+/// The kind of a gap that is no failed call: objects the collector never reads.
+pub const NOT_COLLECTED: &str = "not-collected";
+
 impl Gap {
+    /// A call that failed (denied, throttled, erroring, timed out), as opposed to objects the
+    /// collector never reads: failed calls are listed as load errors and fail an audit.
+    pub fn is_failed_call(&self) -> bool {
+        self.kind != NOT_COLLECTED
+    }
+
     /// Does this gap leave `rule` undecidable?
     pub fn affects(&self, rule_types: &[String]) -> bool {
         rule_types

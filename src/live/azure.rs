@@ -171,7 +171,7 @@ pub fn collect(
             context_types: vec![],
             context: true,
             attributes: vec![],
-            kind: "not-collected".into(),
+            kind: crate::graph::NOT_COLLECTED.into(),
             message: why.to_string(),
         });
     }

@@ -62,7 +62,7 @@ pub fn load(display: &str, text: &str) -> ResourceGraph {
         graph
             .gaps
             .iter()
-            .filter(|g| g.kind != "not-collected")
+            .filter(|g| g.is_failed_call())
             .map(gap_error),
     );
     out.resources = graph.resources;
