@@ -4,6 +4,8 @@
 //! `.ignore` and `.tenetignore` files are honoured (also outside a git repository), and `.git/`,
 //! `.terraform/` and `node_modules/` are never entered. Files named explicitly are taken as
 //! given. Each file is classified by name; files of no known kind are skipped without a word.
+//! Symbolic links are resolved and read only when they lead to a regular file inside the
+//! walked tree; links outside it, broken links, loops and pipes or devices are reported.
 //! This module reads no file contents; it only decides what the loaders will see.
 
 use std::path::{Path, PathBuf};
@@ -118,7 +120,15 @@ pub fn discover(paths: &[PathBuf], base: &Path) -> Result<Discovery, DiscoverErr
             }
             continue;
         }
-        walk_dir(root, base, &mut out);
+        if meta.is_dir() {
+            walk_dir(root, base, &mut out);
+        } else if FileKind::of(root).is_some() {
+            // A FIFO, socket or device named on the command line: opening it could block.
+            out.errors.push(skipped(
+                display_path(root, base),
+                "not a regular file (a pipe, socket or device): not read",
+            ));
+        }
     }
     // The same file reached twice (a directory and a file inside it) is kept once, as
     // explicit: explicit entries sort first among equal paths and `dedup_by` keeps the first.
@@ -131,6 +141,9 @@ pub fn discover(paths: &[PathBuf], base: &Path) -> Result<Discovery, DiscoverErr
 }
 
 fn walk_dir(root: &Path, base: Option<&Path>, out: &mut Discovery) {
+    // Symbolic links are judged against the tree being walked; a root that cannot be
+    // resolved is walked all the same (the walker reports what it cannot read).
+    let tree = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
     let walker = ignore::WalkBuilder::new(root)
         .hidden(false)
         .git_ignore(true)
@@ -147,7 +160,20 @@ fn walk_dir(root: &Path, base: Option<&Path>, out: &mut Discovery) {
     for entry in walker {
         match entry {
             Ok(entry) => {
-                if !entry.file_type().is_some_and(|t| t.is_file()) {
+                let Some(file_type) = entry.file_type() else {
+                    continue;
+                };
+                if file_type.is_symlink() {
+                    symlink(entry.path(), &tree, base, out);
+                    continue;
+                }
+                if !file_type.is_file() {
+                    if !file_type.is_dir() && FileKind::of(entry.path()).is_some() {
+                        out.errors.push(skipped(
+                            display_path(entry.path(), base),
+                            "not a regular file (a pipe, socket or device): not read",
+                        ));
+                    }
                     continue;
                 }
                 let path = entry.into_path();
@@ -174,6 +200,93 @@ fn walk_dir(root: &Path, base: Option<&Path>, out: &mut Discovery) {
                 });
             }
         }
+    }
+}
+
+/// A symbolic link met in a walk (links are never followed blindly):
+/// - to a regular file inside the walked tree: loaded under the link's own path, as Terraform
+///   and Bicep would read it (a `versions.tf` shared by several modules, say);
+/// - to a directory inside the tree: not entered, since its files are scanned under their own
+///   paths; a link to one of its own ancestors is a loop and reported;
+/// - to anything outside the tree, or broken, or looping: reported and not read, so that a
+///   scan never reads outside what it was pointed at.
+fn symlink(link: &Path, tree: &Path, base: Option<&Path>, out: &mut Discovery) {
+    let display = display_path(link, base);
+    let target = match std::fs::canonicalize(link) {
+        Ok(t) => t,
+        Err(e) => {
+            let why = if is_loop(&e) {
+                "symbolic link loop: not followed".to_string()
+            } else if e.kind() == std::io::ErrorKind::NotFound {
+                let to = std::fs::read_link(link)
+                    .map(|t| t.display().to_string())
+                    .unwrap_or_default();
+                format!("broken symbolic link (to {to}, which does not exist): not read")
+            } else {
+                format!("symbolic link that cannot be resolved ({e}): not read")
+            };
+            out.errors.push(skipped(display, &why));
+            return;
+        }
+    };
+    if !target.starts_with(tree) {
+        out.errors.push(skipped(
+            display,
+            &format!(
+                "symbolic link to {}, outside the scanned tree {}: not read",
+                target.display(),
+                tree.display()
+            ),
+        ));
+        return;
+    }
+    if target.is_dir() {
+        let parent = link
+            .parent()
+            .and_then(|p| std::fs::canonicalize(p).ok())
+            .unwrap_or_default();
+        if parent.starts_with(&target) {
+            out.errors.push(skipped(
+                display,
+                &format!(
+                    "symbolic link loop (to {}, a directory containing the link): not followed",
+                    target.display()
+                ),
+            ));
+        }
+        return;
+    }
+    let Some(kind) = FileKind::of(link) else {
+        return;
+    };
+    if !target.is_file() {
+        out.errors.push(skipped(
+            display,
+            "symbolic link to something other than a regular file: not read",
+        ));
+        return;
+    }
+    out.files.push(Discovered {
+        path: link.to_path_buf(),
+        display,
+        kind,
+        explicit: false,
+    });
+}
+
+fn is_loop(e: &std::io::Error) -> bool {
+    // ELOOP (`ErrorKind::FilesystemLoop` is not stable yet): 40 on Linux, 62 on macOS and BSDs.
+    let eloop = if cfg!(target_os = "linux") { 40 } else { 62 };
+    cfg!(unix) && e.raw_os_error() == Some(eloop)
+}
+
+fn skipped(file: String, message: &str) -> LoadError {
+    LoadError {
+        file,
+        line: None,
+        column: None,
+        message: message.to_string(),
+        file_skipped: true,
     }
 }
 
@@ -315,6 +428,58 @@ mod tests {
             .collect();
         assert_eq!(names, vec!["main.tf", "sub/net.tf"]);
         assert!(found.errors.is_empty());
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn symbolic_links_are_read_inside_the_tree_and_reported_otherwise() {
+        use std::os::unix::fs::symlink;
+        let dir = tempfile::tempdir().unwrap();
+        let outside = dir.path().join("outside");
+        let tree = dir.path().join("tree");
+        std::fs::create_dir_all(tree.join("shared")).unwrap();
+        std::fs::create_dir_all(tree.join("mod")).unwrap();
+        std::fs::create_dir_all(&outside).unwrap();
+        std::fs::write(outside.join("secret.tf"), "").unwrap();
+        std::fs::write(tree.join("shared/versions.tf"), "").unwrap();
+        symlink("../shared/versions.tf", tree.join("mod/versions.tf")).unwrap();
+        symlink("../../outside/secret.tf", tree.join("mod/escape.tf")).unwrap();
+        symlink("../outside", tree.join("outdir")).unwrap();
+        symlink("..", tree.join("mod/up")).unwrap();
+        symlink("shared", tree.join("alias")).unwrap();
+        symlink("nowhere.tf", tree.join("broken.tf")).unwrap();
+        symlink("loop2.tf", tree.join("loop1.tf")).unwrap();
+        symlink("loop1.tf", tree.join("loop2.tf")).unwrap();
+        let fifo = tree.join("pipe.tf");
+        let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+        let found = discover(std::slice::from_ref(&tree), &tree).unwrap();
+        let files: Vec<&str> = found.files.iter().map(|f| f.display.as_str()).collect();
+        // The link inside the tree is read under its own path; `alias/` is not entered (its
+        // file is scanned as shared/versions.tf); nothing outside the tree is listed.
+        assert_eq!(files, vec!["mod/versions.tf", "shared/versions.tf"]);
+        let errors: Vec<(String, String)> = found
+            .errors
+            .iter()
+            .map(|e| (e.file.clone(), e.message.clone()))
+            .collect();
+        let message = |file: &str| {
+            errors
+                .iter()
+                .find(|(f, _)| f == file)
+                .map(|(_, m)| m.clone())
+                .unwrap_or_else(|| panic!("{file} not reported: {errors:?}"))
+        };
+        assert!(message("mod/escape.tf").contains("outside the scanned tree"));
+        assert!(message("outdir").contains("outside the scanned tree"));
+        assert!(message("mod/up").contains("symbolic link loop"));
+        assert!(message("broken.tf").contains("broken symbolic link (to nowhere.tf"));
+        assert!(message("loop1.tf").contains("symbolic link loop"));
+        assert!(message("loop2.tf").contains("symbolic link loop"));
+        if made.is_ok_and(|s| s.success()) {
+            assert!(message("pipe.tf").contains("not a regular file"));
+        }
+        assert!(found.errors.iter().all(|e| e.file_skipped));
+        assert!(!errors.iter().any(|(f, _)| f == "alias"));
     }
 
     #[test]

@@ -88,30 +88,21 @@ child_ids(parent, t) := by_ref | by_name if {
 		e.attribute == "parent"
 		data.inventory.resources[e.from].type == t
 	}
-	by_name := {id | some id in named_children[child_key(t, parent.attributes.name)]}
+	by_name := {id | some id in object.get(named_children, child_key(t, parent.attributes.name), [])}
 }
 
 # "type|parent name" -> ids of the ARM resources of that type whose name is
-# "<parent name>/<own name>" (names compare without case, as ARM compares them).
-named_children[k] contains id if {
-	some id, c in data.inventory.resources
-	c.origin != "terraform"
-	c.origin != "tfplan"
-	name := c.attributes.name
-	is_string(name)
-	parts := split(name, "/")
-	count(parts) > 1
-	k := child_key(c.type, concat("/", array.slice(parts, 0, count(parts) - 1)))
-}
+# "<parent name>/<own name>" (names compare without case, as ARM compares them); built by the
+# engine (`data.inventory.named_children`).
+named_children := data.inventory.named_children
 
 child_key(t, parent_name) := sprintf("%s|%s", [t, lower(parent_name)])
 
 # A resource of type t in the parent's file that may be its child, but whether it is cannot
 # be known: its name is unknown and it names no parent, or it is a child that might not exist.
 unresolved_child(parent, t) if {
-	some id in object.get(data.inventory.by_type, t, [])
+	some id in data.inventory.by_file[object.get(parent.source, "file", "")][t]
 	c := data.inventory.resources[id]
-	c.source.file == parent.source.file
 	tenet.is_unknown(c, "name")
 	not has_parent_ref(c)
 }

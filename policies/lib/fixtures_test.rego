@@ -36,6 +36,27 @@ inventory(resources) := {
 		some y in x.refs
 		to := y.to
 	},
+	"by_file": {f: {t: [r.id | some r in resources; r.source.file == f; r.type == t] |
+		some y in resources
+		y.source.file == f
+		t := y.type
+	} |
+		some x in resources
+		f := x.source.file
+	},
+	"named_children": {k: [r.id | some r in resources; named_child_key(r) == k] |
+		some x in resources
+		k := named_child_key(x)
+	},
+}
+
+# As the host keys ARM `parent/child` names: "<type>|<parent name, lower case>" (never for
+# Terraform resources).
+named_child_key(r) := sprintf("%s|%s", [r.type, lower(concat("/", array.slice(parts, 0, count(parts) - 1)))]) if {
+	not r.origin in {"terraform", "tfplan"}
+	is_string(r.attributes.name)
+	parts := split(r.attributes.name, "/")
+	count(parts) > 1
 }
 
 # A resource in the ARM schema (Bicep, ARM JSON, live Azure): `name` is both the graph name and

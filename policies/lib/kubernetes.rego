@@ -143,7 +143,7 @@ service_account_name(spec) := "default" if get(spec, ["serviceAccountName"], get
 # namespace would use: the same `metadata.namespace` or, for objects that leave it to apply
 # time, both without one and in the same directory (as the loader matches references).
 service_accounts(r, name) := [sa |
-	some id in object.get(object.get(data.inventory, "by_type", {}), "v1/ServiceAccount", [])
+	some id in object.get(data.inventory.by_type, "v1/ServiceAccount", [])
 	sa := data.inventory.resources[id]
 	sa.name == name
 	same_namespace(sa, r)

@@ -97,6 +97,10 @@ pub struct ReportArgs {
     /// Print how long loading and evaluation took, and the slowest rules, to standard error.
     #[arg(long)]
     timings: bool,
+    /// Longest one rule may evaluate on one batch of resources, in seconds; a rule that takes
+    /// longer is reported as a rule error naming it, and the other rules go on.
+    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
+    rule_timeout: u64,
     /// Write an audit evidence bundle: a directory, or a deterministic archive when the name
     /// ends in `.tar.gz` (times come from `SOURCE_DATE_EPOCH` when it is set).
     #[arg(long, value_name = "OUT")]
@@ -277,7 +281,11 @@ pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode>
         }
     };
     let loaded = clock.elapsed();
-    let mut outcome = evaluate(&policies, &rules, &graph, &EvalOptions::default());
+    let eval_opts = EvalOptions {
+        timeout: std::time::Duration::from_secs(args.rule_timeout),
+        ..EvalOptions::default()
+    };
+    let mut outcome = evaluate(&policies, &rules, &graph, &eval_opts);
     crate::compliance::demote_for_gaps(&graph.gaps, &policies.rules, &mut outcome);
     if !frameworks.is_empty() {
         // Findings name the controls of the frameworks reported on only.

@@ -112,26 +112,28 @@ pub fn evaluate(
 ) -> Outcome {
     let values = resource_values(graph);
     let mut outcome = Outcome::default();
-    // The policies were parsed into this engine when they were loaded.
-    let mut base = policies.engine.clone();
-    base.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
-        limit: opts.timeout,
-        check_interval: NonZeroU32::new(256).unwrap_or(NonZeroU32::MIN),
-    });
-    if let Err(e) = base
-        .add_data(policies.config_data())
-        .and_then(|()| base.add_data(inventory::data(graph, &values)))
-    {
-        return all_failed(
-            rules,
-            format!("could not load the resource graph into the engine: {e}"),
-        );
-    }
-    // One evaluation prepares the engine; clones made afterwards share the analysis.
-    if let Some(first) = rules.first() {
-        base.set_input(batch_input(&values, &[]));
-        let _ = base.eval_rule(format!("data.{}.deny", first.package));
-    }
+    let inventory = inventory::data(graph, &values);
+    let config = policies.config_data();
+    // Each rule runs in its own engine (the libraries and that rule), given the graph and
+    // the configuration, and prepared by one evaluation; clones share the analysis.
+    let prepare = |rule: &RuleMeta| -> Result<regorus::Engine, String> {
+        let mut engine = policies
+            .rule_engines
+            .get(&rule.package)
+            .cloned()
+            .ok_or_else(|| format!("rule package {} was not loaded", rule.package))?;
+        engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
+            limit: opts.timeout,
+            check_interval: NonZeroU32::new(256).unwrap_or(NonZeroU32::MIN),
+        });
+        engine
+            .add_data(config.clone())
+            .and_then(|()| engine.add_data(inventory.clone()))
+            .map_err(|e| format!("could not load the resource graph into the engine: {e}"))?;
+        engine.set_input(batch_input(&values, &[]));
+        let _ = engine.eval_rule(format!("data.{}.deny", rule.package));
+        Ok(engine)
+    };
 
     // Every resource is in data.inventory, but rules run on (and report) only the resources of
     // scanned files.
@@ -160,11 +162,14 @@ pub fn evaluate(
         examined.push(idx);
     }
 
+    // A worker keeps the engine of the rule it last ran: items are in rule order, so a rule's
+    // batches mostly share one.
+    type Slot = Option<(usize, Result<regorus::Engine, String>)>;
     let results: Vec<ItemResult> = items
         .par_iter()
         .map_init(
-            || base.clone(),
-            |engine, (ri, batch)| {
+            || -> Slot { None },
+            |slot, (ri, batch)| {
                 let started = std::time::Instant::now();
                 let mut result = ItemResult {
                     rule: *ri,
@@ -173,7 +178,14 @@ pub fn evaluate(
                     undetermined: Vec::new(),
                     errors: Vec::new(),
                 };
-                evaluate_batch(engine, rules[*ri], &values, batch, &mut result);
+                let engine = match slot {
+                    Some((r, engine)) if *r == *ri => engine,
+                    _ => &mut slot.insert((*ri, prepare(rules[*ri]))).1,
+                };
+                match engine {
+                    Ok(engine) => evaluate_batch(engine, rules[*ri], &values, batch, &mut result),
+                    Err(message) => result.errors.push((None, message.clone())),
+                }
                 result.elapsed = started.elapsed();
                 result
             },
@@ -341,31 +353,6 @@ fn rule_error(rule: &RuleMeta, resource: Option<&str>, message: &str) -> RuleErr
         file: rule.file.clone(),
         line,
         message,
-    }
-}
-
-fn all_failed(rules: &[&RuleMeta], message: String) -> Outcome {
-    Outcome {
-        errors: rules
-            .iter()
-            .map(|r| RuleError {
-                rule_id: r.id.clone(),
-                file: r.file.clone(),
-                line: None,
-                message: message.clone(),
-            })
-            .collect(),
-        runs: rules
-            .iter()
-            .map(|r| RuleRun {
-                rule_id: r.id.clone(),
-                elapsed: std::time::Duration::ZERO,
-                examined: Vec::new(),
-                failed: 0,
-                errored: true,
-            })
-            .collect(),
-        ..Outcome::default()
     }
 }
 

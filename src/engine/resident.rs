@@ -90,7 +90,7 @@ impl Resident {
         }
         let any_path = (!any_type.is_empty()).then(|| aggregate("any", &any_type));
 
-        let mut engine = policies.engine.clone();
+        let mut engine = policies.combined_engine();
         engine
             .add_policy(format!("{PACKAGE}.rego"), source)
             .map_err(|e| format!("cannot build the aggregate rules: {e}"))?;

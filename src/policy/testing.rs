@@ -77,9 +77,9 @@ pub fn run_tests(set: &PolicySet) -> Vec<TestResult> {
 
 /// Runs every test and measures which lines of the rule and library files they evaluated.
 pub fn run_tests_with_coverage(set: &PolicySet) -> (Vec<TestResult>, Vec<FileCoverage>) {
-    // Rules and libraries are already parsed into the set's engine; add the tests. A test
+    // Rules and libraries together in one engine; add the tests. A test
     // file that does not parse is reported as one erroring result.
-    let mut engine = set.engine.clone();
+    let mut engine = set.combined_engine();
     let mut broken: Vec<TestResult> = Vec::new();
     if let Err(e) = engine.add_data(set.config_data()) {
         broken.push(TestResult {

@@ -47,7 +47,7 @@ cluster_wide := {
 }
 
 types_of(kinds) := {t |
-	some t, _ in object.get(data.inventory, "by_type", {})
+	some t, _ in data.inventory.by_type
 	parts := split(t, "/")
 	count(parts) == 3
 	parts[2] in object.get(kinds, parts[0], set())

@@ -755,7 +755,8 @@ fn emit_module(
                 pending.push(Pending {
                     resource: Resource {
                         id,
-                        resource_type: "module".into(),
+                        // What a Bicep module compiles to in ARM: a nested deployment.
+                        resource_type: "Microsoft.Resources/deployments".into(),
                         origin: Origin::Bicep,
                         mode: Mode::Module,
                         provider: "bicep".into(),

@@ -1,0 +1,315 @@
+//! Hostile input: `fixtures/hostile/` holds broken, deep, binary and badly encoded files of
+//! every source format and symbolic links that loop, dangle or lead outside the tree; the test
+//! adds what cannot be committed (multi-gigabyte sparse files, a named pipe). Every such file
+//! must be reported with its path and reason, nothing may hang, panic or be read from outside
+//! the scanned tree, and the valid files beside them must still be scanned.
+#![cfg(unix)]
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use assert_cmd::cargo::CommandCargoExt;
+use serde_json::Value;
+
+/// Far above what a scan of these files takes (well under a second): a guard against
+/// hangs, not a speed target.
+const HANG_GUARD: Duration = Duration::from_secs(120);
+
+/// The hostile files and the reason each must be reported with.
+const EXPECTED: &[(&str, &str)] = &[
+    ("hostile/bicep/binary.bicep", "not valid UTF-8"),
+    ("hostile/bicep/invalid-utf8.bicep", "not valid UTF-8"),
+    ("hostile/huge/huge.tf", "above the limit of 16777216 bytes"),
+    (
+        "hostile/huge/huge.yaml",
+        "above the limit of 16777216 bytes",
+    ),
+    ("hostile/json/deep.json", "nested deeper than 256 levels"),
+    ("hostile/json/plan-deep.json", "recursion limit exceeded"),
+    ("hostile/json/truncated.json", "Unterminated object"),
+    (
+        "hostile/links/broken.yaml",
+        "broken symbolic link (to missing.yaml",
+    ),
+    (
+        "hostile/links/escape-relative.yaml",
+        "outside the scanned tree",
+    ),
+    ("hostile/links/escape.tf", "outside the scanned tree"),
+    ("hostile/links/loop-a.tf", "symbolic link loop"),
+    ("hostile/links/loop-b.tf", "symbolic link loop"),
+    ("hostile/links/up", "symbolic link loop"),
+    ("hostile/pipe.yaml", "not a regular file"),
+    ("hostile/terraform/binary.tf", "not valid UTF-8"),
+    ("hostile/terraform/deep.tf", "nesting depth"),
+    ("hostile/terraform/latin1.tf", "not valid UTF-8"),
+    ("hostile/terraform/unclosed.tf", "the file ends here"),
+    ("hostile/yaml/alias-bomb.yaml", "alias bomb"),
+    ("hostile/yaml/deep.yaml", "recursion limit exceeded"),
+    ("hostile/yaml/invalid-utf8.yaml", "not valid UTF-8"),
+];
+
+/// A copy of `fixtures/hostile` (links kept as links) in a temporary directory, with the
+/// generated files added.
+fn hostile_tree() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let status = Command::new("cp")
+        .arg("-a")
+        .arg(common::root().join("fixtures/hostile"))
+        .arg(dir.path())
+        .status()
+        .expect("cp");
+    assert!(status.success());
+    let tree = dir.path().join("hostile");
+    std::fs::create_dir_all(tree.join("huge")).expect("mkdir");
+    // Sparse: gigabytes long, no disk used. Reading either would take the machine's memory.
+    for (name, len) in [("huge.tf", 4u64 << 30), ("huge.yaml", 3u64 << 30)] {
+        let f = std::fs::File::create(tree.join("huge").join(name)).expect("create");
+        f.set_len(len).expect("set_len");
+    }
+    // A valid manifest just outside the tree, and a relative link to it from inside.
+    std::fs::write(
+        dir.path().join("outside.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: outside-the-tree\nspec:\n  containers:\n    - name: x\n      image: x:latest\n",
+    )
+    .expect("write");
+    std::os::unix::fs::symlink(
+        "../../outside.yaml",
+        tree.join("links/escape-relative.yaml"),
+    )
+    .expect("symlink");
+    // Opening a FIFO for reading blocks until a writer comes: it must not be opened.
+    let status = Command::new("mkfifo")
+        .arg(tree.join("pipe.yaml"))
+        .status()
+        .expect("mkfifo");
+    assert!(status.success());
+    dir
+}
+
+/// Runs `tenet ARGS` from `dir`, killing it (and failing) if it outlives the hang guard.
+fn run_bounded(dir: &Path, args: &[&str]) -> (i32, String) {
+    let (code, _, stderr) = run_bounded_output(dir, args);
+    (code, stderr)
+}
+
+/// As `run_bounded`, also returning standard output.
+fn run_bounded_output(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let mut child = Command::cargo_bin("tenet")
+        .expect("tenet binary")
+        .current_dir(dir)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn tenet");
+    // Standard output is drained beside the wait, so a large report cannot block the child.
+    let stdout = child.stdout.take().expect("stdout");
+    let reader = std::thread::spawn(move || {
+        let mut s = String::new();
+        let _ = std::io::Read::read_to_string(&mut { stdout }, &mut s);
+        s
+    });
+    let started = Instant::now();
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            let mut stderr = String::new();
+            if let Some(mut e) = child.stderr.take() {
+                std::io::Read::read_to_string(&mut e, &mut stderr).expect("stderr");
+            }
+            // A panic or an abort (stack overflow) has no exit code, or 101.
+            let code = status.code().unwrap_or(-1);
+            assert!(
+                code != 101 && code != -1,
+                "tenet crashed: {status}\n{stderr}"
+            );
+            assert!(!stderr.contains("panicked"), "tenet panicked:\n{stderr}");
+            let stdout = reader.join().unwrap_or_default();
+            return (code, stdout, stderr);
+        }
+        if started.elapsed() > HANG_GUARD {
+            let _ = child.kill();
+            panic!("tenet {args:?} still running after {HANG_GUARD:?}: a hang");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+fn report(path: &Path) -> Value {
+    serde_json::from_str(&std::fs::read_to_string(path).expect("report")).expect("JSON report")
+}
+
+#[test]
+fn every_hostile_file_is_reported_and_the_valid_ones_are_scanned() {
+    let dir = hostile_tree();
+    let out = dir.path().join("report.json");
+    let out_arg = format!("json:{}", out.display());
+    let (code, stderr) = run_bounded(
+        dir.path(),
+        &[
+            "scan",
+            "hostile",
+            "--root",
+            ".",
+            "--no-config",
+            "--fail-on",
+            "none",
+            "--format",
+            &out_arg,
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let r = report(&out);
+
+    // Every hostile file, and nothing else, is a load error with its reason.
+    let errors: BTreeMap<String, String> = r["load_errors"]
+        .as_array()
+        .expect("load_errors")
+        .iter()
+        .map(|e| {
+            (
+                e["file"].as_str().unwrap_or_default().to_string(),
+                e["message"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    let reported: Vec<&str> = errors.keys().map(String::as_str).collect();
+    let expected: Vec<&str> = EXPECTED.iter().map(|(f, _)| *f).collect();
+    assert_eq!(reported, expected, "load errors: {errors:#?}");
+    for (file, reason) in EXPECTED {
+        let message = &errors[*file];
+        assert!(
+            message.contains(reason),
+            "{file}: expected a reason containing {reason:?}, got {message:?}"
+        );
+    }
+    // Errors inside a file point at the line where parsing gave up.
+    for e in r["load_errors"].as_array().into_iter().flatten() {
+        let file = e["file"].as_str().unwrap_or_default();
+        let is_file_level = file.starts_with("hostile/links/")
+            || file.starts_with("hostile/huge/")
+            || file == "hostile/pipe.yaml";
+        if !is_file_level {
+            assert!(e["line"].as_u64().is_some_and(|l| l >= 1), "no line: {e}");
+        }
+    }
+
+    // The links leading out of the tree were not followed: nothing of their targets was read.
+    let text = serde_json::to_string(&r).expect("JSON");
+    assert!(
+        !text.contains("outside-the-tree"),
+        "the outside manifest was read"
+    );
+    assert!(!text.contains("root:x:0:0"), "/etc/passwd was read");
+
+    // The valid neighbours were scanned, one finding of each format shown.
+    let findings: Vec<(String, String)> = r["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .map(|f| {
+            (
+                f["rule_id"].as_str().unwrap_or_default().to_string(),
+                f["resource"]["id"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect();
+    for (rule, resource) in [
+        (
+            "aws-s3-public-acl",
+            "terraform:hostile/valid/aws_s3_bucket_acl.open",
+        ),
+        (
+            "k8s-privileged-container",
+            "kubernetes:hostile/valid/pod.yaml/apps/Pod/hostile-neighbour",
+        ),
+        (
+            "azure-storage-https-only",
+            "bicep:hostile/valid/main.bicep/store",
+        ),
+    ] {
+        assert!(
+            findings.contains(&(rule.to_string(), resource.to_string())),
+            "{rule} on {resource} missing: {findings:?}"
+        );
+    }
+    assert_eq!(r["summary"]["load_errors"], EXPECTED.len());
+    assert_eq!(r["summary"]["rule_errors"], 0);
+}
+
+#[test]
+fn nesting_beyond_the_bound_is_unknown_not_lost() {
+    // The Bicep property 5,000 objects deep loads to 256 levels; the rest is an unknown
+    // value (rules report undetermined there), never a crash or a silently shortened value.
+    let dir = hostile_tree();
+    let (code, stdout, stderr) = run_bounded_output(
+        dir.path(),
+        &["graph", "hostile/bicep/deep.bicep", "--root", "."],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    // The graph is deeper than serde_json parses by default: read the unknown path as text.
+    let id = stdout
+        .find("\"id\": \"bicep:hostile/bicep/deep.bicep/deep\"")
+        .expect("the deep resource");
+    let rest = &stdout[id..];
+    let list = &rest[rest.find("\"unknown\": [").expect("its unknown paths")..];
+    let start = list
+        .find("\"properties.")
+        .expect("an unknown property path")
+        + 1;
+    let unknown = &list[start..start + list[start..].find('"').expect("closing quote")];
+    assert!(unknown.starts_with("properties.a.a.a."), "{unknown}");
+    assert!(unknown.matches(".a").count() >= 250, "{unknown}");
+}
+
+#[test]
+fn limits_are_configurable_and_parse_errors_can_fail_the_run() {
+    let dir = hostile_tree();
+    // A limit below the valid files' sizes reports them too, with the limit given.
+    let out = dir.path().join("small.json");
+    let out_arg = format!("json:{}", out.display());
+    let (code, stderr) = run_bounded(
+        dir.path(),
+        &[
+            "scan",
+            "hostile/valid",
+            "--root",
+            ".",
+            "--no-config",
+            "--max-file-size",
+            "64",
+            "--format",
+            &out_arg,
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let r = report(&out);
+    let errors = r["load_errors"].as_array().expect("load_errors");
+    assert_eq!(errors.len(), 3, "{errors:?}");
+    assert!(errors.iter().all(|e| {
+        e["message"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("above the limit of 64 bytes")
+    }));
+    // `--fail-on-parse-error` turns hostile input into a failing run (exit 1).
+    let (code, stderr) = run_bounded(
+        dir.path(),
+        &[
+            "scan",
+            "hostile",
+            "--root",
+            ".",
+            "--no-config",
+            "--fail-on",
+            "none",
+            "--fail-on-parse-error",
+        ],
+    );
+    assert_eq!(code, 1, "{stderr}");
+}
