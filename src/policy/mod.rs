@@ -257,15 +257,34 @@ impl PolicySet {
     /// not a rule error in every scan. The built-in rules are compiled by the test suite.
     fn parse_rules(&mut self, errors: &mut Vec<PolicyError>) {
         use rayon::prelude::*;
-        let library = &self.library;
         let catalogs = &self.catalogs;
-        let parsed: Vec<(usize, Result<regorus::Engine, PolicyError>)> = self
+        // Each rule's engine holds only the libraries it uses (directly or through another
+        // library): fewer modules, less for regorus to analyse and to walk on each `data`
+        // reference. One engine per distinct set of libraries is parsed, then cloned.
+        let rule_libs: Vec<(usize, Vec<usize>)> = self
             .files
-            .par_iter()
+            .iter()
             .enumerate()
             .filter(|(_, f)| f.role == FileRole::Rule)
-            .map(|(i, f)| {
-                let mut engine = library.clone();
+            .map(|(i, f)| (i, self.libraries_used(&f.source)))
+            .collect();
+        let mut lib_engines: BTreeMap<Vec<usize>, regorus::Engine> = BTreeMap::new();
+        for (_, libs) in &rule_libs {
+            lib_engines.entry(libs.clone()).or_insert_with(|| {
+                let mut engine = regorus::Engine::new();
+                for &l in libs {
+                    let f = &self.files[l];
+                    // Every library left in the set parsed when it was loaded.
+                    let _ = engine.add_policy(f.path.clone(), f.source.clone());
+                }
+                engine
+            });
+        }
+        let parsed: Vec<(usize, Result<regorus::Engine, PolicyError>)> = rule_libs
+            .par_iter()
+            .map(|(i, libs)| {
+                let (i, f) = (*i, &self.files[*i]);
+                let mut engine = lib_engines[libs].clone();
                 let result = engine
                     .add_policy(f.path.clone(), f.source.clone())
                     .map(|_| engine)
@@ -310,6 +329,56 @@ impl PolicySet {
             i += 1;
             !dropped.contains(&(i - 1))
         });
+    }
+
+    /// Indices (in `files`) of the libraries a Rego source refers to as `data.<package>`,
+    /// with the libraries those refer to, in file order. A source that indexes `data` by a
+    /// computed key could reach any of them: it gets them all.
+    fn libraries_used(&self, source: &str) -> Vec<usize> {
+        let libs: Vec<(usize, &PolicyFile)> = self
+            .files
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.role == FileRole::Library)
+            .collect();
+        let mentions = |text: &str, package: &str| {
+            let needle = format!("data.{package}");
+            text.match_indices(&needle).any(|(at, _)| {
+                !text[at + needle.len()..]
+                    .chars()
+                    .next()
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_')
+            })
+        };
+        if source.contains("data[") {
+            return libs.iter().map(|(i, _)| *i).collect();
+        }
+        let mut used: Vec<bool> = libs
+            .iter()
+            .map(|(_, f)| mentions(source, &f.package))
+            .collect();
+        loop {
+            let mut grew = false;
+            for a in 0..libs.len() {
+                if !used[a] {
+                    continue;
+                }
+                for b in 0..libs.len() {
+                    if !used[b] && mentions(&libs[a].1.source, &libs[b].1.package) {
+                        used[b] = true;
+                        grew = true;
+                    }
+                }
+            }
+            if !grew {
+                break;
+            }
+        }
+        libs.iter()
+            .zip(used)
+            .filter(|(_, u)| *u)
+            .map(|((i, _), _)| *i)
+            .collect()
     }
 
     /// One engine with every library and rule (not tests): for `tenet test` and the resident
