@@ -105,10 +105,20 @@ fn print_policy_errors(errors: &[PolicyError]) {
 }
 
 /// Stack of each worker thread (reserved, not committed: untouched pages cost nothing).
-const WORKER_STACK_BYTES: usize = 64 * 1024 * 1024;
+pub const WORKER_STACK_BYTES: usize = 64 * 1024 * 1024;
 
 /// Stack of the thread `main` runs the command on (see `src/main.rs`).
 pub const MAIN_STACK_BYTES: usize = 256 * 1024 * 1024;
+
+/// Starts rayon's global pool with `jobs` workers (default: one per core), each with a
+/// [`WORKER_STACK_BYTES`] stack. Fails if the pool was already started.
+pub fn init_worker_pool(jobs: Option<usize>) -> Result<(), rayon::ThreadPoolBuildError> {
+    let mut pool = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK_BYTES);
+    if let Some(n) = jobs {
+        pool = pool.num_threads(n.max(1));
+    }
+    pool.build_global()
+}
 
 /// Runs the command line and returns the process exit code.
 pub fn main() -> ExitCode {
@@ -124,11 +134,7 @@ pub fn main() -> ExitCode {
     let cli = Cli::parse();
     // Workers get the main thread's stack budget and more: loaders and the evaluator recurse
     // over nested values, which are bounded in depth (256 levels) but not in frame size.
-    let mut pool = rayon::ThreadPoolBuilder::new().stack_size(WORKER_STACK_BYTES);
-    if let Some(n) = cli.jobs {
-        pool = pool.num_threads(n.max(1));
-    }
-    if let Err(e) = pool.build_global() {
+    if let Err(e) = init_worker_pool(cli.jobs) {
         eprintln!("error: cannot start the worker threads: {e}");
         return ExitCode::from(EXIT_ERROR);
     }

@@ -1,0 +1,9 @@
+//! Fuzzes the loader of `main.tf` files (see common.rs).
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+
+#[path = "common.rs"]
+mod common;
+
+fuzz_target!(|data: &[u8]| common::load_as("main.tf", data));
