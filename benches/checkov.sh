@@ -22,24 +22,16 @@ parts=("$@")
 [ ${#parts[@]} -gt 0 ] || parts=(terraform k8s bicep)
 runs=${RUNS:-3}
 version=${CHECKOV_VERSION:-3.3.30}
-archive=${CORPUS_ARCHIVE:-../shared/corpus/iac-corpus.tar.xz}
-corpus=$(realpath -m "${CORPUS_DIR:-target/corpus}")
 venv=${CHECKOV_VENV:-target/checkov-venv}
 out=target/checkov-bench
-timer=/usr/bin/time
-[ -x "$timer" ] || { echo "GNU time (/usr/bin/time) is needed: apt-get install time" >&2; exit 2; }
 
-if [ ! -x "$venv/bin/checkov" ] || ! "$venv/bin/pip" show checkov 2>/dev/null | grep -qx "Version: $version"; then
+if [ ! -x "$venv/bin/checkov" ] || ! "$venv/bin/pip" show checkov 2>/dev/null | grep -x "Version: $version" >/dev/null; then
   echo "installing checkov $version into $venv" >&2
   python3 -m venv "$venv"
   "$venv/bin/pip" install -q --disable-pip-version-check "checkov==$version"
 fi
-if [ ! -d "$corpus/terraform" ]; then
-  mkdir -p "$corpus"
-  tar -xJf "$archive" -C "$corpus"
-fi
-cargo build --release --locked -q
-bin=$root/target/release/tenet
+. benches/common.sh
+prepare_corpus_bench terraform
 mkdir -p "$out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -10,17 +10,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 part=${1:-terraform}
 runs=${2:-5}
-archive=${CORPUS_ARCHIVE:-../shared/corpus/iac-corpus.tar.xz}
-corpus=${CORPUS_DIR:-target/corpus}
-timer=/usr/bin/time
-[ -x "$timer" ] || { echo "GNU time (/usr/bin/time) is needed: apt-get install time" >&2; exit 2; }
-
-if [ ! -d "$corpus/$part" ]; then
-  mkdir -p "$corpus"
-  tar -xJf "$archive" -C "$corpus"
-fi
-cargo build --release --locked -q
-bin=$PWD/target/release/tenet
+. benches/common.sh
+prepare_corpus_bench "$part"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

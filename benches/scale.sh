@@ -15,16 +15,8 @@ cd "$(dirname "$0")/.."
 part=${1:-terraform}
 copies=${2:-10}
 runs=${3:-3}
-archive=${CORPUS_ARCHIVE:-../shared/corpus/iac-corpus.tar.xz}
-corpus=$(realpath -m "${CORPUS_DIR:-target/corpus}")
-timer=/usr/bin/time
-[ -x "$timer" ] || { echo "GNU time (/usr/bin/time) is needed: apt-get install time" >&2; exit 2; }
-if [ ! -d "$corpus/$part" ]; then
-  mkdir -p "$corpus"
-  tar -xJf "$archive" -C "$corpus"
-fi
-cargo build --release --locked -q
-bin=$PWD/target/release/tenet
+. benches/common.sh
+prepare_corpus_bench "$part"
 scale=$PWD/target/scale
 one=$scale/$part-x1
 many=$scale/$part-x$copies

@@ -191,13 +191,10 @@ fn walk_dir(root: &Path, base: Option<&Path>, out: &mut Discovery) {
                     ignore::Error::WithPath { path, .. } => display_path(path, base),
                     _ => display_path(root, base),
                 };
-                out.errors.push(LoadError {
+                out.errors.push(skipped(
                     file,
-                    line: None,
-                    column: None,
-                    message: format!("cannot read: {}", strip_path_prefix(&err.to_string())),
-                    file_skipped: true,
-                });
+                    &format!("cannot read: {}", strip_path_prefix(&err.to_string())),
+                ));
             }
         }
     }

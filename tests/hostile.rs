@@ -140,31 +140,29 @@ fn run_bounded_output(dir: &Path, args: &[&str]) -> (i32, String, String) {
     }
 }
 
-fn report(path: &Path) -> Value {
-    serde_json::from_str(&std::fs::read_to_string(path).expect("report")).expect("JSON report")
+/// `tenet scan PATH --root . --no-config ARGS` from `dir`, which must exit 0: its JSON report.
+fn scan_report(dir: &Path, path: &str, args: &[&str]) -> Value {
+    let out = dir.join("report.json");
+    let out_arg = format!("json:{}", out.display());
+    let mut all = vec![
+        "scan",
+        path,
+        "--root",
+        ".",
+        "--no-config",
+        "--format",
+        &out_arg,
+    ];
+    all.extend_from_slice(args);
+    let (code, stderr) = run_bounded(dir, &all);
+    assert_eq!(code, 0, "{stderr}");
+    serde_json::from_str(&std::fs::read_to_string(&out).expect("report")).expect("JSON report")
 }
 
 #[test]
 fn every_hostile_file_is_reported_and_the_valid_ones_are_scanned() {
     let dir = hostile_tree();
-    let out = dir.path().join("report.json");
-    let out_arg = format!("json:{}", out.display());
-    let (code, stderr) = run_bounded(
-        dir.path(),
-        &[
-            "scan",
-            "hostile",
-            "--root",
-            ".",
-            "--no-config",
-            "--fail-on",
-            "none",
-            "--format",
-            &out_arg,
-        ],
-    );
-    assert_eq!(code, 0, "{stderr}");
-    let r = report(&out);
+    let r = scan_report(dir.path(), "hostile", &["--fail-on", "none"]);
 
     // Every hostile file, and nothing else, is a load error with its reason.
     let errors: BTreeMap<String, String> = r["load_errors"]
@@ -271,24 +269,7 @@ fn nesting_beyond_the_bound_is_unknown_not_lost() {
 fn limits_are_configurable_and_parse_errors_can_fail_the_run() {
     let dir = hostile_tree();
     // A limit below the valid files' sizes reports them too, with the limit given.
-    let out = dir.path().join("small.json");
-    let out_arg = format!("json:{}", out.display());
-    let (code, stderr) = run_bounded(
-        dir.path(),
-        &[
-            "scan",
-            "hostile/valid",
-            "--root",
-            ".",
-            "--no-config",
-            "--max-file-size",
-            "64",
-            "--format",
-            &out_arg,
-        ],
-    );
-    assert_eq!(code, 0, "{stderr}");
-    let r = report(&out);
+    let r = scan_report(dir.path(), "hostile/valid", &["--max-file-size", "64"]);
     let errors = r["load_errors"].as_array().expect("load_errors");
     assert_eq!(errors.len(), 3, "{errors:?}");
     assert!(errors.iter().all(|e| {

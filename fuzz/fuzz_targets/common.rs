@@ -6,8 +6,11 @@
 use tenet::discover::{Discovered, FileKind};
 use tenet::load::{LoadOptions, load};
 
-thread_local! {
-    static DIR: tempfile::TempDir = tempfile::tempdir().expect("a temporary directory");
+/// One directory for every input (each input runs on a fresh thread; a thread-local
+/// directory would be made and removed per input).
+fn dir() -> &'static tempfile::TempDir {
+    static DIR: std::sync::OnceLock<tempfile::TempDir> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| tempfile::tempdir().expect("a temporary directory"))
 }
 
 /// Loads `data` as a file named `name`, with the stacks the CLI gives its threads (a 256 MiB
@@ -28,31 +31,30 @@ pub fn load_as(name: &str, data: &[u8]) {
 }
 
 fn load_on_this_thread(name: &str, data: &[u8]) {
-    DIR.with(|dir| {
-        let path = dir.path().join(name);
-        std::fs::write(&path, data).expect("write the input");
-        let Some(kind) = FileKind::of(&path) else {
-            return;
-        };
-        let file = Discovered {
-            path,
-            display: name.to_string(),
-            kind,
-            explicit: true,
-        };
-        let opts = LoadOptions {
-            base: Some(dir.path().to_path_buf()),
-            ..LoadOptions::default()
-        };
-        let graph = load(&[file], Vec::new(), &opts);
-        assert!(
-            !graph
-                .errors
-                .iter()
-                .any(|e| e.message.starts_with("internal error")),
-            "a loader panicked: {:?}",
-            graph.errors
-        );
-        serde_json::to_string(&graph).expect("the graph serializes");
-    });
+    let dir = dir();
+    let path = dir.path().join(name);
+    std::fs::write(&path, data).expect("write the input");
+    let Some(kind) = FileKind::of(&path) else {
+        return;
+    };
+    let file = Discovered {
+        path,
+        display: name.to_string(),
+        kind,
+        explicit: true,
+    };
+    let opts = LoadOptions {
+        base: Some(dir.path().to_path_buf()),
+        ..LoadOptions::default()
+    };
+    let graph = load(&[file], Vec::new(), &opts);
+    assert!(
+        !graph
+            .errors
+            .iter()
+            .any(|e| e.message.starts_with("internal error")),
+        "a loader panicked: {:?}",
+        graph.errors
+    );
+    serde_json::to_string(&graph).expect("the graph serializes");
 }

@@ -94,9 +94,7 @@ pub struct PolicySet {
     /// The rule parameters handed to policies as `data.config`: every parameter a rule
     /// declares, with its default unless the configuration overrides it.
     pub config: serde_json::Map<String, serde_json::Value>,
-    /// A regorus engine holding the libraries (packages other than `rules.*`), parsed once.
-    pub library: regorus::Engine,
-    /// Per rule package: a clone of `library` with that one rule parsed into it. Rules are
+    /// Per rule package: an engine with that rule and the libraries it uses. Rules are
     /// evaluated in engines of their own because regorus walks every module of an engine on
     /// each dynamic `data` reference (`data.inventory.resources[id]`): with all rules in one
     /// engine, every rule paid for every other (measured: 14 s of 17 s on the Bicep corpus).
@@ -148,6 +146,8 @@ impl PolicySet {
             ..PolicySet::default()
         };
         let mut packages: BTreeMap<(String, bool), usize> = BTreeMap::new();
+        // The libraries parsed together, as the engines of the rules will hold them.
+        let mut libraries = regorus::Engine::new();
         for (path, source, builtin) in sources {
             let Some(package) = metadata::package_of(&source) else {
                 errors.push(PolicyError::Invalid {
@@ -190,11 +190,11 @@ impl PolicySet {
                 });
                 continue;
             }
-            // Libraries are parsed now, into the engine every rule engine starts from (a file
-            // that does not parse leaves it unchanged); rules once the libraries are all in.
-            // Tests are parsed by `tenet test` only: a broken test must not stop a scan.
+            // Libraries are parsed now (a file that does not parse is left out); rules once the
+            // libraries are all in. Tests are parsed by `tenet test` only: a broken test must
+            // not stop a scan.
             if role == FileRole::Library
-                && let Err(e) = set.library.add_policy(path.clone(), source.clone())
+                && let Err(e) = libraries.add_policy(path.clone(), source.clone())
             {
                 errors.push(parse_error(path, &e));
                 continue;
@@ -261,24 +261,19 @@ impl PolicySet {
         // Each rule's engine holds only the libraries it uses (directly or through another
         // library): fewer modules, less for regorus to analyse and to walk on each `data`
         // reference. One engine per distinct set of libraries is parsed, then cloned.
+        let closures = LibraryClosures::new(&self.files);
         let rule_libs: Vec<(usize, Vec<usize>)> = self
             .files
             .iter()
             .enumerate()
             .filter(|(_, f)| f.role == FileRole::Rule)
-            .map(|(i, f)| (i, self.libraries_used(&f.source)))
+            .map(|(i, f)| (i, closures.used_by(&f.source)))
             .collect();
         let mut lib_engines: BTreeMap<Vec<usize>, regorus::Engine> = BTreeMap::new();
         for (_, libs) in &rule_libs {
-            lib_engines.entry(libs.clone()).or_insert_with(|| {
-                let mut engine = regorus::Engine::new();
-                for &l in libs {
-                    let f = &self.files[l];
-                    // Every library left in the set parsed when it was loaded.
-                    let _ = engine.add_policy(f.path.clone(), f.source.clone());
-                }
-                engine
-            });
+            lib_engines
+                .entry(libs.clone())
+                .or_insert_with(|| self.engine_with(libs.iter().copied()));
         }
         let parsed: Vec<(usize, Result<regorus::Engine, PolicyError>)> = rule_libs
             .par_iter()
@@ -331,62 +326,28 @@ impl PolicySet {
         });
     }
 
-    /// Indices (in `files`) of the libraries a Rego source refers to as `data.<package>`,
-    /// with the libraries those refer to, in file order. A source that indexes `data` by a
-    /// computed key could reach any of them: it gets them all.
-    fn libraries_used(&self, source: &str) -> Vec<usize> {
-        let libs: Vec<(usize, &PolicyFile)> = self
-            .files
-            .iter()
-            .enumerate()
-            .filter(|(_, f)| f.role == FileRole::Library)
-            .collect();
-        let mentions = |text: &str, package: &str| {
-            let needle = format!("data.{package}");
-            text.match_indices(&needle).any(|(at, _)| {
-                !text[at + needle.len()..]
-                    .chars()
-                    .next()
-                    .is_some_and(|c| c.is_alphanumeric() || c == '_')
-            })
-        };
-        if source.contains("data[") {
-            return libs.iter().map(|(i, _)| *i).collect();
-        }
-        let mut used: Vec<bool> = libs
-            .iter()
-            .map(|(_, f)| mentions(source, &f.package))
-            .collect();
-        loop {
-            let mut grew = false;
-            for a in 0..libs.len() {
-                if !used[a] {
-                    continue;
-                }
-                for b in 0..libs.len() {
-                    if !used[b] && mentions(&libs[a].1.source, &libs[b].1.package) {
-                        used[b] = true;
-                        grew = true;
-                    }
-                }
-            }
-            if !grew {
-                break;
-            }
-        }
-        libs.iter()
-            .zip(used)
-            .filter(|(_, u)| *u)
-            .map(|((i, _), _)| *i)
-            .collect()
-    }
-
     /// One engine with every library and rule (not tests): for `tenet test` and the resident
     /// admission rules, which evaluate many packages together.
     pub fn combined_engine(&self) -> regorus::Engine {
-        let mut engine = self.library.clone();
-        for f in self.files.iter().filter(|f| f.role == FileRole::Rule) {
-            // Every rule file left in the set parsed when it was loaded.
+        let libraries = self
+            .files
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.role == FileRole::Library);
+        let rules = self
+            .files
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.role == FileRole::Rule);
+        self.engine_with(libraries.chain(rules).map(|(i, _)| i))
+    }
+
+    /// An engine with the files at these indices parsed into it, in that order.
+    fn engine_with(&self, files: impl Iterator<Item = usize>) -> regorus::Engine {
+        let mut engine = regorus::Engine::new();
+        for i in files {
+            let f = &self.files[i];
+            // Every file left in the set parsed when it was loaded.
             let _ = engine.add_policy(f.path.clone(), f.source.clone());
         }
         engine
@@ -436,6 +397,78 @@ impl PolicySet {
             .iter()
             .filter(move |r| r.params.contains_key(name))
     }
+}
+
+/// Which libraries each library uses (`data.<package>`), transitively: computed once, so that
+/// finding a rule's libraries is a scan of the rule alone.
+struct LibraryClosures<'a> {
+    /// (index in `files`, package) of each library, in file order.
+    libs: Vec<(usize, &'a str)>,
+    /// For each library, the libraries it reaches (itself included), as flags over `libs`.
+    reach: Vec<Vec<bool>>,
+}
+
+impl<'a> LibraryClosures<'a> {
+    fn new(files: &'a [PolicyFile]) -> Self {
+        let libs: Vec<(usize, &PolicyFile)> = files
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.role == FileRole::Library)
+            .collect();
+        let n = libs.len();
+        let mut reach: Vec<Vec<bool>> = (0..n)
+            .map(|a| {
+                (0..n)
+                    .map(|b| a == b || mentions(&libs[a].1.source, &libs[b].1.package))
+                    .collect()
+            })
+            .collect();
+        // Transitive closure (Floyd–Warshall over a handful of libraries).
+        for k in 0..n {
+            let via = reach[k].clone();
+            for row in reach.iter_mut().filter(|row| row[k]) {
+                for (r, v) in row.iter_mut().zip(&via) {
+                    *r |= *v;
+                }
+            }
+        }
+        LibraryClosures {
+            libs: libs.iter().map(|(i, f)| (*i, f.package.as_str())).collect(),
+            reach,
+        }
+    }
+
+    /// Indices (in `files`) of the libraries a Rego source refers to as `data.<package>`,
+    /// with the libraries those refer to, in file order. A source that indexes `data` by a
+    /// computed key could reach any of them: it gets them all.
+    fn used_by(&self, source: &str) -> Vec<usize> {
+        let all = source.contains("data[");
+        let mut used = vec![false; self.libs.len()];
+        for (a, (_, package)) in self.libs.iter().enumerate() {
+            if all || mentions(source, package) {
+                for (u, r) in used.iter_mut().zip(&self.reach[a]) {
+                    *u |= *r;
+                }
+            }
+        }
+        self.libs
+            .iter()
+            .zip(used)
+            .filter(|(_, u)| *u)
+            .map(|((i, _), _)| *i)
+            .collect()
+    }
+}
+
+/// `text` refers to `data.<package>` (not to a longer package name starting the same way).
+fn mentions(text: &str, package: &str) -> bool {
+    let needle = format!("data.{package}");
+    text.match_indices(&needle).any(|(at, _)| {
+        !text[at + needle.len()..]
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+    })
 }
 
 fn parse_error(file: String, e: &dyn std::fmt::Display) -> PolicyError {
