@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::finding::Finding;
@@ -71,7 +71,7 @@ pub struct Changes {
 }
 
 /// What the report says about the comparison.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DiffSummary {
     /// The revision given to `--diff-base`.
     pub reference: String,
@@ -84,7 +84,7 @@ pub struct DiffSummary {
 }
 
 /// A finding's state relative to the diff base.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum DiffState {
     /// On a resource added or changed since the base: it fails the run.

@@ -19,8 +19,10 @@ pub mod graph;
 #[cfg(feature = "live")]
 pub mod live;
 pub mod load;
+pub mod merge;
 pub mod policy;
 pub mod report;
 #[cfg(feature = "serve")]
 pub mod serve;
+pub mod shard;
 pub mod suppress;

@@ -24,7 +24,7 @@ use crate::graph::{Resource, ResourceGraph, Source};
 pub const ANNOTATION: &str = "tenet/ignore";
 const DIRECTIVE: &str = "tenet:ignore";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Kind {
     Inline,
@@ -45,7 +45,7 @@ impl Kind {
 }
 
 /// Why a finding is suppressed.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Suppression {
     pub kind: Kind,
     pub justification: String,
@@ -59,7 +59,7 @@ pub struct Suppression {
 }
 
 /// A suppression that could not be used.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct Problem {
     pub file: String,
     pub line: u32,
@@ -305,7 +305,7 @@ pub fn today() -> String {
 }
 
 /// What became of one exception in a run.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ExceptionUse {
     pub rule: String,
     pub resource: String,
@@ -315,9 +315,31 @@ pub struct ExceptionUse {
     /// `file:line` of the entry.
     pub source: String,
     /// `applied`, `expired` (it would match, but no longer applies) or `unused`.
-    pub status: &'static str,
+    pub status: ExceptionStatus,
     /// Findings it suppressed (applied) or would have suppressed (expired).
     pub findings: usize,
+}
+
+/// What became of an exceptions-file entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ExceptionStatus {
+    /// It suppressed findings.
+    Applied,
+    /// It would match, but its expiry date has passed.
+    Expired,
+    /// Nothing matched it.
+    Unused,
+}
+
+impl ExceptionStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ExceptionStatus::Applied => "applied",
+            ExceptionStatus::Expired => "expired",
+            ExceptionStatus::Unused => "unused",
+        }
+    }
 }
 
 // --- Baseline ------------------------------------------------------------------------------------
@@ -486,11 +508,11 @@ pub fn apply(
                 expires: e.expires.clone(),
                 source: format!("{}:{}", ex.file, e.line),
                 status: if expired {
-                    "expired"
+                    ExceptionStatus::Expired
                 } else if applied_n > 0 {
-                    "applied"
+                    ExceptionStatus::Applied
                 } else {
-                    "unused"
+                    ExceptionStatus::Unused
                 },
                 findings: if expired { expired_n } else { applied_n },
             });

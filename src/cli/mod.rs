@@ -9,6 +9,7 @@
 #[cfg(feature = "live")]
 mod audit;
 mod graph;
+mod merge;
 mod rules;
 mod scan;
 #[cfg(feature = "serve")]
@@ -59,6 +60,8 @@ enum Command {
     Audit(Box<audit::AuditArgs>),
     /// Check an evidence bundle: every hash, and the signature with --public-key.
     Verify(verify::VerifyArgs),
+    /// Join the evidence bundles of a sharded run (`--shard I/N`) into its reports and bundle.
+    Merge(merge::MergeArgs),
     /// Run the Kubernetes validating admission webhook (HTTPS, AdmissionReview v1).
     #[cfg(feature = "serve")]
     Serve(Box<serve::ServeArgs>),
@@ -145,6 +148,7 @@ pub fn main() -> ExitCode {
         Command::Rules(args) => rules::run_rules(args),
         Command::Explain(args) => rules::run_explain(args),
         Command::Verify(args) => verify::run(args),
+        Command::Merge(args) => merge::run(args),
         #[cfg(feature = "live")]
         Command::Audit(args) => audit::run(*args),
         #[cfg(feature = "serve")]

@@ -105,6 +105,11 @@ pub struct ReportArgs {
     /// ends in `.tar.gz` (times come from `SOURCE_DATE_EPOCH` when it is set).
     #[arg(long, value_name = "OUT")]
     evidence: Option<PathBuf>,
+    /// Report only shard I of N (0-based): the files (live resources) whose path (id) hashes
+    /// to I. Every shard still loads everything, so rules see the whole graph; `tenet merge`
+    /// joins the shards' evidence bundles into the single-run result.
+    #[arg(long, value_name = "I/N")]
+    pub(super) shard: Option<crate::shard::Shard>,
     /// Sign the bundle's manifest with this Ed25519 private key (PKCS#8 PEM).
     #[arg(long, value_name = "FILE", requires = "evidence")]
     sign_key: Option<PathBuf>,
@@ -137,7 +142,7 @@ impl FailOn {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
-enum ColorChoice {
+pub(super) enum ColorChoice {
     Auto,
     Always,
     Never,
@@ -145,7 +150,7 @@ enum ColorChoice {
 
 /// Where one format goes.
 #[derive(Debug)]
-struct OutputSpec {
+pub(super) struct OutputSpec {
     format: Format,
     path: Option<PathBuf>,
 }
@@ -259,7 +264,10 @@ pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode>
             source_url,
             fail_on_parse_error,
         } => {
-            let (graph, base) = load_inputs(inputs)?;
+            let (mut graph, base) = load_inputs(inputs)?;
+            if let Some(shard) = args.shard {
+                graph.restrict_to_shard(shard);
+            }
             let changes = match diff_base {
                 Some(reference) => Some(
                     crate::diff::Changes::since(reference, &base)
@@ -274,7 +282,10 @@ pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode>
             collect,
             fail_on_gaps,
         } => {
-            let live = collect()?;
+            let mut live = collect()?;
+            if let Some(shard) = args.shard {
+                live.graph.restrict_to_shard(shard);
+            }
             let incomplete = fail_on_gaps && live.graph.gaps.iter().any(|g| g.is_failed_call());
             live_scope = Some((live.scope, live.inventory));
             (live.graph, base, None, None, incomplete)
@@ -389,6 +400,8 @@ pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode>
                     scope: scope.clone(),
                     inventory: inventory.as_slice(),
                 }),
+            shard: args.shard,
+            attested: None,
         };
         let bundle = evidence::Bundle::build(&report, &ctx)
             .and_then(|b| b.write(out).map(|()| b))
@@ -454,7 +467,11 @@ fn config_errors(errors: Vec<ConfigError>) -> ExitCode {
     ExitCode::from(EXIT_ERROR)
 }
 
-fn write_output(spec: &OutputSpec, report: &Report, color: ColorChoice) -> Result<(), String> {
+pub(super) fn write_output(
+    spec: &OutputSpec,
+    report: &Report,
+    color: ColorChoice,
+) -> Result<(), String> {
     match &spec.path {
         Some(path) => {
             if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -511,7 +528,10 @@ fn print_timings(
 }
 
 /// Parses `--format` values (`FMT` or `FMT:PATH`) and applies `--output`.
-fn output_specs(formats: &[String], output: Option<&PathBuf>) -> Result<Vec<OutputSpec>, String> {
+pub(super) fn output_specs(
+    formats: &[String],
+    output: Option<&PathBuf>,
+) -> Result<Vec<OutputSpec>, String> {
     let mut specs = Vec::new();
     for raw in formats {
         let (name, path) = match raw.split_once(':') {

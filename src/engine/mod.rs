@@ -41,11 +41,11 @@ impl Default for EvalOptions {
 }
 
 /// A rule that failed to evaluate.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub struct RuleError {
     pub rule_id: String,
     pub file: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub line: Option<u32>,
     pub message: String,
 }
@@ -61,7 +61,7 @@ impl RuleError {
 }
 
 /// What one rule looked at.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RuleRun {
     pub rule_id: String,
     /// Time spent evaluating the rule, summed over its batches (not part of any report:

@@ -12,6 +12,11 @@
 //! report.html                            the self-contained HTML report
 //! ```
 //!
+//! The bundle of one shard of a sharded run (`--shard I/N`) holds only `manifest.json` (its
+//! inputs, policies, catalogs and configuration hashed as usual), `shard/state.json` (its part
+//! of the results, see [`crate::merge`]) and, for an audit, the inventory: `tenet merge`
+//! builds the reports above from the shards, once, for the whole run.
+//!
 //! The same inputs, policies and `SOURCE_DATE_EPOCH` give byte-identical bundles: times come
 //! from `SOURCE_DATE_EPOCH` when it is set, every list is sorted, UUIDs are derived from
 //! content, and the archive has sorted entries with fixed owners and modification times.
@@ -91,6 +96,22 @@ pub struct Context<'a> {
     pub sign_key: Option<&'a sign::SigningKey>,
     /// For a live audit: the scope collected and the collected inventory.
     pub live: Option<LiveEvidence<'a>>,
+    /// With `--shard`: the bundle also holds the shard's state ([`crate::merge::STATE`]) for
+    /// `tenet merge`.
+    pub shard: Option<crate::shard::Shard>,
+    /// What the manifest attests to beyond the bundle's files, when already known (`tenet
+    /// merge` takes it from the shards' manifests); `None` hashes the files now.
+    pub attested: Option<Attested>,
+}
+
+/// The hashes a manifest attests to besides the bundle's own files, and the git state.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attested {
+    pub inputs: Vec<FileHash>,
+    pub policies: Vec<FileHash>,
+    pub catalogs: Vec<FileHash>,
+    pub configuration: Vec<FileHash>,
+    pub git: Option<manifest::Git>,
 }
 
 /// What a live audit adds to its bundle: the scope (accounts, regions, subscriptions,
@@ -115,40 +136,22 @@ impl Bundle {
     pub fn build(report: &Report, ctx: &Context) -> Result<Bundle, EvidenceError> {
         let assessment = report.assessment();
         let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-        files.insert(
-            "summary/controls.json".into(),
-            render(|w| crate::report::ComplianceJsonEmitter.emit(w, report))?,
-        );
-        files.insert(
-            "summary/controls.csv".into(),
-            render(|w| crate::report::ComplianceCsvEmitter.emit(w, report))?,
-        );
-        files.insert(
-            "results/findings.sarif".into(),
-            render(|w| crate::report::SarifEmitter.emit(w, report))?,
-        );
-        files.insert(
-            "results/findings.json".into(),
-            render(|w| crate::report::JsonEmitter.emit(w, report))?,
-        );
-        files.insert(
-            "results/oscal/assessment-results.json".into(),
-            json_bytes(
-                "the OSCAL assessment results",
-                &oscal::assessment_results(report, assessment, ctx),
-            )?,
-        );
-        files.insert(
-            "exceptions/audit.json".into(),
-            json_bytes("the exceptions audit", &audit(report))?,
-        );
+        if let Some(shard) = ctx.shard {
+            // A shard's bundle holds what `tenet merge` needs, its state, and no reports:
+            // the reports of a part would only be written to be thrown away.
+            files.insert(
+                crate::merge::STATE.into(),
+                json_bytes(
+                    "the shard state",
+                    &crate::merge::ShardState::of(report, shard),
+                )?,
+            );
+        } else {
+            add_reports(&mut files, report, assessment, ctx)?;
+        }
         if let Some(live) = &ctx.live {
             files.insert(INVENTORY.into(), live.inventory.to_vec());
         }
-        files.insert(
-            "report.html".into(),
-            render(|w| crate::report::HtmlEmitter.emit(w, report))?,
-        );
 
         let manifest = manifest(report, assessment, ctx, &files)?;
         let manifest_bytes = json_bytes("the manifest", &manifest)?;
@@ -200,6 +203,48 @@ impl Bundle {
     }
 }
 
+/// The reports of a bundle: control summaries, findings (SARIF, JSON), OSCAL assessment
+/// results, the exceptions audit and the HTML report.
+fn add_reports(
+    files: &mut BTreeMap<String, Vec<u8>>,
+    report: &Report,
+    assessment: &Assessment,
+    ctx: &Context,
+) -> Result<(), EvidenceError> {
+    files.insert(
+        "summary/controls.json".into(),
+        render(|w| crate::report::ComplianceJsonEmitter.emit(w, report))?,
+    );
+    files.insert(
+        "summary/controls.csv".into(),
+        render(|w| crate::report::ComplianceCsvEmitter.emit(w, report))?,
+    );
+    files.insert(
+        "results/findings.sarif".into(),
+        render(|w| crate::report::SarifEmitter.emit(w, report))?,
+    );
+    files.insert(
+        "results/findings.json".into(),
+        render(|w| crate::report::JsonEmitter.emit(w, report))?,
+    );
+    files.insert(
+        "results/oscal/assessment-results.json".into(),
+        json_bytes(
+            "the OSCAL assessment results",
+            &oscal::assessment_results(report, assessment, ctx),
+        )?,
+    );
+    files.insert(
+        "exceptions/audit.json".into(),
+        json_bytes("the exceptions audit", &audit(report))?,
+    );
+    files.insert(
+        "report.html".into(),
+        render(|w| crate::report::HtmlEmitter.emit(w, report))?,
+    );
+    Ok(())
+}
+
 fn render(f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<Vec<u8>, EvidenceError> {
     let mut out = Vec::new();
     f(&mut out).map_err(|e| EvidenceError::Encode {
@@ -224,6 +269,73 @@ fn manifest(
     ctx: &Context,
     files: &BTreeMap<String, Vec<u8>>,
 ) -> Result<Manifest, EvidenceError> {
+    let attested = match &ctx.attested {
+        Some(a) => a.clone(),
+        None => attest(report, ctx)?,
+    };
+    let mut bundle_files: Vec<FileHash> = files
+        .iter()
+        .map(|(p, b)| FileHash::of(p.clone(), b, None))
+        .collect();
+    bundle_files.sort();
+
+    let suppressed = report
+        .findings()
+        .iter()
+        .filter(|f| f.suppression.is_some())
+        .count();
+    Ok(Manifest {
+        schema_version: manifest::MANIFEST_SCHEMA_VERSION.into(),
+        tool: manifest::Tool {
+            name: "tenet".into(),
+            version: report.tool_version.into(),
+        },
+        started: timestamp(&ctx.started),
+        finished: timestamp(&ctx.finished),
+        scope: manifest::Scope {
+            command: ctx.command.into(),
+            paths: ctx.paths.clone(),
+            frameworks: report.frameworks.iter().map(|c| c.id.clone()).collect(),
+            git: attested.git,
+            live: ctx.live.as_ref().map(|l| l.scope.clone()),
+        },
+        inputs: attested.inputs,
+        policies: attested.policies,
+        catalogs: attested.catalogs,
+        configuration: attested.configuration,
+        results: manifest::Results {
+            files_scanned: report.files_scanned(),
+            resources: report.managed_resources(),
+            rules: report.rules.len(),
+            findings: report.active().count(),
+            suppressed,
+            load_errors: report.load_errors().len(),
+            rule_errors: report.outcome.errors.len(),
+            controls: assessment
+                .frameworks
+                .iter()
+                .map(|fw| {
+                    (
+                        fw.id.clone(),
+                        fw.summary
+                            .iter()
+                            .map(|(s, n)| (s.as_str().to_string(), *n))
+                            .collect(),
+                    )
+                })
+                .collect(),
+        },
+        files: bundle_files,
+        signature: ctx.sign_key.map(|k| manifest::SignatureInfo {
+            algorithm: "ed25519".into(),
+            public_key_sha256: sign::key_id(&k.verifying_key()),
+            file: SIGNATURE.into(),
+        }),
+    })
+}
+
+/// Hashes the inputs, policies, catalogs and configuration of a scan, and reads its git state.
+fn attest(report: &Report, ctx: &Context) -> Result<Attested, EvidenceError> {
     let mut inputs = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     let input_files = report
@@ -282,69 +394,16 @@ fn manifest(
         configuration.push(FileHash::of(name, &bytes, Some(role)));
     }
     configuration.sort();
-
-    let mut bundle_files: Vec<FileHash> = files
-        .iter()
-        .map(|(p, b)| FileHash::of(p.clone(), b, None))
-        .collect();
-    bundle_files.sort();
-
-    let suppressed = report
-        .findings()
-        .iter()
-        .filter(|f| f.suppression.is_some())
-        .count();
-    Ok(Manifest {
-        schema_version: manifest::MANIFEST_SCHEMA_VERSION.into(),
-        tool: manifest::Tool {
-            name: "tenet".into(),
-            version: report.tool_version.into(),
-        },
-        started: timestamp(&ctx.started),
-        finished: timestamp(&ctx.finished),
-        scope: manifest::Scope {
-            command: ctx.command.into(),
-            paths: ctx.paths.clone(),
-            frameworks: report.frameworks.iter().map(|c| c.id.clone()).collect(),
-            git: if ctx.live.is_some() {
-                None
-            } else {
-                git_state(ctx.base, &ctx.paths)
-            },
-            live: ctx.live.as_ref().map(|l| l.scope.clone()),
-        },
+    Ok(Attested {
         inputs,
         policies,
         catalogs,
         configuration,
-        results: manifest::Results {
-            files_scanned: report.files_scanned(),
-            resources: report.managed_resources(),
-            rules: report.rules.len(),
-            findings: report.active().count(),
-            suppressed,
-            load_errors: report.load_errors().len(),
-            rule_errors: report.outcome.errors.len(),
-            controls: assessment
-                .frameworks
-                .iter()
-                .map(|fw| {
-                    (
-                        fw.id.clone(),
-                        fw.summary
-                            .iter()
-                            .map(|(s, n)| (s.as_str().to_string(), *n))
-                            .collect(),
-                    )
-                })
-                .collect(),
+        git: if ctx.live.is_some() {
+            None
+        } else {
+            git_state(ctx.base, &ctx.paths)
         },
-        files: bundle_files,
-        signature: ctx.sign_key.map(|k| manifest::SignatureInfo {
-            algorithm: "ed25519".into(),
-            public_key_sha256: sign::key_id(&k.verifying_key()),
-            file: SIGNATURE.into(),
-        }),
     })
 }
 

@@ -357,6 +357,9 @@ pub struct ResourceGraph {
     /// platform judging any other type of its schema are not-evaluated, never pass.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub coverage: Vec<Coverage>,
+    /// With `--shard`: the part reported on (see [`ResourceGraph::restrict_to_shard`]).
+    #[serde(skip)]
+    pub shard: Option<crate::shard::Shard>,
 }
 
 /// The resource types a live collector reads (directly, or folded into another resource as
@@ -440,10 +443,26 @@ impl ResourceGraph {
             .iter()
             .map(|r| {
                 r.mode != Mode::Data
-                    && r.file_source()
-                        .is_none_or(|src| scanned.contains(src.file.as_str()))
+                    && match r.file_source() {
+                        Some(src) => scanned.contains(src.file.as_str()),
+                        None => self.shard.is_none_or(|s| s.owns(&r.id)),
+                    }
             })
             .collect()
+    }
+
+    /// Keeps the whole graph (every resource stays in `data.inventory`, so rules judge each
+    /// resource as in a single run) but reports only `shard`'s part: files of other shards
+    /// become context, their load errors are theirs to report, and live resources of other
+    /// shards leave the scope.
+    pub fn restrict_to_shard(&mut self, shard: crate::shard::Shard) {
+        for f in &mut self.files {
+            if !shard.owns(&f.file) {
+                f.scanned = false;
+            }
+        }
+        self.errors.retain(|e| shard.owns(&e.file));
+        self.shard = Some(shard);
     }
 
     /// Merges another graph into this one (the caller normalizes afterwards).

@@ -55,7 +55,7 @@ impl std::fmt::Display for Severity {
 }
 
 /// The validated metadata of one rule.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RuleMeta {
     pub id: String,
     pub title: String,
@@ -67,20 +67,20 @@ pub struct RuleMeta {
     pub remediation: String,
     /// The platform-independent check this rule implements (`admin-ports-public`): rules of
     /// one check on different platforms share severity and control mappings.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub check: Option<String>,
     /// Whether the admission webhook evaluates the rule (`custom.admission`, default true). A
     /// rule that judges an object against *other* objects of the scan (a Namespace without a
     /// NetworkPolicy beside it) says `false`: an admission review carries one object only.
-    #[serde(skip_serializing_if = "is_true")]
+    #[serde(default = "yes", skip_serializing_if = "is_true")]
     pub admission: bool,
     /// The rule judges facts only live inventory has (`custom.live_only`, default false): it
     /// examines live resources only, so a Terraform `aws_iam_user` (which has no MFA devices)
     /// leaves it not-applicable instead of passing it.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub live_only: bool,
     /// Parameters the rule reads from `data.config`, with their defaults.
-    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub params: BTreeMap<String, serde_json::Value>,
     /// Rego package, without `data.` (`rules.aws.s3.encryption_at_rest`).
     pub package: String,
@@ -169,6 +169,10 @@ struct RawCustom {
     params: BTreeMap<String, yaml_serde::Value>,
     #[serde(flatten)]
     other: BTreeMap<String, yaml_serde::Value>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 fn is_true(b: &bool) -> bool {

@@ -16,7 +16,7 @@ use crate::compliance::{
 };
 use crate::engine::RuleError;
 use crate::graph::LoadError;
-use crate::suppress::{ExceptionUse, Kind, Problem};
+use crate::suppress::{ExceptionStatus, ExceptionUse, Kind, Problem};
 
 pub struct HtmlEmitter;
 
@@ -808,17 +808,16 @@ fn exceptions_table(o: &mut Out, exceptions: &[ExceptionUse]) -> fmt::Result {
     );
     for e in exceptions {
         let label = match e.status {
-            "applied" => "Applied",
-            "expired" => "Expired",
-            "unused" => "Unused",
-            other => other,
+            ExceptionStatus::Applied => "Applied",
+            ExceptionStatus::Expired => "Expired",
+            ExceptionStatus::Unused => "Unused",
         };
         writeln!(
             o,
             "<tr data-exception=\"{st}\"><td><span class=\"badge x-{st}\">{label}</span></td>\
              <td><code>{rule}</code></td><td><code>{resource}</code></td><td>{why}</td>\
              <td>{owner}</td><td class=\"date\">{expires}</td><td class=\"num\">{n}</td><td><code>{source}</code></td></tr>",
-            st = escape(e.status),
+            st = e.status.as_str(),
             label = escape(label),
             rule = escape(&e.rule),
             resource = escape(&e.resource),
@@ -931,7 +930,7 @@ mod tests {
             owner: "o".into(),
             expires: "2021-01-01".into(),
             source: "exceptions.yaml:3".into(),
-            status: "expired",
+            status: ExceptionStatus::Expired,
             findings: 1,
         }];
         let page = Page {

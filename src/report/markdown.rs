@@ -363,8 +363,12 @@ impl MarkdownEmitter {
         for p in report.suppression_problems() {
             lines.push(format!("suppression not applied: {}", text(&p.to_string())));
         }
-        for e in report.exceptions().iter().filter(|e| e.status != "applied") {
-            let what = if e.status == "expired" {
+        for e in report
+            .exceptions()
+            .iter()
+            .filter(|e| e.status != crate::suppress::ExceptionStatus::Applied)
+        {
+            let what = if e.status == crate::suppress::ExceptionStatus::Expired {
                 format!("expired on {}", text(&e.expires))
             } else {
                 "matched no finding".to_string()

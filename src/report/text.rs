@@ -136,9 +136,9 @@ impl Emitter for TextEmitter {
         let exceptions: Vec<String> = report
             .exceptions()
             .iter()
-            .filter(|e| e.status != "applied")
+            .filter(|e| e.status != crate::suppress::ExceptionStatus::Applied)
             .map(|e| {
-                let what = if e.status == "expired" {
+                let what = if e.status == crate::suppress::ExceptionStatus::Expired {
                     format!(
                         "expired on {} ({} no longer suppressed)",
                         e.expires,

@@ -1,0 +1,101 @@
+//! `tenet merge BUNDLE...`: joins the evidence bundles of a sharded run (`--shard I/N`) into
+//! the reports and the evidence bundle of the whole run.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::Args;
+
+use super::scan::{ColorChoice, output_specs, write_output};
+use super::{EXIT_ERROR, EXIT_FINDINGS};
+use crate::evidence;
+use crate::merge::{ShardBundle, merge};
+
+#[derive(Debug, Args)]
+pub struct MergeArgs {
+    /// The evidence bundles of every shard of one run (directories or `.tar.gz`, written by
+    /// `tenet scan --shard I/N --evidence OUT` or `tenet audit --shard I/N --evidence OUT`).
+    #[arg(required = true, value_name = "BUNDLE")]
+    bundles: Vec<PathBuf>,
+    /// Output format, optionally with a file, as for `tenet scan` (repeatable).
+    #[arg(
+        long = "format",
+        short = 'f',
+        value_name = "FORMAT[:PATH]",
+        default_value = "text"
+    )]
+    formats: Vec<String>,
+    /// File for the one format given without a path.
+    #[arg(long, short = 'o', value_name = "PATH")]
+    output: Option<PathBuf>,
+    /// Write the evidence bundle of the whole run: a directory, or an archive when the name
+    /// ends in `.tar.gz`.
+    #[arg(long, value_name = "OUT")]
+    evidence: Option<PathBuf>,
+    /// Sign the merged bundle's manifest with this Ed25519 private key (PKCS#8 PEM).
+    #[arg(long, value_name = "FILE", requires = "evidence")]
+    sign_key: Option<PathBuf>,
+    /// Colour in text output.
+    #[arg(long, value_enum, default_value = "auto")]
+    color: ColorChoice,
+}
+
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(EXIT_ERROR)
+}
+
+pub fn run(args: MergeArgs) -> ExitCode {
+    match execute(&args) {
+        Ok(code) | Err(code) => code,
+    }
+}
+
+fn execute(args: &MergeArgs) -> Result<ExitCode, ExitCode> {
+    let outputs = output_specs(&args.formats, args.output.as_ref()).map_err(fail)?;
+    let sign_key = match &args.sign_key {
+        Some(p) => Some(evidence::sign::read_signing_key(p).map_err(fail)?),
+        None => None,
+    };
+    // Every bundle is read (and its problems reported) before giving up.
+    let mut shards = Vec::new();
+    let mut failed = false;
+    for path in &args.bundles {
+        match ShardBundle::read(path) {
+            Ok(s) => shards.push(s),
+            Err(e) => {
+                eprintln!("error: {e}");
+                failed = true;
+            }
+        }
+    }
+    if failed {
+        return Err(fail(
+            "some shard bundles could not be used; nothing was merged",
+        ));
+    }
+    let merged = merge(shards).map_err(fail)?;
+    let report = merged.report();
+    for spec in &outputs {
+        write_output(spec, &report, args.color).map_err(fail)?;
+    }
+    if let Some(out) = &args.evidence {
+        let bundle = evidence::Bundle::build(&report, &merged.context(sign_key.as_ref()))
+            .and_then(|b| b.write(out).map(|()| b))
+            .map_err(|e| fail(format!("evidence bundle: {e}")))?;
+        eprintln!(
+            "evidence: {} written from {} shards ({} files, manifest sha256 {})",
+            out.display(),
+            merged.count,
+            bundle.files.len(),
+            bundle.manifest_sha256
+        );
+    }
+    if !merged.outcome.errors.is_empty() {
+        return Ok(ExitCode::from(EXIT_ERROR));
+    }
+    if report.failing() > 0 {
+        return Ok(ExitCode::from(EXIT_FINDINGS));
+    }
+    Ok(ExitCode::SUCCESS)
+}
