@@ -295,3 +295,126 @@ fn shards_that_are_not_one_whole_run_are_refused() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("I must be below N"), "{}", r.stderr);
 }
+
+const INDEXED_JOB: &str = "deploy/kubernetes/audit-indexed-job.yaml";
+
+/// The container arguments of the Job `name` in the Indexed Job manifest.
+fn job<'a>(docs: &'a [serde_json::Value], name: &str) -> &'a serde_json::Value {
+    docs.iter()
+        .find(|d| d["kind"] == "Job" && d["metadata"]["name"] == name)
+        .unwrap_or_else(|| panic!("no Job {name}"))
+}
+
+fn args_of(job: &serde_json::Value) -> Vec<String> {
+    job["spec"]["template"]["spec"]["containers"][0]["args"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a.as_str().unwrap().to_string())
+        .collect()
+}
+
+/// The Indexed Job manifest is run as Kubernetes would run it (each pod's arguments with its
+/// completion index, then the merge's), on a copy of fixtures at `/src`: the merge gives the
+/// single run's JSON and evidence archive. The manifest also passes tenet's own rules.
+#[test]
+fn the_indexed_job_manifest_merges_to_a_single_run() {
+    let lint = common::run(&[
+        "scan",
+        INDEXED_JOB,
+        "--no-config",
+        "--fail-on",
+        "info",
+        "-f",
+        "json",
+    ]);
+    assert_eq!(lint.code, 0, "{}", lint.stdout);
+
+    let text = std::fs::read_to_string(common::root().join(INDEXED_JOB)).unwrap();
+    let docs: Vec<serde_json::Value> = text
+        .split("\n---\n")
+        .map(|d| yaml_serde::from_str(d).unwrap())
+        .collect();
+    let shards = job(&docs, "tenet-scan-shards");
+    assert_eq!(shards["spec"]["completionMode"], "Indexed");
+    let count = shards["spec"]["completions"].as_u64().unwrap();
+    assert_eq!(shards["spec"]["parallelism"].as_u64(), Some(count));
+    let env = &shards["spec"]["template"]["spec"]["containers"][0]["env"][0];
+    assert_eq!(env["name"], "SHARD_INDEX");
+    assert_eq!(
+        env["valueFrom"]["fieldRef"]["fieldPath"],
+        "metadata.annotations['batch.kubernetes.io/job-completion-index']"
+    );
+    // The merge may only read the Job it waits for.
+    let role = docs.iter().find(|d| d["kind"] == "Role").unwrap();
+    assert_eq!(
+        role["rules"],
+        serde_json::json!([{"apiGroups": ["batch"], "resources": ["jobs"],
+            "resourceNames": ["tenet-scan-shards"], "verbs": ["get"]}])
+    );
+
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    for part in ["terraform", "kubernetes", "bicep"] {
+        std::fs::create_dir_all(src.join(part)).unwrap();
+        common::copy_tree(&common::root().join("fixtures").join(part), &src.join(part));
+    }
+    let place = |arg: &str, index: Option<u64>| -> String {
+        let mut a = arg
+            .replace("/src", src.to_str().unwrap())
+            .replace("/shards/", &format!("{}/shards/", tmp.path().display()))
+            .replace("/evidence/", &format!("{}/evidence/", tmp.path().display()))
+            .replace("$(POD_NAME)", "tenet-merge-x7k2p");
+        if let Some(i) = index {
+            a = a.replace("$(SHARD_INDEX)", &i.to_string());
+        }
+        a
+    };
+    let shard_args = args_of(shards);
+    assert!(
+        shard_args.contains(&format!("--shard=$(SHARD_INDEX)/{count}")),
+        "{shard_args:?}"
+    );
+    for i in 0..count {
+        let args: Vec<String> = shard_args.iter().map(|a| place(a, Some(i))).collect();
+        let r = run(&args);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    let merge_args: Vec<String> = args_of(job(&docs, "tenet-merge"))
+        .iter()
+        .map(|a| place(a, None))
+        .collect();
+    let bundles = merge_args
+        .iter()
+        .filter(|a| a.ends_with(".tar.gz") && !a.starts_with("--"));
+    assert_eq!(bundles.count() as u64, count, "{merge_args:?}");
+    let merged = run(&merge_args);
+    assert_eq!(merged.code, 0, "{}", merged.stderr);
+
+    let single = tmp.path().join("single");
+    let src_arg = src.to_str().unwrap().to_string();
+    let r = run(&[
+        "scan".into(),
+        src_arg.clone(),
+        format!("--root={src_arg}"),
+        "--soft-fail".into(),
+        format!("--evidence={}/bundle.tar.gz", single.display()),
+        format!("--format=json:{}/report.json", single.display()),
+    ]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let out = tmp.path().join("evidence");
+    assert_same_file(
+        &single.join("report.json"),
+        &out.join("sharded-scan-tenet-merge-x7k2p.json"),
+    );
+    assert_same_file(
+        &single.join("bundle.tar.gz"),
+        &out.join("sharded-scan-tenet-merge-x7k2p.tar.gz"),
+    );
+    assert!(
+        json(&single.join("report.json"))["summary"]["findings"]
+            .as_u64()
+            .unwrap()
+            > 50
+    );
+}
