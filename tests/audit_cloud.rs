@@ -840,3 +840,115 @@ fn live_findings_in_every_output_format() {
         "{warnings:?}"
     );
 }
+
+/// `tenet audit --shard I/2` twice and `tenet merge`: the reports equal the unsharded audit's,
+/// and so does the bundle, but for the live scope's collection window and call counts (each
+/// shard collected the estate; the merged scope spans both and adds their calls up).
+#[test]
+fn a_sharded_audit_merges_to_the_single_audit() {
+    let stub = Stub::start(|req| {
+        if req.target.contains("pageToken") {
+            ok(fixture("gcp/assets-page2.json"))
+        } else {
+            ok(fixture("gcp/assets-page1.json"))
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let out = |name: &str| dir.path().join(name).display().to_string();
+    let env = [
+        ("GOOGLE_OAUTH_ACCESS_TOKEN", "ya29.static"),
+        ("SOURCE_DATE_EPOCH", "1767225600"),
+    ];
+    let base = [
+        "--provider",
+        "gcp",
+        "--scope",
+        "acme",
+        "--endpoint-url",
+        &stub.url,
+    ];
+    let single = audit(
+        &[
+            &base[..],
+            &[
+                "-f",
+                &format!("json:{}", out("single.json")),
+                "-f",
+                &format!("sarif:{}", out("single.sarif")),
+                "--evidence",
+                &out("single"),
+            ],
+        ]
+        .concat(),
+        &env,
+    );
+    assert_eq!(single.code, 1, "{}", single.stderr);
+    for i in 0..2 {
+        let shard = format!("{i}/2");
+        let r = audit(
+            &[
+                &base[..],
+                &[
+                    "--shard",
+                    &shard,
+                    "-f",
+                    "json:/dev/null",
+                    "--evidence",
+                    &out(&format!("shard-{i}")),
+                ],
+            ]
+            .concat(),
+            &env,
+        );
+        assert!(r.code == 0 || r.code == 1, "{}", r.stderr);
+    }
+    let merged = common::run(&[
+        "merge",
+        &out("shard-1"),
+        &out("shard-0"),
+        "-f",
+        &format!("json:{}", out("merged.json")),
+        "-f",
+        &format!("sarif:{}", out("merged.sarif")),
+        "--evidence",
+        &out("merged"),
+    ]);
+    assert_eq!(merged.code, single.code, "{}", merged.stderr);
+    for (a, b) in [
+        ("single.json", "merged.json"),
+        ("single.sarif", "merged.sarif"),
+    ] {
+        assert_eq!(
+            std::fs::read_to_string(out(a)).unwrap(),
+            std::fs::read_to_string(out(b)).unwrap(),
+            "{a} and {b}"
+        );
+    }
+    let files = |name: &str| {
+        tenet::evidence::verify::read_bundle(Path::new(&out(name)))
+            .unwrap()
+            .0
+    };
+    let (mut one, mut joined) = (files("single"), files("merged"));
+    let manifest = |files: &mut std::collections::BTreeMap<String, Vec<u8>>| -> Value {
+        serde_json::from_slice(&files.remove("manifest.json").unwrap()).unwrap()
+    };
+    let (m1, m2) = (manifest(&mut one), manifest(&mut joined));
+    assert_eq!(one, joined, "every file but the manifest is identical");
+    let (l1, l2) = (&m1["scope"]["live"], &m2["scope"]["live"]);
+    assert_eq!(
+        l2["requests"].as_u64().unwrap(),
+        2 * l1["requests"].as_u64().unwrap(),
+        "{l1} {l2}"
+    );
+    let strip = |m: &Value| {
+        let mut m = m.clone();
+        for k in ["collected_from", "collected_to", "requests", "retries"] {
+            m["scope"]["live"].as_object_mut().unwrap().remove(k);
+        }
+        m
+    };
+    assert_eq!(strip(&m1), strip(&m2));
+    let v = common::run(&["verify", &out("merged")]);
+    assert_eq!(v.code, 0, "{}", v.stdout);
+}
