@@ -248,7 +248,7 @@ impl Merged {
             frameworks_selected: self.frameworks_selected,
             diff: self.diff.as_ref(),
             source_url: self.source_url.as_deref(),
-            assessment: std::cell::OnceCell::new(),
+            assessment: std::sync::OnceLock::new(),
         }
     }
 

@@ -367,7 +367,7 @@ pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode>
         frameworks_selected: !frameworks.is_empty(),
         diff: changes.as_ref().map(|c| &c.summary),
         source_url,
-        assessment: std::cell::OnceCell::new(),
+        assessment: std::sync::OnceLock::new(),
     };
     for spec in &outputs {
         write_output(spec, &report, args.color).map_err(usage)?;

@@ -33,12 +33,18 @@ pub fn write(
     std::fs::rename(&tmp, out).map_err(|e| EvidenceError::io(out, e))
 }
 
+/// The gzip level of archives. Measured on the bundle of the Kubernetes corpus (85 MB of JSON
+/// and HTML): level 1 writes it in a third of level 6's time (1 s less, which was 40 % of a
+/// `tenet merge`) for an archive of 7.9 MB instead of 5.6 MB. The manifest hashes the files,
+/// not the archive, so the level never affects verification.
+const ARCHIVE_LEVEL: u32 = 1;
+
 /// The archive's bytes.
 pub fn encode(files: &BTreeMap<String, Vec<u8>>, mtime: u64) -> std::io::Result<Vec<u8>> {
     let gz = flate2::GzBuilder::new()
         .mtime(0)
         .operating_system(255)
-        .write(Vec::new(), Compression::default());
+        .write(Vec::new(), Compression::new(ARCHIVE_LEVEL));
     let mut tar = tar::Builder::new(gz);
     tar.mode(tar::HeaderMode::Deterministic);
     for (name, bytes) in files {

@@ -204,44 +204,55 @@ impl Bundle {
 }
 
 /// The reports of a bundle: control summaries, findings (SARIF, JSON), OSCAL assessment
-/// results, the exceptions audit and the HTML report.
+/// results, the exceptions audit and the HTML report, rendered side by side.
 fn add_reports(
     files: &mut BTreeMap<String, Vec<u8>>,
     report: &Report,
     assessment: &Assessment,
     ctx: &Context,
 ) -> Result<(), EvidenceError> {
-    files.insert(
-        "summary/controls.json".into(),
-        render(|w| crate::report::ComplianceJsonEmitter.emit(w, report))?,
-    );
-    files.insert(
-        "summary/controls.csv".into(),
-        render(|w| crate::report::ComplianceCsvEmitter.emit(w, report))?,
-    );
-    files.insert(
-        "results/findings.sarif".into(),
-        render(|w| crate::report::SarifEmitter.emit(w, report))?,
-    );
-    files.insert(
-        "results/findings.json".into(),
-        render(|w| crate::report::JsonEmitter.emit(w, report))?,
-    );
-    files.insert(
-        "results/oscal/assessment-results.json".into(),
-        json_bytes(
-            "the OSCAL assessment results",
-            &oscal::assessment_results(report, assessment, ctx),
-        )?,
-    );
-    files.insert(
-        "exceptions/audit.json".into(),
-        json_bytes("the exceptions audit", &audit(report))?,
-    );
-    files.insert(
-        "report.html".into(),
-        render(|w| crate::report::HtmlEmitter.emit(w, report))?,
-    );
+    use rayon::prelude::*;
+    type Render<'a> = Box<dyn Fn() -> Result<Vec<u8>, EvidenceError> + Send + Sync + 'a>;
+    let parts: Vec<(&str, Render)> = vec![
+        (
+            "summary/controls.json",
+            Box::new(|| render(|w| crate::report::ComplianceJsonEmitter.emit(w, report))),
+        ),
+        (
+            "summary/controls.csv",
+            Box::new(|| render(|w| crate::report::ComplianceCsvEmitter.emit(w, report))),
+        ),
+        (
+            "results/findings.sarif",
+            Box::new(|| render(|w| crate::report::SarifEmitter.emit(w, report))),
+        ),
+        (
+            "results/findings.json",
+            Box::new(|| render(|w| crate::report::JsonEmitter.emit(w, report))),
+        ),
+        (
+            "results/oscal/assessment-results.json",
+            Box::new(|| {
+                json_bytes(
+                    "the OSCAL assessment results",
+                    &oscal::assessment_results(report, assessment, ctx),
+                )
+            }),
+        ),
+        (
+            "exceptions/audit.json",
+            Box::new(|| json_bytes("the exceptions audit", &audit(report))),
+        ),
+        (
+            "report.html",
+            Box::new(|| render(|w| crate::report::HtmlEmitter.emit(w, report))),
+        ),
+    ];
+    let rendered: Vec<(&str, Result<Vec<u8>, EvidenceError>)> =
+        parts.into_par_iter().map(|(name, f)| (name, f())).collect();
+    for (name, bytes) in rendered {
+        files.insert(name.to_string(), bytes?);
+    }
     Ok(())
 }
 

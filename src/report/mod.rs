@@ -56,8 +56,8 @@ pub struct Report<'a> {
     /// `https://github.com/o/r/blob/SHA/` (`--source-url`); paths are appended.
     pub source_url: Option<&'a str>,
     /// The per-control assessment, computed on first use and shared by every output
-    /// (construct with `OnceCell::new()`).
-    pub(crate) assessment: std::cell::OnceCell<Assessment>,
+    /// (construct with `OnceLock::new()`).
+    pub(crate) assessment: std::sync::OnceLock<Assessment>,
 }
 
 impl Report<'_> {
