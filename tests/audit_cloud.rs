@@ -790,16 +790,21 @@ fn nightly_audit_manifests_pass_tenet_and_stay_read_only() {
     }
 }
 
-/// The live report in every format, on a deterministic inventory (the GCP fixtures).
-#[test]
-fn live_findings_in_every_output_format() {
-    let stub = Stub::start(|req| {
+/// Serves the two pages of the GCP asset fixtures, whatever is asked.
+fn gcp_assets_stub() -> Stub {
+    Stub::start(|req| {
         if req.target.contains("pageToken") {
             ok(fixture("gcp/assets-page2.json"))
         } else {
             ok(fixture("gcp/assets-page1.json"))
         }
-    });
+    })
+}
+
+/// The live report in every format, on a deterministic inventory (the GCP fixtures).
+#[test]
+fn live_findings_in_every_output_format() {
+    let stub = gcp_assets_stub();
     let dir = tempfile::tempdir().unwrap();
     let out = |name: &str| dir.path().join(name);
     let run = audit(
@@ -846,13 +851,7 @@ fn live_findings_in_every_output_format() {
 /// shard collected the estate; the merged scope spans both and adds their calls up).
 #[test]
 fn a_sharded_audit_merges_to_the_single_audit() {
-    let stub = Stub::start(|req| {
-        if req.target.contains("pageToken") {
-            ok(fixture("gcp/assets-page2.json"))
-        } else {
-            ok(fixture("gcp/assets-page1.json"))
-        }
-    });
+    let stub = gcp_assets_stub();
     let dir = tempfile::tempdir().unwrap();
     let out = |name: &str| dir.path().join(name).display().to_string();
     let env = [

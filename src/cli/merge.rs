@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::scan::{ColorChoice, output_specs, write_output};
+use super::scan::OutputArgs;
 use super::{EXIT_ERROR, EXIT_FINDINGS};
 use crate::evidence;
 use crate::merge::{ShardBundle, merge};
@@ -17,17 +17,8 @@ pub struct MergeArgs {
     /// `tenet scan --shard I/N --evidence OUT` or `tenet audit --shard I/N --evidence OUT`).
     #[arg(required = true, value_name = "BUNDLE")]
     bundles: Vec<PathBuf>,
-    /// Output format, optionally with a file, as for `tenet scan` (repeatable).
-    #[arg(
-        long = "format",
-        short = 'f',
-        value_name = "FORMAT[:PATH]",
-        default_value = "text"
-    )]
-    formats: Vec<String>,
-    /// File for the one format given without a path.
-    #[arg(long, short = 'o', value_name = "PATH")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    outputs: OutputArgs,
     /// Write the evidence bundle of the whole run: a directory, or an archive when the name
     /// ends in `.tar.gz`.
     #[arg(long, value_name = "OUT")]
@@ -35,9 +26,6 @@ pub struct MergeArgs {
     /// Sign the merged bundle's manifest with this Ed25519 private key (PKCS#8 PEM).
     #[arg(long, value_name = "FILE", requires = "evidence")]
     sign_key: Option<PathBuf>,
-    /// Colour in text output.
-    #[arg(long, value_enum, default_value = "auto")]
-    color: ColorChoice,
 }
 
 fn fail(message: impl std::fmt::Display) -> ExitCode {
@@ -52,7 +40,7 @@ pub fn run(args: MergeArgs) -> ExitCode {
 }
 
 fn execute(args: &MergeArgs) -> Result<ExitCode, ExitCode> {
-    let outputs = output_specs(&args.formats, args.output.as_ref()).map_err(fail)?;
+    let outputs = args.outputs.specs().map_err(fail)?;
     let sign_key = match &args.sign_key {
         Some(p) => Some(evidence::sign::read_signing_key(p).map_err(fail)?),
         None => None,
@@ -76,9 +64,7 @@ fn execute(args: &MergeArgs) -> Result<ExitCode, ExitCode> {
     }
     let merged = merge(shards).map_err(fail)?;
     let report = merged.report();
-    for spec in &outputs {
-        write_output(spec, &report, args.color).map_err(fail)?;
-    }
+    args.outputs.write(&outputs, &report).map_err(fail)?;
     if let Some(out) = &args.evidence {
         let bundle = evidence::Bundle::build(&report, &merged.context(sign_key.as_ref()))
             .and_then(|b| b.write(out).map(|()| b))

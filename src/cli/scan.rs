@@ -43,20 +43,8 @@ pub struct ScanArgs {
 pub struct ReportArgs {
     #[command(flatten)]
     pub(super) policies: PolicyArgs,
-    /// Output format, optionally with a file: `text`, `json`, `sarif`, `compliance`,
-    /// `compliance-json`, `compliance-csv`, `html`, `github`, `junit`, `markdown`;
-    /// `sarif:out.sarif` writes a file
-    /// (repeatable; at most one format without a file goes to standard output).
-    #[arg(
-        long = "format",
-        short = 'f',
-        value_name = "FORMAT[:PATH]",
-        default_value = "text"
-    )]
-    formats: Vec<String>,
-    /// File for the one format given without a path (`--format sarif --output x.sarif`).
-    #[arg(long, short = 'o', value_name = "PATH")]
-    output: Option<PathBuf>,
+    #[command(flatten)]
+    pub(super) outputs: OutputArgs,
     /// Exit 1 when a finding has this severity or a higher one; `none` never fails on findings
     /// [default: `fail_on` of the configuration, else low].
     #[arg(long, value_name = "SEVERITY")]
@@ -113,9 +101,42 @@ pub struct ReportArgs {
     /// Sign the bundle's manifest with this Ed25519 private key (PKCS#8 PEM).
     #[arg(long, value_name = "FILE", requires = "evidence")]
     sign_key: Option<PathBuf>,
+}
+
+/// Where the reports of a run go (`scan`, `audit`, `merge`).
+#[derive(Debug, Args)]
+pub(super) struct OutputArgs {
+    /// Output format, optionally with a file: `text`, `json`, `sarif`, `compliance`,
+    /// `compliance-json`, `compliance-csv`, `html`, `github`, `junit`, `markdown`;
+    /// `sarif:out.sarif` writes a file
+    /// (repeatable; at most one format without a file goes to standard output).
+    #[arg(
+        long = "format",
+        short = 'f',
+        value_name = "FORMAT[:PATH]",
+        default_value = "text"
+    )]
+    formats: Vec<String>,
+    /// File for the one format given without a path (`--format sarif --output x.sarif`).
+    #[arg(long, short = 'o', value_name = "PATH")]
+    output: Option<PathBuf>,
     /// Colour in text output.
     #[arg(long, value_enum, default_value = "auto")]
     color: ColorChoice,
+}
+
+impl OutputArgs {
+    /// The formats and where each goes, checked.
+    pub(super) fn specs(&self) -> Result<Vec<OutputSpec>, String> {
+        output_specs(&self.formats, self.output.as_ref())
+    }
+
+    /// Writes every report.
+    pub(super) fn write(&self, specs: &[OutputSpec], report: &Report) -> Result<(), String> {
+        specs
+            .iter()
+            .try_for_each(|spec| write_output(spec, report, self.color))
+    }
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -142,7 +163,7 @@ impl FailOn {
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
-pub(super) enum ColorChoice {
+enum ColorChoice {
     Auto,
     Always,
     Never,
@@ -206,7 +227,7 @@ fn usage(message: String) -> ExitCode {
 pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode> {
     let started = chrono::Utc::now();
     let epoch = evidence::source_date_epoch().map_err(|e| usage(e.to_string()))?;
-    let outputs = output_specs(&args.formats, args.output.as_ref()).map_err(usage)?;
+    let outputs = args.outputs.specs().map_err(usage)?;
     let sign_key = match &args.sign_key {
         Some(p) => Some(evidence::sign::read_signing_key(p).map_err(|e| usage(e.to_string()))?),
         None => None,
@@ -369,9 +390,7 @@ pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode>
         source_url,
         assessment: std::sync::OnceLock::new(),
     };
-    for spec in &outputs {
-        write_output(spec, &report, args.color).map_err(usage)?;
-    }
+    args.outputs.write(&outputs, &report).map_err(usage)?;
     if let Some(out) = &args.evidence {
         let mut configuration: Vec<(PathBuf, &'static str)> = Vec::new();
         configuration.extend(config.path.clone().map(|p| (p, "config")));
@@ -467,11 +486,7 @@ fn config_errors(errors: Vec<ConfigError>) -> ExitCode {
     ExitCode::from(EXIT_ERROR)
 }
 
-pub(super) fn write_output(
-    spec: &OutputSpec,
-    report: &Report,
-    color: ColorChoice,
-) -> Result<(), String> {
+fn write_output(spec: &OutputSpec, report: &Report, color: ColorChoice) -> Result<(), String> {
     match &spec.path {
         Some(path) => {
             if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
@@ -528,10 +543,7 @@ fn print_timings(
 }
 
 /// Parses `--format` values (`FMT` or `FMT:PATH`) and applies `--output`.
-pub(super) fn output_specs(
-    formats: &[String],
-    output: Option<&PathBuf>,
-) -> Result<Vec<OutputSpec>, String> {
+fn output_specs(formats: &[String], output: Option<&PathBuf>) -> Result<Vec<OutputSpec>, String> {
     let mut specs = Vec::new();
     for raw in formats {
         let (name, path) = match raw.split_once(':') {
