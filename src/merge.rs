@@ -86,9 +86,17 @@ impl ShardState {
             .zip(graph.scope_mask())
             .filter(|(_, in_scope)| *in_scope)
             .map(|(r, _)| Resource {
+                id: r.id.clone(),
+                resource_type: r.resource_type.clone(),
+                origin: r.origin,
+                mode: r.mode,
+                provider: r.provider.clone(),
+                name: r.name.clone(),
+                scope: r.scope.clone(),
                 attributes: serde_json::Value::Null,
+                unknown: r.unknown.clone(),
                 refs: Vec::new(),
-                ..r.clone()
+                source: r.source.clone(),
             })
             .collect();
         ShardState {
@@ -470,8 +478,8 @@ pub fn merge(mut shards: Vec<ShardBundle>) -> Result<Merged, MergeError> {
             r
         })
         .collect();
-    outcome.errors.dedup();
     outcome.sort();
+    // A rule that fails the same way on every shard's batches is one error.
     outcome.errors.dedup();
     applied.problems.sort();
     applied.problems.dedup();
