@@ -58,6 +58,8 @@ fn scan(dir: &Path, extra: &[&str]) -> common::Run {
     .map(|s| s.to_string())
     .collect();
     args.push(dir.join("bundle.tar.gz").display().to_string());
+    args.push("--write-baseline".into());
+    args.push(dir.join("baseline.json").display().to_string());
     args.extend(format_args(dir));
     args.extend(extra.iter().map(|s| s.to_string()));
     let r = run(&args);
@@ -156,6 +158,8 @@ fn merged_shards_equal_a_single_run() {
         );
         args.push("--evidence".into());
         args.push(merged_dir.join("bundle.tar.gz").display().to_string());
+        args.push("--write-baseline".into());
+        args.push(merged_dir.join("baseline.json").display().to_string());
         args.extend(format_args(&merged_dir));
         let merged = run(&args);
         assert_eq!(merged.code, single.code, "{}", merged.stderr);
@@ -164,7 +168,7 @@ fn merged_shards_equal_a_single_run() {
             "{}",
             merged.stderr
         );
-        for f in FORMATS {
+        for f in FORMATS.iter().chain(&["baseline.json"]) {
             assert_same_file(&single_dir.join(f), &merged_dir.join(f));
         }
         assert_same_file(

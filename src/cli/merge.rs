@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::scan::OutputArgs;
+use super::scan::{OutputArgs, write_baseline};
 use super::{EXIT_ERROR, EXIT_FINDINGS};
 use crate::evidence;
 use crate::merge::{ShardBundle, merge};
@@ -23,6 +23,9 @@ pub struct MergeArgs {
     /// ends in `.tar.gz`.
     #[arg(long, value_name = "OUT")]
     evidence: Option<PathBuf>,
+    /// Write the fingerprints of the whole run's unsuppressed findings as a baseline.
+    #[arg(long, value_name = "FILE")]
+    write_baseline: Option<PathBuf>,
     /// Sign the merged bundle's manifest with this Ed25519 private key (PKCS#8 PEM).
     #[arg(long, value_name = "FILE", requires = "evidence")]
     sign_key: Option<PathBuf>,
@@ -64,6 +67,9 @@ fn execute(args: &MergeArgs) -> Result<ExitCode, ExitCode> {
     }
     let merged = merge(shards).map_err(fail)?;
     let report = merged.report();
+    if let Some(path) = &args.write_baseline {
+        write_baseline(path, &merged.outcome.findings).map_err(fail)?;
+    }
     args.outputs.write(&outputs, &report).map_err(fail)?;
     if let Some(out) = &args.evidence {
         let bundle = evidence::Bundle::build(&report, &merged.context(sign_key.as_ref()))

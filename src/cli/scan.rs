@@ -347,19 +347,7 @@ pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode>
         changes.classify(&graph, &mut outcome.undetermined);
     }
     if let Some(path) = &args.write_baseline {
-        let open: Vec<&crate::finding::Finding> = outcome
-            .findings
-            .iter()
-            .filter(|f| {
-                f.suppression
-                    .as_ref()
-                    .is_none_or(|s| s.kind == suppress::Kind::Baseline)
-            })
-            .collect();
-        let text = serde_json::to_string_pretty(&Baseline::of(&open))
-            .map_err(|e| usage(format!("cannot encode the baseline: {e}")))?;
-        std::fs::write(path, text + "\n")
-            .map_err(|e| usage(format!("cannot write {}: {e}", path.display())))?;
+        write_baseline(path, &outcome.findings).map_err(usage)?;
     }
 
     let fail_on = if args.soft_fail {
@@ -446,6 +434,24 @@ pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode>
         return Ok(ExitCode::from(EXIT_FINDINGS));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the fingerprints of the findings no suppression but a baseline covers.
+pub(super) fn write_baseline(
+    path: &std::path::Path,
+    findings: &[crate::finding::Finding],
+) -> Result<(), String> {
+    let open: Vec<&crate::finding::Finding> = findings
+        .iter()
+        .filter(|f| {
+            f.suppression
+                .as_ref()
+                .is_none_or(|s| s.kind == suppress::Kind::Baseline)
+        })
+        .collect();
+    let text = serde_json::to_string_pretty(&Baseline::of(&open))
+        .map_err(|e| format!("cannot encode the baseline: {e}"))?;
+    std::fs::write(path, text + "\n").map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
 /// The configuration: `--config FILE`, else the nearest `.tenet.yaml`, else none.
