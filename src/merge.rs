@@ -22,7 +22,7 @@ use crate::evidence::manifest::{FileHash, MANIFEST, Manifest};
 use crate::evidence::{Attested, INVENTORY};
 use crate::finding::Finding;
 use crate::graph::{Coverage, Gap, InputFile, LoadError, Resource, ResourceGraph};
-use crate::policy::{Catalog, PolicySet, RuleMeta, Severity};
+use crate::policy::{PolicySet, RuleMeta, Severity};
 use crate::report::Report;
 use crate::shard::Shard;
 use crate::suppress::{Applied, ExceptionStatus, ExceptionUse, Problem};
@@ -164,8 +164,10 @@ impl ShardBundle {
             bundle: name.clone(),
             message,
         };
-        let verification = crate::evidence::verify::verify(path, &Default::default())
+        let bundle = crate::evidence::verify::read_bundle(path)
             .map_err(|e| fail(format!("cannot read the bundle: {e}")))?;
+        let verification =
+            crate::evidence::verify::verify_files(&name, &bundle, &Default::default());
         if !verification.ok() {
             let problems: Vec<String> = verification
                 .problems
@@ -177,14 +179,11 @@ impl ShardBundle {
                 problems.join(", ")
             )));
         }
-        let (mut files, _) =
-            crate::evidence::verify::read_bundle(path).map_err(|e| fail(e.to_string()))?;
-        let manifest: Manifest = files
-            .get(MANIFEST)
-            .ok_or_else(|| fail(format!("no {MANIFEST}")))
-            .and_then(|b| {
-                serde_json::from_slice(b).map_err(|e| fail(format!("{MANIFEST}: {e}")))
-            })?;
+        let (mut files, _) = bundle;
+        // A bundle that verifies has a manifest, read by the verification.
+        let manifest: Manifest = verification
+            .manifest
+            .ok_or_else(|| fail(format!("no {MANIFEST}")))?;
         let state: ShardState = files
             .get(STATE)
             .ok_or_else(|| {
@@ -354,9 +353,6 @@ pub fn merge(mut shards: Vec<ShardBundle>) -> Result<Merged, MergeError> {
     let paths = same(&shards, "the scanned paths", |s| {
         s.manifest.scope.paths.clone()
     })?;
-    same(&shards, "the frameworks", |s| {
-        s.manifest.scope.frameworks.clone()
-    })?;
     let git = same(&shards, "the git state", |s| s.manifest.scope.git.clone())?;
     let policies_hashes = same(&shards, "the policies", |s| s.manifest.policies.clone())?;
     let catalogs = same(&shards, "the catalogs", |s| s.manifest.catalogs.clone())?;
@@ -412,16 +408,11 @@ pub fn merge(mut shards: Vec<ShardBundle>) -> Result<Merged, MergeError> {
     }
     inputs.sort();
 
-    let mut catalog_map: BTreeMap<String, Catalog> = BTreeMap::new();
-    for (path, text) in crate::policy::catalog_sources() {
-        let catalog = Catalog::parse(path, text).map_err(|e| MergeError::Shards(e.to_string()))?;
-        catalog_map.insert(catalog.id.clone(), catalog);
+    let (catalog_map, errors) = crate::policy::embedded_catalogs();
+    if let Some(e) = errors.first() {
+        return Err(MergeError::Shards(e.to_string()));
     }
-    let mut embedded: Vec<FileHash> = crate::policy::catalog_sources()
-        .map(|(p, text)| FileHash::of(p, text.as_bytes(), None))
-        .collect();
-    embedded.sort();
-    if embedded != catalogs {
+    if crate::evidence::catalog_hashes() != catalogs {
         return Err(MergeError::Shards(
             "the shards' framework catalogs are not the ones of this tenet".into(),
         ));

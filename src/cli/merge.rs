@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Args;
 
-use super::scan::{OutputArgs, write_baseline};
+use super::scan::{OutputArgs, usage, write_baseline};
 use super::{EXIT_ERROR, EXIT_FINDINGS};
 use crate::evidence;
 use crate::merge::{ShardBundle, merge};
@@ -31,11 +31,6 @@ pub struct MergeArgs {
     sign_key: Option<PathBuf>,
 }
 
-fn fail(message: impl std::fmt::Display) -> ExitCode {
-    eprintln!("error: {message}");
-    ExitCode::from(EXIT_ERROR)
-}
-
 pub fn run(args: MergeArgs) -> ExitCode {
     match execute(&args) {
         Ok(code) | Err(code) => code,
@@ -43,9 +38,9 @@ pub fn run(args: MergeArgs) -> ExitCode {
 }
 
 fn execute(args: &MergeArgs) -> Result<ExitCode, ExitCode> {
-    let outputs = args.outputs.specs().map_err(fail)?;
+    let outputs = args.outputs.specs().map_err(usage)?;
     let sign_key = match &args.sign_key {
-        Some(p) => Some(evidence::sign::read_signing_key(p).map_err(fail)?),
+        Some(p) => Some(evidence::sign::read_signing_key(p).map_err(usage)?),
         None => None,
     };
     // Every bundle is read (and its problems reported) before giving up.
@@ -61,20 +56,20 @@ fn execute(args: &MergeArgs) -> Result<ExitCode, ExitCode> {
         }
     }
     if failed {
-        return Err(fail(
+        return Err(usage(
             "some shard bundles could not be used; nothing was merged",
         ));
     }
-    let merged = merge(shards).map_err(fail)?;
+    let merged = merge(shards).map_err(usage)?;
     let report = merged.report();
     if let Some(path) = &args.write_baseline {
-        write_baseline(path, &merged.outcome.findings).map_err(fail)?;
+        write_baseline(path, &merged.outcome.findings).map_err(usage)?;
     }
-    args.outputs.write(&outputs, &report).map_err(fail)?;
+    args.outputs.write(&outputs, &report).map_err(usage)?;
     if let Some(out) = &args.evidence {
         let bundle = evidence::Bundle::build(&report, &merged.context(sign_key.as_ref()))
             .and_then(|b| b.write(out).map(|()| b))
-            .map_err(|e| fail(format!("evidence bundle: {e}")))?;
+            .map_err(|e| usage(format!("evidence bundle: {e}")))?;
         eprintln!(
             "evidence: {} written from {} shards ({} files, manifest sha256 {})",
             out.display(),

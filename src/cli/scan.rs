@@ -218,7 +218,8 @@ pub(super) struct Live {
     pub inventory: Vec<u8>,
 }
 
-fn usage(message: String) -> ExitCode {
+/// Prints `error: MESSAGE`; the exit code of usage, configuration and input errors.
+pub(super) fn usage(message: impl std::fmt::Display) -> ExitCode {
     eprintln!("error: {message}");
     ExitCode::from(EXIT_ERROR)
 }

@@ -345,6 +345,15 @@ fn manifest(
     })
 }
 
+/// The hashes of the embedded framework catalogs, sorted.
+pub fn catalog_hashes() -> Vec<FileHash> {
+    let mut catalogs: Vec<FileHash> = crate::policy::catalog_sources()
+        .map(|(p, text)| FileHash::of(p, text.as_bytes(), None))
+        .collect();
+    catalogs.sort();
+    catalogs
+}
+
 /// Hashes the inputs, policies, catalogs and configuration of a scan, and reads its git state.
 fn attest(report: &Report, ctx: &Context) -> Result<Attested, EvidenceError> {
     let mut inputs = Vec::new();
@@ -394,10 +403,7 @@ fn attest(report: &Report, ctx: &Context) -> Result<Attested, EvidenceError> {
         })
         .collect();
     policies.sort();
-    let mut catalogs: Vec<FileHash> = crate::policy::catalog_sources()
-        .map(|(p, text)| FileHash::of(p, text.as_bytes(), None))
-        .collect();
-    catalogs.sort();
+    let catalogs = catalog_hashes();
     let mut configuration = Vec::new();
     for (path, role) in &ctx.configuration {
         let bytes = std::fs::read(path).map_err(|e| EvidenceError::io(path, e))?;

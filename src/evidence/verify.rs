@@ -153,19 +153,29 @@ fn read_dir(
 
 /// Verifies the bundle at `path`. `Err` only when the bundle cannot be read at all.
 pub fn verify(path: &Path, opts: &Options) -> Result<Verification, String> {
-    let (mut files, entry_problems) = read_bundle(path)?;
+    let bundle = read_bundle(path)?;
+    Ok(verify_files(&path.to_string_lossy(), &bundle, opts))
+}
+
+/// Verifies a bundle already read with [`read_bundle`] (`name` labels problems with its
+/// entries), so that a caller that goes on to use the files reads them once.
+pub fn verify_files(
+    name: &str,
+    (files, entry_problems): &archive::Files,
+    opts: &Options,
+) -> Verification {
     let mut v = Verification {
         signature: "unsigned",
         ..Verification::default()
     };
     for p in entry_problems {
-        v.problem(Kind::Invalid, path.to_string_lossy().as_ref(), p);
+        v.problem(Kind::Invalid, name, p.as_str());
     }
-    let Some(manifest_bytes) = files.remove(MANIFEST) else {
+    let Some(manifest_bytes) = files.get(MANIFEST) else {
         v.problem(Kind::Missing, MANIFEST, "the bundle has no manifest.json");
-        return Ok(v);
+        return v;
     };
-    let digest = sha256_hex(&manifest_bytes);
+    let digest = sha256_hex(manifest_bytes);
     if let Some(expected) = opts.expect_digest
         && !expected.trim().eq_ignore_ascii_case(&digest)
     {
@@ -179,7 +189,7 @@ pub fn verify(path: &Path, opts: &Options) -> Result<Verification, String> {
         );
     }
     v.manifest_sha256 = Some(digest);
-    let manifest: Manifest = match serde_json::from_slice(&manifest_bytes) {
+    let manifest: Manifest = match serde_json::from_slice(manifest_bytes) {
         Ok(m) => m,
         Err(e) => {
             v.problem(
@@ -187,30 +197,37 @@ pub fn verify(path: &Path, opts: &Options) -> Result<Verification, String> {
                 MANIFEST,
                 format!("not a tenet manifest: {e}"),
             );
-            return Ok(v);
+            return v;
         }
     };
     check_signature(
         &mut v,
         &manifest,
-        &manifest_bytes,
-        files.remove(SIGNATURE),
+        manifest_bytes,
+        files.get(SIGNATURE).map(Vec::as_slice),
         opts,
     );
+    // Each file answers for one entry: the manifest and signature for none, a path listed
+    // twice is missing the second time.
+    let mut taken: std::collections::BTreeSet<&str> = [MANIFEST, SIGNATURE].into();
     for entry in &manifest.files {
-        match files.remove(&entry.path) {
+        let bytes = taken
+            .insert(entry.path.as_str())
+            .then(|| files.get(&entry.path))
+            .flatten();
+        match bytes {
             None => v.problem(
                 Kind::Missing,
                 &entry.path,
                 "listed in the manifest, not in the bundle",
             ),
-            Some(bytes) => match mismatch(entry, &bytes) {
+            Some(bytes) => match mismatch(entry, bytes) {
                 Some(why) => v.problem(Kind::Changed, &entry.path, why),
                 None => v.verified += 1,
             },
         }
     }
-    for extra in files.keys() {
+    for extra in files.keys().filter(|k| !taken.contains(k.as_str())) {
         v.problem(
             Kind::Extra,
             extra,
@@ -229,7 +246,7 @@ pub fn verify(path: &Path, opts: &Options) -> Result<Verification, String> {
         }
     }
     v.manifest = Some(manifest);
-    Ok(v)
+    v
 }
 
 fn mismatch(entry: &FileHash, bytes: &[u8]) -> Option<String> {
@@ -248,7 +265,7 @@ fn check_signature(
     v: &mut Verification,
     manifest: &Manifest,
     manifest_bytes: &[u8],
-    sig: Option<Vec<u8>>,
+    sig: Option<&[u8]>,
     opts: &Options,
 ) {
     match (&manifest.signature, sig, opts.public_key) {
@@ -290,7 +307,7 @@ fn check_signature(
                 );
                 return;
             }
-            match sign::check(key, manifest_bytes, &sig) {
+            match sign::check(key, manifest_bytes, sig) {
                 Ok(()) => v.signature = "verified",
                 Err(why) => v.problem(Kind::Signature, SIGNATURE, why),
             }

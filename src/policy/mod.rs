@@ -27,6 +27,22 @@ pub fn catalog_sources() -> impl Iterator<Item = (&'static str, &'static str)> {
         .copied()
 }
 
+/// The embedded framework catalogs by id, parsed; each catalog that does not parse is an
+/// error.
+pub fn embedded_catalogs() -> (BTreeMap<String, Catalog>, Vec<PolicyError>) {
+    let mut catalogs = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (path, text) in catalog_sources() {
+        match Catalog::parse(path, text) {
+            Ok(c) => {
+                catalogs.insert(c.id.clone(), c);
+            }
+            Err(e) => errors.push(e),
+        }
+    }
+    (catalogs, errors)
+}
+
 /// The built-in rules' fixtures (`fixtures/rules/<id>/<format>/<case>/<file>`), embedded as
 /// examples for `tenet explain`.
 pub fn examples(rule_id: &str) -> Vec<(&'static str, &'static str)> {
@@ -105,18 +121,13 @@ impl PolicySet {
     /// Loads the built-in packs (unless `builtin` is false) and every `.rego` file under the
     /// user directories, and validates them together.
     pub fn load(user_dirs: &[PathBuf], builtin: bool) -> Result<PolicySet, Vec<PolicyError>> {
-        let mut errors = Vec::new();
+        let (catalogs, mut errors) = embedded_catalogs();
         let mut sources: Vec<(String, String, bool)> = Vec::new();
-        let mut catalogs = BTreeMap::new();
         for (path, text) in embedded::FILES {
             if path.starts_with("frameworks/") {
-                match Catalog::parse(path, text) {
-                    Ok(c) => {
-                        catalogs.insert(c.id.clone(), c);
-                    }
-                    Err(e) => errors.push(e),
-                }
-            } else if builtin || path.starts_with("policies/lib/") {
+                continue;
+            }
+            if builtin || path.starts_with("policies/lib/") {
                 // Without the built-in rules, their libraries stay: user rules import them.
                 sources.push((path.to_string(), text.to_string(), true));
             }
