@@ -30,7 +30,7 @@ import data.lib.tenet
 admin_ports := {22: "SSH", 3389: "RDP"}
 
 deny contains tenet.finding(rule.resource, msg, rule.attribute) if {
-	some rule in aws.public_ingress
+	some rule in data.lib.aws.public_ingress
 	not aws.all_ports(rule)
 	opened := admin_opened(rule)
 	count(opened) > 0
@@ -38,13 +38,13 @@ deny contains tenet.finding(rule.resource, msg, rule.attribute) if {
 }
 
 undetermined contains tenet.finding(rule.resource, msg, rule.attribute) if {
-	some rule in aws.maybe_public_ingress
+	some rule in data.lib.aws.maybe_public_ingress
 	could_open_admin(rule)
 	msg := sprintf("whether %s %q opens SSH or RDP to the internet depends on values not known before apply", [rule.resource.type, rule.resource.name])
 }
 
 undetermined contains tenet.finding(r, msg, "") if {
-	some r in aws.unknown_ingress
+	some r in data.lib.aws.unknown_ingress
 	msg := sprintf("the ingress rules of %s %q are not known before apply", [r.type, r.name])
 }
 

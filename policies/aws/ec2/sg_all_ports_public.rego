@@ -28,19 +28,19 @@ import data.lib.aws
 import data.lib.tenet
 
 deny contains tenet.finding(rule.resource, msg, rule.attribute) if {
-	some rule in aws.public_ingress
+	some rule in data.lib.aws.public_ingress
 	aws.all_ports(rule)
 	msg := sprintf("%s %q allows every port (protocol %v) from %s", [rule.resource.type, rule.resource.name, rule.protocol, rule.cidr])
 }
 
 undetermined contains tenet.finding(rule.resource, msg, rule.attribute) if {
-	some rule in aws.maybe_public_ingress
+	some rule in data.lib.aws.maybe_public_ingress
 	could_open_all(rule)
 	msg := sprintf("whether %s %q opens every port to the internet depends on values not known before apply", [rule.resource.type, rule.resource.name])
 }
 
 undetermined contains tenet.finding(r, msg, "") if {
-	some r in aws.unknown_ingress
+	some r in data.lib.aws.unknown_ingress
 	msg := sprintf("the ingress rules of %s %q are not known before apply", [r.type, r.name])
 }
 

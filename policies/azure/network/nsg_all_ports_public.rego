@@ -37,7 +37,7 @@ import data.lib.azure
 import data.lib.tenet
 
 deny contains tenet.finding(r, msg, azure.nsg_path(base, f.port)) if {
-	some [r, base, rule, f] in azure.nsg_rules
+	some [r, base, rule, f] in data.lib.azure.nsg_rules
 	every k, _ in f {
 		not tenet.is_unknown(r, azure.nsg_path(base, f[k]))
 	}
@@ -50,7 +50,7 @@ deny contains tenet.finding(r, msg, azure.nsg_path(base, f.port)) if {
 }
 
 undetermined contains tenet.finding(r, msg, azure.nsg_path(base, f.port)) if {
-	some [r, base, rule, f] in azure.nsg_rules
+	some [r, base, rule, f] in data.lib.azure.nsg_rules
 	some k, _ in f
 	tenet.is_unknown(r, azure.nsg_path(base, f[k]))
 	could(r, base, rule, f.access, "allow")

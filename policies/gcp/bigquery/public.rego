@@ -65,7 +65,7 @@ deny contains tenet.finding(r, msg, path(base, f)) if {
 }
 
 deny contains tenet.finding(g.resource, msg, g.attribute) if {
-	some g in gcp.iam_grants
+	some g in data.lib.gcp.iam_grants
 	g.resource.type in iam_types
 	some m in g.members
 	gcp.public_member(m)
@@ -86,14 +86,14 @@ undetermined contains tenet.finding(r, msg, "access") if {
 }
 
 undetermined contains tenet.finding(g.resource, msg, g.attribute) if {
-	some g in gcp.iam_grants
+	some g in data.lib.gcp.iam_grants
 	g.resource.type in iam_types
 	g.members_unknown
 	msg := sprintf("whether %s %q grants access to allUsers or allAuthenticatedUsers depends on members not known before apply", [g.resource.type, g.resource.name])
 }
 
 undetermined contains tenet.finding(r, msg, "policy_data") if {
-	some r in gcp.iam_unknown_policies
+	some r in data.lib.gcp.iam_unknown_policies
 	r.type in iam_types
 	msg := sprintf("the policy of %s %q is not known before apply", [r.type, r.name])
 }

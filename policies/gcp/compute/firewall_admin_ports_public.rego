@@ -32,7 +32,7 @@ import data.lib.tenet
 admin_ports := {22: "SSH", 3389: "RDP"}
 
 deny contains tenet.finding(x.resource, msg, x.attribute) if {
-	some x in gcp.firewall_allows
+	some x in data.lib.gcp.firewall_allows
 	count(x.sources) > 0
 	not x.ports_unknown
 	not gcp.allow_all_ports(x.allow)
@@ -42,7 +42,7 @@ deny contains tenet.finding(x.resource, msg, x.attribute) if {
 }
 
 undetermined contains tenet.finding(r, msg, "source_ranges") if {
-	some r in gcp.firewall_unknown
+	some r in data.lib.gcp.firewall_unknown
 	could_open_admin(r)
 	msg := sprintf("whether firewall rule %q opens SSH or RDP to the internet depends on values not known before apply", [r.name])
 }

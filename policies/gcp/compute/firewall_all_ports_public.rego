@@ -29,7 +29,7 @@ import data.lib.gcp
 import data.lib.tenet
 
 deny contains tenet.finding(x.resource, msg, x.attribute) if {
-	some x in gcp.firewall_allows
+	some x in data.lib.gcp.firewall_allows
 	count(x.sources) > 0
 	not x.ports_unknown
 	gcp.allow_all_ports(x.allow)
@@ -37,7 +37,7 @@ deny contains tenet.finding(x.resource, msg, x.attribute) if {
 }
 
 undetermined contains tenet.finding(r, msg, "source_ranges") if {
-	some r in gcp.firewall_unknown
+	some r in data.lib.gcp.firewall_unknown
 	could_open_all(r)
 	msg := sprintf("whether firewall rule %q opens every port to the internet depends on values not known before apply", [r.name])
 }

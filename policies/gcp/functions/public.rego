@@ -44,7 +44,7 @@ import data.lib.tenet
 target(r) if regex.match(`^google_(cloudfunctions2?_function|cloud_run(_v2)?_service)_iam_(member|binding|policy)$`, r.type)
 
 deny contains tenet.finding(g.resource, msg, g.attribute) if {
-	some g in gcp.iam_grants
+	some g in data.lib.gcp.iam_grants
 	target(g.resource)
 	some m in g.members
 	gcp.public_member(m)
@@ -52,14 +52,14 @@ deny contains tenet.finding(g.resource, msg, g.attribute) if {
 }
 
 undetermined contains tenet.finding(g.resource, msg, g.attribute) if {
-	some g in gcp.iam_grants
+	some g in data.lib.gcp.iam_grants
 	target(g.resource)
 	g.members_unknown
 	msg := sprintf("whether %s %q grants access to allUsers or allAuthenticatedUsers depends on members not known before apply", [g.resource.type, g.resource.name])
 }
 
 undetermined contains tenet.finding(r, msg, "policy_data") if {
-	some r in gcp.iam_unknown_policies
+	some r in data.lib.gcp.iam_unknown_policies
 	target(r)
 	msg := sprintf("the policy of %s %q is not known before apply", [r.type, r.name])
 }

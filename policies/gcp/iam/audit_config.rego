@@ -33,7 +33,7 @@ import data.lib.tenet
 required := {"ADMIN_READ", "DATA_READ", "DATA_WRITE"}
 
 configs contains r if {
-	some t in gcp.audit_config_types
+	some t in data.lib.gcp.audit_config_types
 	some r in tenet.of_input_type(t)
 }
 

@@ -35,7 +35,6 @@ package rules.gcp.iam.primitive_roles
 
 import rego.v1
 
-import data.lib.gcp
 import data.lib.tenet
 
 basic_roles := {"roles/owner", "roles/editor"}
@@ -43,7 +42,7 @@ basic_roles := {"roles/owner", "roles/editor"}
 scoped(r) if regex.match(`^google_(project|folder|organization)_iam_(member|binding|policy)$`, r.type)
 
 deny contains tenet.finding(g.resource, msg, g.attribute) if {
-	some g in gcp.iam_grants
+	some g in data.lib.gcp.iam_grants
 	scoped(g.resource)
 	not g.role_unknown
 	g.role in basic_roles
@@ -69,14 +68,14 @@ members_label(g) := concat(", ", array.concat([sprintf("%v", [m]) | some m in g.
 }
 
 undetermined contains tenet.finding(g.resource, msg, g.attribute) if {
-	some g in gcp.iam_grants
+	some g in data.lib.gcp.iam_grants
 	scoped(g.resource)
 	g.role_unknown
 	msg := sprintf("the role %s %q grants is not known before apply", [g.resource.type, g.resource.name])
 }
 
 undetermined contains tenet.finding(r, msg, "policy_data") if {
-	some r in gcp.iam_unknown_policies
+	some r in data.lib.gcp.iam_unknown_policies
 	scoped(r)
 	msg := sprintf("the policy of %s %q is not known before apply", [r.type, r.name])
 }

@@ -48,7 +48,7 @@ control_types := {"google_storage_bucket_access_control", "google_storage_defaul
 public_predefined := {"publicread", "publicreadwrite", "authenticatedread"}
 
 deny contains tenet.finding(g.resource, msg, g.attribute) if {
-	some g in gcp.iam_grants
+	some g in data.lib.gcp.iam_grants
 	g.resource.type in iam_types
 	some m in g.members
 	gcp.public_member(m)
@@ -80,14 +80,14 @@ deny contains tenet.finding(r, msg, "entity") if {
 }
 
 undetermined contains tenet.finding(g.resource, msg, g.attribute) if {
-	some g in gcp.iam_grants
+	some g in data.lib.gcp.iam_grants
 	g.resource.type in iam_types
 	g.members_unknown
 	msg := sprintf("whether %s %q grants access to allUsers or allAuthenticatedUsers depends on members not known before apply", [g.resource.type, g.resource.name])
 }
 
 undetermined contains tenet.finding(r, msg, "policy_data") if {
-	some r in gcp.iam_unknown_policies
+	some r in data.lib.gcp.iam_unknown_policies
 	r.type in iam_types
 	msg := sprintf("the policy of %s %q is not known before apply", [r.type, r.name])
 }

@@ -53,20 +53,20 @@ annotation_prefix := "container.apparmor.security.beta.kubernetes.io/"
 # The container's own profile field wins over the pod's; both win over the annotation (the
 # API server keeps them consistent where both are given).
 deny contains tenet.finding(c.resource, msg, sprintf("%s.securityContext.appArmorProfile.type", [c.path])) if {
-	some c in k8s.all_containers
+	some c in data.lib.kubernetes.all_containers
 	k8s.get(c.container, ["securityContext", "appArmorProfile", "type"], null) == "Unconfined"
 	msg := sprintf("%s runs without AppArmor confinement (appArmorProfile Unconfined)", [k8s.describe(c)])
 }
 
 deny contains tenet.finding(c.resource, msg, sprintf("%s.securityContext.appArmorProfile.type", [c.pod_path])) if {
-	some c in k8s.all_containers
+	some c in data.lib.kubernetes.all_containers
 	k8s.get(c.container, ["securityContext", "appArmorProfile", "type"], null) == null
 	k8s.get(c.pod, ["securityContext", "appArmorProfile", "type"], null) == "Unconfined"
 	msg := sprintf("%s runs without AppArmor confinement (the pod's appArmorProfile is Unconfined)", [k8s.describe(c)])
 }
 
 deny contains tenet.finding(c.resource, msg, sprintf("%s.annotations[%q]", [meta.path, key])) if {
-	some c in k8s.all_containers
+	some c in data.lib.kubernetes.all_containers
 	k8s.get(c.container, ["securityContext", "appArmorProfile", "type"], null) == null
 	k8s.get(c.pod, ["securityContext", "appArmorProfile", "type"], null) == null
 	meta := k8s.pod_metadata(c.resource)

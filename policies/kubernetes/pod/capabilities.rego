@@ -57,7 +57,7 @@ dangerous := {
 name(cap) := trim_prefix(upper(cap), "CAP_")
 
 deny contains tenet.finding(c.resource, msg, attribute) if {
-	some c in k8s.all_containers
+	some c in data.lib.kubernetes.all_containers
 	drops := {name(x) | some x in k8s.list(k8s.get(c.container, ["securityContext", "capabilities", "drop"], [])); is_string(x)}
 	not "ALL" in drops
 	attribute := k8s.container_path(c, ["securityContext", "capabilities", "drop"])
@@ -65,7 +65,7 @@ deny contains tenet.finding(c.resource, msg, attribute) if {
 }
 
 deny contains tenet.finding(c.resource, msg, sprintf("%s.securityContext.capabilities.add[%d]", [c.path, j])) if {
-	some c in k8s.all_containers
+	some c in data.lib.kubernetes.all_containers
 	some j, cap in k8s.list(k8s.get(c.container, ["securityContext", "capabilities", "add"], []))
 	is_string(cap)
 	name(cap) in dangerous

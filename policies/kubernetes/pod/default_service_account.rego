@@ -48,7 +48,7 @@ import data.lib.kubernetes as k8s
 import data.lib.tenet
 
 deny contains tenet.finding(w.resource, msg, attribute) if {
-	some w in k8s.workloads
+	some w in data.lib.kubernetes.workloads
 	k8s.service_account_name(w.spec) == "default"
 	# Without a token the pod has no API identity to share.
 	object.get(w.spec, "automountServiceAccountToken", null) != false

@@ -54,7 +54,7 @@ what := {
 }
 
 deny contains tenet.finding(w.resource, msg, sprintf("%s.%s", [w.path, field])) if {
-	some w in k8s.workloads
+	some w in data.lib.kubernetes.workloads
 	some field, shared in what
 	object.get(w.spec, field, false) == true
 	msg := sprintf("%s %q shares %s (%s: true)", [k8s.kind(w.resource), w.resource.name, shared, field])

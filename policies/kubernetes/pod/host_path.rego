@@ -47,7 +47,7 @@ import data.lib.kubernetes as k8s
 import data.lib.tenet
 
 deny contains tenet.finding(w.resource, msg, sprintf("%s.volumes[%d].hostPath", [w.path, i])) if {
-	some w in k8s.workloads
+	some w in data.lib.kubernetes.workloads
 	some i, volume in k8s.list(object.get(w.spec, "volumes", []))
 	is_object(volume)
 	host_path := object.get(volume, "hostPath", null)

@@ -48,7 +48,7 @@ import data.lib.kubernetes as k8s
 import data.lib.tenet
 
 deny contains tenet.finding(c.resource, msg, sprintf("%s.ports[%d].hostPort", [c.path, i])) if {
-	some c in k8s.all_containers
+	some c in data.lib.kubernetes.all_containers
 	some i, port in k8s.list(object.get(c.container, "ports", []))
 	is_object(port)
 	host_port := object.get(port, "hostPort", 0)

@@ -49,7 +49,7 @@ import data.lib.kubernetes as k8s
 import data.lib.tenet
 
 deny contains tenet.finding(c.resource, msg, sprintf("%s.image", [c.path])) if {
-	some c in k8s.all_containers
+	some c in data.lib.kubernetes.all_containers
 	image := c.container.image
 	is_string(image)
 	image != ""

@@ -48,7 +48,7 @@ import data.lib.kubernetes as k8s
 import data.lib.tenet
 
 deny contains tenet.finding(c.resource, msg, sprintf("%s.securityContext.privileged", [c.path])) if {
-	some c in k8s.all_containers
+	some c in data.lib.kubernetes.all_containers
 	k8s.sc(c, "privileged", false) == true
 	msg := sprintf("%s runs privileged: it has every capability and the node's devices", [k8s.describe(c)])
 }

@@ -46,7 +46,7 @@ import data.lib.tenet
 probes := ["livenessProbe", "readinessProbe"]
 
 deny contains tenet.finding(c.resource, msg, c.path) if {
-	some c in k8s.all_containers
+	some c in data.lib.kubernetes.all_containers
 	c.field == "containers"
 	not k8s.kind(c.resource) in {"Job", "CronJob"}
 	missing := [p | some p in probes; not is_object(object.get(c.container, p, null))]

@@ -46,7 +46,7 @@ import data.lib.kubernetes as k8s
 import data.lib.tenet
 
 deny contains tenet.finding(c.resource, msg, sprintf("%s.securityContext.procMount", [c.path])) if {
-	some c in k8s.all_containers
+	some c in data.lib.kubernetes.all_containers
 	k8s.sc(c, "procMount", "Default") == "Unmasked"
 	msg := sprintf("%s mounts /proc unmasked (procMount: Unmasked)", [k8s.describe(c)])
 }

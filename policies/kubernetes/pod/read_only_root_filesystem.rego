@@ -46,7 +46,7 @@ import data.lib.kubernetes as k8s
 import data.lib.tenet
 
 deny contains tenet.finding(c.resource, msg, attribute) if {
-	some c in k8s.all_containers
+	some c in data.lib.kubernetes.all_containers
 	value := k8s.sc(c, "readOnlyRootFilesystem", null)
 	value != true
 	attribute := field_path(c, value)

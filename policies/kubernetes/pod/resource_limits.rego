@@ -46,7 +46,7 @@ import data.lib.kubernetes as k8s
 import data.lib.tenet
 
 deny contains tenet.finding(c.resource, msg, k8s.container_path(c, ["resources", "limits"])) if {
-	some c in k8s.all_containers
+	some c in data.lib.kubernetes.all_containers
 	c.field != "ephemeralContainers" # ephemeral containers cannot have resources
 	limits := k8s.obj(k8s.get(c.container, ["resources", "limits"], {}))
 	missing := [kind | some kind in ["cpu", "memory"]; object.get(limits, kind, null) == null]

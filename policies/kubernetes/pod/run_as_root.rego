@@ -59,14 +59,14 @@ effective(c, key) := {"value": v, "path": sprintf("%s.securityContext.%s", [c.po
 }
 
 deny contains tenet.finding(c.resource, msg, uid.path) if {
-	some c in k8s.all_containers
+	some c in data.lib.kubernetes.all_containers
 	uid := effective(c, "runAsUser")
 	uid.value == 0
 	msg := sprintf("%s runs as UID 0 (root)", [k8s.describe(c)])
 }
 
 deny contains tenet.finding(c.resource, msg, non_root_path(c)) if {
-	some c in k8s.all_containers
+	some c in data.lib.kubernetes.all_containers
 	not effective(c, "runAsNonRoot").value == true
 	not non_zero_uid(c)
 	not effective(c, "runAsUser").value == 0

@@ -99,7 +99,7 @@ pod_or_container_field(c) if k8s.get(c.pod, ["securityContext", "seccompProfile"
 windows(c) if k8s.get(c.pod, ["os", "name"], "") == "windows"
 
 deny contains tenet.finding(c.resource, msg, p[1]) if {
-	some c in k8s.all_containers
+	some c in data.lib.kubernetes.all_containers
 	not windows(c)
 	p := profile(c)
 	not p[0] in confined
@@ -107,7 +107,7 @@ deny contains tenet.finding(c.resource, msg, p[1]) if {
 }
 
 deny contains tenet.finding(c.resource, msg, attribute) if {
-	some c in k8s.all_containers
+	some c in data.lib.kubernetes.all_containers
 	not windows(c)
 	not profile(c)
 	attribute := k8s.container_path(c, ["securityContext", "seccompProfile"])

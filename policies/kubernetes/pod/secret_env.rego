@@ -63,7 +63,7 @@ secret_name(name) if {
 not_a_secret := `(?i)(_(file|path|dir|name|ref|url|uri|endpoint|host|port|id|key_id|user|username|enabled|ttl|timeout|expiry|length|type|header|secs|seconds|duration|version|count|limit|size)$|tokens$|(^|_)(max|min|num)_|allow_empty)`
 
 deny contains tenet.finding(c.resource, msg, sprintf("%s.env[%d].value", [c.path, j])) if {
-	some c in k8s.all_containers
+	some c in data.lib.kubernetes.all_containers
 	some j, env in k8s.list(object.get(c.container, "env", []))
 	is_object(env)
 	name := env.name

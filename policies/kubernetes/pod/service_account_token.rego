@@ -49,13 +49,13 @@ import data.lib.kubernetes as k8s
 import data.lib.tenet
 
 deny contains tenet.finding(w.resource, msg, sprintf("%s.automountServiceAccountToken", [w.path])) if {
-	some w in k8s.workloads
+	some w in data.lib.kubernetes.workloads
 	object.get(w.spec, "automountServiceAccountToken", null) == true
 	msg := sprintf("%s %q mounts the token of service account %q into its containers (automountServiceAccountToken: true)", [k8s.kind(w.resource), w.resource.name, k8s.service_account_name(w.spec)])
 }
 
 deny contains tenet.finding(w.resource, msg, attribute) if {
-	some w in k8s.workloads
+	some w in data.lib.kubernetes.workloads
 	object.get(w.spec, "automountServiceAccountToken", null) == null
 	name := k8s.service_account_name(w.spec)
 	accounts := k8s.service_accounts(w.resource, name)

@@ -73,7 +73,7 @@ canonical(name) := replace(name, "/", ".") if not contains(name, ".")
 canonical(name) := name if contains(name, ".")
 
 deny contains tenet.finding(w.resource, msg, sprintf("%s.securityContext.sysctls[%d].name", [w.path, i])) if {
-	some w in k8s.workloads
+	some w in data.lib.kubernetes.workloads
 	some i, sysctl in k8s.list(k8s.get(w.spec, ["securityContext", "sysctls"], []))
 	name := object.get(k8s.obj(sysctl), "name", null)
 	is_string(name)

@@ -42,7 +42,7 @@ escalation := {
 }
 
 deny contains tenet.finding(x.resource, msg, sprintf("rules[%d].verbs[%d]", [x.index, j])) if {
-	some x in k8s.role_rules
+	some x in data.lib.kubernetes.role_rules
 	count(k8s.rule_values(x.rule, "resources")) > 0
 	some j, verb in k8s.list(object.get(x.rule, "verbs", []))
 	what := escalation[verb]
@@ -50,7 +50,7 @@ deny contains tenet.finding(x.resource, msg, sprintf("rules[%d].verbs[%d]", [x.i
 }
 
 deny contains tenet.finding(x.resource, msg, sprintf("rules[%d].resources[%d]", [x.index, j])) if {
-	some x in k8s.role_rules
+	some x in data.lib.kubernetes.role_rules
 	k8s.in_api_group(x.rule, "")
 	some j, resource in k8s.list(object.get(x.rule, "resources", []))
 	resource == "serviceaccounts/token"

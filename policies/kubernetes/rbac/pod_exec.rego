@@ -41,7 +41,7 @@ subresources := {"pods/exec", "pods/attach"}
 verbs := {"create", "get", "*"}
 
 deny contains tenet.finding(x.resource, msg, sprintf("rules[%d].resources[%d]", [x.index, j])) if {
-	some x in k8s.role_rules
+	some x in data.lib.kubernetes.role_rules
 	k8s.in_api_group(x.rule, "")
 	some j, resource in k8s.list(object.get(x.rule, "resources", []))
 	resource in subresources
@@ -53,7 +53,7 @@ deny contains tenet.finding(x.resource, msg, sprintf("rules[%d].resources[%d]", 
 # The kubelet API behind nodes/proxy runs commands in any pod of the node (its `get` and
 # `create` map to the kubelet's read and exec endpoints).
 deny contains tenet.finding(x.resource, msg, sprintf("rules[%d].resources[%d]", [x.index, j])) if {
-	some x in k8s.role_rules
+	some x in data.lib.kubernetes.role_rules
 	k8s.in_api_group(x.rule, "")
 	some j, resource in k8s.list(object.get(x.rule, "resources", []))
 	resource == "nodes/proxy"

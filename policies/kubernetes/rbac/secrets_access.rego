@@ -36,7 +36,7 @@ import data.lib.tenet
 read_verbs := {"get", "list", "watch", "*"}
 
 deny contains tenet.finding(x.resource, msg, sprintf("rules[%d].resources[%d]", [x.index, j])) if {
-	some x in k8s.role_rules
+	some x in data.lib.kubernetes.role_rules
 	k8s.in_api_group(x.rule, "")
 	some j, resource in k8s.list(object.get(x.rule, "resources", []))
 	resource == "secrets"
