@@ -129,7 +129,11 @@ all_ports(rule) if {
 # "cidr_unknown", "protocol", "from", "to", "ports_unknown"}. Inline `ingress` blocks of
 # aws_security_group, aws_security_group_rule (type "ingress") and
 # aws_vpc_security_group_ingress_rule are covered; one entry per source attribute.
-ingress_rules contains rule if {
+# These collections are arrays, not sets: elements hold whole resources, which a set would
+# compare deeply on every insertion.
+ingress_rules := array.concat(array.concat(inline_ingress_rules, group_rule_ingress_rules), vpc_ingress_rules)
+
+inline_ingress_rules := [rule |
 	some r in tenet.of_input_type("aws_security_group")
 	some i, ing in tenet.blocks(tenet.attr(r, "ingress", []))
 	some key in ["cidr_blocks", "ipv6_cidr_blocks"]
@@ -141,9 +145,9 @@ ingress_rules contains rule if {
 		"protocol": tenet.get(ing, "protocol", ""), "from": tenet.get(ing, "from_port", 0), "to": tenet.get(ing, "to_port", 0),
 		"ports_unknown": any_unknown_flag(r, [sprintf("ingress[%d].%s", [i, f]) | some f in ["protocol", "from_port", "to_port"]]),
 	}
-}
+]
 
-ingress_rules contains rule if {
+group_rule_ingress_rules := [rule |
 	some r in tenet.of_input_type("aws_security_group_rule")
 	tenet.attr(r, "type", "") == "ingress"
 	some key in ["cidr_blocks", "ipv6_cidr_blocks"]
@@ -154,9 +158,9 @@ ingress_rules contains rule if {
 		"protocol": tenet.get(r.attributes, "protocol", ""), "from": tenet.get(r.attributes, "from_port", 0), "to": tenet.get(r.attributes, "to_port", 0),
 		"ports_unknown": any_unknown_flag(r, ["protocol", "from_port", "to_port"]),
 	}
-}
+]
 
-ingress_rules contains rule if {
+vpc_ingress_rules := [rule |
 	some r in tenet.of_input_type("aws_vpc_security_group_ingress_rule")
 	some key in ["cidr_ipv4", "cidr_ipv6"]
 	rule := {
@@ -166,7 +170,7 @@ ingress_rules contains rule if {
 		"protocol": tenet.get(r.attributes, "ip_protocol", ""), "from": tenet.get(r.attributes, "from_port", 0), "to": tenet.get(r.attributes, "to_port", 65535),
 		"ports_unknown": any_unknown_flag(r, ["ip_protocol", "from_port", "to_port"]),
 	}
-}
+]
 
 any_unknown_flag(r, paths) := true if {
 	some p in paths
@@ -180,23 +184,26 @@ any_unknown_flag(r, paths) := false if {
 }
 
 # An ingress rule open to the internet whose ports are known, one per public CIDR.
-public_ingress contains object.union(rule, {"cidr": cidr}) if {
+public_ingress := [object.union(rule, {"cidr": cidr}) |
 	some rule in ingress_rules
 	not rule.ports_unknown
 	some cidr in rule.cidrs
 	public_cidr(cidr)
-}
+]
 
 # Ingress rules that might be open to the internet: a public or unknown source, with ports
 # that are unknown (and rules `opens(rule)` says would matter if known).
-maybe_public_ingress contains rule if {
+maybe_public_ingress := [rule |
 	some rule in ingress_rules
+	maybe_public_ingress_rule(rule)
+]
+
+maybe_public_ingress_rule(rule) if {
 	maybe_public_source(rule)
 	rule.ports_unknown
 }
 
-maybe_public_ingress contains rule if {
-	some rule in ingress_rules
+maybe_public_ingress_rule(rule) if {
 	rule.cidr_unknown
 	not rule.ports_unknown
 }
@@ -210,15 +217,10 @@ maybe_public_source(rule) if {
 
 # Security groups whose ingress rules as a whole are not known (dynamic blocks over unknown
 # values), or whose type (ingress or egress) is not known.
-unknown_ingress contains r if {
-	some r in tenet.of_input_type("aws_security_group")
-	"ingress" in r.unknown
-}
-
-unknown_ingress contains r if {
-	some r in tenet.of_input_type("aws_security_group_rule")
-	tenet.is_unknown(r, "type")
-}
+unknown_ingress := array.concat(
+	[r | some r in tenet.of_input_type("aws_security_group"); "ingress" in r.unknown],
+	[r | some r in tenet.of_input_type("aws_security_group_rule"); tenet.is_unknown(r, "type")]
+)
 
 # --- IAM policy documents -------------------------------------------------------------------
 

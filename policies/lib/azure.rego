@@ -194,28 +194,30 @@ nsg_tf_fields := {
 # Every security rule of the batch as [resource, path of the rule's object ("" for a whole
 # resource), the rule's fields, field names]: inline rules of a network security group and
 # separate security-rule resources, in both schemas.
-nsg_rules contains [r, sprintf("properties.securityRules[%d].properties", [i]), fields, nsg_arm_fields] if {
+nsg_rules := array.concat(array.concat(array.concat(nsg_inline_arm_rules, nsg_arm_rule_resources), nsg_inline_tf_rules), nsg_tf_rule_resources)
+
+nsg_inline_arm_rules := [[r, sprintf("properties.securityRules[%d].properties", [i]), fields, nsg_arm_fields] |
 	some r in tenet.of_input_type("Microsoft.Network/networkSecurityGroups")
 	some i, rule in tenet.blocks(prop(r, "securityRules", []))
 	is_object(rule)
 
 	# The rule's name sits beside its properties; keep it for messages.
 	fields := object.union(object.get(rule, "properties", {}), {"name": object.get(rule, "name", null)})
-}
+]
 
-nsg_rules contains [r, "properties", object.get(r.attributes, "properties", {}), nsg_arm_fields] if {
+nsg_arm_rule_resources := [[r, "properties", object.get(r.attributes, "properties", {}), nsg_arm_fields] |
 	some r in tenet.of_input_type("Microsoft.Network/networkSecurityGroups/securityRules")
-}
+]
 
-nsg_rules contains [r, sprintf("security_rule[%d]", [i]), rule, nsg_tf_fields] if {
+nsg_inline_tf_rules := [[r, sprintf("security_rule[%d]", [i]), rule, nsg_tf_fields] |
 	some r in tenet.of_input_type("azurerm_network_security_group")
 	some i, rule in tenet.blocks(tenet.attr(r, "security_rule", []))
 	is_object(rule)
-}
+]
 
-nsg_rules contains [r, "", r.attributes, nsg_tf_fields] if {
+nsg_tf_rule_resources := [[r, "", r.attributes, nsg_tf_fields] |
 	some r in tenet.of_input_type("azurerm_network_security_rule")
-}
+]
 
 # The path of a field of a security rule whose object is at `base`.
 nsg_path(base, field) := field if base == ""

@@ -36,7 +36,9 @@ public_acl_entity(e) if {
 #    "members" (the known members), "members_unknown" (some member is not known)}
 # Grants of a policy whose content cannot be read are in `iam_unknown_policies` instead.
 
-iam_grants contains g if {
+iam_grants := array.concat(array.concat(array.concat(member_grants, binding_grants), policy_json_grants), policy_document_grants)
+
+member_grants := [g |
 	some r in input.resources
 	endswith(r.type, "_iam_member")
 	g := {
@@ -45,9 +47,9 @@ iam_grants contains g if {
 		"members": [m | m := tenet.get(r.attributes, "member", null); m != null],
 		"members_unknown": tenet.unknown_flag(r, "member"),
 	}
-}
+]
 
-iam_grants contains g if {
+binding_grants := [g |
 	some r in input.resources
 	endswith(r.type, "_iam_binding")
 	g := {
@@ -56,10 +58,10 @@ iam_grants contains g if {
 		"members": [m | some m in tenet.as_list(tenet.get(r.attributes, "members", [])); m != null],
 		"members_unknown": tenet.unknown_flag(r, "members"),
 	}
-}
+]
 
 # A policy given as JSON text: {"bindings": [{"role": ..., "members": [...]}]}.
-iam_grants contains g if {
+policy_json_grants := [g |
 	some r in input.resources
 	endswith(r.type, "_iam_policy")
 	doc := json_policy(r)
@@ -70,11 +72,11 @@ iam_grants contains g if {
 		"members": [m | some m in tenet.as_list(tenet.get(b, "members", [])); m != null],
 		"members_unknown": false,
 	}
-}
+]
 
 # A policy whose `policy_data` is a data.google_iam_policy: its `binding` blocks (the data
 # source's own unknown values stay unknown).
-iam_grants contains g if {
+policy_document_grants := [g |
 	some r in input.resources
 	endswith(r.type, "_iam_policy")
 	some doc in policy_documents(r)
@@ -85,7 +87,7 @@ iam_grants contains g if {
 		"members": [m | some m in tenet.as_list(tenet.get(b, "members", [])); m != null],
 		"members_unknown": tenet.unknown_flag(doc, sprintf("binding[%d].members", [i])),
 	}
-}
+]
 
 # _iam_policy resources whose bindings cannot be read before apply: `policy_data` is unknown
 # and is not wholly a data.google_iam_policy, or that data source's bindings are unknown.
@@ -307,7 +309,7 @@ sql_replica_unknown(r) if {
 # Every `allow` block of the batch's enabled ingress firewall rules whose sources are known, as
 # {"resource", "index", "allow", "sources" (the internet sources it admits, maybe empty),
 #  "attribute" (where a finding points), "ports_unknown" (its protocol or ports are unknown)}.
-firewall_allows contains x if {
+firewall_allows := [x |
 	some r in tenet.of_input_type("google_compute_firewall")
 	not sources_unknown(r)
 	ingress(r)
@@ -319,7 +321,7 @@ firewall_allows contains x if {
 		"attribute": firewall_attribute(r, i),
 		"ports_unknown": tenet.unknown_flag(r, sprintf("allow[%d]", [i])),
 	}
-}
+]
 
 # Firewall rules whose exposure cannot be decided: sources, direction or state unknown, or the
 # `allow` blocks as a whole (or one of them) unknown.
