@@ -9,16 +9,15 @@ finding(r, message, attribute) := {"resource_id": r.id, "message": message, "att
 
 # The value at `path` (or a part of it, or a value enclosing it) could not be known before
 # apply. Rules must neither pass nor fail on such values: report them as undetermined.
-is_unknown(r, path) if {
-	some u in r.unknown
-	covers(u, path)
-}
+# (`tenet_unknown_covers` is a host builtin doing what `covers` does over the whole list.)
+is_unknown(r, path) if tenet_unknown_covers(r.unknown, path)
 
 # `is_unknown` as a value: true or false (for use inside objects and comprehensions).
 unknown_flag(r, path) := true if is_unknown(r, path)
 
 unknown_flag(r, path) := false if not is_unknown(r, path)
 
+# `u` is `path`, encloses it or lies inside it.
 covers(u, path) if u == path
 
 covers(u, path) if startswith(path, concat("", [u, "."]))

@@ -296,3 +296,55 @@ fn params_reach_policies_as_data_config() {
         "{errs:?}"
     );
 }
+
+#[test]
+fn an_unknown_path_covers_itself_what_it_encloses_and_what_encloses_it() {
+    use super::unknown_covers;
+    assert!(unknown_covers("ingress", "ingress"));
+    assert!(unknown_covers("ingress", "ingress[0].cidr_blocks"));
+    assert!(unknown_covers("ingress[0]", "ingress[0].from_port"));
+    assert!(unknown_covers("tags.env", "tags"));
+    assert!(unknown_covers("ingress[1].to_port", "ingress"));
+    assert!(!unknown_covers("ingress", "ingress_rules"));
+    assert!(!unknown_covers("ingress_rules", "ingress"));
+    assert!(!unknown_covers("ingress[0]", "ingress[1]"));
+    assert!(!unknown_covers("a.b", "a.bc"));
+    assert!(!unknown_covers("", "a"));
+}
+
+#[test]
+fn is_unknown_runs_on_the_host_builtin_and_agrees_with_covers() {
+    let set = PolicySet::load(&[], true).expect("built-in packs");
+    let mut engine = set.combined_engine();
+    let query = r#"[[u, p, tenet.unknown_flag({"unknown": [u]}, p), count([1 | tenet.covers(u, p)]) > 0] |
+        some u in ["a", "a.b", "a[0]", "ab", ""]
+        some p in ["a", "a.b", "a.b.c", "a[0]", "a[0].x", "ab", "b"]
+    ]"#;
+    engine
+        .add_policy(
+            "probe.rego".into(),
+            format!("package probe\nimport rego.v1\nimport data.lib.tenet\nx := {query}\n"),
+        )
+        .expect("probe parses");
+    let value = engine.eval_rule("data.probe.x".into()).expect("evaluates");
+    let rows = value.as_array().expect("an array");
+    assert_eq!(rows.len(), 35);
+    let mut covered = 0;
+    for row in rows.iter() {
+        let row = row.as_array().expect("a row");
+        let (u, p) = (row[0].as_string().unwrap(), row[1].as_string().unwrap());
+        let expected = super::unknown_covers(u, p);
+        covered += usize::from(expected);
+        assert_eq!(
+            row[2] == regorus::Value::Bool(true),
+            expected,
+            "is_unknown({u}, {p})"
+        );
+        assert_eq!(
+            row[3] == regorus::Value::Bool(true),
+            expected,
+            "covers({u}, {p})"
+        );
+    }
+    assert!(covered > 5 && covered < 30, "{covered}");
+}
