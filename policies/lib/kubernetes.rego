@@ -21,30 +21,12 @@ kind(r) := k if {
 	k := parts[count(parts) - 1]
 }
 
-# Where each workload kind keeps its pod spec: [API groups, path segments].
-_template := ["spec", "template", "spec"]
-
-pod_spec_paths := {
-	"Pod": [{""}, ["spec"]],
-	"ReplicationController": [{""}, _template],
-	"Deployment": [{"apps", "extensions"}, _template],
-	"StatefulSet": [{"apps"}, _template],
-	"DaemonSet": [{"apps", "extensions"}, _template],
-	"ReplicaSet": [{"apps", "extensions"}, _template],
-	"Job": [{"batch"}, _template],
-	"CronJob": [{"batch"}, ["spec", "jobTemplate", "spec", "template", "spec"]],
-}
-
 # The pod spec of a workload: {"spec": <object>, "path": "spec.template.spec"}.
-# Undefined for resources that are not workloads or have no pod spec.
-pod_spec(r) := {"spec": spec, "path": concat(".", segments)} if {
-	r.provider == "kubernetes"
-	entry := pod_spec_paths[kind(r)]
-	group(r) in entry[0]
-	segments := entry[1]
-	spec := object.get(r.attributes, segments, null)
-	is_object(spec)
-}
+# Undefined for resources that are not workloads or have no pod spec. The kinds and where
+# each keeps its pod spec (Pod: `spec`; ReplicationController, Deployment, StatefulSet,
+# DaemonSet, ReplicaSet, Job: `spec.template.spec`; CronJob:
+# `spec.jobTemplate.spec.template.spec`) are the loader's; the host builtin reads them.
+pod_spec(r) := tenet_k8s_pod_spec(r)
 
 # The workloads of the batch, each with its pod spec: [{"resource", "spec", "path"}].
 # Arrays, not sets: a set of objects holding whole resources would compare them deeply on
@@ -54,24 +36,11 @@ workloads := [{"resource": r, "spec": ps.spec, "path": ps.path} |
 	ps := pod_spec(r)
 ]
 
-container_fields := ["containers", "initContainers", "ephemeralContainers"]
-
 # Every container of a workload (regular, init and ephemeral), as
 # {"container", "path", "field", "pod": <pod spec>, "pod_path"}:
-# `path` is e.g. `spec.template.spec.initContainers[1]`.
-containers(r) := [c |
-	ps := pod_spec(r)
-	some field in container_fields
-	some i, container in list(object.get(ps.spec, field, []))
-	is_object(container)
-	c := {
-		"container": container,
-		"path": sprintf("%s.%s[%d]", [ps.path, field, i]),
-		"field": field,
-		"pod": ps.spec,
-		"pod_path": ps.path,
-	}
-]
+# `path` is e.g. `spec.template.spec.initContainers[1]`. A host builtin (this was the
+# costliest part of every Kubernetes rule in Rego).
+containers(r) := tenet_k8s_containers(r)
 
 # The containers of the batch's workloads, each as `containers(r)` gives it, with the resource.
 all_containers := [object.union(c, {"resource": r}) |

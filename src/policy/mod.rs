@@ -7,6 +7,7 @@
 //! allow), and every control a rule names must exist in its framework's catalog. All problems
 //! are collected and reported together, each with its file and line.
 
+mod builtins;
 pub mod catalog;
 pub mod metadata;
 pub mod testing;
@@ -410,41 +411,11 @@ impl PolicySet {
     }
 }
 
-/// A regorus engine with tenet's host builtins:
-///
-/// - `tenet_unknown_covers(unknown, path)`: some path of the list `unknown` is `path`, encloses
-///   it (`a` encloses `a.b` and `a[0]`) or lies inside it. `lib.tenet.is_unknown` calls it on
-///   every attribute read; in Rego (four rule bodies per unknown path) it cost 60–90 µs per
-///   call on module-expanded Terraform resources, which carry tens of unknown paths.
+/// A regorus engine with tenet's host builtins ([`builtins`]).
 pub(crate) fn new_engine() -> regorus::Engine {
     let mut engine = regorus::Engine::new();
-    // Adding a builtin fails only when its name is already taken: not in a new engine.
-    let _ = engine.add_extension(
-        "tenet_unknown_covers".to_string(),
-        2,
-        Box::new(|args: Vec<regorus::Value>| {
-            Ok(regorus::Value::from(match (args.first(), args.get(1)) {
-                (Some(regorus::Value::Array(unknown)), Some(regorus::Value::String(path))) => {
-                    unknown.iter().any(|u| match u {
-                        regorus::Value::String(u) => unknown_covers(u, path),
-                        _ => false,
-                    })
-                }
-                _ => false,
-            }))
-        }),
-    );
+    builtins::register(&mut engine);
     engine
-}
-
-/// An unknown attribute path `u` makes `path` unknown: the same path, one enclosing it or one
-/// inside it (`a.b` is inside `a`, `a[0]` too; `ab` is not).
-pub fn unknown_covers(u: &str, path: &str) -> bool {
-    fn inside(long: &str, short: &str) -> bool {
-        long.strip_prefix(short)
-            .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
-    }
-    u == path || inside(path, u) || inside(u, path)
 }
 
 /// Which libraries each library uses (`data.<package>`), transitively: computed once, so that
