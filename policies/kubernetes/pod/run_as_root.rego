@@ -58,28 +58,34 @@ effective(c, key) := {"value": v, "path": sprintf("%s.securityContext.%s", [c.po
 	v != null
 }
 
-deny contains tenet.finding(c.resource, msg, uid.path) if {
+# Each container with the effective runAsUser and runAsNonRoot that are set (as `effective`
+# gives them): worked out once for both rules below.
+assessed := [[c, settings] |
 	some c in data.lib.kubernetes.all_containers
-	uid := effective(c, "runAsUser")
-	uid.value == 0
+	settings := {key: e | some key in ["runAsUser", "runAsNonRoot"]; e := effective(c, key)}
+]
+
+deny contains tenet.finding(c.resource, msg, settings.runAsUser.path) if {
+	some [c, settings] in assessed
+	settings.runAsUser.value == 0
 	msg := sprintf("%s runs as UID 0 (root)", [k8s.describe(c)])
 }
 
-deny contains tenet.finding(c.resource, msg, non_root_path(c)) if {
-	some c in data.lib.kubernetes.all_containers
-	not effective(c, "runAsNonRoot").value == true
-	not non_zero_uid(c)
-	not effective(c, "runAsUser").value == 0
+deny contains tenet.finding(c.resource, msg, non_root_path(c, settings)) if {
+	some [c, settings] in assessed
+	not settings.runAsNonRoot.value == true
+	not non_zero_uid(settings)
+	not settings.runAsUser.value == 0
 	msg := sprintf("%s may run as root: neither it nor its pod sets runAsNonRoot: true or a non-zero runAsUser", [k8s.describe(c)])
 }
 
-non_zero_uid(c) if {
-	uid := effective(c, "runAsUser").value
+non_zero_uid(settings) if {
+	uid := settings.runAsUser.value
 	is_number(uid)
 	uid > 0
 }
 
 # Point at an explicit `runAsNonRoot: false`, else at the container's securityContext.
-non_root_path(c) := effective(c, "runAsNonRoot").path
+non_root_path(_, settings) := settings.runAsNonRoot.path
 
-non_root_path(c) := k8s.container_path(c, ["securityContext"]) if not effective(c, "runAsNonRoot")
+non_root_path(c, settings) := k8s.container_path(c, ["securityContext"]) if not settings.runAsNonRoot

@@ -98,18 +98,24 @@ pod_or_container_field(c) if k8s.get(c.pod, ["securityContext", "seccompProfile"
 # Seccomp is a Linux feature: Windows pods have none.
 windows(c) if k8s.get(c.pod, ["os", "name"], "") == "windows"
 
-deny contains tenet.finding(c.resource, msg, p[1]) if {
+# Each Linux container with the profile that applies to it (none, or one): worked out once
+# for both rules below.
+assessed := [[c, profiles] |
 	some c in data.lib.kubernetes.all_containers
 	not windows(c)
-	p := profile(c)
+	profiles := [p | p := profile(c)]
+]
+
+deny contains tenet.finding(c.resource, msg, p[1]) if {
+	some [c, profiles] in assessed
+	some p in profiles
 	not p[0] in confined
 	msg := sprintf("%s runs with the seccomp profile %v: every system call is allowed", [k8s.describe(c), p[0]])
 }
 
 deny contains tenet.finding(c.resource, msg, attribute) if {
-	some c in data.lib.kubernetes.all_containers
-	not windows(c)
-	not profile(c)
+	some [c, profiles] in assessed
+	count(profiles) == 0
 	attribute := k8s.container_path(c, ["securityContext", "seccompProfile"])
 	msg := sprintf("%s has no seccomp profile (neither it nor its pod sets one): it runs Unconfined", [k8s.describe(c)])
 }
