@@ -324,17 +324,32 @@ fn merge(raws: BTreeSet<Raw>) -> Vec<Raw> {
     out
 }
 
-/// The resources as regorus values, in graph order.
+/// The resources as regorus values (as rules see them), in graph order.
 fn resource_values(graph: &ResourceGraph) -> Vec<Value> {
     graph
         .resources
         .par_iter()
         .map(|r| {
             serde_json::to_value(r)
-                .map(Value::from)
+                .map(|mut v| {
+                    without_attribute_lines(&mut v);
+                    Value::from(v)
+                })
                 .unwrap_or(Value::Null)
         })
         .collect()
+}
+
+/// Drops `source.attributes` (the line of every attribute path) from a resource as rules see
+/// it: the host locates findings, rules never need it, and it was most of what rules were
+/// handed (62 % of the Kubernetes corpus' resources, 21 % of the Terraform part's).
+fn without_attribute_lines(resource: &mut serde_json::Value) {
+    if let Some(source) = resource
+        .get_mut("source")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        source.remove("attributes");
+    }
 }
 
 /// The error of a rule from an evaluation error message, located in the rule's file (or in
