@@ -9,7 +9,7 @@ finding(r, message, attribute) := {"resource_id": r.id, "message": message, "att
 
 # The value at `path` (or a part of it, or a value enclosing it) could not be known before
 # apply. Rules must neither pass nor fail on such values: report them as undetermined.
-# (`tenet_unknown_covers` is a host builtin doing what `covers` does over the whole list.)
+# (`tenet_unknown_covers` is a host builtin: `covers` for some path of a list.)
 is_unknown(r, path) if tenet_unknown_covers(r.unknown, path)
 
 # `is_unknown` as a value: true or false (for use inside objects and comprehensions).
@@ -17,16 +17,8 @@ unknown_flag(r, path) := true if is_unknown(r, path)
 
 unknown_flag(r, path) := false if not is_unknown(r, path)
 
-# `u` is `path`, encloses it or lies inside it.
-covers(u, path) if u == path
-
-covers(u, path) if startswith(path, concat("", [u, "."]))
-
-covers(u, path) if startswith(path, concat("", [u, "["]))
-
-covers(u, path) if startswith(u, concat("", [path, "."]))
-
-covers(u, path) if startswith(u, concat("", [path, "["]))
+# `u` is `path`, encloses it (`a` encloses `a.b` and `a[0]`) or lies inside it.
+covers(u, path) if tenet_unknown_covers([u], path)
 
 # Nested blocks as a list, whether the source gave a list (HCL, plan JSON), one object or null.
 blocks(x) := x if is_array(x)

@@ -16,7 +16,7 @@
 
 use regorus::Value;
 
-use crate::load::kubernetes::pod_spec_path;
+use crate::load::kubernetes::{group_kind, pod_spec_path};
 
 /// Adds the builtins to a new engine.
 pub(crate) fn register(engine: &mut regorus::Engine) {
@@ -74,13 +74,7 @@ fn pod_spec(r: &Value) -> Option<(&Value, String)> {
     if r["provider"] != Value::from("kubernetes") {
         return None;
     }
-    let resource_type = r["type"].as_string().ok()?;
-    let parts: Vec<&str> = resource_type.split('/').collect();
-    let (group, kind) = match parts.as_slice() {
-        [_, kind] => ("", *kind),
-        [group, _, kind] => (*group, *kind),
-        _ => return None,
-    };
+    let (group, kind) = group_kind(r["type"].as_string().ok()?)?;
     let segments = pod_spec_path(group, kind)?;
     let spec = segments
         .iter()

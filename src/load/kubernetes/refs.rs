@@ -35,12 +35,17 @@ pub fn pod_spec_path(group: &str, kind: &str) -> Option<&'static [&'static str]>
     }
 }
 
-/// The group and kind of a resource type (`apps/v1/Deployment` → `apps`, `Deployment`).
-fn group_kind(resource_type: &str) -> (&str, &str) {
-    let mut parts = resource_type.rsplitn(3, '/');
-    let kind = parts.next().unwrap_or("");
-    let _version = parts.next();
-    (parts.next().unwrap_or(""), kind)
+/// The group and kind of a resource type `<apiVersion>/<kind>` (`apps/v1/Deployment` → `apps`,
+/// `Deployment`; `v1/Pod` → the core group `""`, `Pod`); None for a type of another shape.
+pub fn group_kind(resource_type: &str) -> Option<(&str, &str)> {
+    let mut parts = resource_type.split('/');
+    let first = parts.next()?;
+    let second = parts.next()?;
+    match (parts.next(), parts.next()) {
+        (None, _) => Some(("", second)),
+        (Some(kind), None) => Some((first, kind)),
+        (Some(_), Some(_)) => None,
+    }
 }
 
 /// The namespace key of an object: its namespace, or its directory when it has none.
@@ -78,7 +83,8 @@ pub fn link(resources: &mut [Resource]) {
     let mut workloads: HashMap<String, Vec<Labelled>> = HashMap::new();
     for &i in &k8s {
         let r = &resources[i];
-        let (group, kind) = group_kind(&r.resource_type);
+        // A type of another shape matches no kind linked here.
+        let (group, kind) = group_kind(&r.resource_type).unwrap_or_default();
         let scope = match (group, kind) {
             (RBAC, "ClusterRole") => String::new(),
             (RBAC, "Role") | ("", "ServiceAccount") => ns_key(r),
@@ -110,7 +116,8 @@ pub fn link(resources: &mut [Resource]) {
 
     for &i in &k8s {
         let r = &resources[i];
-        let (group, kind) = group_kind(&r.resource_type);
+        // A type of another shape matches no kind linked here.
+        let (group, kind) = group_kind(&r.resource_type).unwrap_or_default();
         let mut refs: Vec<Ref> = Vec::new();
         let mut add = |attribute: String, targets: Vec<String>, direct: bool| {
             for to in targets {
@@ -204,11 +211,16 @@ mod tests {
 
     #[test]
     fn group_and_kind() {
-        assert_eq!(group_kind("apps/v1/Deployment"), ("apps", "Deployment"));
-        assert_eq!(group_kind("v1/Pod"), ("", "Pod"));
+        assert_eq!(
+            group_kind("apps/v1/Deployment"),
+            Some(("apps", "Deployment"))
+        );
+        assert_eq!(group_kind("v1/Pod"), Some(("", "Pod")));
         assert_eq!(
             group_kind("rbac.authorization.k8s.io/v1/Role"),
-            (RBAC, "Role")
+            Some((RBAC, "Role"))
         );
+        assert_eq!(group_kind("Pod"), None);
+        assert_eq!(group_kind("a/b/v1/Pod"), None);
     }
 }
