@@ -2,17 +2,23 @@
 //!
 //! The whole graph goes into the engine once as `data.inventory` (resources by id, referrers
 //! by id, ids by type), so rules can follow edges. Each rule is then evaluated only on the
-//! resources of its `resource_types`, in batches given as `input.resources`. Work items
-//! (rule × batch) run on rayon workers, each with its own clone of one warmed regorus engine
-//! (clones are cheap reference counts once the engine has been prepared by a first
-//! evaluation). A rule that errors is reported with its id and the others go on. Results are
-//! sorted, so output never depends on scheduling.
+//! resources of its `resource_types`, in batches given as `input.resources`. Rules of one
+//! platform that examine the same resources form a *unit*, evaluated in one engine by one
+//! evaluation per batch, so the helpers they share (`lib.kubernetes.all_containers`) are
+//! computed once; when that evaluation fails, each rule of the unit is evaluated again on
+//! its own, so the error is that rule's and the others' results stand. Work items (unit ×
+//! batch) run on rayon workers, each in a clone of the unit's warmed regorus engine (clones
+//! are cheap reference counts once the engine has been prepared by a first evaluation). A
+//! rule that errors is reported with its id and the others go on. Results are sorted, so
+//! output never depends on scheduling.
 
 mod inventory;
 pub mod resident;
+mod view;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::num::NonZeroU32;
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use rayon::prelude::*;
@@ -29,6 +35,10 @@ pub struct EvalOptions {
     pub batch_size: usize,
     /// Longest a single rule evaluation on one batch may run.
     pub timeout: Duration,
+    /// Evaluate the rules of one platform that examine the same resources together, in one
+    /// evaluation per batch (faster: they share their libraries' helpers). Off, each rule is
+    /// evaluated alone, so that each can be timed.
+    pub together: bool,
 }
 
 impl Default for EvalOptions {
@@ -36,6 +46,7 @@ impl Default for EvalOptions {
         EvalOptions {
             batch_size: 500,
             timeout: Duration::from_secs(60),
+            together: true,
         }
     }
 }
@@ -103,6 +114,24 @@ struct ItemResult {
     errors: Vec<(Option<usize>, String)>,
 }
 
+impl ItemResult {
+    fn new(rule: usize) -> Self {
+        ItemResult {
+            rule,
+            elapsed: std::time::Duration::ZERO,
+            deny: Vec::new(),
+            undetermined: Vec::new(),
+            errors: Vec::new(),
+        }
+    }
+
+    fn absorb(&mut self, (deny, undetermined, bad): BatchParts) {
+        self.deny.extend(deny);
+        self.undetermined.extend(undetermined);
+        self.errors.extend(bad.into_iter().map(|e| (None, e)));
+    }
+}
+
 /// Evaluates `rules` (a selection of `policies.rules`) on `graph`.
 pub fn evaluate(
     policies: &PolicySet,
@@ -114,16 +143,13 @@ pub fn evaluate(
     let mut outcome = Outcome::default();
     let inventory = inventory::data(graph, &values);
     let config = policies.config_data();
-    // Each rule runs in its own engine (the libraries and that rule), given the graph and
-    // the configuration, and prepared by one evaluation; clones share the analysis.
-    let prepare = |rule: &RuleMeta| -> Result<regorus::Engine, String> {
-        let mut engine = policies
-            .rule_engines
-            .get(&rule.package)
-            .cloned()
-            .ok_or_else(|| format!("rule package {} was not loaded", rule.package))?;
+    // Gives an engine the graph and the configuration, and prepares it by one evaluation
+    // (clones share the analysis). `rules` is how many rules one evaluation runs: the time
+    // limit is per rule.
+    let load = |mut engine: regorus::Engine, rules: usize, warm: &str| {
+        let per_rule = u32::try_from(rules).unwrap_or(u32::MAX);
         engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
-            limit: opts.timeout,
+            limit: opts.timeout.saturating_mul(per_rule),
             check_interval: NonZeroU32::new(256).unwrap_or(NonZeroU32::MIN),
         });
         engine
@@ -131,65 +157,129 @@ pub fn evaluate(
             .and_then(|()| engine.add_data(inventory.clone()))
             .map_err(|e| format!("could not load the resource graph into the engine: {e}"))?;
         engine.set_input(batch_input(&values, &[]));
-        let _ = engine.eval_rule(format!("data.{}.deny", rule.package));
-        Ok(engine)
+        let _ = engine.eval_rule(warm.to_string());
+        Ok::<_, String>(engine)
+    };
+    // Each rule runs in its own engine (the libraries and that rule).
+    let prepare = |rule: &RuleMeta| -> Result<regorus::Engine, String> {
+        let engine = policies
+            .rule_engines
+            .get(&rule.package)
+            .cloned()
+            .ok_or_else(|| format!("rule package {} was not loaded", rule.package))?;
+        load(engine, 1, &format!("data.{}.deny", rule.package))
     };
 
     // Every resource is in data.inventory, but rules run on (and report) only the resources of
     // scanned files.
     let in_scope = graph.scope_mask();
     let by_type = inventory::indices_by_type(graph);
+    let examined: Vec<Vec<usize>> = rules
+        .iter()
+        .map(|rule| {
+            let mut idx: Vec<usize> = if rule.resource_types.iter().any(|t| t == "*") {
+                (0..graph.resources.len()).collect()
+            } else {
+                rule.resource_types
+                    .iter()
+                    .flat_map(|t| by_type.get(t.as_str()).into_iter().flatten().copied())
+                    .collect()
+            };
+            idx.retain(|&i| {
+                in_scope[i]
+                    && (!rule.live_only || graph.resources[i].origin == crate::graph::Origin::Live)
+            });
+            idx.sort_unstable();
+            idx.dedup();
+            idx
+        })
+        .collect();
+    let units = units(rules, &examined, opts.together);
+    let threads = rayon::current_num_threads().max(1);
     let mut items: Vec<(usize, Vec<usize>)> = Vec::new();
-    let mut examined: Vec<Vec<usize>> = Vec::with_capacity(rules.len());
-    for (ri, rule) in rules.iter().enumerate() {
-        let mut idx: Vec<usize> = if rule.resource_types.iter().any(|t| t == "*") {
-            (0..graph.resources.len()).collect()
+    for (ui, unit) in units.iter().enumerate() {
+        let idx = &examined[unit.members[0]];
+        // A unit of several rules is one evaluation per batch: smaller batches keep every
+        // worker busy.
+        let size = if unit.members.len() > 1 {
+            idx.len()
+                .div_ceil(2 * threads)
+                .clamp(16, opts.batch_size.max(16))
         } else {
-            rule.resource_types
-                .iter()
-                .flat_map(|t| by_type.get(t.as_str()).into_iter().flatten().copied())
-                .collect()
+            opts.batch_size.max(1)
         };
-        idx.retain(|&i| {
-            in_scope[i]
-                && (!rule.live_only || graph.resources[i].origin == crate::graph::Origin::Live)
-        });
-        idx.sort_unstable();
-        idx.dedup();
-        for chunk in idx.chunks(opts.batch_size.max(1)) {
-            items.push((ri, chunk.to_vec()));
+        for chunk in idx.chunks(size) {
+            items.push((ui, chunk.to_vec()));
         }
-        examined.push(idx);
     }
 
-    // A worker keeps the engine of the rule it last ran: items are in rule order, so a rule's
-    // batches mostly share one.
-    type Slot = Option<(usize, Result<regorus::Engine, String>)>;
+    // Each unit's engine is prepared once, by the first worker that needs it; every batch
+    // evaluates in a clone (reference counts).
+    let prepared: Vec<OnceLock<Result<regorus::Engine, String>>> =
+        units.iter().map(|_| OnceLock::new()).collect();
     let results: Vec<ItemResult> = items
         .par_iter()
-        .map_init(
-            || -> Slot { None },
-            |slot, (ri, batch)| {
-                let started = std::time::Instant::now();
-                let mut result = ItemResult {
-                    rule: *ri,
-                    elapsed: std::time::Duration::ZERO,
-                    deny: Vec::new(),
-                    undetermined: Vec::new(),
-                    errors: Vec::new(),
-                };
-                let engine = match slot {
-                    Some((r, engine)) if *r == *ri => engine,
-                    _ => &mut slot.insert((*ri, prepare(rules[*ri]))).1,
-                };
-                match engine {
-                    Ok(engine) => evaluate_batch(engine, rules[*ri], &values, batch, &mut result),
-                    Err(message) => result.errors.push((None, message.clone())),
+        .map(|(ui, batch)| {
+            let started = std::time::Instant::now();
+            let unit = &units[*ui];
+            let mut engine = prepared[*ui]
+                .get_or_init(|| match unit.members.as_slice() {
+                    [ri] => prepare(rules[*ri]),
+                    members => {
+                        let members: Vec<&RuleMeta> = members.iter().map(|&ri| rules[ri]).collect();
+                        group_engine(policies, &members)
+                            .and_then(|e| load(e, members.len(), GROUP_RESULTS))
+                    }
+                })
+                .clone();
+            let mut results: Vec<ItemResult> =
+                unit.members.iter().map(|&ri| ItemResult::new(ri)).collect();
+            match (&mut engine, unit.members.as_slice()) {
+                (Ok(engine), [ri]) => {
+                    evaluate_batch(engine, rules[*ri], &values, batch, &mut results[0]);
                 }
-                result.elapsed = started.elapsed();
-                result
-            },
-        )
+                (engine, members) => {
+                    let together = engine
+                        .as_mut()
+                        .map_err(|e| e.clone())
+                        .and_then(|e| evaluate_together(e, rules, members, &values, batch));
+                    match together {
+                        Ok(parts) => {
+                            for (result, parts) in results.iter_mut().zip(parts) {
+                                result.absorb(parts);
+                            }
+                        }
+                        // One rule failed (or the unit's engine could not be built):
+                        // each rule again in its own engine, so the error is that
+                        // rule's and the others' results stand.
+                        Err(message) => {
+                            for (result, &ri) in results.iter_mut().zip(members) {
+                                match prepare(rules[ri]) {
+                                    Ok(mut engine) => evaluate_batch(
+                                        &mut engine,
+                                        rules[ri],
+                                        &values,
+                                        batch,
+                                        result,
+                                    ),
+                                    Err(_) if members.len() == 1 => {
+                                        result.errors.push((None, message.clone()));
+                                    }
+                                    Err(e) => result.errors.push((None, e)),
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            // Rules evaluated together share their time equally.
+            let share = started.elapsed() / u32::try_from(results.len()).unwrap_or(1);
+            for result in &mut results {
+                result.elapsed = share;
+            }
+            results
+        })
+        .flatten()
         .collect();
 
     let ids = index_by_id(graph);
@@ -212,6 +302,101 @@ pub fn evaluate(
     }
     outcome.sort();
     outcome
+}
+
+/// Rules evaluated together, in one engine and one evaluation per batch: they share the
+/// helpers of their libraries (`lib.kubernetes.all_containers` is computed once per batch
+/// instead of once per rule). Members have the same resources to examine.
+struct Unit {
+    /// Indices into the evaluated rules, in order.
+    members: Vec<usize>,
+}
+
+/// The units of `rules`: with `together`, the rules of one platform that examine the same
+/// resources form one unit; otherwise each rule is its own.
+fn units(rules: &[&RuleMeta], examined: &[Vec<usize>], together: bool) -> Vec<Unit> {
+    let mut units: Vec<Unit> = Vec::new();
+    let mut by_key: HashMap<(&str, &[usize]), usize> = HashMap::new();
+    for (ri, rule) in rules.iter().enumerate() {
+        if examined[ri].is_empty() {
+            continue;
+        }
+        let key = (rule.platform(), examined[ri].as_slice());
+        match by_key.get(&key) {
+            Some(&u) if together => units[u].members.push(ri),
+            _ => {
+                by_key.insert(key, units.len());
+                units.push(Unit { members: vec![ri] });
+            }
+        }
+    }
+    units
+}
+
+/// The rule of a unit's aggregate module: each member's id → its `deny` (and `undetermined`).
+const GROUP_RESULTS: &str = "data.tenet_together.results";
+
+/// An engine with the members' rules, their libraries and an aggregate rule
+/// ([`GROUP_RESULTS`]) that evaluates them all.
+fn group_engine(policies: &PolicySet, members: &[&RuleMeta]) -> Result<regorus::Engine, String> {
+    let mut source = String::from("package tenet_together\n\nimport rego.v1\n\nresults := {\n");
+    for rule in members {
+        let id = serde_json::to_string(&rule.id).unwrap_or_default();
+        source.push_str(&format!("\t{id}: {{\"deny\": data.{}.deny", rule.package));
+        if rule.has_undetermined {
+            source.push_str(&format!(
+                ", \"undetermined\": data.{}.undetermined",
+                rule.package
+            ));
+        }
+        source.push_str("},\n");
+    }
+    source.push_str("}\n");
+    let packages: Vec<&str> = members.iter().map(|r| r.package.as_str()).collect();
+    policies
+        .group_engine(&packages, ("tenet_together.rego".into(), source))
+        .ok_or_else(|| "could not build the engine of rules evaluated together".to_string())
+}
+
+/// One evaluation of a unit's rules on a batch: each member's `deny` and `undetermined`
+/// elements and malformed elements, in member order. Any evaluation error fails the whole.
+fn evaluate_together(
+    engine: &mut regorus::Engine,
+    rules: &[&RuleMeta],
+    members: &[usize],
+    values: &[Value],
+    batch: &[usize],
+) -> Result<Vec<BatchParts>, String> {
+    engine.set_input(batch_input(values, batch));
+    let value = engine
+        .eval_rule(GROUP_RESULTS.to_string())
+        .map_err(|e| e.to_string())?;
+    let Value::Object(results) = &value else {
+        return Err(format!("{GROUP_RESULTS} is not an object: {value}"));
+    };
+    let mut out = Vec::with_capacity(members.len());
+    for &ri in members {
+        let rule = rules[ri];
+        let result = results
+            .get(&Value::from(rule.id.as_str()))
+            .ok_or_else(|| format!("{GROUP_RESULTS} lacks {}", rule.id))?;
+        let part = |name: &str| -> Result<(Vec<Raw>, Vec<String>), String> {
+            let set = match result {
+                Value::Object(o) => o.get(&Value::from(name)).cloned(),
+                _ => None,
+            };
+            read_elements(&set.unwrap_or(Value::Undefined), name)
+        };
+        let (deny, mut bad) = part("deny")?;
+        let (undetermined, bad_u) = if rule.has_undetermined {
+            part("undetermined")?
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        bad.extend(bad_u);
+        out.push((deny, undetermined, bad));
+    }
+    Ok(out)
 }
 
 /// Each resource's index in the graph, by id.
@@ -326,30 +511,7 @@ fn merge(raws: BTreeSet<Raw>) -> Vec<Raw> {
 
 /// The resources as regorus values (as rules see them), in graph order.
 fn resource_values(graph: &ResourceGraph) -> Vec<Value> {
-    graph
-        .resources
-        .par_iter()
-        .map(|r| {
-            serde_json::to_value(r)
-                .map(|mut v| {
-                    without_attribute_lines(&mut v);
-                    Value::from(v)
-                })
-                .unwrap_or(Value::Null)
-        })
-        .collect()
-}
-
-/// Drops `source.attributes` (the line of every attribute path) from a resource as rules see
-/// it: the host locates findings, rules never need it, and it was most of what rules were
-/// handed (62 % of the Kubernetes corpus' resources, 21 % of the Terraform part's).
-fn without_attribute_lines(resource: &mut serde_json::Value) {
-    if let Some(source) = resource
-        .get_mut("source")
-        .and_then(serde_json::Value::as_object_mut)
-    {
-        source.remove("attributes");
-    }
+    graph.resources.par_iter().map(view::rule_view).collect()
 }
 
 /// The error of a rule from an evaluation error message, located in the rule's file (or in
@@ -404,20 +566,15 @@ fn evaluate_batch(
         bad.extend(bad_u);
         Ok((deny, undetermined, bad))
     };
-    let absorb = |out: &mut ItemResult, (deny, undetermined, bad): BatchParts| {
-        out.deny.extend(deny);
-        out.undetermined.extend(undetermined);
-        out.errors.extend(bad.into_iter().map(|e| (None, e)));
-    };
     match run(engine, batch) {
-        Ok(parts) => absorb(out, parts),
+        Ok(parts) => out.absorb(parts),
         Err(e) if batch.len() == 1 => {
             out.errors.push((Some(batch[0]), e));
         }
         Err(_) => {
             for &i in batch {
                 match run(engine, &[i]) {
-                    Ok(parts) => absorb(out, parts),
+                    Ok(parts) => out.absorb(parts),
                     Err(e) => out.errors.push((Some(i), e)),
                 }
             }

@@ -284,3 +284,120 @@ fn a_malformed_element_does_not_drop_the_rules_other_results() {
     assert_eq!(out.errors.len(), 1);
     assert!(out.errors[0].message.contains("lacks a string `message`"));
 }
+
+fn run_with(set: &PolicySet, g: &ResourceGraph, together: bool) -> Outcome {
+    let rules: Vec<&RuleMeta> = set.rules.iter().collect();
+    evaluate(
+        set,
+        &rules,
+        g,
+        &EvalOptions {
+            batch_size: 7,
+            together,
+            ..EvalOptions::default()
+        },
+    )
+}
+
+/// Rules evaluated together (one engine, one evaluation per batch) give exactly what each
+/// rule evaluated alone gives: findings, undetermined results, malformed elements, errors.
+#[test]
+fn evaluating_together_equals_evaluating_alone() {
+    let resources: Vec<Resource> = (0..40)
+        .map(|i| resource("aws_ebs_volume", &format!("v{i}"), json!({"size": i})))
+        .collect();
+    let g = graph(resources);
+    let helper = "big(r) if r.attributes.size > 10";
+    let rules = [
+        ("big", FLAG_BIG.to_string()),
+        (
+            "odd",
+            format!(
+                "{helper}\n\ndeny contains {{\"resource_id\": r.id, \"message\": sprintf(\"odd %d\", [r.attributes.size])}} if {{\n\tsome r in input.resources\n\tr.attributes.size % 2 == 1\n\tbig(r)\n}}"
+            ),
+        ),
+        (
+            "maybe",
+            "deny contains {\"resource_id\": r.id, \"message\": \"seven\"} if {\n\tsome r in input.resources\n\tr.attributes.size == 7\n}\n\nundetermined contains {\"resource_id\": r.id, \"message\": \"unsure\"} if {\n\tsome r in input.resources\n\tr.attributes.size == 8\n}".to_string(),
+        ),
+        (
+            "shape",
+            "deny contains {\"resource_id\": r.id, \"message\": 42} if {\n\tsome r in input.resources\n\tr.attributes.size == 3\n}".to_string(),
+        ),
+    ];
+    let refs: Vec<(&str, &str)> = rules.iter().map(|(i, b)| (*i, b.as_str())).collect();
+    let set = policies(&refs);
+    let together = run_with(&set, &g, true);
+    let alone = run_with(&set, &g, false);
+    assert_eq!(together.findings.len(), 29 + 15 + 1);
+    assert_eq!(together.undetermined.len(), 1);
+    assert_eq!(together.errors.len(), 1, "{:?}", together.errors);
+    assert_eq!(together.findings, alone.findings);
+    assert_eq!(together.undetermined, alone.undetermined);
+    assert_eq!(together.errors, alone.errors);
+    let runs = |o: &Outcome| -> Vec<(String, Vec<String>, usize, bool)> {
+        o.runs
+            .iter()
+            .map(|r| (r.rule_id.clone(), r.examined.clone(), r.failed, r.errored))
+            .collect()
+    };
+    assert_eq!(runs(&together), runs(&alone));
+}
+
+/// A rule that fails when evaluated together costs only itself: the unit falls back to one
+/// evaluation per rule, and a bad resource is still named.
+#[test]
+fn a_failing_rule_evaluated_together_costs_only_itself() {
+    let mut resources: Vec<Resource> = (0..9)
+        .map(|i| resource("aws_ebs_volume", &format!("v{i}"), json!({"size": 50})))
+        .collect();
+    resources.push(resource("aws_ebs_volume", "bad", json!({"size": "x"})));
+    let g = graph(resources);
+    let strict = r#"deny contains {"resource_id": r.id, "message": "big"} if {
+	some r in input.resources
+	to_number(r.attributes.size) > 10
+}"#;
+    let set = policies(&[("big", FLAG_BIG), ("strict", strict)]);
+    let out = run_with(&set, &g, true);
+    let by_rule = |id: &str| out.findings.iter().filter(|f| f.rule_id == id).count();
+    // "x" > 10 holds in Rego (strings order after numbers).
+    assert_eq!(by_rule("big"), 10);
+    assert_eq!(by_rule("strict"), 9);
+    assert_eq!(out.errors.len(), 1, "{:?}", out.errors);
+    assert_eq!(out.errors[0].rule_id, "strict");
+    assert!(
+        out.errors[0]
+            .message
+            .contains("(evaluating terraform:aws_ebs_volume.bad)"),
+        "{:?}",
+        out.errors
+    );
+}
+
+/// Rules form one unit when they are of one platform and examine the same resources.
+#[test]
+fn units_group_rules_of_one_platform_over_the_same_resources() {
+    let set = policies(&[
+        ("aws-a", FLAG_BIG),
+        ("aws-b", FLAG_BIG),
+        ("azure-c", FLAG_BIG),
+        ("aws-d", FLAG_BIG),
+        ("aws-e", FLAG_BIG),
+    ]);
+    let mut metas = set.rules.clone();
+    for m in &mut metas {
+        m.package = format!("rules.{}", m.id.replace('-', "."));
+    }
+    let rules: Vec<&RuleMeta> = metas.iter().collect();
+    let ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
+    assert_eq!(ids, ["aws-a", "aws-b", "aws-d", "aws-e", "azure-c"]);
+    let examined = vec![vec![0, 1], vec![0, 1], vec![1], vec![], vec![0, 1]];
+    let members = |together| -> Vec<Vec<usize>> {
+        units(&rules, &examined, together)
+            .into_iter()
+            .map(|u| u.members)
+            .collect()
+    };
+    assert_eq!(members(true), vec![vec![0, 1], vec![2], vec![4]]);
+    assert_eq!(members(false), vec![vec![0], vec![1], vec![2], vec![4]]);
+}

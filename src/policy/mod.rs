@@ -15,7 +15,7 @@ mod embedded {
     include!(concat!(env!("OUT_DIR"), "/embedded.rs"));
 }
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 pub use catalog::{Catalog, Control};
@@ -352,6 +352,35 @@ impl PolicySet {
             .enumerate()
             .filter(|(_, f)| f.role == FileRole::Rule);
         self.engine_with(libraries.chain(rules).map(|(i, _)| i))
+    }
+
+    /// An engine with the rules of `packages`, the libraries they use and one more module
+    /// (`extra`: path and source), for rules evaluated together. `None` when a package is not
+    /// a loaded rule or a module does not parse.
+    pub(crate) fn group_engine(
+        &self,
+        packages: &[&str],
+        extra: (String, String),
+    ) -> Option<regorus::Engine> {
+        let closures = LibraryClosures::new(&self.files);
+        let mut files: BTreeSet<usize> = BTreeSet::new();
+        let mut rules: Vec<usize> = Vec::new();
+        for package in packages {
+            let i = self
+                .files
+                .iter()
+                .position(|f| f.role == FileRole::Rule && f.package == *package)?;
+            files.extend(closures.used_by(&self.files[i].source));
+            rules.push(i);
+        }
+        // Libraries first (in file order, as in every rule's engine), then the rules.
+        let mut engine = new_engine();
+        for i in files.into_iter().chain(rules) {
+            let f = &self.files[i];
+            engine.add_policy(f.path.clone(), f.source.clone()).ok()?;
+        }
+        engine.add_policy(extra.0, extra.1).ok()?;
+        Some(engine)
     }
 
     /// An engine with the files at these indices parsed into it, in that order.
