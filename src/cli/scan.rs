@@ -427,19 +427,26 @@ pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode>
         );
     }
 
-    if !outcome.errors.is_empty() {
-        return Ok(ExitCode::from(EXIT_ERROR));
-    }
-    if fail_on_incomplete && live_scope.is_some() {
+    if fail_on_incomplete && live_scope.is_some() && outcome.errors.is_empty() {
         eprintln!(
             "error: some calls failed; the evidence is incomplete (their rules are not-evaluated; \
              --allow-gaps accepts this)"
         );
     }
-    if report.failing() > 0 || fail_on_incomplete {
-        return Ok(ExitCode::from(EXIT_FINDINGS));
-    }
-    Ok(ExitCode::SUCCESS)
+    let code = if !outcome.errors.is_empty() {
+        EXIT_ERROR
+    } else if report.failing() > 0 || fail_on_incomplete {
+        EXIT_FINDINGS
+    } else {
+        0
+    };
+    // The process ends right after: freeing the graph, the engines and the findings one
+    // allocation at a time took ~30 ms of a 0.6 s scan of the Kubernetes corpus.
+    std::mem::forget(report);
+    std::mem::forget(outcome);
+    std::mem::forget(graph);
+    std::mem::forget(policies);
+    Ok(ExitCode::from(code))
 }
 
 /// Writes the fingerprints of the findings no suppression but a baseline covers.

@@ -16,7 +16,21 @@ impl AttrPath {
 
     /// This path extended by an object key.
     pub fn key(&self, key: &str) -> AttrPath {
-        let mut s = self.0.clone();
+        let mut p = self.clone();
+        p.push_key(key);
+        p
+    }
+
+    /// This path extended by a list index.
+    pub fn index(&self, i: usize) -> AttrPath {
+        let mut p = self.clone();
+        p.push_index(i);
+        p
+    }
+
+    /// Extends this path by an object key, in place.
+    pub fn push_key(&mut self, key: &str) {
+        let s = &mut self.0;
         if is_identifier(key) {
             if !s.is_empty() {
                 s.push('.');
@@ -28,14 +42,21 @@ impl AttrPath {
             s.push_str(&serde_json::to_string(key).unwrap_or_else(|_| format!("{key:?}")));
             s.push(']');
         }
-        AttrPath(s)
     }
 
-    /// This path extended by a list index.
-    pub fn index(&self, i: usize) -> AttrPath {
-        let mut s = self.0.clone();
-        let _ = write!(s, "[{i}]");
-        AttrPath(s)
+    /// Extends this path by a list index, in place.
+    pub fn push_index(&mut self, i: usize) {
+        let _ = write!(self.0, "[{i}]");
+    }
+
+    /// Length of the string form, to [`AttrPath::truncate`] back to after a `push_`.
+    pub fn text_len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Cuts the path back to a length [`AttrPath::text_len`] gave.
+    pub fn truncate(&mut self, len: usize) {
+        self.0.truncate(len);
     }
 
     pub fn as_str(&self) -> &str {

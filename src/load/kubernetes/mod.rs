@@ -229,7 +229,7 @@ fn resource(display: &str, node: &Node, seen: &mut HashMap<String, usize>) -> Re
         block: region(node.start, node.end),
         ..FileSource::default()
     };
-    positions(node, &AttrPath::root(), &mut source);
+    positions(node, &mut source);
     Resource {
         id,
         resource_type: format!("{api_version}/{kind}"),
@@ -260,29 +260,42 @@ fn region(start: Pos, end: Pos) -> Region {
 /// Records the line and region of every field and list element under `node`. Values reached
 /// through an alias keep the alias's position (their parts are not listed: a finding on
 /// them points at the alias).
-fn positions(node: &Node, path: &AttrPath, src: &mut FileSource) {
-    fn record(src: &mut FileSource, p: &AttrPath, start: Pos, end: Pos) {
-        src.attributes.insert(p.as_str().to_string(), start.line);
-        src.regions
-            .insert(p.as_str().to_string(), region(start, end));
-    }
-    match &node.kind {
-        NodeKind::Map(entries) => {
-            for e in entries {
-                let p = path.key(&e.key);
-                record(src, &p, e.key_pos, e.value.end.max(e.key_pos));
-                positions(&e.value, &p, src);
+fn positions(node: &Node, src: &mut FileSource) {
+    // Gathered in document order, then built into the maps in one sorted pass each (inserting
+    // path by path was a sixth of loading the Kubernetes corpus).
+    fn walk(node: &Node, path: &mut AttrPath, out: &mut Vec<(String, Region)>) {
+        let mut visit = |path: &mut AttrPath, value: &Node, start: Pos, end: Pos| {
+            out.push((path.as_str().to_string(), region(start, end)));
+            walk(value, path, out);
+        };
+        let len = path.text_len();
+        match &node.kind {
+            NodeKind::Map(entries) => {
+                for e in entries {
+                    path.push_key(&e.key);
+                    visit(path, &e.value, e.key_pos, e.value.end.max(e.key_pos));
+                    path.truncate(len);
+                }
             }
-        }
-        NodeKind::Seq(items) => {
-            for (i, item) in items.iter().enumerate() {
-                let p = path.index(i);
-                record(src, &p, item.start, item.end);
-                positions(item, &p, src);
+            NodeKind::Seq(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    path.push_index(i);
+                    visit(path, item, item.start, item.end);
+                    path.truncate(len);
+                }
             }
+            NodeKind::Scalar(_) | NodeKind::Alias(_) => {}
         }
-        NodeKind::Scalar(_) | NodeKind::Alias(_) => {}
     }
+    let mut found = Vec::new();
+    walk(node, &mut AttrPath::root(), &mut found);
+    // Stable, so that were a path found twice the later would win, as with inserting.
+    found.sort_by(|a, b| a.0.cmp(&b.0));
+    src.attributes = found
+        .iter()
+        .map(|(p, r)| (p.clone(), r.start_line))
+        .collect();
+    src.regions = found.into_iter().collect();
 }
 
 /// Line of each attribute path, for tests and debugging.

@@ -201,6 +201,33 @@ fn chunks(text: &str) -> Vec<(u32, &str)> {
     out
 }
 
+/// The keys of a mapping being built, to spot duplicates: a scan of its entries while it is
+/// small (as nearly all mappings of manifests are), a hash set once it grows. A set for every
+/// mapping cost an allocation per key.
+#[derive(Default)]
+struct Keys(Option<HashSet<String>>);
+
+impl Keys {
+    /// Entries scanned before a set is built.
+    const SCAN: usize = 16;
+
+    /// Records `key` of a mapping whose entries so far are `entries`; false when it was
+    /// already there.
+    fn insert(&mut self, entries: &[Entry], key: &str) -> bool {
+        if let Some(set) = &mut self.0 {
+            return set.insert(key.to_string());
+        }
+        if entries.iter().any(|e| e.key == key) {
+            return false;
+        }
+        if entries.len() >= Self::SCAN {
+            let keys = entries.iter().map(|e| e.key.clone());
+            self.0 = Some(keys.chain([key.to_string()]).collect());
+        }
+        true
+    }
+}
+
 /// A collection being built.
 enum Frame {
     Seq {
@@ -214,7 +241,7 @@ enum Frame {
         flow_end: bool,
         anchor: usize,
         entries: Vec<Entry>,
-        seen: HashSet<String>,
+        seen: Keys,
         /// The key read, waiting for its value; `None` key text for a merge key.
         key: Option<(Option<String>, Pos)>,
         merged: Vec<Entry>,
@@ -400,7 +427,7 @@ impl<'a> Builder<'a> {
                     flow_end: flow,
                     anchor,
                     entries: Vec::new(),
-                    seen: HashSet::new(),
+                    seen: Keys::default(),
                     key: None,
                     merged: Vec::new(),
                 });
@@ -460,7 +487,7 @@ impl<'a> Builder<'a> {
                 // Merged keys come after the mapping's own, which win.
                 let mut seen = seen;
                 for e in merged {
-                    if seen.insert(e.key.clone()) {
+                    if seen.insert(&entries, &e.key) {
                         entries.push(e);
                     }
                 }
@@ -571,7 +598,7 @@ impl<'a> Builder<'a> {
                 }
                 Some((None, _)) => merge_into(merged, &node),
                 Some((Some(k), key_pos)) => {
-                    if !seen.insert(k.clone()) {
+                    if !seen.insert(entries, &k) {
                         entries.retain(|e| e.key != k);
                         duplicate = Some((k.clone(), key_pos));
                     }
@@ -842,6 +869,34 @@ mod tests {
         assert_eq!(p.errors.len(), 1);
         assert!(!p.errors[0].is_fatal());
         assert_eq!(p.errors[0].line, 3);
+    }
+
+    /// Past [`Keys::SCAN`] entries duplicates are found through a set: the same reports, and
+    /// merge keys still lose to the mapping's own, before and after the switch.
+    #[test]
+    fn duplicate_keys_are_reported_in_large_mappings() {
+        for n in [Keys::SCAN - 1, Keys::SCAN, Keys::SCAN + 1, 40] {
+            let keys: String = (0..n).map(|i| format!("k{i}: {i}\n")).collect();
+            let text = format!(
+                "base: &b {{k0: x, m: z}}\nmap:\n  <<: *b\n  {}k0: again\n  k{}: last\n",
+                keys.replace('\n', "\n  "),
+                n - 1
+            );
+            let p = parse(&text);
+            let lines: Vec<u32> = p.errors.iter().map(|e| e.line).collect();
+            assert_eq!(
+                lines,
+                vec![n as u32 + 4, n as u32 + 5],
+                "{n}: {:?}",
+                p.errors
+            );
+            let map = p.documents[0].to_json()["map"].clone();
+            let obj = map.as_object().unwrap();
+            assert_eq!(obj.len(), n + 1, "{n}");
+            assert_eq!(obj["k0"], json!("again"));
+            assert_eq!(obj["m"], json!("z"));
+            assert_eq!(obj[&format!("k{}", n - 1)], json!("last"));
+        }
     }
 
     #[test]
