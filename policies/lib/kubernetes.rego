@@ -54,28 +54,26 @@ describe(c) := sprintf("%s %q of %s %q", [container_word[c.field], object.get(c.
 container_word := {"containers": "container", "initContainers": "init container", "ephemeralContainers": "ephemeral container"}
 
 # The container's securityContext field `key`, or `fallback` (also when null).
-sc(c, key, fallback) := _or(object.get(obj(object.get(c.container, "securityContext", {})), key, null), fallback)
+sc(c, key, fallback) := tenet_get(tenet_obj(object.get(c.container, "securityContext", {})), key, fallback)
 
 # The pod's securityContext field `key`, or `fallback` (also when null).
-pod_sc(c, key, fallback) := _or(object.get(obj(object.get(c.pod, "securityContext", {})), key, null), fallback)
+pod_sc(c, key, fallback) := tenet_get(tenet_obj(object.get(c.pod, "securityContext", {})), key, fallback)
 
-_or(v, fallback) := v if v != null
-
-_or(null, fallback) := fallback
+# `v`, or `fallback` when `v` is null. The four helpers below are host builtins (tenet's
+# `policy/builtins.rs`): in Rego, each call evaluated both bodies of a two-body function,
+# and rules call them many times per container.
+_or(v, fallback) := tenet_or(v, fallback)
 
 # A value that should be a list, as a list ([] for null or a malformed value), so a rule
 # never fails to evaluate on a broken manifest.
-list(x) := x if is_array(x)
-
-list(x) := [] if not is_array(x)
+list(x) := tenet_list(x)
 
 # A value that should be an object, as an object ({} for null or a malformed value).
-obj(x) := x if is_object(x)
-
-obj(x) := {} if not is_object(x)
+obj(x) := tenet_obj(x)
 
 # Field at `path` (a list of keys) of an object, through missing or null levels: `fallback`.
-get(o, path, fallback) := _or(object.get(o, path, null), fallback)
+# Like `object.get`, an error when `o` is not an object.
+get(o, path, fallback) := tenet_get(o, path, fallback)
 
 # The deepest existing path of `segments` under the container, for findings about a field
 # that is absent: `...containers[0].securityContext` when there is one, else the container.

@@ -333,3 +333,61 @@ fn is_unknown_and_covers_run_on_the_host_builtin() {
     }
     assert!(covered > 5 && covered < 30, "{covered}");
 }
+
+/// `lib.kubernetes._or`, `list`, `obj`, `get`, `sc` and `pod_sc` run on host builtins: on a
+/// grid of values (nulls, missing and present keys, wrong types, list indices) each gives
+/// exactly what its former Rego definition, repeated here, gives.
+#[test]
+fn kubernetes_helpers_on_host_builtins_match_their_rego_definitions() {
+    let set = PolicySet::load(&[], true).expect("built-in packs");
+    let mut engine = set.combined_engine();
+    let probe = r#"package probe
+import rego.v1
+import data.lib.kubernetes as k8s
+
+ref_or(v, fallback) := v if v != null
+ref_or(null, fallback) := fallback
+ref_list(x) := x if is_array(x)
+ref_list(x) := [] if not is_array(x)
+ref_obj(x) := x if is_object(x)
+ref_obj(x) := {} if not is_object(x)
+ref_get(o, path, fallback) := ref_or(object.get(o, path, null), fallback)
+ref_sc(c, key, fallback) := ref_or(object.get(ref_obj(object.get(c.container, "securityContext", {})), key, null), fallback)
+ref_pod_sc(c, key, fallback) := ref_or(object.get(ref_obj(object.get(c.pod, "securityContext", {})), key, null), fallback)
+
+values := [null, false, 0, 1, "", "s", [], [null], [1, {"a": 2}], {}, {"a": null}, {"a": 1}, {"a": {"b": [5, {"c": null}]}}]
+objects := [v | some v in values; is_object(v)]
+paths := ["a", "b", 0, [], ["a"], ["a", "b"], ["a", "b", 0], ["a", "b", 1, "c"], ["a", "b", 9], ["x", "y"]]
+fallbacks := [null, 7, "f"]
+
+# [name, arguments, library result(s), reference result(s)]: each result is a list, empty
+# when undefined.
+rows := array.concat(array.concat(array.concat(
+	[["or", [v, f], [x | x := k8s._or(v, f)], [x | x := ref_or(v, f)]] | some v in values; some f in fallbacks],
+	[["list", [v], [x | x := k8s.list(v)], [x | x := ref_list(v)]] | some v in values]),
+	array.concat(
+		[["obj", [v], [x | x := k8s.obj(v)], [x | x := ref_obj(v)]] | some v in values],
+		[["get", [o, p, f], [x | x := k8s.get(o, p, f)], [x | x := ref_get(o, p, f)]] | some o in objects; some p in paths; some f in fallbacks])),
+	[["sc", [sc, k, f], [[x, y] | x := k8s.sc(c, k, f); y := k8s.pod_sc(c, k, f)], [[x, y] | x := ref_sc(c, k, f); y := ref_pod_sc(c, k, f)]] |
+		some sc in values
+		c := {"container": {"securityContext": sc}, "pod": {"securityContext": sc}}
+		some k in ["a", "runAsUser", ["a", "b"]]
+		some f in fallbacks
+	])
+"#;
+    engine
+        .add_policy("probe.rego".into(), probe.into())
+        .expect("probe parses");
+    let value = engine
+        .eval_rule("data.probe.rows".into())
+        .expect("evaluates");
+    let rows = value.as_array().expect("an array");
+    assert_eq!(rows.len(), 13 * 3 + 13 + 13 + 4 * 10 * 3 + 13 * 3 * 3);
+    let mut defined = 0;
+    for row in rows.iter() {
+        let row = row.as_array().expect("a row");
+        assert_eq!(row[2], row[3], "{}({})", row[0], row[1]);
+        defined += usize::from(!row[2].as_array().expect("results").is_empty());
+    }
+    assert!(defined > 250, "{defined}");
+}
