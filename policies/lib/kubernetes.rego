@@ -49,7 +49,10 @@ all_containers := [object.union(c, {"resource": r}) |
 ]
 
 # A readable name for a container in messages: `container "app" of apps/v1/Deployment "web"`.
-describe(c) := sprintf("%s %q of %s %q", [container_word[c.field], object.get(c.container, "name", "?"), kind(c.resource), c.resource.name])
+# (A host builtin for the usual case; this sprintf for names `%q` would escape.)
+describe(c) := d if {
+	d := tenet_k8s_describe(c)
+} else := sprintf("%s %q of %s %q", [container_word[c.field], object.get(c.container, "name", "?"), kind(c.resource), c.resource.name])
 
 container_word := {"containers": "container", "initContainers": "init container", "ephemeralContainers": "ephemeral container"}
 
@@ -77,7 +80,10 @@ get(o, path, fallback) := tenet_get(o, path, fallback)
 
 # The deepest existing path of `segments` under the container, for findings about a field
 # that is absent: `...containers[0].securityContext` when there is one, else the container.
-container_path(c, segments) := concat(".", array.concat([c.path], array.slice(segments, 0, n))) if {
+# (A host builtin for a well-formed container and segments; the Rego for the rest.)
+container_path(c, segments) := p if {
+	p := tenet_k8s_container_path(c, segments)
+} else := concat(".", array.concat([c.path], array.slice(segments, 0, n))) if {
 	n := max({0} | {i |
 		some i in numbers.range(1, count(segments))
 		object.get(c.container, array.slice(segments, 0, i), null) != null

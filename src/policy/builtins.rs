@@ -18,6 +18,11 @@
 //!   Kubernetes rule calls many times per container (`sc`, `pod_sc`). In Rego each was a
 //!   function of two bodies, both evaluated on every call: about 1 µs per call, a third of
 //!   `k8s-run-as-root`.
+//! - `tenet_k8s_describe(c)` and `tenet_k8s_container_path(c, segments)`: the message and
+//!   attribute parts of a container finding (`lib.kubernetes.describe`, `container_path`),
+//!   ~24 µs per finding in Rego. They cover the well-formed case only and are undefined
+//!   otherwise (a name that `%q` would escape, a malformed container), where the Rego
+//!   definition, kept as the `else` branch, answers as before.
 
 use regorus::Value;
 
@@ -88,6 +93,28 @@ pub(crate) fn register(engine: &mut regorus::Engine) {
                 )),
                 _ => Ok(Value::Undefined),
             }
+        }),
+    );
+    let _ = engine.add_extension(
+        "tenet_k8s_describe".to_string(),
+        1,
+        Box::new(|args: Vec<Value>| {
+            Ok(args
+                .first()
+                .and_then(describe)
+                .map_or(Value::Undefined, Value::from))
+        }),
+    );
+    let _ = engine.add_extension(
+        "tenet_k8s_container_path".to_string(),
+        2,
+        Box::new(|args: Vec<Value>| {
+            Ok(match (args.first(), args.get(1)) {
+                (Some(c), Some(segments)) => {
+                    container_path(c, segments).map_or(Value::Undefined, Value::from)
+                }
+                _ => Value::Undefined,
+            })
         }),
     );
     let _ = engine.add_extension(
@@ -176,6 +203,69 @@ fn containers(r: &Value) -> Vec<Value> {
         }
     }
     out
+}
+
+/// `container "app" of Deployment "web"`: what `lib.kubernetes.describe(c)` gives, when the
+/// container's field is known and both names are strings that `%q` quotes without escapes.
+fn describe(c: &Value) -> Option<String> {
+    let word = match c["field"].as_string().ok()?.as_ref() {
+        "containers" => "container",
+        "initContainers" => "init container",
+        "ephemeralContainers" => "ephemeral container",
+        _ => return None,
+    };
+    let container = &c["container"];
+    if !matches!(container, Value::Object(_)) {
+        return None;
+    }
+    let name = match &container["name"] {
+        Value::Undefined => "?",
+        v => v.as_string().ok()?.as_ref(),
+    };
+    let resource = &c["resource"];
+    let kind = resource["type"].as_string().ok()?.rsplit('/').next()?;
+    let resource_name = resource["name"].as_string().ok()?;
+    let plain = |s: &str| {
+        s.bytes()
+            .all(|b| (0x20..0x7f).contains(&b) && b != b'"' && b != b'\\')
+    };
+    (plain(name) && plain(resource_name))
+        .then(|| format!("{word} \"{name}\" of {kind} \"{resource_name}\""))
+}
+
+/// The deepest existing path of `segments` under the container, as
+/// `lib.kubernetes.container_path(c, segments)` gives it: `c.path` joined with the longest
+/// prefix of `segments` whose value is not null. For a container object, a string path and
+/// string segments.
+fn container_path(c: &Value, segments: &Value) -> Option<String> {
+    let container = &c["container"];
+    if !matches!(container, Value::Object(_)) {
+        return None;
+    }
+    let segments: Vec<&str> = match segments {
+        Value::Array(items) => items
+            .iter()
+            .map(|s| s.as_string().ok().map(AsRef::as_ref))
+            .collect::<Option<_>>()?,
+        _ => return None,
+    };
+    let mut path = c["path"].as_string().ok()?.to_string();
+    let mut at = container;
+    let mut depth = 0;
+    for (i, segment) in segments.iter().enumerate() {
+        at = &at[&Value::from(*segment)];
+        if matches!(at, Value::Undefined) {
+            break;
+        }
+        if !matches!(at, Value::Null) {
+            depth = i + 1;
+        }
+    }
+    for segment in &segments[..depth] {
+        path.push('.');
+        path.push_str(segment);
+    }
+    Some(path)
 }
 
 fn object<const N: usize>(fields: [(&str, Value); N]) -> Value {

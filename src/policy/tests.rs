@@ -391,3 +391,77 @@ rows := array.concat(array.concat(array.concat(
     }
     assert!(defined > 250, "{defined}");
 }
+
+/// `lib.kubernetes.describe` and `container_path` answer from host builtins in the usual
+/// case and from their Rego definitions otherwise: on well-formed and malformed containers,
+/// names that `%q` must escape and paths through nulls, they give what the Rego alone gives.
+#[test]
+fn container_descriptions_and_paths_match_their_rego_definitions() {
+    let set = PolicySet::load(&[], true).expect("built-in packs");
+    let mut engine = set.combined_engine();
+    let probe = r#"package probe
+import rego.v1
+import data.lib.kubernetes as k8s
+
+ref_describe(c) := sprintf("%s %q of %s %q", [k8s.container_word[c.field], object.get(c.container, "name", "?"), k8s.kind(c.resource), c.resource.name])
+ref_path(c, segments) := concat(".", array.concat([c.path], array.slice(segments, 0, n))) if {
+	n := max({0} | {i |
+		some i in numbers.range(1, count(segments))
+		object.get(c.container, array.slice(segments, 0, i), null) != null
+	})
+}
+
+containers := [{"name": "app", "securityContext": {"capabilities": {"add": null}, "runAsUser": 0}}, {"securityContext": null}, {"name": "a\"b"}, {"name": "tab\there"}, {"name": "é"}, {}, "not an object"]
+fields := ["containers", "initContainers", "ephemeralContainers", "other"]
+resources := [{"type": "apps/v1/Deployment", "name": "web"}, {"type": "v1/Pod", "name": "q\\uote"}]
+segment_lists := [[], ["securityContext"], ["securityContext", "runAsUser"], ["securityContext", "capabilities", "add"], ["securityContext", "capabilities", "drop", "x"], ["image"], ["securityContext", 1]]
+
+both(f_lib, f_ref) := [[x | x := f_lib], [x | x := f_ref]]
+
+rows := array.concat(
+	[["describe", [cont, field, r], [x | x := k8s.describe(c)], [x | x := ref_describe(c)]] |
+		some cont in containers
+		is_object(cont)
+		some field in fields
+		some r in resources
+		c := {"container": cont, "field": field, "resource": r, "path": "spec.containers[0]"}
+	],
+	[["container_path", [cont, segs], [x | x := k8s.container_path(c, segs)], [x | x := ref_path(c, segs)]] |
+		some cont in containers
+		is_object(cont)
+		some segs in segment_lists
+		c := {"container": cont, "path": "spec.containers[0]"}
+	],
+)
+"#;
+    engine
+        .add_policy("probe.rego".into(), probe.into())
+        .expect("probe parses");
+    let value = engine
+        .eval_rule("data.probe.rows".into())
+        .expect("evaluates");
+    let rows = value.as_array().expect("an array");
+    assert_eq!(rows.len(), 6 * 4 * 2 + 6 * 7);
+    let mut defined = 0;
+    for row in rows.iter() {
+        let row = row.as_array().expect("a row");
+        assert_eq!(row[2], row[3], "{}({})", row[0], row[1]);
+        defined += usize::from(!row[2].as_array().expect("results").is_empty());
+    }
+    assert!(defined > 60, "{defined}");
+    // A name `%q` cannot print, or a container that is not an object, is an evaluation
+    // error, as it was in Rego alone.
+    for bad in [
+        r#"{"container": "c", "field": "containers", "resource": {"type": "v1/Pod", "name": "p"}}"#,
+        r#"{"container": {"name": 7}, "field": "containers", "resource": {"type": "v1/Pod", "name": "p"}}"#,
+        r#"{"container": {"name": "c"}, "field": "containers", "resource": {"type": "v1/Pod", "name": 3}}"#,
+    ] {
+        let mut e = engine.clone();
+        e.add_policy(
+            "bad.rego".into(),
+            format!("package bad\nimport data.lib.kubernetes as k8s\nx := k8s.describe({bad})\n"),
+        )
+        .expect("parses");
+        assert!(e.eval_rule("data.bad.x".into()).is_err(), "{bad}");
+    }
+}
