@@ -95,11 +95,8 @@ namespace(r) := object.get(r.scope, "namespace", null)
 
 # The metadata of a workload's pod (template): {"meta": <object>, "path": "spec.template.metadata"}
 # (`metadata` for a Pod). `meta` is {} when the template has none.
-pod_metadata(r) := {"meta": obj(object.get(r.attributes, segments, {})), "path": concat(".", segments)} if {
-	ps := pod_spec(r)
-	spec_segments := split(ps.path, ".")
-	segments := array.concat(array.slice(spec_segments, 0, count(spec_segments) - 1), ["metadata"])
-}
+# (A host builtin, beside `pod_spec`.)
+pod_metadata(r) := tenet_k8s_pod_metadata(r)
 
 # The annotations of a workload's pods (those of the pod template for controllers).
 pod_annotations(r) := obj(object.get(pod_metadata(r).meta, "annotations", {}))

@@ -9,6 +9,8 @@
 //! - `tenet_k8s_pod_spec(r)`: `{"spec", "path"}` of a Kubernetes workload's pod spec,
 //!   undefined for other resources (`lib.kubernetes.pod_spec`), from the same table of
 //!   workload kinds the loader links service accounts with.
+//! - `tenet_k8s_pod_metadata(r)`: `{"meta", "path"}` of the metadata beside a workload's pod
+//!   spec (`lib.kubernetes.pod_metadata`), `meta` being `{}` when absent or not an object.
 //! - `tenet_k8s_containers(r)`: every container of a workload, regular, init and ephemeral,
 //!   as `{"container", "path", "field", "pod", "pod_path"}` (`lib.kubernetes.containers`).
 //!   Each Kubernetes rule builds `all_containers` from it: ~28 ms per rule on the corpus's
@@ -96,6 +98,16 @@ pub(crate) fn register(engine: &mut regorus::Engine) {
         }),
     );
     let _ = engine.add_extension(
+        "tenet_k8s_pod_metadata".to_string(),
+        1,
+        Box::new(|args: Vec<Value>| {
+            Ok(args
+                .first()
+                .and_then(pod_metadata)
+                .unwrap_or(Value::Undefined))
+        }),
+    );
+    let _ = engine.add_extension(
         "tenet_k8s_describe".to_string(),
         1,
         Box::new(|args: Vec<Value>| {
@@ -175,6 +187,27 @@ fn pod_spec(r: &Value) -> Option<(&Value, String)> {
         .iter()
         .fold(&r["attributes"], |v, segment| &v[*segment]);
     matches!(spec, Value::Object(_)).then(|| (spec, segments.join(".")))
+}
+
+/// The metadata of a workload's pod (template), as `lib.kubernetes.pod_metadata(r)` gives it:
+/// the object beside the pod spec (`metadata` for a Pod, `spec.template.metadata` for a
+/// Deployment).
+fn pod_metadata(r: &Value) -> Option<Value> {
+    let (_, path) = pod_spec(r)?;
+    let mut segments: Vec<&str> = path.split('.').collect();
+    segments.pop();
+    segments.push("metadata");
+    let meta = segments
+        .iter()
+        .fold(&r["attributes"], |v, segment| &v[*segment]);
+    let meta = match meta {
+        Value::Object(_) => meta.clone(),
+        _ => Value::new_object(),
+    };
+    Some(object([
+        ("meta", meta),
+        ("path", Value::from(segments.join("."))),
+    ]))
 }
 
 const CONTAINER_FIELDS: [&str; 3] = ["containers", "initContainers", "ephemeralContainers"];

@@ -465,3 +465,50 @@ rows := array.concat(
         assert!(e.eval_rule("data.bad.x".into()).is_err(), "{bad}");
     }
 }
+
+/// `lib.kubernetes.pod_metadata` runs on a host builtin and gives what its Rego definition
+/// gave, for each workload kind's layout, a missing or malformed metadata, and non-workloads.
+#[test]
+fn pod_metadata_matches_its_rego_definition() {
+    let set = PolicySet::load(&[], true).expect("built-in packs");
+    let mut engine = set.combined_engine();
+    let probe = r#"package probe
+import rego.v1
+import data.lib.kubernetes as k8s
+
+ref_pod_metadata(r) := {"meta": k8s.obj(object.get(r.attributes, segments, {})), "path": concat(".", segments)} if {
+	ps := k8s.pod_spec(r)
+	spec_segments := split(ps.path, ".")
+	segments := array.concat(array.slice(spec_segments, 0, count(spec_segments) - 1), ["metadata"])
+}
+
+spec := {"containers": [{"name": "c"}]}
+meta := {"annotations": {"a": "b"}}
+resources := [
+	{"provider": "kubernetes", "type": "v1/Pod", "attributes": {"metadata": meta, "spec": spec}},
+	{"provider": "kubernetes", "type": "v1/Pod", "attributes": {"spec": spec}},
+	{"provider": "kubernetes", "type": "apps/v1/Deployment", "attributes": {"spec": {"template": {"metadata": meta, "spec": spec}}}},
+	{"provider": "kubernetes", "type": "apps/v1/Deployment", "attributes": {"spec": {"template": {"metadata": null, "spec": spec}}}},
+	{"provider": "kubernetes", "type": "apps/v1/Deployment", "attributes": {"spec": {"template": {"metadata": "x", "spec": spec}}}},
+	{"provider": "kubernetes", "type": "batch/v1/CronJob", "attributes": {"spec": {"jobTemplate": {"spec": {"template": {"metadata": meta, "spec": spec}}}}}},
+	{"provider": "kubernetes", "type": "v1/Service", "attributes": {"metadata": meta, "spec": spec}},
+	{"provider": "kubernetes", "type": "apps/v1/Deployment", "attributes": {"spec": {}}},
+]
+rows := [[r, [x | x := k8s.pod_metadata(r)], [x | x := ref_pod_metadata(r)]] | some r in resources]
+"#;
+    engine
+        .add_policy("probe.rego".into(), probe.into())
+        .expect("probe parses");
+    let value = engine
+        .eval_rule("data.probe.rows".into())
+        .expect("evaluates");
+    let rows = value.as_array().expect("an array");
+    assert_eq!(rows.len(), 8);
+    let mut defined = 0;
+    for row in rows.iter() {
+        let row = row.as_array().expect("a row");
+        assert_eq!(row[1], row[2], "pod_metadata({})", row[0]);
+        defined += usize::from(!row[1].as_array().expect("results").is_empty());
+    }
+    assert_eq!(defined, 6);
+}
