@@ -107,9 +107,7 @@ service_account_name(spec) := name if {
 	name := get(spec, ["serviceAccountName"], get(spec, ["serviceAccount"], "default"))
 	is_string(name)
 	name != ""
-}
-
-service_account_name(spec) := "default" if get(spec, ["serviceAccountName"], get(spec, ["serviceAccount"], "default")) == ""
+} else := "default" if get(spec, ["serviceAccountName"], get(spec, ["serviceAccount"], "default")) == ""
 
 # The ServiceAccount objects of the whole scan named `name` that a workload `r` in its
 # namespace would use: the same `metadata.namespace` or, for objects that leave it to apply

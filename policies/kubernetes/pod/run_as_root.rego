@@ -50,10 +50,7 @@ import data.lib.tenet
 effective(c, key) := {"value": v, "path": sprintf("%s.securityContext.%s", [c.path, key])} if {
 	v := k8s.sc(c, key, null)
 	v != null
-}
-
-effective(c, key) := {"value": v, "path": sprintf("%s.securityContext.%s", [c.pod_path, key])} if {
-	k8s.sc(c, key, null) == null
+} else := {"value": v, "path": sprintf("%s.securityContext.%s", [c.pod_path, key])} if {
 	v := k8s.pod_sc(c, key, null)
 	v != null
 }

@@ -48,14 +48,16 @@ import rego.v1
 import data.lib.kubernetes as k8s
 import data.lib.tenet
 
-# Words in a name that say the value is a credential (names are compared in lower case,
-# without `-` and `_`; plain substring tests keep this rule cheap on large manifests).
+# Words in a name that say the value is a credential (found anywhere in the name, compared in
+# lower case without `-` and `_`).
 secret_words := {"password", "passwd", "pwd", "secret", "token", "apikey", "privatekey", "accesskey", "authkey", "credential"}
+
+# The words as one pattern of plain alternatives: one match per name instead of a test per word.
+secret_pattern := concat("|", sort(secret_words))
 
 secret_name(name) if {
 	squashed := replace(replace(lower(name), "_", ""), "-", "")
-	some word in secret_words
-	contains(squashed, word)
+	regex.match(secret_pattern, squashed)
 }
 
 # Names that carry something about a secret rather than the secret itself (its file, name,

@@ -72,10 +72,10 @@ opted_out(accounts) if {
 	}
 }
 
-why(accounts) := "neither the pod spec nor the ServiceAccount sets automountServiceAccountToken: false" if count(accounts) > 0
+why(accounts) := "neither the pod spec nor the ServiceAccount sets automountServiceAccountToken: false" if {
+	count(accounts) > 0
+} else := "the pod spec does not set automountServiceAccountToken: false (nor does a ServiceAccount of that name in the scan)"
 
-why(accounts) := "the pod spec does not set automountServiceAccountToken: false (nor does a ServiceAccount of that name in the scan)" if count(accounts) == 0
-
-account_path(w) := sprintf("%s.serviceAccountName", [w.path]) if object.get(w.spec, "serviceAccountName", null) != null
-
-account_path(w) := w.path if object.get(w.spec, "serviceAccountName", null) == null
+account_path(w) := sprintf("%s.serviceAccountName", [w.path]) if {
+	object.get(w.spec, "serviceAccountName", null) != null
+} else := w.path
