@@ -161,7 +161,10 @@ pub struct Parsed {
 
 /// Parses a YAML stream (or a JSON text).
 pub fn parse(text: &str) -> Parsed {
-    let lines: Vec<&str> = text.split('\n').collect();
+    let lines = Lines {
+        text,
+        split: std::cell::OnceCell::new(),
+    };
     let mut out = Parsed::default();
     for (first_line, chunk) in chunks(text) {
         let mut builder = Builder::new(&lines, first_line, &mut out);
@@ -228,6 +231,24 @@ impl Keys {
     }
 }
 
+/// The lines of the text, split when first needed (to place the end of a block scalar or an
+/// error): most files never need them.
+struct Lines<'a> {
+    text: &'a str,
+    split: std::cell::OnceCell<Vec<&'a str>>,
+}
+
+impl<'a> Lines<'a> {
+    /// Line `line` (1-based), or "" past the end.
+    fn get(&self, line: u32) -> &'a str {
+        self.split
+            .get_or_init(|| self.text.split('\n').collect())
+            .get((line as usize).wrapping_sub(1))
+            .copied()
+            .unwrap_or("")
+    }
+}
+
 /// A collection being built.
 enum Frame {
     Seq {
@@ -248,8 +269,8 @@ enum Frame {
     },
 }
 
-struct Builder<'a> {
-    lines: &'a [&'a str],
+struct Builder<'a, 't> {
+    lines: &'a Lines<'t>,
     line_offset: u32,
     out: &'a mut Parsed,
     stack: Vec<Frame>,
@@ -265,8 +286,8 @@ struct Builder<'a> {
 /// Stops the current document with an error.
 struct Abort(YamlError);
 
-impl<'a> Builder<'a> {
-    fn new(lines: &'a [&'a str], line_offset: u32, out: &'a mut Parsed) -> Self {
+impl<'a, 't> Builder<'a, 't> {
+    fn new(lines: &'a Lines<'t>, line_offset: u32, out: &'a mut Parsed) -> Self {
         Builder {
             lines,
             line_offset,
@@ -308,10 +329,7 @@ impl<'a> Builder<'a> {
     }
 
     fn line_text(&self, line: u32) -> &str {
-        self.lines
-            .get((line as usize).wrapping_sub(1))
-            .copied()
-            .unwrap_or("")
+        self.lines.get(line)
     }
 
     fn error(&self, pos: Pos, message: impl Into<String>, kind: ErrorKind) -> YamlError {
