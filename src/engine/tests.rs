@@ -57,16 +57,20 @@ fn policies(rules: &[(&str, &str)]) -> PolicySet {
 }
 
 fn run(set: &PolicySet, g: &ResourceGraph, batch_size: usize) -> Outcome {
-    let rules: Vec<&RuleMeta> = set.rules.iter().collect();
-    evaluate(
+    run_opts(
         set,
-        &rules,
         g,
-        &EvalOptions {
+        EvalOptions {
             batch_size,
             ..EvalOptions::default()
         },
     )
+}
+
+/// Every rule of `set` on `g`.
+fn run_opts(set: &PolicySet, g: &ResourceGraph, opts: EvalOptions) -> Outcome {
+    let rules: Vec<&RuleMeta> = set.rules.iter().collect();
+    evaluate(set, &rules, g, &opts)
 }
 
 const FLAG_BIG: &str = r#"deny contains {"resource_id": r.id, "message": "big", "attribute": "size"} if {
@@ -258,14 +262,7 @@ fn one_bad_resource_costs_only_its_own_result() {
         5,
         "the other resources' findings survive"
     );
-    assert_eq!(out.errors.len(), 1);
-    assert!(
-        out.errors[0]
-            .message
-            .contains("(evaluating terraform:aws_ebs_volume.bad)"),
-        "{:?}",
-        out.errors
-    );
+    assert_one_error_evaluating(&out, "terraform:aws_ebs_volume.bad");
 }
 
 #[test]
@@ -286,17 +283,12 @@ fn a_malformed_element_does_not_drop_the_rules_other_results() {
 }
 
 fn run_with(set: &PolicySet, g: &ResourceGraph, together: bool) -> Outcome {
-    let rules: Vec<&RuleMeta> = set.rules.iter().collect();
-    evaluate(
-        set,
-        &rules,
-        g,
-        &EvalOptions {
-            batch_size: 7,
-            together,
-            ..EvalOptions::default()
-        },
-    )
+    let opts = EvalOptions {
+        batch_size: 7,
+        together,
+        ..EvalOptions::default()
+    };
+    run_opts(set, g, opts)
 }
 
 /// Rules evaluated together (one engine, one evaluation per batch) give exactly what each
@@ -363,12 +355,17 @@ fn a_failing_rule_evaluated_together_costs_only_itself() {
     // "x" > 10 holds in Rego (strings order after numbers).
     assert_eq!(by_rule("big"), 10);
     assert_eq!(by_rule("strict"), 9);
-    assert_eq!(out.errors.len(), 1, "{:?}", out.errors);
+    assert_one_error_evaluating(&out, "terraform:aws_ebs_volume.bad");
     assert_eq!(out.errors[0].rule_id, "strict");
+}
+
+/// The outcome has one error, and it names the resource being evaluated.
+fn assert_one_error_evaluating(out: &Outcome, resource: &str) {
+    assert_eq!(out.errors.len(), 1, "{:?}", out.errors);
     assert!(
         out.errors[0]
             .message
-            .contains("(evaluating terraform:aws_ebs_volume.bad)"),
+            .contains(&format!("(evaluating {resource})")),
         "{:?}",
         out.errors
     );

@@ -48,41 +48,38 @@ pub(crate) fn register(engine: &mut regorus::Engine) {
             }))
         }),
     );
-    let _ = engine.add_extension(
-        "tenet_k8s_pod_spec".to_string(),
-        1,
-        Box::new(|args: Vec<Value>| {
-            Ok(match args.first().and_then(pod_spec) {
-                Some((spec, path)) => object([("spec", spec.clone()), ("path", Value::from(path))]),
-                None => Value::Undefined,
-            })
-        }),
-    );
+    unary(engine, "tenet_k8s_pod_spec", |r| {
+        pod_spec(r)
+            .map(|(spec, path)| object([("spec", spec.clone()), ("path", Value::from(path))]))
+    });
     let _ = engine.add_extension(
         "tenet_or".to_string(),
         2,
         Box::new(|mut args: Vec<Value>| Ok(or(args.swap_remove(0), || args.pop()))),
     );
-    let _ = engine.add_extension(
-        "tenet_obj".to_string(),
-        1,
-        Box::new(|mut args: Vec<Value>| {
-            Ok(match args.pop() {
-                Some(v @ Value::Object(_)) => v,
-                _ => Value::new_object(),
-            })
-        }),
-    );
-    let _ = engine.add_extension(
-        "tenet_list".to_string(),
-        1,
-        Box::new(|mut args: Vec<Value>| {
-            Ok(match args.pop() {
-                Some(v @ Value::Array(_)) => v,
-                _ => Value::new_array(),
-            })
-        }),
-    );
+    // `x` when it is of the kind, else the kind's empty value.
+    type Kind = (&'static str, fn(&Value) -> bool, fn() -> Value);
+    let kinds: [Kind; 2] = [
+        (
+            "tenet_obj",
+            |v| matches!(v, Value::Object(_)),
+            Value::new_object,
+        ),
+        (
+            "tenet_list",
+            |v| matches!(v, Value::Array(_)),
+            Value::new_array,
+        ),
+    ];
+    for (name, is_kind, empty) in kinds {
+        let _ = engine.add_extension(
+            name.to_string(),
+            1,
+            Box::new(move |mut args: Vec<Value>| {
+                Ok(args.pop().filter(&is_kind).unwrap_or_else(empty))
+            }),
+        );
+    }
     let _ = engine.add_extension(
         "tenet_get".to_string(),
         3,
@@ -97,26 +94,10 @@ pub(crate) fn register(engine: &mut regorus::Engine) {
             }
         }),
     );
-    let _ = engine.add_extension(
-        "tenet_k8s_pod_metadata".to_string(),
-        1,
-        Box::new(|args: Vec<Value>| {
-            Ok(args
-                .first()
-                .and_then(pod_metadata)
-                .unwrap_or(Value::Undefined))
-        }),
-    );
-    let _ = engine.add_extension(
-        "tenet_k8s_describe".to_string(),
-        1,
-        Box::new(|args: Vec<Value>| {
-            Ok(args
-                .first()
-                .and_then(describe)
-                .map_or(Value::Undefined, Value::from))
-        }),
-    );
+    unary(engine, "tenet_k8s_pod_metadata", pod_metadata);
+    unary(engine, "tenet_k8s_describe", |c| {
+        describe(c).map(Value::from)
+    });
     let _ = engine.add_extension(
         "tenet_k8s_container_path".to_string(),
         2,
@@ -129,14 +110,17 @@ pub(crate) fn register(engine: &mut regorus::Engine) {
             })
         }),
     );
+    unary(engine, "tenet_k8s_containers", |r| {
+        Some(Value::from(containers(r)))
+    });
+}
+
+/// Adds a builtin of one argument, undefined where `f` gives nothing.
+fn unary(engine: &mut regorus::Engine, name: &str, f: fn(&Value) -> Option<Value>) {
     let _ = engine.add_extension(
-        "tenet_k8s_containers".to_string(),
+        name.to_string(),
         1,
-        Box::new(|args: Vec<Value>| {
-            Ok(Value::from(
-                args.first().map(containers).unwrap_or_default(),
-            ))
-        }),
+        Box::new(move |args: Vec<Value>| Ok(args.first().and_then(f).unwrap_or(Value::Undefined))),
     );
 }
 

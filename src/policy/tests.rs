@@ -339,8 +339,6 @@ fn is_unknown_and_covers_run_on_the_host_builtin() {
 /// exactly what its former Rego definition, repeated here, gives.
 #[test]
 fn kubernetes_helpers_on_host_builtins_match_their_rego_definitions() {
-    let set = PolicySet::load(&[], true).expect("built-in packs");
-    let mut engine = set.combined_engine();
     let probe = r#"package probe
 import rego.v1
 import data.lib.kubernetes as k8s
@@ -375,20 +373,8 @@ rows := array.concat(array.concat(array.concat(
 		some f in fallbacks
 	])
 "#;
-    engine
-        .add_policy("probe.rego".into(), probe.into())
-        .expect("probe parses");
-    let value = engine
-        .eval_rule("data.probe.rows".into())
-        .expect("evaluates");
-    let rows = value.as_array().expect("an array");
-    assert_eq!(rows.len(), 13 * 3 + 13 + 13 + 4 * 10 * 3 + 13 * 3 * 3);
-    let mut defined = 0;
-    for row in rows.iter() {
-        let row = row.as_array().expect("a row");
-        assert_eq!(row[2], row[3], "{}({})", row[0], row[1]);
-        defined += usize::from(!row[2].as_array().expect("results").is_empty());
-    }
+    let (rows, defined) = library_agrees_with_reference(probe);
+    assert_eq!(rows, 13 * 3 + 13 + 13 + 4 * 10 * 3 + 13 * 3 * 3);
     assert!(defined > 250, "{defined}");
 }
 
@@ -397,8 +383,6 @@ rows := array.concat(array.concat(array.concat(
 /// names that `%q` must escape and paths through nulls, they give what the Rego alone gives.
 #[test]
 fn container_descriptions_and_paths_match_their_rego_definitions() {
-    let set = PolicySet::load(&[], true).expect("built-in packs");
-    let mut engine = set.combined_engine();
     let probe = r#"package probe
 import rego.v1
 import data.lib.kubernetes as k8s
@@ -434,21 +418,12 @@ rows := array.concat(
 	],
 )
 "#;
-    engine
-        .add_policy("probe.rego".into(), probe.into())
-        .expect("probe parses");
-    let value = engine
-        .eval_rule("data.probe.rows".into())
-        .expect("evaluates");
-    let rows = value.as_array().expect("an array");
-    assert_eq!(rows.len(), 6 * 4 * 2 + 6 * 7);
-    let mut defined = 0;
-    for row in rows.iter() {
-        let row = row.as_array().expect("a row");
-        assert_eq!(row[2], row[3], "{}({})", row[0], row[1]);
-        defined += usize::from(!row[2].as_array().expect("results").is_empty());
-    }
+    let (rows, defined) = library_agrees_with_reference(probe);
+    assert_eq!(rows, 6 * 4 * 2 + 6 * 7);
     assert!(defined > 60, "{defined}");
+    let engine = PolicySet::load(&[], true)
+        .expect("built-in packs")
+        .combined_engine();
     // A name `%q` cannot print, or a container that is not an object, is an evaluation
     // error, as it was in Rego alone.
     for bad in [
@@ -470,8 +445,6 @@ rows := array.concat(
 /// gave, for each workload kind's layout, a missing or malformed metadata, and non-workloads.
 #[test]
 fn pod_metadata_matches_its_rego_definition() {
-    let set = PolicySet::load(&[], true).expect("built-in packs");
-    let mut engine = set.combined_engine();
     let probe = r#"package probe
 import rego.v1
 import data.lib.kubernetes as k8s
@@ -494,8 +467,18 @@ resources := [
 	{"provider": "kubernetes", "type": "v1/Service", "attributes": {"metadata": meta, "spec": spec}},
 	{"provider": "kubernetes", "type": "apps/v1/Deployment", "attributes": {"spec": {}}},
 ]
-rows := [[r, [x | x := k8s.pod_metadata(r)], [x | x := ref_pod_metadata(r)]] | some r in resources]
+rows := [["pod_metadata", [r], [x | x := k8s.pod_metadata(r)], [x | x := ref_pod_metadata(r)]] | some r in resources]
 "#;
+    assert_eq!(library_agrees_with_reference(probe), (8, 6));
+}
+
+/// Evaluates `data.probe.rows` of a probe module, with every built-in library loaded: rows of
+/// `[name, arguments, library results, reference results]`, each results a list (empty when
+/// undefined). Asserts that library and reference agree on every row; returns the number of
+/// rows and of rows with a result.
+fn library_agrees_with_reference(probe: &str) -> (usize, usize) {
+    let set = PolicySet::load(&[], true).expect("built-in packs");
+    let mut engine = set.combined_engine();
     engine
         .add_policy("probe.rego".into(), probe.into())
         .expect("probe parses");
@@ -503,12 +486,11 @@ rows := [[r, [x | x := k8s.pod_metadata(r)], [x | x := ref_pod_metadata(r)]] | s
         .eval_rule("data.probe.rows".into())
         .expect("evaluates");
     let rows = value.as_array().expect("an array");
-    assert_eq!(rows.len(), 8);
     let mut defined = 0;
     for row in rows.iter() {
         let row = row.as_array().expect("a row");
-        assert_eq!(row[1], row[2], "pod_metadata({})", row[0]);
-        defined += usize::from(!row[1].as_array().expect("results").is_empty());
+        assert_eq!(row[2], row[3], "{}({})", row[0], row[1]);
+        defined += usize::from(!row[2].as_array().expect("results").is_empty());
     }
-    assert_eq!(defined, 6);
+    (rows.len(), defined)
 }
