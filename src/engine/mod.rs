@@ -239,6 +239,7 @@ pub fn evaluate(
                 (Ok(engine), [ri]) => {
                     evaluate_batch(engine, rules[*ri], &values, batch, &mut results[0]);
                 }
+                (Err(message), [_]) => results[0].errors.push((None, message.clone())),
                 (engine, members) => {
                     let together = engine
                         .as_mut()
@@ -253,7 +254,7 @@ pub fn evaluate(
                         // One rule failed (or the unit's engine could not be built):
                         // each rule again in its own engine, so the error is that
                         // rule's and the others' results stand.
-                        Err(message) => {
+                        Err(_) => {
                             for (result, &ri) in results.iter_mut().zip(members) {
                                 match prepare(rules[ri]) {
                                     Ok(mut engine) => evaluate_batch(
@@ -263,9 +264,6 @@ pub fn evaluate(
                                         batch,
                                         result,
                                     ),
-                                    Err(_) if members.len() == 1 => {
-                                        result.errors.push((None, message.clone()));
-                                    }
                                     Err(e) => result.errors.push((None, e)),
                                 }
                             }
@@ -340,19 +338,8 @@ const GROUP_RESULTS: &str = "data.tenet_together.results";
 /// An engine with the members' rules, their libraries and an aggregate rule
 /// ([`GROUP_RESULTS`]) that evaluates them all.
 fn group_engine(policies: &PolicySet, members: &[&RuleMeta]) -> Result<regorus::Engine, String> {
-    let mut source = String::from("package tenet_together\n\nimport rego.v1\n\nresults := {\n");
-    for rule in members {
-        let id = serde_json::to_string(&rule.id).unwrap_or_default();
-        source.push_str(&format!("\t{id}: {{\"deny\": data.{}.deny", rule.package));
-        if rule.has_undetermined {
-            source.push_str(&format!(
-                ", \"undetermined\": data.{}.undetermined",
-                rule.package
-            ));
-        }
-        source.push_str("},\n");
-    }
-    source.push_str("}\n");
+    let mut source = String::from("package tenet_together\n\nimport rego.v1\n");
+    source.push_str(&aggregate_rule("results", members.iter().copied(), true));
     let packages: Vec<&str> = members.iter().map(|r| r.package.as_str()).collect();
     policies
         .group_engine(&packages, ("tenet_together.rego".into(), source))
@@ -372,15 +359,55 @@ fn evaluate_together(
     let value = engine
         .eval_rule(GROUP_RESULTS.to_string())
         .map_err(|e| e.to_string())?;
-    let Value::Object(results) = &value else {
-        return Err(format!("{GROUP_RESULTS} is not an object: {value}"));
+    read_aggregate(
+        &value,
+        GROUP_RESULTS,
+        members.iter().map(|&ri| rules[ri]),
+        true,
+    )
+}
+
+/// Rego of a rule `name` that evaluates several rules in one evaluation: each rule's id →
+/// `{"deny": <its deny>}`, with `"undetermined"` too for rules that declare one when
+/// `undetermined` is asked for. The scan's units and the resident admission rules use it.
+fn aggregate_rule<'a>(
+    name: &str,
+    rules: impl IntoIterator<Item = &'a RuleMeta>,
+    undetermined: bool,
+) -> String {
+    let mut source = format!("\n{name} := {{\n");
+    for rule in rules {
+        let id = serde_json::to_string(&rule.id).unwrap_or_default();
+        source.push_str(&format!("\t{id}: {{\"deny\": data.{}.deny", rule.package));
+        if undetermined && rule.has_undetermined {
+            source.push_str(&format!(
+                ", \"undetermined\": data.{}.undetermined",
+                rule.package
+            ));
+        }
+        source.push_str("},\n");
+    }
+    source.push_str("}\n");
+    source
+}
+
+/// What an aggregate rule ([`aggregate_rule`], evaluated at `path` to `value`) gave for
+/// each of `rules`, in order: `deny` and (with `undetermined`) `undetermined` elements, and
+/// malformed elements.
+fn read_aggregate<'a>(
+    value: &Value,
+    path: &str,
+    rules: impl Iterator<Item = &'a RuleMeta>,
+    undetermined: bool,
+) -> Result<Vec<BatchParts>, String> {
+    let Value::Object(results) = value else {
+        return Err(format!("{path} is not an object: {value}"));
     };
-    let mut out = Vec::with_capacity(members.len());
-    for &ri in members {
-        let rule = rules[ri];
+    let mut out = Vec::new();
+    for rule in rules {
         let result = results
             .get(&Value::from(rule.id.as_str()))
-            .ok_or_else(|| format!("{GROUP_RESULTS} lacks {}", rule.id))?;
+            .ok_or_else(|| format!("{path} lacks {}", rule.id))?;
         let part = |name: &str| -> Result<(Vec<Raw>, Vec<String>), String> {
             let set = match result {
                 Value::Object(o) => o.get(&Value::from(name)).cloned(),
@@ -389,7 +416,7 @@ fn evaluate_together(
             read_elements(&set.unwrap_or(Value::Undefined), name)
         };
         let (deny, mut bad) = part("deny")?;
-        let (undetermined, bad_u) = if rule.has_undetermined {
+        let (undetermined, bad_u) = if undetermined && rule.has_undetermined {
             part("undetermined")?
         } else {
             (Vec::new(), Vec::new())

@@ -2,10 +2,11 @@
 //! object per request, thousands of times, on the same rules.
 //!
 //! [`super::evaluate`] is built for one large graph: it loads the graph into `data.inventory`,
-//! which makes regorus analyse every module again (~30 ms), then evaluates each rule
-//! separately. Neither suits a request that carries one object. A [`Resident`] is prepared
+//! which makes regorus analyse every module again (~30 ms), then prepares an engine for
+//! each rule or unit of rules. Neither suits a request that carries one object. A [`Resident`] is prepared
 //! once: the rules, their libraries, the configuration data and one generated *aggregate*
-//! rule per resource type (an object mapping each applicable rule id to its `deny` set), so
+//! rule per resource type (each applicable rule's id → `{"deny": <its deny set>}`, written by
+//! the same [`super::aggregate_rule`] as the scan's units), so
 //! that one evaluation runs every rule of the object's type and computes the helpers they
 //! share (`lib.kubernetes.workloads`) once. Each call clones the prepared engine (reference
 //! counts) and sets only the input. The graph is not in `data.inventory`: rules that need
@@ -19,9 +20,9 @@ use std::collections::BTreeMap;
 use std::num::NonZeroU32;
 use std::time::Duration;
 
-use regorus::Value;
-
-use super::{Gathered, Outcome, Raw, batch_input, conclude, run_rule};
+use super::{
+    Gathered, Outcome, Raw, aggregate_rule, batch_input, conclude, read_aggregate, run_rule,
+};
 use crate::graph::ResourceGraph;
 use crate::policy::{PolicySet, RuleMeta};
 
@@ -72,12 +73,11 @@ impl Resident {
         }
         let mut source = format!("package {PACKAGE}\n\nimport rego.v1\n");
         let mut aggregate = |name: &str, members: &[usize]| {
-            source.push_str(&format!("\n{name} := {{\n"));
-            for &i in members {
-                let id = serde_json::to_string(&rules[i].id).unwrap_or_default();
-                source.push_str(&format!("\t{id}: data.{}.deny,\n", rules[i].package));
-            }
-            source.push_str("}\n");
+            source.push_str(&aggregate_rule(
+                name,
+                members.iter().map(|&i| &rules[i]),
+                false,
+            ));
             format!("data.{PACKAGE}.{name}")
         };
         let mut by_type = BTreeMap::new();
@@ -199,19 +199,17 @@ impl Resident {
         let value = engine
             .eval_rule(path.to_string())
             .map_err(|e| e.to_string())?;
-        let Value::Object(results) = &value else {
-            return Err(format!("aggregate {path} is not an object: {value}"));
-        };
-        let mut out = Vec::with_capacity(members.len());
-        for &ri in members {
-            let rule = &self.rules[ri];
-            let set = results
-                .get(&Value::from(rule.id.as_str()))
-                .cloned()
-                .unwrap_or(Value::Undefined);
-            out.push((ri, super::read_elements(&set, "deny")?));
-        }
-        Ok(out)
+        let parts = read_aggregate(
+            &value,
+            path,
+            members.iter().map(|&ri| &self.rules[ri]),
+            false,
+        )?;
+        Ok(members
+            .iter()
+            .zip(parts)
+            .map(|(&ri, (deny, _, bad))| (ri, (deny, bad)))
+            .collect())
     }
 }
 

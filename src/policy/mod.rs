@@ -356,7 +356,7 @@ impl PolicySet {
 
     /// An engine with the rules of `packages`, the libraries they use and one more module
     /// (`extra`: path and source), for rules evaluated together. `None` when a package is not
-    /// a loaded rule or a module does not parse.
+    /// a loaded rule or `extra` does not parse.
     pub(crate) fn group_engine(
         &self,
         packages: &[&str],
@@ -374,11 +374,7 @@ impl PolicySet {
             rules.push(i);
         }
         // Libraries first (in file order, as in every rule's engine), then the rules.
-        let mut engine = new_engine();
-        for i in files.into_iter().chain(rules) {
-            let f = &self.files[i];
-            engine.add_policy(f.path.clone(), f.source.clone()).ok()?;
-        }
+        let mut engine = self.engine_with(files.into_iter().chain(rules));
         engine.add_policy(extra.0, extra.1).ok()?;
         Some(engine)
     }
