@@ -21,7 +21,7 @@
 mod refs;
 pub mod yaml;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use serde_json::Value as Json;
@@ -226,14 +226,12 @@ fn resource(display: &str, node: &Node, seen: &mut HashMap<String, usize>) -> Re
     *n += 1;
     let id = if *n == 1 { base } else { format!("{base}#{n}") };
 
-    let mut source = FileSource {
-        file: display.to_string(),
-        start_line: node.start.line,
-        end_line: node.end.line,
-        block: region(node.start, node.end),
-        ..FileSource::default()
-    };
-    positions(node, &mut source);
+    let source = FileSource::from_regions(
+        display.to_string(),
+        region(node.start, node.end),
+        positions(node),
+        None,
+    );
     Resource {
         id,
         resource_type: format!("{api_version}/{kind}"),
@@ -261,12 +259,12 @@ fn region(start: Pos, end: Pos) -> Region {
     }
 }
 
-/// Records the line and region of every field and list element under `node`. Values reached
-/// through an alias keep the alias's position (their parts are not listed: a finding on
-/// them points at the alias).
-fn positions(node: &Node, src: &mut FileSource) {
-    // Gathered in document order, then built into the maps in one sorted pass each (inserting
-    // path by path was a sixth of loading the Kubernetes corpus).
+/// The region of every field and list element under `node`, by attribute path. Values
+/// reached through an alias keep the alias's position (their parts are not listed: a finding
+/// on them points at the alias).
+fn positions(node: &Node) -> BTreeMap<String, Region> {
+    // Gathered in document order, then built into the map in one sorted pass (inserting path
+    // by path was a sixth of loading the Kubernetes corpus).
     fn walk(node: &Node, path: &mut AttrPath, out: &mut Vec<(String, Region)>) {
         let mut visit = |path: &mut AttrPath, value: &Node, start: Pos, end: Pos| {
             out.push((path.as_str().to_string(), region(start, end)));
@@ -295,11 +293,7 @@ fn positions(node: &Node, src: &mut FileSource) {
     walk(node, &mut AttrPath::root(), &mut found);
     // Stable, so that were a path found twice the later would win, as with inserting.
     found.sort_by(|a, b| a.0.cmp(&b.0));
-    src.attributes = found
-        .iter()
-        .map(|(p, r)| (p.clone(), r.start_line))
-        .collect();
-    src.regions = found.into_iter().collect();
+    found.into_iter().collect()
 }
 
 /// Line of each attribute path, for tests and debugging.
