@@ -13,39 +13,25 @@ finding(r, message, attribute) := {"resource_id": r.id, "message": message, "att
 is_unknown(r, path) if tenet_unknown_covers(r.unknown, path)
 
 # `is_unknown` as a value: true or false (for use inside objects and comprehensions).
-unknown_flag(r, path) := true if is_unknown(r, path)
-
-unknown_flag(r, path) := false if not is_unknown(r, path)
+# (These helpers are `else` chains: regorus evaluates every body of a function on each call,
+# and rules call them for nearly every attribute.)
+unknown_flag(r, path) := true if is_unknown(r, path) else := false
 
 # `u` is `path`, encloses it (`a` encloses `a.b` and `a[0]`) or lies inside it.
 covers(u, path) if tenet_unknown_covers([u], path)
 
 # Nested blocks as a list, whether the source gave a list (HCL, plan JSON), one object or null.
-blocks(x) := x if is_array(x)
-
-blocks(x) := [x] if is_object(x)
-
-blocks(x) := [] if {
-	not is_array(x)
-	not is_object(x)
-}
+blocks(x) := x if is_array(x) else := [x] if is_object(x) else := []
 
 # A string or a list of strings, as a list.
-as_list(x) := x if is_array(x)
-
-as_list(x) := [x] if is_string(x)
-
-as_list(x) := [] if {
-	not is_array(x)
-	not is_string(x)
-}
+as_list(x) := x if is_array(x) else := [x] if is_string(x) else := []
 
 # Attribute `key` of r, or `fallback` when absent or null (Terraform treats `null` as unset).
 # Undefined when the value is unknown: a rule must never read a default in place of a value
 # that will only be known at apply time (check `is_unknown` and report it as undetermined).
-attr(r, key, fallback) := r.attributes[key] if r.attributes[key] != null
-
-attr(r, key, fallback) := fallback if {
+attr(r, key, fallback) := r.attributes[key] if {
+	r.attributes[key] != null
+} else := fallback if {
 	not has_value(r.attributes, key)
 	not is_unknown(r, key)
 }
@@ -55,24 +41,22 @@ attr(r, key, fallback) := fallback if {
 bool_attr(r, key, fallback) := to_bool(attr(r, key, fallback))
 
 # A bool-like value as a bool (undefined for anything else).
-to_bool(v) := true if v in {true, "true"}
-
-to_bool(v) := false if v in {false, "false"}
+to_bool(v) := true if v in {true, "true"} else := false if v in {false, "false"}
 
 # A number-like value as a number (undefined for anything else, such as "" or "abc"), so a
 # malformed value never makes a rule fail to evaluate.
-number(v) := v if is_number(v)
-
-number(v) := to_number(v) if {
+number(v) := v if {
+	is_number(v)
+} else := to_number(v) if {
 	is_string(v)
 	regex.match(`^ *-?[0-9]+([.][0-9]+)? *$`, v)
 }
 
 # Field `key` of object obj, or `fallback` when absent or null. For nested objects, whose
 # unknown parts the caller checks with `is_unknown(r, path)`.
-get(obj, key, fallback) := obj[key] if obj[key] != null
-
-get(obj, key, fallback) := fallback if not has_value(obj, key)
+get(obj, key, fallback) := obj[key] if {
+	obj[key] != null
+} else := fallback if not has_value(obj, key)
 
 has_value(obj, key) if obj[key] != null
 

@@ -83,6 +83,6 @@ non_zero_uid(settings) if {
 }
 
 # Point at an explicit `runAsNonRoot: false`, else at the container's securityContext.
-non_root_path(_, settings) := settings.runAsNonRoot.path
-
-non_root_path(c, settings) := k8s.container_path(c, ["securityContext"]) if not settings.runAsNonRoot
+non_root_path(c, settings) := p if {
+	p := settings.runAsNonRoot.path
+} else := k8s.container_path(c, ["securityContext"])
