@@ -159,7 +159,7 @@ impl<'t> Eval<'t> {
         }
         let d = depth + 1;
         let child = |name: &str| node.child_by_field_name(name);
-        match node.kind() {
+        match kind(node) {
             "string" => self.string(node, d),
             "number" => self
                 .text(node)
@@ -269,7 +269,7 @@ impl<'t> Eval<'t> {
         let Some(body) = resource_body(decl) else {
             return Val::Unknown;
         };
-        if body.kind() == "for_statement" {
+        if kind(body) == "for_statement" {
             return Val::Unknown;
         }
         let mut map = Map::new();
@@ -278,7 +278,7 @@ impl<'t> Eval<'t> {
         if let Some(api) = api {
             map.insert("apiVersion".into(), Val::str(api));
         }
-        let object = if body.kind() == "if_statement" {
+        let object = if kind(body) == "if_statement" {
             if_object(body)
         } else {
             Some(body)
@@ -296,7 +296,7 @@ impl<'t> Eval<'t> {
     pub fn string_literal(&self, decl: Node<'t>) -> Option<String> {
         let s = named_children(decl)
             .into_iter()
-            .find(|n| n.kind() == "string")?;
+            .find(|n| kind(*n) == "string")?;
         match self.string(s, 0) {
             Val::String(s) => Some(s),
             _ => None,
@@ -326,7 +326,7 @@ impl<'t> Eval<'t> {
         let mut pos = start;
         for part in named_children(node)
             .into_iter()
-            .filter(|c| c.kind() == "interpolation")
+            .filter(|c| kind(*c) == "interpolation")
         {
             out.push_str(&unescape(
                 self.unit.src.get(pos..part.start_byte()).unwrap_or(""),
@@ -397,18 +397,18 @@ impl<'t> Eval<'t> {
     /// The value properties of an object node, in order: nested resource declarations are
     /// not values and are left out.
     pub fn properties(&self, object: Node<'t>) -> Vec<Property<'t>> {
-        named_children(object)
-            .into_iter()
-            .filter(|p| p.kind() == "object_property")
+        let mut c = object.walk();
+        object
+            .named_children(&mut c)
+            .filter(|p| kind(*p) == "object_property")
             .filter_map(|node| {
-                let parts = named_children(node);
-                let value = *parts.last()?;
-                if parts.len() < 2 || value.kind() == "resource_declaration" {
+                let (key, value) = first_and_last(node)?;
+                if kind(value) == "resource_declaration" {
                     return None;
                 }
                 Some(Property {
                     node,
-                    key: parts[0],
+                    key,
                     value,
                     spread: self.unit.spreads.contains(&value.start_byte()),
                 })
@@ -418,7 +418,7 @@ impl<'t> Eval<'t> {
 
     /// The text of an object key (an identifier or a string without interpolation).
     pub fn key(&self, node: Node<'t>) -> Option<String> {
-        match node.kind() {
+        match kind(node) {
             "string" => match self.string(node, 0) {
                 Val::String(s) => Some(s),
                 _ => None,
@@ -450,7 +450,7 @@ impl<'t> Eval<'t> {
             if let Some(n) = names.get(1) {
                 binds.push((n.clone(), Val::Number(i as f64)));
             }
-            let chosen = if body.kind() == "if_statement" {
+            let chosen = if kind(body) == "if_statement" {
                 let cond = named_children(body).first().copied();
                 let held = self.with_locals(binds.clone(), || cond.map(|c| self.eval(c)));
                 match held {
@@ -474,7 +474,7 @@ impl<'t> Eval<'t> {
             body: None,
         };
         for c in named_children(node) {
-            match c.kind() {
+            match kind(c) {
                 "for_loop_parameters" => {
                     for p in named_children(c) {
                         head.names.push(self.text(p).to_string());
@@ -484,9 +484,7 @@ impl<'t> Eval<'t> {
                     head.names.push(self.text(c).to_string());
                 }
                 _ if node.child_by_field_name("body") == Some(c) => head.body = Some(c),
-                _ if head.collection.is_none() && c.kind() != "comment" => {
-                    head.collection = Some(c)
-                }
+                _ if head.collection.is_none() && kind(c) != "comment" => head.collection = Some(c),
                 _ => {}
             }
         }
@@ -518,7 +516,7 @@ impl<'t> Eval<'t> {
         let mut values = Vec::new();
         let mut lambda_nodes = Vec::new();
         for a in args {
-            if a.kind() == "comment" {
+            if kind(a) == "comment" {
                 continue;
             }
             match find_lambda(a) {
@@ -637,7 +635,7 @@ pub struct LoopHead<'t> {
 pub fn if_object(node: Node<'_>) -> Option<Node<'_>> {
     named_children(node)
         .into_iter()
-        .find(|n| n.kind() == "object")
+        .find(|n| kind(*n) == "object")
 }
 
 fn bool_or_unknown(v: Val) -> Val {
@@ -651,7 +649,7 @@ fn bool_or_unknown(v: Val) -> Val {
 /// `(x => x).name`, so the lambda may sit below member accesses, calls and operators).
 fn find_lambda(mut node: Node<'_>) -> Option<Node<'_>> {
     for _ in 0..MAX_DEPTH {
-        match node.kind() {
+        match kind(node) {
             "lambda_expression" => return Some(node),
             "member_expression" | "subscript_expression" | "resource_expression" => {
                 node = node.child_by_field_name("object")?
@@ -670,7 +668,7 @@ fn lambda_params(ev: &Eval<'_>, lambda: Node<'_>) -> Vec<String> {
     let Some(head) = named_children(lambda).first().copied() else {
         return Vec::new();
     };
-    match head.kind() {
+    match kind(head) {
         "parenthesized_expression" => named_children(head)
             .into_iter()
             .map(|p| ev.text(p).to_string())
@@ -709,14 +707,51 @@ fn index_val(base: &Val, key: &Val, safe: bool) -> Val {
 fn has_token(node: Node<'_>, token: &str) -> bool {
     let mut c = node.walk();
     node.children(&mut c)
-        .any(|ch| !ch.is_named() && ch.kind() == token)
+        .any(|ch| !ch.is_named() && kind(ch) == token)
+}
+
+/// The first and the last of a node's named children (comments aside), when it has two or
+/// more.
+fn first_and_last(node: Node<'_>) -> Option<(Node<'_>, Node<'_>)> {
+    let mut c = node.walk();
+    let mut named = node.named_children(&mut c).filter(|n| !is_comment(*n));
+    let first = named.next()?;
+    let last = named.last()?;
+    Some((first, last))
 }
 
 pub fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
     let mut c = node.walk();
     node.named_children(&mut c)
-        .filter(|n| n.kind() != "comment" && n.kind() != "diagnostic_comment")
+        .filter(|n| !is_comment(*n))
         .collect()
+}
+
+/// Comments are named nodes of the tree, but no part of any expression.
+pub fn is_comment(node: Node<'_>) -> bool {
+    matches!(kind(node), "comment" | "diagnostic_comment")
+}
+
+/// The kind of a node. `Node::kind` measures and checks the C string of the name on each
+/// call (4 % of a Bicep load's CPU); this reads it from a table of the grammar's names built
+/// once. Kinds outside the table (`ERROR`) are asked of tree-sitter.
+pub fn kind(node: Node<'_>) -> &'static str {
+    static KINDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    let kinds = KINDS.get_or_init(|| {
+        let language: tree_sitter::Language = tree_sitter_bicep::LANGUAGE.into();
+        (0..language.node_kind_count())
+            .map(|id| {
+                u16::try_from(id)
+                    .ok()
+                    .and_then(|id| language.node_kind_for_id(id))
+                    .unwrap_or("")
+            })
+            .collect()
+    });
+    match kinds.get(usize::from(node.kind_id())) {
+        Some(k) if !k.is_empty() => k,
+        _ => node.kind(),
+    }
 }
 
 /// The expression after `=` in a declaration (`param x T = <expr>`, `var x = <expr>`).
@@ -724,10 +759,10 @@ pub fn value_after_equals(decl: Node<'_>) -> Option<Node<'_>> {
     let mut c = decl.walk();
     let mut seen_eq = false;
     for ch in decl.children(&mut c) {
-        if seen_eq && ch.is_named() && ch.kind() != "comment" {
+        if seen_eq && ch.is_named() && kind(ch) != "comment" {
             return Some(ch);
         }
-        if !ch.is_named() && ch.kind() == "=" {
+        if !ch.is_named() && kind(ch) == "=" {
             seen_eq = true;
         }
     }
@@ -751,7 +786,7 @@ pub fn property_node<'t>(ev: &Eval<'t>, object: Node<'t>, key: &str) -> Option<N
 pub fn elements(array: Node<'_>) -> Vec<Node<'_>> {
     named_children(array)
         .into_iter()
-        .filter(|e| e.kind() != "decorators")
+        .filter(|e| kind(*e) != "decorators")
         .collect()
 }
 
@@ -801,14 +836,14 @@ fn declarations(unit: &Unit) -> Decls<'_> {
         let name = || {
             named_children(stmt)
                 .into_iter()
-                .find(|n| n.kind() == "identifier")
+                .find(|n| kind(*n) == "identifier")
                 .and_then(|n| unit.src.get(n.byte_range()))
                 .map(str::to_string)
         };
         if stmt.has_error() {
             continue;
         }
-        match stmt.kind() {
+        match kind(stmt) {
             "parameter_declaration" => {
                 if let Some(n) = name() {
                     decls.params.insert(n, stmt);

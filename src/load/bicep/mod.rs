@@ -27,7 +27,9 @@ use crate::graph::{
 use crate::load::text::{LineIndex, read_source};
 use crate::load::value::{Map, Val};
 
-use eval::{Eval, elements, named_children, property_node, resource_body, split_type};
+use eval::{
+    Eval, elements, is_comment, kind, named_children, property_node, resource_body, split_type,
+};
 
 /// One parsed Bicep file.
 pub struct Unit {
@@ -91,7 +93,7 @@ pub fn parse(
             .take(40)
             .collect();
         let message = if bad.is_missing() {
-            format!("syntax error: missing `{}`", bad.kind())
+            format!("syntax error: missing `{}`", kind(bad))
         } else if near.trim().is_empty() {
             "syntax error".to_string()
         } else {
@@ -242,7 +244,7 @@ fn using_target(pu: &Unit) -> Option<String> {
     let ev = Eval::new(pu, HashMap::new());
     let stmt = named_children(pu.tree.root_node())
         .into_iter()
-        .find(|s| s.kind() == "using_statement")?;
+        .find(|s| kind(*s) == "using_statement")?;
     let using = ev.string_literal(stmt)?;
     using
         .ends_with(".bicep")
@@ -259,12 +261,12 @@ fn param_values(pu: &Unit) -> HashMap<String, Val> {
             .src
             .get(stmt.byte_range())
             .is_some_and(|t| t.starts_with("param"));
-        if stmt.kind() != "variable_declaration" || !is_param {
+        if kind(stmt) != "variable_declaration" || !is_param {
             continue;
         }
         let name = named_children(stmt)
             .into_iter()
-            .find(|n| n.kind() == "identifier");
+            .find(|n| kind(*n) == "identifier");
         if let (Some(name), Some(expr)) = (name, eval::value_after_equals(stmt)) {
             values.insert(ev.text(name).to_string(), ev.eval(expr));
         }
@@ -433,7 +435,7 @@ type Instance<'t> = (eval::Binds, Option<Node<'t>>, String, bool);
 
 /// The instances of a declaration's body: bindings, the object (if any) and the id suffix.
 fn instances<'t>(ev: &Eval<'t>, body: Node<'t>) -> Vec<Instance<'t>> {
-    match body.kind() {
+    match kind(body) {
         "object" => vec![(Vec::new(), Some(body), String::new(), false)],
         "if_statement" => {
             let cond = named_children(body).first().map(|c| ev.eval(*c));
@@ -451,7 +453,7 @@ fn instances<'t>(ev: &Eval<'t>, body: Node<'t>) -> Vec<Instance<'t>> {
             None => {
                 // An unknown collection: one instance stands for all, its loop values unknown.
                 let head = ev.loop_head(body);
-                let obj = head.body.and_then(|b| match b.kind() {
+                let obj = head.body.and_then(|b| match kind(b) {
                     "object" => Some(b),
                     "if_statement" => eval::if_object(b),
                     _ => None,
@@ -490,7 +492,7 @@ fn emit_resource(
     };
     let existing = {
         let mut c = decl.walk();
-        decl.children(&mut c).any(|ch| ch.kind() == "existing")
+        decl.children(&mut c).any(|ch| kind(ch) == "existing")
     };
     let (mut rtype, mut api) = split_type(&ev.string_literal(decl).unwrap_or_default());
     if let Some(p) = nested_in {
@@ -617,16 +619,16 @@ fn emit_resource(
         };
         let children: Vec<(String, Node<'_>)> = named_children(obj)
             .into_iter()
-            .filter(|p| p.kind() == "object_property")
+            .filter(|p| kind(*p) == "object_property")
             .filter_map(|p| {
                 named_children(p)
                     .into_iter()
-                    .find(|c| c.kind() == "resource_declaration")
+                    .find(|c| kind(*c) == "resource_declaration")
             })
             .filter_map(|d| {
                 let name = named_children(d)
                     .into_iter()
-                    .find(|n| n.kind() == "identifier")?;
+                    .find(|n| kind(*n) == "identifier")?;
                 Some((ev.text(name).to_string(), d))
             })
             .collect();
@@ -787,7 +789,7 @@ fn collect_refs(
     whole: bool,
     out: &mut Vec<(String, String, bool)>,
 ) {
-    match node.kind() {
+    match kind(node) {
         "object" => {
             for p in ev.properties(node) {
                 if p.spread {
@@ -823,7 +825,7 @@ fn collect_refs(
                     ev,
                     obj,
                     path,
-                    whole && node.kind() == "member_expression",
+                    whole && kind(node) == "member_expression",
                     out,
                 );
             }
@@ -832,8 +834,11 @@ fn collect_refs(
             }
         }
         _ => {
-            for c in named_children(node) {
-                collect_refs(ev, c, path, false, out);
+            let mut cursor = node.walk();
+            for c in node.named_children(&mut cursor) {
+                if !is_comment(c) {
+                    collect_refs(ev, c, path, false, out);
+                }
             }
         }
     }
@@ -847,7 +852,7 @@ fn attribute_regions(
     index: &LineIndex<'_>,
     out: &mut BTreeMap<String, Region>,
 ) {
-    match node.kind() {
+    match kind(node) {
         "object" => {
             for p in ev.properties(node) {
                 if p.spread {
