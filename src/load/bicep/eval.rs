@@ -870,3 +870,71 @@ fn declarations(unit: &Unit) -> Decls<'_> {
     }
     decls
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(src: &str) -> tree_sitter::Tree {
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&tree_sitter_bicep::LANGUAGE.into())
+            .expect("the Bicep grammar loads");
+        parser.parse(src, None).expect("tree-sitter returns a tree")
+    }
+
+    fn all_nodes(tree: &tree_sitter::Tree) -> Vec<Node<'_>> {
+        let mut out = Vec::new();
+        let mut stack = vec![tree.root_node()];
+        while let Some(n) = stack.pop() {
+            out.push(n);
+            let mut c = n.walk();
+            stack.extend(n.children(&mut c));
+        }
+        out
+    }
+
+    #[test]
+    fn kinds_from_the_table_are_tree_sitters_own() {
+        // Named and anonymous nodes, comments, and a syntax error (ERROR and MISSING nodes,
+        // whose kinds are outside the table).
+        let src = "@description('d')\nparam p string = 'x'\n\
+                   resource r 'A.B/c@2024-01-01' = {\n  name: p // note\n  \
+                   properties: { a: [1, 2], b: x.?y ?? null, '${p}k': !true }\n}\n\
+                   var broken = (1 +\n";
+        let tree = parse(src);
+        let nodes = all_nodes(&tree);
+        assert!(nodes.len() > 60, "{}", nodes.len());
+        assert!(nodes.iter().any(|n| n.is_error() || n.is_missing()));
+        assert!(nodes.iter().any(|n| n.kind() == "comment"));
+        for n in nodes {
+            assert_eq!(kind(n), n.kind(), "at byte {}", n.start_byte());
+            assert_eq!(is_comment(n), n.kind() == "comment");
+        }
+    }
+
+    #[test]
+    fn a_property_is_its_first_and_last_child_whatever_comments_sit_between() {
+        let src = "var v = {\n  a: /* before */ 1 // after\n  b: 'x'\n}\n";
+        let tree = parse(src);
+        let props: Vec<(String, String)> = all_nodes(&tree)
+            .into_iter()
+            .filter(|n| kind(*n) == "object_property")
+            .filter_map(|n| first_and_last(n))
+            .map(|(k, v)| {
+                (
+                    src[k.byte_range()].to_string(),
+                    src[v.byte_range()].to_string(),
+                )
+            })
+            .collect();
+        assert!(
+            props.contains(&("a".to_string(), "1".to_string())),
+            "{props:?}"
+        );
+        assert!(
+            props.contains(&("b".to_string(), "'x'".to_string())),
+            "{props:?}"
+        );
+    }
+}
