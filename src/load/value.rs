@@ -177,7 +177,7 @@ impl Val {
                     .collect(),
             )),
             Val::Object(map) => {
-                let mut out = serde_json::Map::new();
+                let mut out = serde_json::Map::with_capacity(map.len());
                 for (k, v) in map.iter() {
                     if let Some(j) = v.to_json(&path.key(k), unknown) {
                         out.insert(k.clone(), j);
