@@ -484,7 +484,7 @@ impl<'t> Eval<'t> {
                     head.names.push(self.text(c).to_string());
                 }
                 _ if node.child_by_field_name("body") == Some(c) => head.body = Some(c),
-                _ if head.collection.is_none() && kind(c) != "comment" => head.collection = Some(c),
+                _ if head.collection.is_none() => head.collection = Some(c),
                 _ => {}
             }
         }
@@ -516,9 +516,6 @@ impl<'t> Eval<'t> {
         let mut values = Vec::new();
         let mut lambda_nodes = Vec::new();
         for a in args {
-            if kind(a) == "comment" {
-                continue;
-            }
             match find_lambda(a) {
                 Some(lambda) => lambda_nodes.push((a, lambda)),
                 None => values.push(self.eval_depth(a, d)),
@@ -728,7 +725,7 @@ pub fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
 }
 
 /// Comments are named nodes of the tree, but no part of any expression.
-pub fn is_comment(node: Node<'_>) -> bool {
+fn is_comment(node: Node<'_>) -> bool {
     matches!(kind(node), "comment" | "diagnostic_comment")
 }
 

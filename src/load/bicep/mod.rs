@@ -27,9 +27,7 @@ use crate::graph::{
 use crate::load::text::{LineIndex, read_source};
 use crate::load::value::{Map, Val};
 
-use eval::{
-    Eval, elements, is_comment, kind, named_children, property_node, resource_body, split_type,
-};
+use eval::{Eval, elements, kind, named_children, property_node, resource_body, split_type};
 
 /// One parsed Bicep file.
 pub struct Unit {
@@ -834,11 +832,8 @@ fn collect_refs(
             }
         }
         _ => {
-            let mut cursor = node.walk();
-            for c in node.named_children(&mut cursor) {
-                if !is_comment(c) {
-                    collect_refs(ev, c, path, false, out);
-                }
+            for c in named_children(node) {
+                collect_refs(ev, c, path, false, out);
             }
         }
     }
