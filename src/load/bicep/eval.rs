@@ -735,7 +735,7 @@ fn is_comment(node: Node<'_>) -> bool {
 pub fn kind(node: Node<'_>) -> &'static str {
     static KINDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
     let kinds = KINDS.get_or_init(|| {
-        let language: tree_sitter::Language = tree_sitter_bicep::LANGUAGE.into();
+        let language = super::grammar::language();
         (0..language.node_kind_count())
             .map(|id| {
                 u16::try_from(id)
@@ -870,26 +870,8 @@ fn declarations(unit: &Unit) -> Decls<'_> {
 
 #[cfg(test)]
 mod tests {
+    use super::super::grammar::testing::{all_nodes, parse};
     use super::*;
-
-    fn parse(src: &str) -> tree_sitter::Tree {
-        let mut parser = tree_sitter::Parser::new();
-        parser
-            .set_language(&tree_sitter_bicep::LANGUAGE.into())
-            .expect("the Bicep grammar loads");
-        parser.parse(src, None).expect("tree-sitter returns a tree")
-    }
-
-    fn all_nodes(tree: &tree_sitter::Tree) -> Vec<Node<'_>> {
-        let mut out = Vec::new();
-        let mut stack = vec![tree.root_node()];
-        while let Some(n) = stack.pop() {
-            out.push(n);
-            let mut c = n.walk();
-            stack.extend(n.children(&mut c));
-        }
-        out
-    }
 
     #[test]
     fn kinds_from_the_table_are_tree_sitters_own() {

@@ -11,6 +11,7 @@
 //! nested children, `module.<name>.` before resources of a module and `[i]` for loop instances.
 
 mod eval;
+mod grammar;
 mod prep;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -61,12 +62,13 @@ pub fn parse(
         let mut slot = cell.borrow_mut();
         if slot.is_none() {
             let mut p = Parser::new();
-            if p.set_language(&tree_sitter_bicep::LANGUAGE.into()).is_err() {
+            if p.set_language(&grammar::language()).is_err() {
                 return None;
             }
             *slot = Some(p);
         }
-        slot.as_mut().and_then(|p| p.parse(&prepared.text, None))
+        slot.as_mut()
+            .and_then(|p| grammar::parse(p, &prepared.text))
     });
     let Some(tree) = tree else {
         return (
