@@ -1,4 +1,4 @@
-//! Evaluating Bicep expressions over the tree-sitter syntax tree.
+//! Evaluating Bicep expressions over the syntax tree (tree-sitter's, copied into [`super::syntax`]).
 //!
 //! Values are [`Val`]s: what the template alone decides is known (literals, parameter defaults
 //! and given values, variables, string interpolation, the functions of
@@ -11,7 +11,7 @@ use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
-use tree_sitter::Node;
+use super::syntax::Node;
 
 use crate::load::azure::{Context, funcs};
 use crate::load::value::{EvalResult, Map, Val, format_number};
@@ -159,7 +159,7 @@ impl<'t> Eval<'t> {
         }
         let d = depth + 1;
         let child = |name: &str| node.child_by_field_name(name);
-        match kind(node) {
+        match node.kind() {
             "string" => self.string(node, d),
             "number" => self
                 .text(node)
@@ -269,7 +269,7 @@ impl<'t> Eval<'t> {
         let Some(body) = resource_body(decl) else {
             return Val::Unknown;
         };
-        if kind(body) == "for_statement" {
+        if body.kind() == "for_statement" {
             return Val::Unknown;
         }
         let mut map = Map::new();
@@ -278,7 +278,7 @@ impl<'t> Eval<'t> {
         if let Some(api) = api {
             map.insert("apiVersion".into(), Val::str(api));
         }
-        let object = if kind(body) == "if_statement" {
+        let object = if body.kind() == "if_statement" {
             if_object(body)
         } else {
             Some(body)
@@ -296,7 +296,7 @@ impl<'t> Eval<'t> {
     pub fn string_literal(&self, decl: Node<'t>) -> Option<String> {
         let s = named_children(decl)
             .into_iter()
-            .find(|n| kind(*n) == "string")?;
+            .find(|n| n.kind() == "string")?;
         match self.string(s, 0) {
             Val::String(s) => Some(s),
             _ => None,
@@ -326,7 +326,7 @@ impl<'t> Eval<'t> {
         let mut pos = start;
         for part in named_children(node)
             .into_iter()
-            .filter(|c| kind(*c) == "interpolation")
+            .filter(|c| c.kind() == "interpolation")
         {
             out.push_str(&unescape(
                 self.unit.src.get(pos..part.start_byte()).unwrap_or(""),
@@ -397,13 +397,12 @@ impl<'t> Eval<'t> {
     /// The value properties of an object node, in order: nested resource declarations are
     /// not values and are left out.
     pub fn properties(&self, object: Node<'t>) -> Vec<Property<'t>> {
-        let mut c = object.walk();
         object
-            .named_children(&mut c)
-            .filter(|p| kind(*p) == "object_property")
+            .named_children()
+            .filter(|p| p.kind() == "object_property")
             .filter_map(|node| {
                 let (key, value) = first_and_last(node)?;
-                if kind(value) == "resource_declaration" {
+                if value.kind() == "resource_declaration" {
                     return None;
                 }
                 Some(Property {
@@ -418,7 +417,7 @@ impl<'t> Eval<'t> {
 
     /// The text of an object key (an identifier or a string without interpolation).
     pub fn key(&self, node: Node<'t>) -> Option<String> {
-        match kind(node) {
+        match node.kind() {
             "string" => match self.string(node, 0) {
                 Val::String(s) => Some(s),
                 _ => None,
@@ -450,7 +449,7 @@ impl<'t> Eval<'t> {
             if let Some(n) = names.get(1) {
                 binds.push((n.clone(), Val::Number(i as f64)));
             }
-            let chosen = if kind(body) == "if_statement" {
+            let chosen = if body.kind() == "if_statement" {
                 let cond = named_children(body).first().copied();
                 let held = self.with_locals(binds.clone(), || cond.map(|c| self.eval(c)));
                 match held {
@@ -474,7 +473,7 @@ impl<'t> Eval<'t> {
             body: None,
         };
         for c in named_children(node) {
-            match kind(c) {
+            match c.kind() {
                 "for_loop_parameters" => {
                     for p in named_children(c) {
                         head.names.push(self.text(p).to_string());
@@ -632,7 +631,7 @@ pub struct LoopHead<'t> {
 pub fn if_object(node: Node<'_>) -> Option<Node<'_>> {
     named_children(node)
         .into_iter()
-        .find(|n| kind(*n) == "object")
+        .find(|n| n.kind() == "object")
 }
 
 fn bool_or_unknown(v: Val) -> Val {
@@ -646,7 +645,7 @@ fn bool_or_unknown(v: Val) -> Val {
 /// `(x => x).name`, so the lambda may sit below member accesses, calls and operators).
 fn find_lambda(mut node: Node<'_>) -> Option<Node<'_>> {
     for _ in 0..MAX_DEPTH {
-        match kind(node) {
+        match node.kind() {
             "lambda_expression" => return Some(node),
             "member_expression" | "subscript_expression" | "resource_expression" => {
                 node = node.child_by_field_name("object")?
@@ -665,7 +664,7 @@ fn lambda_params(ev: &Eval<'_>, lambda: Node<'_>) -> Vec<String> {
     let Some(head) = named_children(lambda).first().copied() else {
         return Vec::new();
     };
-    match kind(head) {
+    match head.kind() {
         "parenthesized_expression" => named_children(head)
             .into_iter()
             .map(|p| ev.text(p).to_string())
@@ -702,64 +701,36 @@ fn index_val(base: &Val, key: &Val, safe: bool) -> Val {
 }
 
 fn has_token(node: Node<'_>, token: &str) -> bool {
-    let mut c = node.walk();
-    node.children(&mut c)
-        .any(|ch| !ch.is_named() && kind(ch) == token)
+    node.children()
+        .any(|ch| !ch.is_named() && ch.kind() == token)
 }
 
 /// The first and the last of a node's named children (comments aside), when it has two or
 /// more.
 fn first_and_last(node: Node<'_>) -> Option<(Node<'_>, Node<'_>)> {
-    let mut c = node.walk();
-    let mut named = node.named_children(&mut c).filter(|n| !is_comment(*n));
+    let mut named = node.named_children().filter(|n| !is_comment(*n));
     let first = named.next()?;
     let last = named.last()?;
     Some((first, last))
 }
 
 pub fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
-    let mut c = node.walk();
-    node.named_children(&mut c)
-        .filter(|n| !is_comment(*n))
-        .collect()
+    node.named_children().filter(|n| !is_comment(*n)).collect()
 }
 
 /// Comments are named nodes of the tree, but no part of any expression.
 fn is_comment(node: Node<'_>) -> bool {
-    matches!(kind(node), "comment" | "diagnostic_comment")
-}
-
-/// The kind of a node. `Node::kind` measures and checks the C string of the name on each
-/// call (4 % of a Bicep load's CPU); this reads it from a table of the grammar's names built
-/// once. Kinds outside the table (`ERROR`) are asked of tree-sitter.
-pub fn kind(node: Node<'_>) -> &'static str {
-    static KINDS: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
-    let kinds = KINDS.get_or_init(|| {
-        let language = super::grammar::language();
-        (0..language.node_kind_count())
-            .map(|id| {
-                u16::try_from(id)
-                    .ok()
-                    .and_then(|id| language.node_kind_for_id(id))
-                    .unwrap_or("")
-            })
-            .collect()
-    });
-    match kinds.get(usize::from(node.kind_id())) {
-        Some(k) if !k.is_empty() => k,
-        _ => node.kind(),
-    }
+    matches!(node.kind(), "comment" | "diagnostic_comment")
 }
 
 /// The expression after `=` in a declaration (`param x T = <expr>`, `var x = <expr>`).
 pub fn value_after_equals(decl: Node<'_>) -> Option<Node<'_>> {
-    let mut c = decl.walk();
     let mut seen_eq = false;
-    for ch in decl.children(&mut c) {
-        if seen_eq && ch.is_named() && kind(ch) != "comment" {
+    for ch in decl.children() {
+        if seen_eq && ch.is_named() && ch.kind() != "comment" {
             return Some(ch);
         }
-        if !ch.is_named() && kind(ch) == "=" {
+        if !ch.is_named() && ch.kind() == "=" {
             seen_eq = true;
         }
     }
@@ -783,7 +754,7 @@ pub fn property_node<'t>(ev: &Eval<'t>, object: Node<'t>, key: &str) -> Option<N
 pub fn elements(array: Node<'_>) -> Vec<Node<'_>> {
     named_children(array)
         .into_iter()
-        .filter(|e| kind(*e) != "decorators")
+        .filter(|e| e.kind() != "decorators")
         .collect()
 }
 
@@ -833,14 +804,14 @@ fn declarations(unit: &Unit) -> Decls<'_> {
         let name = || {
             named_children(stmt)
                 .into_iter()
-                .find(|n| kind(*n) == "identifier")
+                .find(|n| n.kind() == "identifier")
                 .and_then(|n| unit.src.get(n.byte_range()))
                 .map(str::to_string)
         };
         if stmt.has_error() {
             continue;
         }
-        match kind(stmt) {
+        match stmt.kind() {
             "parameter_declaration" => {
                 if let Some(n) = name() {
                     decls.params.insert(n, stmt);
@@ -870,35 +841,23 @@ fn declarations(unit: &Unit) -> Decls<'_> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::grammar::testing::{all_nodes, parse};
+    use super::super::grammar::testing;
+    use super::super::syntax::SyntaxTree;
     use super::*;
-
-    #[test]
-    fn kinds_from_the_table_are_tree_sitters_own() {
-        // Named and anonymous nodes, comments, and a syntax error (ERROR and MISSING nodes,
-        // whose kinds are outside the table).
-        let src = "@description('d')\nparam p string = 'x'\n\
-                   resource r 'A.B/c@2024-01-01' = {\n  name: p // note\n  \
-                   properties: { a: [1, 2], b: x.?y ?? null, '${p}k': !true }\n}\n\
-                   var broken = (1 +\n";
-        let tree = parse(src);
-        let nodes = all_nodes(&tree);
-        assert!(nodes.len() > 60, "{}", nodes.len());
-        assert!(nodes.iter().any(|n| n.is_error() || n.is_missing()));
-        assert!(nodes.iter().any(|n| n.kind() == "comment"));
-        for n in nodes {
-            assert_eq!(kind(n), n.kind(), "at byte {}", n.start_byte());
-            assert_eq!(is_comment(n), n.kind() == "comment");
-        }
-    }
 
     #[test]
     fn a_property_is_its_first_and_last_child_whatever_comments_sit_between() {
         let src = "var v = {\n  a: /* before */ 1 // after\n  b: 'x'\n}\n";
-        let tree = parse(src);
-        let props: Vec<(String, String)> = all_nodes(&tree)
+        let tree = SyntaxTree::new(&testing::parse(src));
+        let mut nodes = vec![tree.root_node()];
+        let mut i = 0;
+        while let Some(n) = nodes.get(i).copied() {
+            nodes.extend(n.children());
+            i += 1;
+        }
+        let props: Vec<(String, String)> = nodes
             .into_iter()
-            .filter(|n| kind(*n) == "object_property")
+            .filter(|n| n.kind() == "object_property")
             .filter_map(|n| first_and_last(n))
             .map(|(k, v)| {
                 (

@@ -1,7 +1,8 @@
 //! Bicep templates (`.bicep`) and parameter files (`.bicepparam`) into the resource graph.
 //!
 //! Files are parsed with tree-sitter (`tree-sitter-bicep`, after the same-length rewrite of
-//! [`prep`]) in parallel. A template that another scanned template calls as a local module is
+//! [`prep`]) in parallel, and each tree is copied into a flat [`syntax::SyntaxTree`] (tree-sitter's
+//! is dropped). A template that another scanned template calls as a local module is
 //! evaluated through that call, with the parameters it passes; every other template is a root,
 //! evaluated once per `.bicepparam` file that names it with `using` (or once with its parameter
 //! defaults when none does). Resources come out in the ARM schema: `type`
@@ -13,12 +14,14 @@
 mod eval;
 mod grammar;
 mod prep;
+mod syntax;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 use rayon::prelude::*;
-use tree_sitter::{Node, Parser, Tree};
+use syntax::{Node, SyntaxTree};
+use tree_sitter::Parser;
 
 use crate::discover::{Discovered, FileKind};
 use crate::graph::{
@@ -28,7 +31,7 @@ use crate::graph::{
 use crate::load::text::{LineIndex, read_source};
 use crate::load::value::{Map, Val};
 
-use eval::{Eval, elements, kind, named_children, property_node, resource_body, split_type};
+use eval::{Eval, elements, named_children, property_node, resource_body, split_type};
 
 /// One parsed Bicep file.
 pub struct Unit {
@@ -37,7 +40,7 @@ pub struct Unit {
     /// The original text (literal text is always read from here).
     pub src: String,
     pub spreads: HashSet<usize>,
-    pub tree: Tree,
+    pub tree: SyntaxTree,
 }
 
 /// Modules nest at most this deep (the Bicep compiler has no limit; cycles are refused).
@@ -69,6 +72,7 @@ pub fn parse(
         }
         slot.as_mut()
             .and_then(|p| grammar::parse(p, &prepared.text))
+            .map(|tree| SyntaxTree::new(&tree))
     });
     let Some(tree) = tree else {
         return (
@@ -93,7 +97,7 @@ pub fn parse(
             .take(40)
             .collect();
         let message = if bad.is_missing() {
-            format!("syntax error: missing `{}`", kind(bad))
+            format!("syntax error: missing `{}`", bad.kind())
         } else if near.trim().is_empty() {
             "syntax error".to_string()
         } else {
@@ -127,9 +131,7 @@ fn first_error(node: Node<'_>) -> Option<Node<'_>> {
     if !node.has_error() {
         return None;
     }
-    let mut c = node.walk();
-    let children: Vec<Node<'_>> = node.children(&mut c).collect();
-    children.into_iter().find_map(first_error).or(Some(node))
+    node.children().find_map(first_error).or(Some(node))
 }
 
 /// Loads the Bicep files of a scan. `base` bounds where modules are read from disk.
@@ -244,7 +246,7 @@ fn using_target(pu: &Unit) -> Option<String> {
     let ev = Eval::new(pu, HashMap::new());
     let stmt = named_children(pu.tree.root_node())
         .into_iter()
-        .find(|s| kind(*s) == "using_statement")?;
+        .find(|s| s.kind() == "using_statement")?;
     let using = ev.string_literal(stmt)?;
     using
         .ends_with(".bicep")
@@ -261,12 +263,12 @@ fn param_values(pu: &Unit) -> HashMap<String, Val> {
             .src
             .get(stmt.byte_range())
             .is_some_and(|t| t.starts_with("param"));
-        if kind(stmt) != "variable_declaration" || !is_param {
+        if stmt.kind() != "variable_declaration" || !is_param {
             continue;
         }
         let name = named_children(stmt)
             .into_iter()
-            .find(|n| kind(*n) == "identifier");
+            .find(|n| n.kind() == "identifier");
         if let (Some(name), Some(expr)) = (name, eval::value_after_equals(stmt)) {
             values.insert(ev.text(name).to_string(), ev.eval(expr));
         }
@@ -435,7 +437,7 @@ type Instance<'t> = (eval::Binds, Option<Node<'t>>, String, bool);
 
 /// The instances of a declaration's body: bindings, the object (if any) and the id suffix.
 fn instances<'t>(ev: &Eval<'t>, body: Node<'t>) -> Vec<Instance<'t>> {
-    match kind(body) {
+    match body.kind() {
         "object" => vec![(Vec::new(), Some(body), String::new(), false)],
         "if_statement" => {
             let cond = named_children(body).first().map(|c| ev.eval(*c));
@@ -453,7 +455,7 @@ fn instances<'t>(ev: &Eval<'t>, body: Node<'t>) -> Vec<Instance<'t>> {
             None => {
                 // An unknown collection: one instance stands for all, its loop values unknown.
                 let head = ev.loop_head(body);
-                let obj = head.body.and_then(|b| match kind(b) {
+                let obj = head.body.and_then(|b| match b.kind() {
                     "object" => Some(b),
                     "if_statement" => eval::if_object(b),
                     _ => None,
@@ -490,10 +492,7 @@ fn emit_resource(
     let Some(body) = resource_body(decl) else {
         return;
     };
-    let existing = {
-        let mut c = decl.walk();
-        decl.children(&mut c).any(|ch| kind(ch) == "existing")
-    };
+    let existing = { decl.children().any(|ch| ch.kind() == "existing") };
     let (mut rtype, mut api) = split_type(&ev.string_literal(decl).unwrap_or_default());
     if let Some(p) = nested_in {
         if !rtype.contains('/') || !rtype.contains('.') {
@@ -619,16 +618,16 @@ fn emit_resource(
         };
         let children: Vec<(String, Node<'_>)> = named_children(obj)
             .into_iter()
-            .filter(|p| kind(*p) == "object_property")
+            .filter(|p| p.kind() == "object_property")
             .filter_map(|p| {
                 named_children(p)
                     .into_iter()
-                    .find(|c| kind(*c) == "resource_declaration")
+                    .find(|c| c.kind() == "resource_declaration")
             })
             .filter_map(|d| {
                 let name = named_children(d)
                     .into_iter()
-                    .find(|n| kind(*n) == "identifier")?;
+                    .find(|n| n.kind() == "identifier")?;
                 Some((ev.text(name).to_string(), d))
             })
             .collect();
@@ -789,7 +788,7 @@ fn collect_refs(
     whole: bool,
     out: &mut Vec<(String, String, bool)>,
 ) {
-    match kind(node) {
+    match node.kind() {
         "object" => {
             for p in ev.properties(node) {
                 if p.spread {
@@ -825,7 +824,7 @@ fn collect_refs(
                     ev,
                     obj,
                     path,
-                    whole && kind(node) == "member_expression",
+                    whole && node.kind() == "member_expression",
                     out,
                 );
             }
@@ -849,7 +848,7 @@ fn attribute_regions(
     index: &LineIndex<'_>,
     out: &mut BTreeMap<String, Region>,
 ) {
-    match kind(node) {
+    match node.kind() {
         "object" => {
             for p in ev.properties(node) {
                 if p.spread {
