@@ -83,7 +83,8 @@ fn offset(byte: usize) -> u32 {
 impl SyntaxTree {
     /// Copies a tree-sitter tree, every node in document order.
     pub fn new(tree: &tree_sitter::Tree) -> SyntaxTree {
-        let mut entries: Vec<Entry> = Vec::new();
+        // tree-sitter knows the count (the root included): no growth slack.
+        let mut entries: Vec<Entry> = Vec::with_capacity(tree.root_node().descendant_count());
         let mut cursor = tree.walk();
         // Indices of the nodes from the root to the cursor's node.
         let mut path: Vec<u32> = Vec::new();
@@ -298,6 +299,7 @@ mod tests {
             stack.extend(children.into_iter().rev());
         }
         assert_eq!(theirs.len(), mine.len(), "{src:?}");
+        assert_eq!(ours.entries.len(), ours.entries.capacity(), "{src:?}");
         let field_names: Vec<&str> = names()
             .fields
             .iter()
