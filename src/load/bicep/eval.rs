@@ -849,14 +849,8 @@ mod tests {
     fn a_property_is_its_first_and_last_child_whatever_comments_sit_between() {
         let src = "var v = {\n  a: /* before */ 1 // after\n  b: 'x'\n}\n";
         let tree = SyntaxTree::new(&testing::parse(src));
-        let mut nodes = vec![tree.root_node()];
-        let mut i = 0;
-        while let Some(n) = nodes.get(i).copied() {
-            nodes.extend(n.children());
-            i += 1;
-        }
-        let props: Vec<(String, String)> = nodes
-            .into_iter()
+        let props: Vec<(String, String)> = tree
+            .nodes()
             .filter(|n| n.kind() == "object_property")
             .filter_map(|n| first_and_last(n))
             .map(|(k, v)| {

@@ -69,7 +69,6 @@ struct RawLanguage {
 // SAFETY: never written after it is built; every pointer is to the grammar's static, read-only
 // tables and functions, which tree-sitter reads from any thread.
 unsafe impl Sync for RawLanguage {}
-unsafe impl Send for RawLanguage {}
 
 type ScanFn = unsafe extern "C" fn(*mut c_void, *mut c_void, *const bool) -> bool;
 

@@ -492,7 +492,7 @@ fn emit_resource(
     let Some(body) = resource_body(decl) else {
         return;
     };
-    let existing = { decl.children().any(|ch| ch.kind() == "existing") };
+    let existing = decl.children().any(|ch| ch.kind() == "existing");
     let (mut rtype, mut api) = split_type(&ev.string_literal(decl).unwrap_or_default());
     if let Some(p) = nested_in {
         if !rtype.contains('/') || !rtype.contains('.') {

@@ -116,33 +116,42 @@ impl SyntaxTree {
         };
         path.push(push(&mut entries, &cursor, NONE));
         loop {
-            if cursor.goto_first_child() {
-                let parent = path.last().copied().unwrap_or(NONE);
-                let child = push(&mut entries, &cursor, parent);
-                if let Some(e) = entries.get_mut(parent as usize) {
-                    e.first_child = child;
-                }
-                path.push(child);
-                continue;
-            }
-            loop {
-                let Some(done) = path.pop() else {
-                    return SyntaxTree { entries };
-                };
-                if cursor.goto_next_sibling() {
-                    let parent = path.last().copied().unwrap_or(NONE);
-                    let sibling = push(&mut entries, &cursor, parent);
-                    if let Some(e) = entries.get_mut(done as usize) {
-                        e.next_sibling = sibling;
+            // The next node in document order: the first child of the cursor's node, else the
+            // next sibling of it or of its nearest ancestor that has one. `previous` is the
+            // sibling before it (none for a first child).
+            let (parent, previous) = if cursor.goto_first_child() {
+                (path.last().copied().unwrap_or(NONE), None)
+            } else {
+                loop {
+                    let Some(done) = path.pop() else {
+                        return SyntaxTree { entries };
+                    };
+                    if cursor.goto_next_sibling() {
+                        break (path.last().copied().unwrap_or(NONE), Some(done));
                     }
-                    path.push(sibling);
-                    break;
+                    if !cursor.goto_parent() {
+                        return SyntaxTree { entries };
+                    }
                 }
-                if !cursor.goto_parent() {
-                    return SyntaxTree { entries };
-                }
+            };
+            let index = push(&mut entries, &cursor, parent);
+            let link = match previous {
+                Some(sibling) => entries
+                    .get_mut(sibling as usize)
+                    .map(|e| &mut e.next_sibling),
+                None => entries.get_mut(parent as usize).map(|e| &mut e.first_child),
+            };
+            if let Some(link) = link {
+                *link = index;
             }
+            path.push(index);
         }
+    }
+
+    /// Every node, in document order (the order they were copied in).
+    #[cfg(test)]
+    pub fn nodes(&self) -> impl Iterator<Item = Node<'_>> {
+        (0..offset(self.entries.len())).map(|index| Node { tree: self, index })
     }
 
     pub fn root_node(&self) -> Node<'_> {
@@ -268,13 +277,13 @@ impl<'t> Iterator for Children<'t> {
     type Item = Node<'t>;
 
     fn next(&mut self) -> Option<Node<'t>> {
+        if self.next == NONE {
+            return None;
+        }
         let node = Node {
             tree: self.tree,
             index: self.next,
         };
-        if self.next == NONE {
-            return None;
-        }
         self.next = node.entry().next_sibling;
         Some(node)
     }
@@ -298,6 +307,7 @@ mod tests {
             let children: Vec<_> = n.children().collect();
             stack.extend(children.into_iter().rev());
         }
+        assert_eq!(mine, ours.nodes().collect::<Vec<_>>(), "{src:?}");
         assert_eq!(theirs.len(), mine.len(), "{src:?}");
         assert_eq!(ours.entries.len(), ours.entries.capacity(), "{src:?}");
         let field_names: Vec<&str> = names()
