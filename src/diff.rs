@@ -530,7 +530,6 @@ diff --git \"a/sp\\303\\244ce \\\"q\\\".tf\" \"b/sp\\303\\244ce \\\"q\\\".tf\"
             file: file.into(),
             start_line: start,
             end_line: end,
-            attributes: BTreeMap::new(),
             call_site: call.map(|(line, end_line)| crate::graph::CallSite {
                 file: "main.tf".into(),
                 line,

@@ -151,18 +151,6 @@ fn locate(resource: &Resource, attribute: Option<&str>) -> Location {
         Source::File(f) => {
             let region: Region = attribute
                 .and_then(|a| parent_paths(a).find_map(|p| f.regions.get(p).copied()))
-                .or_else(|| {
-                    attribute.and_then(|a| {
-                        parent_paths(a).find_map(|p| {
-                            f.attributes.get(p).map(|&l| Region {
-                                start_line: l,
-                                start_column: 1,
-                                end_line: l,
-                                end_column: 1,
-                            })
-                        })
-                    })
-                })
                 .unwrap_or(if f.block.start_line > 0 {
                     f.block
                 } else {

@@ -22,6 +22,10 @@ use crate::graph::{Resource, ResourceGraph, Source};
 
 /// The Kubernetes annotation that carries a suppression.
 pub const ANNOTATION: &str = "tenet/ignore";
+
+/// The attribute paths a scan reads after evaluation, when the rest of the attribute values
+/// have been released (`engine::RuleValues::take`): the annotation above.
+pub const ATTRIBUTES_READ: &[&[&str]] = &[&["metadata", "annotations", ANNOTATION]];
 const DIRECTIVE: &str = "tenet:ignore";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -541,10 +545,8 @@ fn annotation(r: &Resource, rule: &str) -> Option<Suppression> {
     let source = match &r.source {
         Source::File(f) => {
             let line = f
-                .attributes
-                .get(&format!("metadata.annotations.{ANNOTATION}"))
-                .or_else(|| f.attributes.get("metadata.annotations"))
-                .copied()
+                .line(&format!("metadata.annotations.{ANNOTATION}"))
+                .or_else(|| f.line("metadata.annotations"))
                 .unwrap_or(f.start_line);
             format!("{}:{line}", f.file)
         }

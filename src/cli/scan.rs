@@ -12,7 +12,7 @@ use super::{
 };
 use crate::config::{self, ConfigError, Loaded};
 use crate::discover::display_path;
-use crate::engine::{EvalOptions, evaluate};
+use crate::engine::{EvalOptions, RuleValues, evaluate_values};
 use crate::evidence;
 use crate::policy::{RuleMeta, Severity};
 use crate::report::{Format, Report};
@@ -298,7 +298,7 @@ pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode>
     // Time spent loading before `clock` started (files load beside the policies).
     let mut load_time = std::time::Duration::ZERO;
     let mut live_scope = None;
-    let (graph, base, changes, source_url, fail_on_incomplete) = match job {
+    let (mut graph, base, changes, source_url, fail_on_incomplete) = match job {
         Job::Files {
             inputs,
             diff_base,
@@ -343,7 +343,10 @@ pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode>
         together: !args.timings,
         ..EvalOptions::default()
     };
-    let mut outcome = evaluate(&policies, &rules, &graph, &eval_opts);
+    // Rules read the resources as regorus values; the graph's own copy of the attribute
+    // values is released as they are converted (the two were most of a scan's peak memory).
+    let values = RuleValues::take(&mut graph, suppress::ATTRIBUTES_READ);
+    let mut outcome = evaluate_values(&policies, &rules, &graph, values, &eval_opts);
     crate::compliance::demote_for_gaps(&graph.gaps, &policies.rules, &mut outcome);
     if !frameworks.is_empty() {
         // Findings name the controls of the frameworks reported on only.

@@ -12,46 +12,59 @@ use std::collections::{BTreeMap, HashMap};
 
 use regorus::Value;
 
+use super::view::Interner;
 use crate::graph::{Origin, ResourceGraph};
 
-/// Builds the `data` document; `values` are the resources already converted, in graph order.
+/// Builds the `data` document; `values` are the resources already converted, in graph order
+/// (each resource's id and name are taken from them, so the strings are shared).
 pub fn data(graph: &ResourceGraph, values: &[Value]) -> Value {
+    let mut strings = Interner::default();
+    let id_key = Value::from("id");
+    let attributes_key = Value::from("attributes");
+    let name_key = Value::from("name");
+    let (from, attribute, direct) = (
+        strings.string("from"),
+        strings.string("attribute"),
+        strings.string("direct"),
+    );
     let mut resources = BTreeMap::new();
     let mut referrers: BTreeMap<Value, Vec<Value>> = BTreeMap::new();
     let mut by_type: BTreeMap<Value, Vec<Value>> = BTreeMap::new();
     let mut named_children: BTreeMap<Value, Vec<Value>> = BTreeMap::new();
     let mut by_file: BTreeMap<Value, BTreeMap<Value, Vec<Value>>> = BTreeMap::new();
     for (r, v) in graph.resources.iter().zip(values) {
-        let id = Value::from(r.id.as_str());
+        let id = match &v[&id_key] {
+            id @ Value::String(_) => id.clone(),
+            _ => strings.string(&r.id),
+        };
         resources.insert(id.clone(), v.clone());
+        let resource_type = strings.string(&r.resource_type);
         if let Some(f) = r.file_source() {
             by_file
-                .entry(Value::from(f.file.as_str()))
+                .entry(strings.string(&f.file))
                 .or_default()
-                .entry(Value::from(r.resource_type.as_str()))
+                .entry(resource_type.clone())
                 .or_default()
                 .push(id.clone());
         }
-        if let Some(key) = named_child_key(r) {
+        let name = match &v[&attributes_key][&name_key] {
+            Value::String(s) => Some(s.as_ref()),
+            _ => None,
+        };
+        if let Some(key) = named_child_key(r, name) {
             named_children
-                .entry(Value::from(key))
+                .entry(strings.string(&key))
                 .or_default()
                 .push(id.clone());
         }
-        by_type
-            .entry(Value::from(r.resource_type.as_str()))
-            .or_default()
-            .push(id.clone());
+        by_type.entry(resource_type).or_default().push(id.clone());
         for edge in &r.refs {
             let mut e = BTreeMap::new();
-            e.insert(Value::from("from"), id.clone());
-            e.insert(
-                Value::from("attribute"),
-                Value::from(edge.attribute.as_str()),
-            );
-            e.insert(Value::from("direct"), Value::from(edge.direct));
+            e.insert(from.clone(), id.clone());
+            e.insert(attribute.clone(), strings.string(&edge.attribute));
+            e.insert(direct.clone(), Value::from(edge.direct));
             referrers
-                .entry(Value::from(edge.to.as_str()))
+                .entry(strings.string(&edge.to))
                 .or_default()
                 .push(Value::from(e));
         }
@@ -79,12 +92,12 @@ pub fn data(graph: &ResourceGraph, values: &[Value]) -> Value {
 /// (lower case, as ARM compares names) under which `data.inventory.named_children` lists it.
 /// Built here once rather than by each rule that looks for children (a Rego index over
 /// every resource cost seconds on a large graph). Terraform resources have no such names.
-fn named_child_key(r: &crate::graph::Resource) -> Option<String> {
+/// `name` is the resource's `name` attribute, when a string.
+fn named_child_key(r: &crate::graph::Resource, name: Option<&str>) -> Option<String> {
     if matches!(r.origin, Origin::Terraform | Origin::Tfplan) {
         return None;
     }
-    let name = r.attributes.get("name")?.as_str()?;
-    let (parent, _) = name.rsplit_once('/')?;
+    let (parent, _) = name?.rsplit_once('/')?;
     Some(format!("{}|{}", r.resource_type, parent.to_lowercase()))
 }
 

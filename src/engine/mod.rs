@@ -139,7 +139,101 @@ pub fn evaluate(
     graph: &ResourceGraph,
     opts: &EvalOptions,
 ) -> Outcome {
-    let values = resource_values(graph);
+    evaluate_values(policies, rules, graph, RuleValues::of(graph), opts)
+}
+
+/// The resources of a graph as rules see them (regorus values), in graph order.
+pub struct RuleValues(Vec<Value>);
+
+impl RuleValues {
+    /// Built from `graph`, which keeps its attribute values.
+    pub fn of(graph: &ResourceGraph) -> RuleValues {
+        let share = share_size(graph.resources.len());
+        by_share(graph.resources.par_chunks(share), |share, interner| {
+            share
+                .iter()
+                .map(|r| view::rule_view(r, &r.attributes, interner))
+                .collect()
+        })
+    }
+
+    /// Built from `graph`, taking each resource's attribute values out of it as they are
+    /// converted, so that the two copies are never held together. The graph keeps only the
+    /// attribute paths in `keep` (each a list of object keys): what the host still reads
+    /// after evaluation.
+    pub fn take(graph: &mut ResourceGraph, keep: &[&[&str]]) -> RuleValues {
+        let share = share_size(graph.resources.len());
+        by_share(graph.resources.par_chunks_mut(share), |share, interner| {
+            share
+                .iter_mut()
+                .map(|r| {
+                    let attributes = std::mem::take(&mut r.attributes);
+                    let view = view::rule_view(r, &attributes, interner);
+                    r.attributes = kept(&attributes, keep);
+                    view
+                })
+                .collect()
+        })
+    }
+}
+
+/// Resources are converted in one contiguous share per worker, each with an interner of its
+/// own (`view::Interner`), so values equal within a share are built once.
+fn share_size(resources: usize) -> usize {
+    resources
+        .div_ceil(rayon::current_num_threads().max(1))
+        .max(1)
+}
+
+/// The values `convert` builds from each of `shares`, in order, each share with a fresh
+/// interner.
+fn by_share<S: Send>(
+    shares: impl ParallelIterator<Item = S>,
+    convert: impl Fn(S, &mut view::Interner) -> Vec<Value> + Sync + Send,
+) -> RuleValues {
+    RuleValues(
+        shares
+            .flat_map_iter(|share| convert(share, &mut view::Interner::default()))
+            .collect(),
+    )
+}
+
+/// The paths of `keep` that `attributes` has, in a tree of their own (`null` if none).
+fn kept(attributes: &serde_json::Value, keep: &[&[&str]]) -> serde_json::Value {
+    fn insert_at(tree: &mut serde_json::Value, path: &[&str], value: serde_json::Value) {
+        let Some((first, rest)) = path.split_first() else {
+            *tree = value;
+            return;
+        };
+        if !tree.is_object() {
+            *tree = serde_json::Value::Object(serde_json::Map::new());
+        }
+        if let serde_json::Value::Object(map) = tree {
+            let at = map
+                .entry(first.to_string())
+                .or_insert(serde_json::Value::Null);
+            insert_at(at, rest, value);
+        }
+    }
+    let mut out = serde_json::Value::Null;
+    for path in keep {
+        if let Some(value) = path.iter().try_fold(attributes, |v, key| v.get(key)) {
+            insert_at(&mut out, path, value.clone());
+        }
+    }
+    out
+}
+
+/// Evaluates `rules` (a selection of `policies.rules`) on `graph`, whose resources are
+/// `values` (from [`RuleValues::of`] or [`RuleValues::take`] on that graph).
+pub fn evaluate_values(
+    policies: &PolicySet,
+    rules: &[&RuleMeta],
+    graph: &ResourceGraph,
+    values: RuleValues,
+    opts: &EvalOptions,
+) -> Outcome {
+    let values = values.0;
     let mut outcome = Outcome::default();
     let inventory = inventory::data(graph, &values);
     let config = policies.config_data();
@@ -535,11 +629,6 @@ fn merge(raws: BTreeSet<Raw>) -> Vec<Raw> {
         }
     }
     out
-}
-
-/// The resources as regorus values (as rules see them), in graph order.
-fn resource_values(graph: &ResourceGraph) -> Vec<Value> {
-    graph.resources.par_iter().map(view::rule_view).collect()
 }
 
 /// The error of a rule from an evaluation error message, located in the rule's file (or in

@@ -139,7 +139,7 @@ impl Resident {
     /// Evaluates the applicable rules on every resource of `graph` (all are in scope).
     /// Findings and errors come out in the same form and order as from [`super::evaluate`].
     pub fn evaluate(&self, graph: &ResourceGraph) -> Outcome {
-        let values = super::resource_values(graph);
+        let values = super::RuleValues::of(graph).0;
         // Resources by type, each type evaluated with its aggregate.
         let mut types: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for (i, r) in graph.resources.iter().enumerate() {

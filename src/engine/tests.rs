@@ -183,7 +183,6 @@ fn findings_point_at_the_named_attribute_or_its_nearest_ancestor() {
                 end_column: 3,
             },
         );
-        f.attributes.insert("ingress[0]".into(), 3);
     }
     let g = graph(vec![r]);
     let rule = r#"deny contains {"resource_id": r.id, "message": "m", "attribute": "ingress[0].cidr_blocks[0]"} if { some r in input.resources }"#;
@@ -397,4 +396,36 @@ fn units_group_rules_of_one_platform_over_the_same_resources() {
     };
     assert_eq!(members(true), vec![vec![0, 1], vec![2], vec![4]]);
     assert_eq!(members(false), vec![vec![0], vec![1], vec![2], vec![4]]);
+}
+
+/// Taking the values out of a graph gives the same values as converting it, and leaves the
+/// graph only the attribute paths asked for.
+#[test]
+fn taking_values_leaves_only_the_kept_paths() {
+    let pod = json!({
+        "metadata": {"name": "p", "annotations": {"tenet/ignore": "K8S-1: ok", "other": "x"}},
+        "spec": {"containers": [{"name": "c"}]}
+    });
+    let mut g = graph(vec![
+        resource("pod", "a", pod),
+        resource("pod", "b", json!({"spec": {}})),
+        resource("pod", "c", json!(["not", "an", "object"])),
+    ]);
+    let converted = RuleValues::of(&g).0;
+    let keep: &[&[&str]] = &[
+        &["metadata", "annotations", "tenet/ignore"],
+        &["spec", "none"],
+    ];
+    let taken = RuleValues::take(&mut g, keep).0;
+    assert_eq!(taken, converted);
+    assert_eq!(taken[0]["attributes"]["metadata"]["name"], Value::from("p"));
+    let left: Vec<&serde_json::Value> = g.resources.iter().map(|r| &r.attributes).collect();
+    assert_eq!(
+        left,
+        [
+            &json!({"metadata": {"annotations": {"tenet/ignore": "K8S-1: ok"}}}),
+            &serde_json::Value::Null,
+            &serde_json::Value::Null,
+        ]
+    );
 }

@@ -107,22 +107,59 @@ pub struct FileSource {
     pub file: String,
     pub start_line: u32,
     pub end_line: u32,
-    /// Line of each attribute and nested block, keyed by attribute path.
-    pub attributes: BTreeMap<String, u32>,
+    /// Region of each attribute and nested block, keyed by attribute path; used to point
+    /// findings at exact columns. Loaders that know lines only (ARM, plan JSON) give regions
+    /// of one line with columns 0. The JSON contract keeps the lines only: `attributes`, the
+    /// start line of each path.
+    #[serde(
+        rename = "attributes",
+        serialize_with = "start_lines",
+        deserialize_with = "line_regions"
+    )]
+    pub regions: BTreeMap<String, Region>,
     /// For resources inside a module: where the module was called.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_site: Option<CallSite>,
-    /// Full regions (with columns) of the block and of each attribute; used to point findings
-    /// at exact columns. Not part of the JSON contract, which keeps lines only.
-    #[serde(skip)]
-    pub regions: BTreeMap<String, Region>,
     #[serde(skip)]
     pub block: Region,
 }
 
+impl Region {
+    /// Line `line`, columns unknown (0).
+    pub fn line(line: u32) -> Region {
+        Region {
+            start_line: line,
+            start_column: 0,
+            end_line: line,
+            end_column: 0,
+        }
+    }
+}
+
+fn start_lines<S: serde::Serializer>(
+    regions: &BTreeMap<String, Region>,
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_map(regions.iter().map(|(path, r)| (path, r.start_line)))
+}
+
+fn line_regions<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<BTreeMap<String, Region>, D::Error> {
+    let lines = BTreeMap::<String, u32>::deserialize(d)?;
+    Ok(lines_to_regions(lines))
+}
+
+/// Regions of one line each, for loaders that know only the line of each attribute path.
+pub fn lines_to_regions(lines: BTreeMap<String, u32>) -> BTreeMap<String, Region> {
+    lines
+        .into_iter()
+        .map(|(path, line)| (path, Region::line(line)))
+        .collect()
+}
+
 impl FileSource {
-    /// The source of a block at `block` whose attributes are at `regions` (lines are taken
-    /// from the regions' starts).
+    /// The source of a block at `block` whose attributes are at `regions`.
     pub fn from_regions(
         file: String,
         block: Region,
@@ -133,14 +170,23 @@ impl FileSource {
             file,
             start_line: block.start_line,
             end_line: block.end_line,
-            attributes: regions
-                .iter()
-                .map(|(k, r)| (k.clone(), r.start_line))
-                .collect(),
             call_site,
             regions,
             block,
         }
+    }
+
+    /// The start line of every attribute path (the JSON form's `attributes`).
+    pub fn lines(&self) -> BTreeMap<String, u32> {
+        self.regions
+            .iter()
+            .map(|(path, r)| (path.clone(), r.start_line))
+            .collect()
+    }
+
+    /// The start line of attribute path `path`, when the loader recorded one.
+    pub fn line(&self, path: &str) -> Option<u32> {
+        self.regions.get(path).map(|r| r.start_line)
     }
 }
 

@@ -565,9 +565,8 @@ impl Locator {
                 file: file.display.clone(),
                 start_line: block.start_line,
                 end_line: block.end_line,
-                attributes,
+                regions: crate::graph::lines_to_regions(attributes),
                 call_site: None,
-                regions: BTreeMap::new(),
                 block,
             })
         })?;

@@ -515,7 +515,7 @@ impl<'f> Loader<'f> {
                 file: self.file.display.clone(),
                 start_line: node.line,
                 end_line: node.end_line,
-                attributes: lines,
+                regions: crate::graph::lines_to_regions(lines),
                 block: Region {
                     start_line: node.line,
                     start_column: node.column,

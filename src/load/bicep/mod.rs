@@ -178,14 +178,18 @@ pub fn load(files: &[Discovered], max_file_bytes: u64, base: Option<&Path>) -> R
     }
     // Read local modules that the scan did not include, inside the scanned tree only.
     let mut queue: Vec<String> = units.keys().cloned().collect();
-    let mut called: HashSet<String> = HashSet::new();
+    // The local modules each template calls (display paths).
+    let mut calls: HashMap<String, Vec<String>> = HashMap::new();
     while let Some(display) = queue.pop() {
         let Some(unit) = units.get(&display) else {
             continue;
         };
         let targets: Vec<(String, PathBuf)> = local_module_paths(unit);
+        calls.insert(
+            display.clone(),
+            targets.iter().map(|(t, _)| t.clone()).collect(),
+        );
         for (target, path) in targets {
-            called.insert(target.clone());
             if units.contains_key(&target) || !inside(base, &path) {
                 continue;
             }
@@ -214,31 +218,124 @@ pub fn load(files: &[Discovered], max_file_bytes: u64, base: Option<&Path>) -> R
             param_sets.entry(target).or_default().push(pu);
         }
     }
-    let roots: Vec<&Unit> = units
-        .values()
-        .filter(|u| !called.contains(&u.display))
-        .collect();
-    let per_root: Vec<ResourceGraph> = roots
-        .par_iter()
+    // Templates no other template calls are evaluated once each (per parameter file) and
+    // dropped as soon as they are, syntax tree and text; a called template is dropped when
+    // the last root template that reaches it has been evaluated.
+    let called: HashSet<&String> = calls.values().flatten().collect();
+    let (modules, roots): (BTreeMap<String, Unit>, BTreeMap<String, Unit>) = units
+        .into_iter()
+        .partition(|(display, _)| called.contains(display));
+    let roots: Vec<(Unit, Vec<String>)> = roots
+        .into_values()
         .map(|unit| {
-            crate::load::guarded(&unit.display, || {
+            let reach = reachable(&calls, &unit.display, &modules);
+            (unit, reach)
+        })
+        .collect();
+    let modules = Modules::new(modules, roots.iter().flat_map(|(_, reach)| reach));
+    let per_root: Vec<ResourceGraph> = roots
+        .into_par_iter()
+        .map(|(unit, reach)| {
+            let g = crate::load::guarded(&unit.display, || {
                 let mut g = ResourceGraph::new();
                 let sets = param_sets.get(&unit.display).cloned().unwrap_or_default();
                 if sets.is_empty() {
-                    emit_root(&units, unit, HashMap::new(), None, &mut g);
+                    emit_root(&modules, &unit, HashMap::new(), None, &mut g);
                 } else {
                     for pu in sets {
-                        emit_root(&units, unit, param_values(pu), Some(&pu.display), &mut g);
+                        emit_root(&modules, &unit, param_values(pu), Some(&pu.display), &mut g);
                     }
                 }
                 g
-            })
+            });
+            for module in &reach {
+                modules.release(module);
+            }
+            g
         })
         .collect();
     for g in per_root {
         graph.extend(g);
     }
     graph
+}
+
+/// The called templates of `root`, directly or through other called templates, each once.
+fn reachable(
+    calls: &HashMap<String, Vec<String>>,
+    root: &str,
+    modules: &BTreeMap<String, Unit>,
+) -> Vec<String> {
+    let mut seen: HashSet<&str> = HashSet::new();
+    let mut queue: Vec<&str> = vec![root];
+    while let Some(display) = queue.pop() {
+        for target in calls.get(display).into_iter().flatten() {
+            if modules.contains_key(target) && seen.insert(target) {
+                queue.push(target);
+            }
+        }
+    }
+    let mut reach: Vec<String> = seen.into_iter().map(str::to_string).collect();
+    reach.sort_unstable();
+    reach
+}
+
+/// The templates other templates call, shared by the root templates evaluated in parallel.
+/// Each is dropped (syntax tree and text) when the last root template that reaches it has
+/// been evaluated: a scan holds the called templates of the roots still being evaluated,
+/// not all of them to the end.
+struct Modules {
+    units: HashMap<String, Module>,
+}
+
+struct Module {
+    unit: std::sync::Mutex<Option<std::sync::Arc<Unit>>>,
+    /// Root templates that reach this one and have not been evaluated yet.
+    users: std::sync::atomic::AtomicUsize,
+}
+
+impl Modules {
+    /// `units`, each used by the roots that reach it (`reached` lists it once per root).
+    fn new<'a>(units: BTreeMap<String, Unit>, reached: impl Iterator<Item = &'a String>) -> Self {
+        let mut users: HashMap<&str, usize> = HashMap::new();
+        for display in reached {
+            *users.entry(display.as_str()).or_default() += 1;
+        }
+        let units = units
+            .into_iter()
+            .map(|(display, unit)| {
+                let n = users.get(display.as_str()).copied().unwrap_or(0);
+                let module = Module {
+                    unit: std::sync::Mutex::new(Some(std::sync::Arc::new(unit))),
+                    users: std::sync::atomic::AtomicUsize::new(n),
+                };
+                (display, module)
+            })
+            .collect();
+        Modules { units }
+    }
+
+    /// The called template `display`, while a root that reaches it is being evaluated.
+    fn get(&self, display: &str) -> Option<std::sync::Arc<Unit>> {
+        let module = self.units.get(display)?;
+        let unit = module.unit.lock().unwrap_or_else(|e| e.into_inner());
+        unit.clone()
+    }
+
+    /// One root template that reaches `display` is done with it.
+    fn release(&self, display: &str) {
+        let Some(module) = self.units.get(display) else {
+            return;
+        };
+        if module
+            .users
+            .fetch_sub(1, std::sync::atomic::Ordering::AcqRel)
+            == 1
+        {
+            let mut unit = module.unit.lock().unwrap_or_else(|e| e.into_inner());
+            unit.take();
+        }
+    }
 }
 
 /// The template a `.bicepparam` file names with `using`, as a display path.
@@ -329,7 +426,7 @@ struct Place<'a> {
 }
 
 fn emit_root(
-    units: &BTreeMap<String, Unit>,
+    units: &Modules,
     unit: &Unit,
     given: HashMap<String, Val>,
     params_file: Option<&str>,
@@ -353,12 +450,7 @@ struct Pending {
     refs: Vec<(String, String, bool)>,
 }
 
-fn emit_template(
-    units: &BTreeMap<String, Unit>,
-    ev: &Eval<'_>,
-    place: &Place<'_>,
-    out: &mut ResourceGraph,
-) {
+fn emit_template(units: &Modules, ev: &Eval<'_>, place: &Place<'_>, out: &mut ResourceGraph) {
     let mut pending: Vec<Pending> = Vec::new();
     let mut ids: HashMap<String, Vec<String>> = HashMap::new();
     let mut names: HashMap<String, Val> = HashMap::new();
@@ -652,7 +744,7 @@ fn emit_resource(
 
 #[allow(clippy::too_many_arguments)]
 fn emit_module(
-    units: &BTreeMap<String, Unit>,
+    units: &Modules,
     ev: &Eval<'_>,
     place: &Place<'_>,
     decl: Node<'_>,
@@ -669,6 +761,7 @@ fn emit_module(
     let line = index.line_col(decl.start_byte()).0;
     let end_line = index.line_col(decl.end_byte().saturating_sub(1)).0;
     let target = local_target(ev.unit, &source).and_then(|(d, _)| units.get(&d));
+    let target = target.as_deref();
     for (binds, obj, suffix, unknown_expansion) in instances(ev, body) {
         let Some(obj) = obj else {
             continue;
@@ -871,5 +964,56 @@ fn attribute_regions(
             }
         }
         _ => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(display: &str, src: &str) -> Unit {
+        let (unit, errors) = parse(display, Path::new(display), src.to_string(), false);
+        assert!(errors.is_empty(), "{errors:?}");
+        unit.expect("parses")
+    }
+
+    /// A called template stays while any root that reaches it is still to be evaluated,
+    /// and is dropped after the last one; reach follows calls through called templates,
+    /// once each, cycles included.
+    #[test]
+    fn called_templates_are_dropped_after_their_last_root() {
+        let calls: HashMap<String, Vec<String>> = [
+            ("r1", vec!["a"]),
+            ("r2", vec!["a", "b"]),
+            ("a", vec!["c"]),
+            ("c", vec!["a", "missing"]),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v.into_iter().map(String::from).collect()))
+        .collect();
+        let units: BTreeMap<String, Unit> = ["a", "b", "c"]
+            .into_iter()
+            .map(|d| (d.to_string(), unit(d, "param p string\n")))
+            .collect();
+        let r1 = reachable(&calls, "r1", &units);
+        let r2 = reachable(&calls, "r2", &units);
+        assert_eq!(r1, ["a", "c"]);
+        assert_eq!(r2, ["a", "b", "c"]);
+
+        let modules = Modules::new(units, r1.iter().chain(&r2));
+        let held = modules.get("a").expect("a is held");
+        assert_eq!(held.display, "a");
+        for d in &r1 {
+            modules.release(d);
+        }
+        assert!(modules.get("a").is_some() && modules.get("c").is_some());
+        for d in &r2 {
+            modules.release(d);
+        }
+        for d in ["a", "b", "c"] {
+            assert!(modules.get(d).is_none(), "{d} is dropped");
+        }
+        assert_eq!(held.display, "a", "a holder keeps its copy");
+        assert!(modules.get("missing").is_none());
     }
 }

@@ -299,9 +299,7 @@ fn positions(node: &Node) -> BTreeMap<String, Region> {
 /// Line of each attribute path, for tests and debugging.
 #[cfg(test)]
 fn lines(r: &Resource) -> std::collections::BTreeMap<String, u32> {
-    r.file_source()
-        .map(|s| s.attributes.clone())
-        .unwrap_or_default()
+    r.file_source().map(|s| s.lines()).unwrap_or_default()
 }
 
 #[cfg(test)]

@@ -64,8 +64,8 @@ resource "aws_s3_bucket" "b" {
         (src.file.as_str(), src.start_line, src.end_line),
         ("m/main.tf", 2, 7)
     );
-    assert_eq!(src.attributes["bucket"], 3);
-    assert_eq!(src.attributes["policy"], 6);
+    assert_eq!(src.lines()["bucket"], 3);
+    assert_eq!(src.lines()["policy"], 6);
 }
 
 #[test]
@@ -103,7 +103,7 @@ resource "aws_s3_bucket_logging" "l" {
         json!([{"status": "Enabled"}])
     );
     assert_eq!(
-        v.file_source().unwrap().attributes["versioning_configuration[0].status"],
+        v.file_source().unwrap().lines()["versioning_configuration[0].status"],
         8
     );
     let l = find(&out, "terraform:m/aws_s3_bucket_logging.l");
@@ -196,7 +196,7 @@ resource "aws_security_group" "sg" {
         sg.attributes["ingress"],
         json!([{"from_port": 80}, {"from_port": 22, "cidr_blocks": ["0.0.0.0/0"]}, {"from_port": 443, "cidr_blocks": ["10.0.0.0/8"]}])
     );
-    let lines = &sg.file_source().unwrap().attributes;
+    let lines = &sg.file_source().unwrap().lines();
     assert_eq!(lines["ingress[0].from_port"], 7);
     assert_eq!(lines["ingress[2].cidr_blocks"], 13);
 }
@@ -503,7 +503,7 @@ resource "aws_security_group" "s" {
     let lines = &find(&out, "terraform:m/aws_security_group.s")
         .file_source()
         .unwrap()
-        .attributes;
+        .lines();
     assert_eq!(lines["ingress[0].description"], 6);
     assert_eq!(lines["ingress[1].description"], 12);
     assert_eq!(lines["ingress[2].description"], 12);
@@ -582,9 +582,9 @@ resource "aws_s3_bucket" "nowhere" {}
     );
     let src = db.file_source().unwrap();
     assert_eq!(src.file, "m/main.tf");
-    assert_eq!(src.attributes.get("engine"), Some(&6));
+    assert_eq!(src.line("engine"), Some(6));
     assert!(
-        !src.attributes.contains_key("publicly_accessible"),
+        src.line("publicly_accessible").is_none(),
         "its line is in the override file"
     );
     assert_eq!(out.errors.len(), 1, "{:?}", out.errors);
