@@ -535,7 +535,7 @@ diff --git \"a/sp\\303\\244ce \\\"q\\\".tf\" \"b/sp\\303\\244ce \\\"q\\\".tf\"
                 line,
                 end_line,
             }),
-            regions: BTreeMap::new(),
+            regions: Default::default(),
             block: Default::default(),
         }
     }

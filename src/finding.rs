@@ -150,7 +150,7 @@ fn locate(resource: &Resource, attribute: Option<&str>) -> Location {
         },
         Source::File(f) => {
             let region: Region = attribute
-                .and_then(|a| parent_paths(a).find_map(|p| f.regions.get(p).copied()))
+                .and_then(|a| parent_paths(a).find_map(|p| f.regions.get(p)))
                 .unwrap_or(if f.block.start_line > 0 {
                     f.block
                 } else {

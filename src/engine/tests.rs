@@ -174,15 +174,17 @@ fn findings_point_at_the_named_attribute_or_its_nearest_ancestor() {
             end_line: 9,
             end_column: 1,
         };
-        f.regions.insert(
-            "ingress[0]".into(),
+        f.regions = [(
+            "ingress[0]",
             crate::graph::Region {
                 start_line: 3,
                 start_column: 3,
                 end_line: 6,
                 end_column: 3,
             },
-        );
+        )]
+        .into_iter()
+        .collect();
     }
     let g = graph(vec![r]);
     let rule = r#"deny contains {"resource_id": r.id, "message": "m", "attribute": "ingress[0].cidr_blocks[0]"} if { some r in input.resources }"#;

@@ -226,7 +226,9 @@ mod tests {
             file: "main.tf".into(),
             start_line: 1,
             end_line: 9,
-            regions: [("bucket".to_string(), crate::graph::Region::line(2))].into(),
+            regions: [("bucket", crate::graph::Region::line(2))]
+                .into_iter()
+                .collect(),
             call_site: None,
             ..FileSource::default()
         };

@@ -7,6 +7,7 @@
 //! `docs/resource-graph.md` and versioned by [`SCHEMA_VERSION`].
 
 mod path;
+mod regions;
 
 use std::collections::BTreeMap;
 
@@ -14,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
 pub use path::{AttrPath, parent_paths};
+pub use regions::Regions;
 
 /// Version of the JSON shape of [`Resource`] and [`ResourceGraph`]. Bumped on any change a
 /// policy could notice (renamed or removed fields, changed encodings); additions that old
@@ -116,7 +118,7 @@ pub struct FileSource {
         serialize_with = "start_lines",
         deserialize_with = "line_regions"
     )]
-    pub regions: BTreeMap<String, Region>,
+    pub regions: Regions,
     /// For resources inside a module: where the module was called.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub call_site: Option<CallSite>,
@@ -136,22 +138,17 @@ impl Region {
     }
 }
 
-fn start_lines<S: serde::Serializer>(
-    regions: &BTreeMap<String, Region>,
-    s: S,
-) -> Result<S::Ok, S::Error> {
+fn start_lines<S: serde::Serializer>(regions: &Regions, s: S) -> Result<S::Ok, S::Error> {
     s.collect_map(regions.iter().map(|(path, r)| (path, r.start_line)))
 }
 
-fn line_regions<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<BTreeMap<String, Region>, D::Error> {
+fn line_regions<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Regions, D::Error> {
     let lines = BTreeMap::<String, u32>::deserialize(d)?;
     Ok(lines_to_regions(lines))
 }
 
 /// Regions of one line each, for loaders that know only the line of each attribute path.
-pub fn lines_to_regions(lines: BTreeMap<String, u32>) -> BTreeMap<String, Region> {
+pub fn lines_to_regions(lines: BTreeMap<String, u32>) -> Regions {
     lines
         .into_iter()
         .map(|(path, line)| (path, Region::line(line)))
@@ -171,7 +168,7 @@ impl FileSource {
             start_line: block.start_line,
             end_line: block.end_line,
             call_site,
-            regions,
+            regions: regions.into(),
             block,
         }
     }
@@ -180,7 +177,7 @@ impl FileSource {
     pub fn lines(&self) -> BTreeMap<String, u32> {
         self.regions
             .iter()
-            .map(|(path, r)| (path.clone(), r.start_line))
+            .map(|(path, r)| (path, r.start_line))
             .collect()
     }
 

@@ -48,7 +48,10 @@ fn objects_get_type_id_scope_and_lines() {
         l["spec.template.spec.containers[0].securityContext.privileged"],
         17
     );
-    let region = src.regions["spec.template.spec.containers[0].securityContext.privileged"];
+    let region = src
+        .regions
+        .get("spec.template.spec.containers[0].securityContext.privileged")
+        .expect("a region");
     assert_eq!(
         (region.start_column, region.end_line, region.end_column),
         (13, 17, 28)
