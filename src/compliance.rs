@@ -530,7 +530,7 @@ fn control_result(
         let unread = unread.get(&rule.id).cloned().unwrap_or_default();
         rules.push(RuleResult {
             id: rule.id.clone(),
-            title: rule.title.clone(),
+            title: rule.title.to_string(),
             severity: rule.severity,
             status: match (ran, rule_status(sets, *errored)) {
                 (false, _) => Status::NotEvaluated,

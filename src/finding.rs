@@ -1,13 +1,13 @@
 //! Findings: what a rule reports about a resource, joined with the rule's metadata and the
 //! resource's location. Every output format and the evidence bundle are built from these.
 
-use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 use crate::graph::{Region, Resource, Source, parent_paths};
-use crate::policy::{RuleMeta, Severity};
+use crate::policy::{Controls, RuleMeta, Severity};
 
 /// Where a finding points: a file region, or a live resource.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
@@ -65,14 +65,16 @@ pub struct ResourceRef {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Finding {
     pub rule_id: String,
-    pub title: String,
+    /// The rule's title (shared with the rule).
+    pub title: Arc<str>,
     pub severity: Severity,
     pub resource: ResourceRef,
     pub message: String,
     /// The attribute path the rule named (`null`: the resource as a whole).
     pub attribute: Option<String>,
     pub location: Location,
-    pub controls: BTreeMap<String, Vec<String>>,
+    /// The rule's control mappings (shared with the rule).
+    pub controls: Arc<Controls>,
     /// Stable identity: rule id + resource id + attribute, no line numbers, so it survives
     /// edits elsewhere in the file (SARIF `partialFingerprints`, baselines, exceptions).
     pub fingerprint: String,

@@ -349,9 +349,18 @@ pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode>
     let mut outcome = evaluate_values(&policies, &rules, &graph, values, &eval_opts);
     crate::compliance::demote_for_gaps(&graph.gaps, &policies.rules, &mut outcome);
     if !frameworks.is_empty() {
-        // Findings name the controls of the frameworks reported on only.
+        // Findings name the controls of the frameworks reported on only. A rule's findings
+        // share one narrowed map, as they shared the rule's.
+        let mut narrowed = std::collections::HashMap::new();
         for f in outcome.findings.iter_mut().chain(&mut outcome.undetermined) {
-            f.controls.retain(|fw, _| frameworks.contains(fw));
+            let controls = narrowed
+                .entry(std::sync::Arc::as_ptr(&f.controls))
+                .or_insert_with(|| {
+                    let mut c = (*f.controls).clone();
+                    c.retain(|fw, _| frameworks.contains(fw));
+                    std::sync::Arc::new(c)
+                });
+            f.controls = controls.clone();
         }
     }
     if args.timings {

@@ -374,6 +374,8 @@ pub fn evaluate_values(
         })
         .flatten()
         .collect();
+    // What evaluation needed goes before findings are made: the peak of a scan is here.
+    drop((prepared, items, values, inventory));
 
     let ids = index_by_id(graph);
     let mut gathered: Vec<Gathered> = examined
@@ -604,10 +606,12 @@ fn conclude(
 impl Outcome {
     /// Puts findings, undetermined results, errors and runs in canonical order.
     pub(crate) fn sort(&mut self) {
+        // Sort keys are distinct (`merge` leaves one result per rule, resource and
+        // attribute), so an unstable sort, which needs no buffer, gives the one order.
         self.findings
-            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            .sort_unstable_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         self.undetermined
-            .sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+            .sort_unstable_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         self.errors.sort();
         self.runs.sort_by(|a, b| a.rule_id.cmp(&b.rule_id));
     }

@@ -6,6 +6,7 @@
 //! format, with tenet's fields under `custom`).
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
 
@@ -54,16 +55,21 @@ impl std::fmt::Display for Severity {
     }
 }
 
+/// Control ids per framework id.
+pub type Controls = BTreeMap<String, Vec<String>>;
+
 /// The validated metadata of one rule.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct RuleMeta {
     pub id: String,
-    pub title: String,
+    /// Shared with every finding of the rule.
+    pub title: Arc<str>,
     pub description: String,
     pub severity: Severity,
     pub resource_types: Vec<String>,
     /// Control ids per framework id (`soc2`, `iso27001-2022`, `gdpr`, `hipaa`, `pci-dss-4.0`).
-    pub controls: BTreeMap<String, Vec<String>>,
+    /// Shared with every finding of the rule.
+    pub controls: Arc<Controls>,
     pub remediation: String,
     /// The platform-independent check this rule implements (`admin-ports-public`): rules of
     /// one check on different platforms share severity and control mappings.
@@ -342,11 +348,11 @@ fn parse_rule_meta_inner(file: &str, source: &str, package: &str, builtin: bool)
     }
     let meta = RuleMeta {
         id,
-        title,
+        title: title.into(),
         description,
         severity,
         resource_types,
-        controls: custom.controls,
+        controls: Arc::new(custom.controls),
         remediation,
         check,
         admission: custom.admission.unwrap_or(true),

@@ -54,7 +54,7 @@ pub fn examples(rule_id: &str) -> Vec<(&'static str, &'static str)> {
         .copied()
         .collect()
 }
-pub use metadata::{RuleMeta, Severity};
+pub use metadata::{Controls, RuleMeta, Severity};
 
 /// A policy or catalog problem found at load time.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -578,7 +578,7 @@ fn check_controls(
             })
     };
     let mut errors = Vec::new();
-    for (framework, ids) in &rule.controls {
+    for (framework, ids) in rule.controls.iter() {
         let Some(catalog) = catalogs.get(framework) else {
             let known: Vec<&str> = catalogs.keys().map(String::as_str).collect();
             errors.push(PolicyError::Invalid {

@@ -165,7 +165,7 @@ fn build(report: &Report) -> Sarif {
 fn used_frameworks(rules: &[&RuleMeta]) -> BTreeMap<String, BTreeSet<String>> {
     let mut out: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
     for r in rules {
-        for (fw, ids) in &r.controls {
+        for (fw, ids) in r.controls.iter() {
             out.entry(fw.clone())
                 .or_default()
                 .extend(ids.iter().cloned());
@@ -250,7 +250,7 @@ fn rule_descriptor(
         .name(pascal_case(&rule.id))
         .short_description(
             MultiformatMessageString::builder()
-                .text(rule.title.clone())
+                .text(rule.title.to_string())
                 .build(),
         )
         .full_description(
