@@ -256,11 +256,7 @@ pub fn evaluate_values(
     };
     // Each rule runs in its own engine (the libraries and that rule).
     let prepare = |rule: &RuleMeta| -> Result<regorus::Engine, String> {
-        let engine = policies
-            .rule_engines
-            .get(&rule.package)
-            .cloned()
-            .ok_or_else(|| format!("rule package {} was not loaded", rule.package))?;
+        let engine = policies.rule_engine(&rule.package)?;
         load(engine, 1, &format!("data.{}.deny", rule.package))
     };
 
@@ -438,7 +434,7 @@ fn group_engine(policies: &PolicySet, members: &[&RuleMeta]) -> Result<regorus::
     source.push_str(&aggregate_rule("results", members.iter().copied(), true));
     let packages: Vec<&str> = members.iter().map(|r| r.package.as_str()).collect();
     policies
-        .group_engine(&packages, ("tenet_together.rego".into(), source))
+        .group_engine(&packages, Some(("tenet_together.rego".into(), source)))
         .ok_or_else(|| "could not build the engine of rules evaluated together".to_string())
 }
 

@@ -17,6 +17,7 @@ mod embedded {
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
+use std::sync::OnceLock;
 
 pub use catalog::{Catalog, Control};
 
@@ -115,7 +116,9 @@ pub struct PolicySet {
     /// evaluated in engines of their own because regorus walks every module of an engine on
     /// each dynamic `data` reference (`data.inventory.resources[id]`): with all rules in one
     /// engine, every rule paid for every other (measured: 14 s of 17 s on the Bicep corpus).
-    pub rule_engines: BTreeMap<String, regorus::Engine>,
+    /// User rules are parsed when loaded; built-in ones on first use ([`Self::rule_engine`]):
+    /// a scan of Kubernetes manifests never parses the cloud rules.
+    pub rule_engines: BTreeMap<String, OnceLock<Result<regorus::Engine, String>>>,
 }
 
 impl PolicySet {
@@ -262,8 +265,10 @@ impl PolicySet {
 }
 
 impl PolicySet {
-    /// Parses each rule file into its own clone of the library engine and reads its METADATA;
-    /// a rule that does not parse is dropped with its file. User rules are also compiled once
+    /// Reads each rule file's METADATA and parses each user rule into its own clone of the
+    /// library engine; a rule that does not parse is dropped with its file. Built-in rules are
+    /// parsed on first use ([`Self::rule_engine`]), or here when a user library is loaded
+    /// (it is checked against every rule). User rules are also compiled once
     /// (evaluated on an empty batch): regorus analyses modules only on a first evaluation, and
     /// an unknown function or an unsafe variable should be a load error at its file and line,
     /// not a rule error in every scan. The built-in rules are compiled by the test suite.
@@ -281,31 +286,38 @@ impl PolicySet {
             .filter(|(_, f)| f.role == FileRole::Rule)
             .map(|(i, f)| (i, closures.used_by(&f.source)))
             .collect();
+        // A user library is analysed with every rule: check them all against it.
+        let user_libraries = self
+            .files
+            .iter()
+            .any(|f| f.role == FileRole::Library && !f.builtin);
+        // A built-in rule is parsed on first use, unless a user library is to be checked
+        // against it.
+        let now = |i: usize| !self.files[i].builtin || user_libraries;
         let mut lib_engines: BTreeMap<Vec<usize>, regorus::Engine> = BTreeMap::new();
-        for (_, libs) in &rule_libs {
+        for (_, libs) in rule_libs.iter().filter(|(i, _)| now(*i)) {
             lib_engines
                 .entry(libs.clone())
                 .or_insert_with(|| self.engine_with(libs.iter().copied()));
         }
-        let parsed: Vec<(usize, Result<regorus::Engine, PolicyError>)> = rule_libs
+        // `None`: left for first use.
+        let parsed: Vec<(usize, Result<Option<regorus::Engine>, PolicyError>)> = rule_libs
             .par_iter()
             .map(|(i, libs)| {
                 let (i, f) = (*i, &self.files[*i]);
+                if !now(i) {
+                    return (i, Ok(None));
+                }
                 let mut engine = lib_engines[libs].clone();
                 let result = engine
                     .add_policy(f.path.clone(), f.source.clone())
-                    .map(|_| engine)
+                    .map(|_| Some(engine))
                     .map_err(|e| parse_error(f.path.clone(), &e));
                 (i, result)
             })
             .collect();
         let mut dropped = std::collections::HashSet::new();
         let no_errors_before = errors.is_empty();
-        // A user library is analysed with every rule: check them all against it.
-        let user_libraries = self
-            .files
-            .iter()
-            .any(|f| f.role == FileRole::Library && !f.builtin);
         for (i, result) in parsed {
             let f = &self.files[i];
             let engine = match result {
@@ -321,10 +333,14 @@ impl PolicySet {
             if let Some(meta) = meta {
                 errors.extend(check_controls(&meta, &f.source, catalogs));
                 if meta_errors.is_empty() {
-                    if (!f.builtin || user_libraries) && no_errors_before {
-                        errors.extend(compile_check(engine.clone(), &meta));
+                    let cell = OnceLock::new();
+                    if let Some(engine) = engine {
+                        if (!f.builtin || user_libraries) && no_errors_before {
+                            errors.extend(compile_check(engine.clone(), &meta));
+                        }
+                        let _ = cell.set(Ok(engine));
                     }
-                    self.rule_engines.insert(f.package.clone(), engine);
+                    self.rule_engines.insert(f.package.clone(), cell);
                     self.rules.push(meta);
                 }
             }
@@ -354,13 +370,26 @@ impl PolicySet {
         self.engine_with(libraries.chain(rules).map(|(i, _)| i))
     }
 
-    /// An engine with the rules of `packages`, the libraries they use and one more module
-    /// (`extra`: path and source), for rules evaluated together. `None` when a package is not
-    /// a loaded rule or `extra` does not parse.
+    /// The engine of rule package `package`: the libraries it uses and the rule, built on
+    /// first use for a built-in rule.
+    pub fn rule_engine(&self, package: &str) -> Result<regorus::Engine, String> {
+        self.rule_engines
+            .get(package)
+            .ok_or_else(|| format!("rule package {package} was not loaded"))?
+            .get_or_init(|| {
+                self.group_engine(&[package], None)
+                    .ok_or_else(|| format!("rule package {package} does not parse"))
+            })
+            .clone()
+    }
+
+    /// An engine with the rules of `packages`, the libraries they use and, for rules evaluated
+    /// together, one more module (`extra`: path and source). `None` when a package is not a
+    /// loaded rule or a module does not parse.
     pub(crate) fn group_engine(
         &self,
         packages: &[&str],
-        extra: (String, String),
+        extra: Option<(String, String)>,
     ) -> Option<regorus::Engine> {
         let closures = LibraryClosures::new(&self.files);
         let mut files: BTreeSet<usize> = BTreeSet::new();
@@ -374,8 +403,14 @@ impl PolicySet {
             rules.push(i);
         }
         // Libraries first (in file order, as in every rule's engine), then the rules.
-        let mut engine = self.engine_with(files.into_iter().chain(rules));
-        engine.add_policy(extra.0, extra.1).ok()?;
+        let mut engine = new_engine();
+        for i in files.into_iter().chain(rules) {
+            let f = &self.files[i];
+            engine.add_policy(f.path.clone(), f.source.clone()).ok()?;
+        }
+        if let Some((path, source)) = extra {
+            engine.add_policy(path, source).ok()?;
+        }
         Some(engine)
     }
 
@@ -384,7 +419,7 @@ impl PolicySet {
         let mut engine = new_engine();
         for i in files {
             let f = &self.files[i];
-            // Every file left in the set parsed when it was loaded.
+            // Every library, and every rule checked when loaded, parsed then.
             let _ = engine.add_policy(f.path.clone(), f.source.clone());
         }
         engine

@@ -74,6 +74,34 @@ fn builtin_packs_load_and_their_tests_pass() {
 }
 
 #[test]
+fn builtin_rules_are_parsed_on_first_use_and_user_rules_when_loaded() {
+    let set = PolicySet::load(&[], true).unwrap_or_else(|e| panic!("{e:#?}"));
+    assert_eq!(set.rule_engines.len(), set.rules.len());
+    assert!(set.rule_engines.values().all(|cell| cell.get().is_none()));
+    // Every built-in rule parses (load no longer tries) and its engine holds its deny rule.
+    for rule in &set.rules {
+        let mut engine = set
+            .rule_engine(&rule.package)
+            .unwrap_or_else(|e| panic!("{}: {e}", rule.id));
+        engine.set_input(regorus::Value::from_json_str(r#"{"resources": []}"#).expect("input"));
+        engine
+            .eval_rule(format!("data.{}.deny", rule.package))
+            .unwrap_or_else(|e| panic!("{}: {e}", rule.id));
+        assert!(set.rule_engines[&rule.package].get().is_some());
+    }
+    assert!(set.rule_engine("rules.none").is_err());
+
+    // A user rule is parsed (and compiled) when loaded.
+    let user = load(vec![(
+        "u.rego",
+        rule_source("u1", "rules.user", "#     soc2: [CC6.1]\n"),
+        false,
+    )])
+    .unwrap_or_else(|e| panic!("{e:#?}"));
+    assert!(matches!(user.rule_engines["rules.user"].get(), Some(Ok(_))));
+}
+
+#[test]
 fn unknown_controls_and_frameworks_are_rejected() {
     let src = rule_source(
         "r-one",
