@@ -141,7 +141,7 @@ fn rules_see_the_whole_graph_through_data_inventory() {
     let mut versioning = resource("aws_s3_bucket_versioning", "v", json!({}));
     versioning.refs.push(Ref {
         attribute: "bucket".into(),
-        to: bucket.id.clone(),
+        to: bucket.id.as_str().into(),
         direct: true,
     });
     let g = graph(vec![bucket, versioning]);

@@ -84,8 +84,8 @@ pub struct Ref {
     /// Attribute path on the referring resource (`bucket`, `ingress[0].security_groups`), or
     /// `depends_on` for explicit dependencies.
     pub attribute: String,
-    /// Id of the referenced resource.
-    pub to: String,
+    /// Id of the referenced resource (shared by the edges to it where a loader can).
+    pub to: std::sync::Arc<str>,
     /// The attribute's whole value is this reference (`bucket = aws_s3_bucket.b.id`, also
     /// `"${aws_s3_bucket.b.id}"` or `each.value.id` over that resource): the value comes from
     /// the target. Otherwise the target is one part of a larger expression (a conditional, a

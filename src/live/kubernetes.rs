@@ -317,8 +317,8 @@ pub fn collect(
         let native = r.id.strip_prefix(&prefix).unwrap_or(&r.id).to_string();
         r.id = renamed[&r.id].clone();
         for edge in &mut r.refs {
-            if let Some(n) = renamed.get(&edge.to) {
-                edge.to = n.clone();
+            if let Some(n) = renamed.get(&*edge.to) {
+                edge.to = n.as_str().into();
             }
         }
         r.origin = Origin::Live;

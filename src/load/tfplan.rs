@@ -114,7 +114,7 @@ fn resolve_instances(resources: &mut [Resource]) {
     for r in resources.iter_mut() {
         let mut refs = Vec::with_capacity(r.refs.len());
         for edge in r.refs.drain(..) {
-            if ids.contains(&edge.to) {
+            if ids.contains(&*edge.to) {
                 refs.push(edge);
                 continue;
             }
@@ -126,7 +126,7 @@ fn resolve_instances(resources: &mut [Resource]) {
             // An edge to several instances cannot be the value of any one of them.
             let direct = edge.direct && instances.len() == 1;
             refs.extend(instances.into_iter().map(|id| Ref {
-                to: id.clone(),
+                to: id.as_str().into(),
                 direct,
                 ..edge.clone()
             }));
@@ -298,7 +298,7 @@ impl Plan<'_> {
             for t in targets {
                 out.push(Ref {
                     attribute: path.to_string(),
-                    to: format!("tfplan:{}/{prefix}{t}", self.display),
+                    to: format!("tfplan:{}/{prefix}{t}", self.display).into(),
                     direct,
                 });
             }

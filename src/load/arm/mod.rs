@@ -688,7 +688,7 @@ fn resolve(mut pending: Vec<Pending>) -> Vec<Resource> {
             for t in targets.into_iter().filter(|t| *t != i) {
                 refs.push(Ref {
                     attribute: c.path.clone(),
-                    to: ids[t].clone(),
+                    to: ids[t].as_str().into(),
                     direct,
                 });
             }
@@ -711,7 +711,7 @@ fn resolve(mut pending: Vec<Pending>) -> Vec<Resource> {
             for t in targets.into_iter().filter(|t| *t != i) {
                 refs.push(Ref {
                     attribute: "dependsOn".into(),
-                    to: ids[t].clone(),
+                    to: ids[t].as_str().into(),
                     direct: false,
                 });
             }
@@ -757,21 +757,21 @@ fn resolve(mut pending: Vec<Pending>) -> Vec<Resource> {
             let lower = p.res.resource_type.to_ascii_lowercase();
             let (ptype, _) = lower.rsplit_once('/')?;
             ptype.contains('/').then_some(())?;
-            let mut found: Vec<&String> = refs
+            let mut found: Vec<&str> = refs
                 .iter()
                 .filter(|r| r.attribute == "dependsOn")
-                .map(|r| &r.to)
+                .map(|r| &*r.to)
                 .filter(|to| types.get(*to).is_some_and(|t| t == ptype))
                 .collect();
             found.dedup();
-            (found.len() == 1).then(|| found[0].clone())
+            (found.len() == 1).then(|| found[0].to_string())
         });
         if let Some(to) = parent
             && to != p.res.id
         {
             refs.push(Ref {
                 attribute: "parent".into(),
-                to,
+                to: to.into(),
                 direct: true,
             });
         }

@@ -50,7 +50,7 @@ fn conditions_copies_and_children() {
     assert_eq!(child.name, "n1/child");
     assert_eq!(child.attributes["properties"]["i"], 1);
     assert_eq!(child.refs[0].attribute, "parent");
-    assert_eq!(child.refs[0].to, "arm:t.json/A.B/c/n1[1]");
+    assert_eq!(&*child.refs[0].to, "arm:t.json/A.B/c/n1[1]");
     let u = by_id(&g, "arm:t.json/A.B/c/u");
     assert_eq!(u.unknown[0], "copy");
 }

@@ -18,6 +18,7 @@ mod syntax;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use syntax::{Node, SyntaxTree};
@@ -452,7 +453,8 @@ struct Pending {
 
 fn emit_template(units: &Modules, ev: &Eval<'_>, place: &Place<'_>, out: &mut ResourceGraph) {
     let mut pending: Vec<Pending> = Vec::new();
-    let mut ids: HashMap<String, Vec<String>> = HashMap::new();
+    // Symbol -> ids of its resources, each id shared by every edge to it.
+    let mut ids: HashMap<String, Vec<Arc<str>>> = HashMap::new();
     let mut names: HashMap<String, Val> = HashMap::new();
     let index = LineIndex::new(&ev.unit.src);
     for (sym, decl) in in_source_order(&ev.decls.resources) {
@@ -488,7 +490,7 @@ fn emit_template(units: &Modules, ev: &Eval<'_>, place: &Place<'_>, out: &mut Re
             if let Some(targets) = ids.get(&sym) {
                 let direct = direct && targets.len() == 1;
                 for t in targets {
-                    if *t != r.id {
+                    if **t != *r.id {
                         r.refs.push(Ref {
                             attribute: attr.clone(),
                             to: t.clone(),
@@ -576,7 +578,7 @@ fn emit_resource(
     sym: &str,
     nested_in: Option<&ParentInfo>,
     pending: &mut Vec<Pending>,
-    ids: &mut HashMap<String, Vec<String>>,
+    ids: &mut HashMap<String, Vec<Arc<str>>>,
     names: &mut HashMap<String, Val>,
     index: &LineIndex<'_>,
     out: &mut ResourceGraph,
@@ -614,7 +616,9 @@ fn emit_resource(
         };
         let address = format!("{symbol}{suffix}");
         let id = resource_id(place, &address);
-        ids.entry(symbol.clone()).or_default().push(id.clone());
+        ids.entry(symbol.clone())
+            .or_default()
+            .push(id.as_str().into());
         let (attrs, refs, parent_name, regions) = ev.with_locals(binds.clone(), || {
             let value = ev.eval(obj);
             let mut map = match value {
@@ -686,7 +690,7 @@ fn emit_resource(
                 refs: nested_in
                     .map(|p| Ref {
                         attribute: "parent".into(),
-                        to: p.id.clone(),
+                        to: p.id.as_str().into(),
                         direct: true,
                     })
                     .into_iter()
@@ -750,7 +754,7 @@ fn emit_module(
     decl: Node<'_>,
     sym: &str,
     pending: &mut Vec<Pending>,
-    ids: &mut HashMap<String, Vec<String>>,
+    ids: &mut HashMap<String, Vec<Arc<str>>>,
     index: &LineIndex<'_>,
     out: &mut ResourceGraph,
 ) {
@@ -845,7 +849,7 @@ fn emit_module(
                 let id = resource_id(place, &address);
                 ids.entry(format!("module.{sym}"))
                     .or_default()
-                    .push(id.clone());
+                    .push(id.as_str().into());
                 pending.push(Pending {
                     resource: Resource {
                         id,

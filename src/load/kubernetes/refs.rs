@@ -124,7 +124,7 @@ pub fn link(resources: &mut [Resource]) {
                 if to != r.id {
                     refs.push(Ref {
                         attribute: attribute.clone(),
-                        to,
+                        to: to.into(),
                         direct,
                     });
                 }

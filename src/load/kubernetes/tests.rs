@@ -231,7 +231,7 @@ rules: []
             .unwrap()
             .refs
             .iter()
-            .map(|r| (r.attribute.clone(), r.to.clone(), r.direct))
+            .map(|r| (r.attribute.clone(), r.to.to_string(), r.direct))
             .collect()
     };
     assert_eq!(

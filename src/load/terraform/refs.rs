@@ -224,7 +224,7 @@ impl Walker<'_, '_> {
                     let address = format!("{}{}", def.address(), super::calls::string_key(key));
                     self.out.push(Ref {
                         attribute: self.attribute.to_string(),
-                        to: self.ev.resource_id(&address),
+                        to: self.ev.resource_id(&address).into(),
                         direct: self.direct,
                     });
                     return;
@@ -284,7 +284,10 @@ impl Walker<'_, '_> {
         for k in chosen {
             self.out.push(Ref {
                 attribute: self.attribute.to_string(),
-                to: self.ev.resource_id(&format!("{}{}", def.address(), k)),
+                to: self
+                    .ev
+                    .resource_id(&format!("{}{}", def.address(), k))
+                    .into(),
                 direct: self.direct,
             });
         }

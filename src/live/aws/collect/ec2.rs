@@ -139,7 +139,7 @@ impl Ctx<'_> {
                 if let Some(to) = vpc_ids.get(&target) {
                     r.refs.push(Ref {
                         attribute: "vpc_id".into(),
-                        to: to.clone(),
+                        to: to.as_str().into(),
                         direct: true,
                     });
                 }
