@@ -727,7 +727,7 @@ fn is_comment(node: Node<'_>) -> bool {
 pub fn value_after_equals(decl: Node<'_>) -> Option<Node<'_>> {
     let mut seen_eq = false;
     for ch in decl.children() {
-        if seen_eq && ch.is_named() && ch.kind() != "comment" {
+        if seen_eq && ch.is_named() && !is_comment(ch) {
             return Some(ch);
         }
         if !ch.is_named() && ch.kind() == "=" {
@@ -844,6 +844,23 @@ mod tests {
     use super::super::grammar::testing;
     use super::super::syntax::SyntaxTree;
     use super::*;
+
+    #[test]
+    fn the_value_after_equals_skips_comments_and_diagnostic_comments() {
+        for src in [
+            "var v = /* note */ 'x'\n",
+            "var v =\n#disable-next-line no-unused-vars\n  'x'\n",
+            "var v = // note\n  'x'\n",
+        ] {
+            let tree = SyntaxTree::new(&testing::parse(src));
+            let decl = tree
+                .nodes()
+                .find(|n| n.kind() == "variable_declaration")
+                .unwrap_or_else(|| panic!("no declaration in {src:?}"));
+            let value = value_after_equals(decl).map(|v| &src[v.byte_range()]);
+            assert_eq!(value, Some("'x'"), "{src:?}");
+        }
+    }
 
     #[test]
     fn a_property_is_its_first_and_last_child_whatever_comments_sit_between() {
