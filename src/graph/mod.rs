@@ -149,10 +149,11 @@ fn line_regions<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Regions, D::Er
 
 /// Regions of one line each, for loaders that know only the line of each attribute path.
 pub fn lines_to_regions(lines: BTreeMap<String, u32>) -> Regions {
-    lines
-        .into_iter()
-        .map(|(path, line)| (path, Region::line(line)))
-        .collect()
+    Regions::from_sorted(
+        lines
+            .iter()
+            .map(|(path, &line)| (path.as_str(), Region::line(line))),
+    )
 }
 
 impl FileSource {

@@ -29,7 +29,7 @@ pub struct Regions {
 
 impl Regions {
     /// Regions from `(path, region)` pairs sorted by path, each path once.
-    fn from_sorted<'a>(entries: impl IntoIterator<Item = (&'a str, Region)>) -> Regions {
+    pub(super) fn from_sorted<'a>(entries: impl IntoIterator<Item = (&'a str, Region)>) -> Regions {
         let mut bytes = Vec::new();
         let mut restarts = Vec::new();
         let mut previous: &[u8] = &[];

@@ -290,7 +290,7 @@ struct Modules {
 }
 
 struct Module {
-    unit: std::sync::Mutex<Option<std::sync::Arc<Unit>>>,
+    unit: std::sync::Mutex<Option<Arc<Unit>>>,
     /// Root templates that reach this one and have not been evaluated yet.
     users: std::sync::atomic::AtomicUsize,
 }
@@ -307,7 +307,7 @@ impl Modules {
             .map(|(display, unit)| {
                 let n = users.get(display.as_str()).copied().unwrap_or(0);
                 let module = Module {
-                    unit: std::sync::Mutex::new(Some(std::sync::Arc::new(unit))),
+                    unit: std::sync::Mutex::new(Some(Arc::new(unit))),
                     users: std::sync::atomic::AtomicUsize::new(n),
                 };
                 (display, module)
@@ -317,7 +317,7 @@ impl Modules {
     }
 
     /// The called template `display`, while a root that reaches it is being evaluated.
-    fn get(&self, display: &str) -> Option<std::sync::Arc<Unit>> {
+    fn get(&self, display: &str) -> Option<Arc<Unit>> {
         let module = self.units.get(display)?;
         let unit = module.unit.lock().unwrap_or_else(|e| e.into_inner());
         unit.clone()
