@@ -19,6 +19,7 @@ pub mod graph;
 #[cfg(feature = "live")]
 pub mod live;
 pub mod load;
+pub mod memory;
 pub mod merge;
 pub mod policy;
 pub mod report;

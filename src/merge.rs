@@ -94,6 +94,7 @@ impl ShardState {
                 name: r.name.clone(),
                 scope: r.scope.clone(),
                 attributes: serde_json::Value::Null,
+                rule_attributes: None,
                 unknown: r.unknown.clone(),
                 refs: Vec::new(),
                 source: r.source.clone(),

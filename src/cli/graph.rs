@@ -17,7 +17,7 @@ pub struct GraphArgs {
 }
 
 pub fn run(args: GraphArgs) -> ExitCode {
-    let graph = match load_inputs(&args.inputs) {
+    let graph = match load_inputs(&args.inputs, None) {
         Ok((g, _)) => g,
         Err(code) => return code,
     };

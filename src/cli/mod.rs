@@ -189,7 +189,11 @@ fn parse_var(s: &str) -> Result<(String, String), String> {
 
 /// Discovers and loads the inputs into one graph; a path that does not exist is a usage error.
 /// `TF_VAR_<name>` environment variables give values to Terraform root variables.
-fn load_inputs(args: &InputArgs) -> Result<(crate::graph::ResourceGraph, PathBuf), ExitCode> {
+/// `prepare` is [`crate::load::LoadOptions::prepare`].
+fn load_inputs(
+    args: &InputArgs,
+    prepare: Option<fn(&mut [crate::graph::Resource])>,
+) -> Result<(crate::graph::ResourceGraph, PathBuf), ExitCode> {
     let base = base_dir(args.root.as_ref())?;
     let discovery = crate::discover::discover(&args.paths, &base).map_err(|e| {
         eprintln!("error: {e}");
@@ -216,6 +220,7 @@ fn load_inputs(args: &InputArgs) -> Result<(crate::graph::ResourceGraph, PathBuf
             files: args.var_files.clone(),
             vars: args.vars.clone(),
         },
+        prepare,
     };
     Ok((
         crate::load::load(&discovery.files, discovery.errors, &opts),

@@ -227,6 +227,19 @@ pub(super) fn usage(message: impl std::fmt::Display) -> ExitCode {
     ExitCode::from(EXIT_ERROR)
 }
 
+/// Converts the attribute values of one file's resources for rules as it loads, keeping
+/// what the host reads after loading: suppression annotations, and what links Kubernetes
+/// objects.
+fn prepare_for_rules(resources: &mut [crate::graph::Resource]) {
+    RuleValues::prepare(resources, |r| {
+        suppress::ATTRIBUTES_READ
+            .iter()
+            .chain(crate::load::kubernetes::link_paths(r))
+            .copied()
+            .collect()
+    });
+}
+
 /// Loads policies and configuration, gets the resources, evaluates, reports.
 pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode> {
     let started = chrono::Utc::now();
@@ -256,7 +269,10 @@ pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode>
                 || policy_args.load(),
                 || {
                     let clock = std::time::Instant::now();
-                    (load_inputs(inputs), clock.elapsed())
+                    (
+                        load_inputs(inputs, Some(prepare_for_rules)),
+                        clock.elapsed(),
+                    )
                 },
             );
             (policies?, Some(loaded))
@@ -305,9 +321,12 @@ pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode>
             source_url,
             fail_on_parse_error,
         } => {
-            let (loaded, took) = preloaded
-                .take()
-                .unwrap_or_else(|| (load_inputs(inputs), std::time::Duration::ZERO));
+            let (loaded, took) = preloaded.take().unwrap_or_else(|| {
+                (
+                    load_inputs(inputs, Some(prepare_for_rules)),
+                    std::time::Duration::ZERO,
+                )
+            });
             load_time = took;
             let (mut graph, base) = loaded?;
             if let Some(shard) = args.shard {
@@ -345,7 +364,9 @@ pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode>
     };
     // Rules read the resources as regorus values; the graph's own copy of the attribute
     // values is released as they are converted (the two were most of a scan's peak memory).
+    RuleValues::end_preparing();
     let values = RuleValues::take(&mut graph, suppress::ATTRIBUTES_READ);
+    crate::memory::release_freed();
     let mut outcome = evaluate_values(&policies, &rules, &graph, values, &eval_opts);
     crate::compliance::demote_for_gaps(&graph.gaps, &policies.rules, &mut outcome);
     if !frameworks.is_empty() {

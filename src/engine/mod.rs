@@ -25,7 +25,7 @@ use rayon::prelude::*;
 use regorus::Value;
 
 use crate::finding::Finding;
-use crate::graph::ResourceGraph;
+use crate::graph::{Resource, ResourceGraph};
 use crate::policy::{PolicySet, RuleMeta, rego_error_parts};
 
 /// Tuning of an evaluation.
@@ -152,9 +152,38 @@ impl RuleValues {
         by_share(graph.resources.par_chunks(share), |share, interner| {
             share
                 .iter()
-                .map(|r| view::rule_view(r, &r.attributes, interner))
+                .map(|r| match &r.rule_attributes {
+                    Some(converted) => view::rule_view_of(r, converted.clone(), interner),
+                    None => view::rule_view(r, &r.attributes, interner),
+                })
                 .collect()
         })
+    }
+
+    /// Converts the attribute values of `resources` (those of one file, just loaded) for
+    /// rules ahead of [`RuleValues::take`], into `rule_attributes`, and keeps in `attributes`
+    /// only the paths `keep` gives for the resource. Loading then never holds the JSON copy of every file's
+    /// attributes at once (it was the peak of a Kubernetes scan). Values are interned with
+    /// the calling thread's interner, so equal values of different files are shared;
+    /// [`RuleValues::end_preparing`] drops the interners.
+    pub fn prepare(
+        resources: &mut [Resource],
+        keep: impl Fn(&Resource) -> Vec<&'static [&'static str]>,
+    ) {
+        LOAD_INTERNER.with_borrow_mut(|interner| {
+            for r in resources {
+                let attributes = std::mem::take(&mut r.attributes);
+                r.rule_attributes = Some(interner.attributes(&attributes));
+                r.attributes = kept(&attributes, &keep(r));
+            }
+        });
+    }
+
+    /// Drops the interners [`RuleValues::prepare`] used, in the calling thread and in every
+    /// thread of the rayon pool (the values they built stay; only their indexes go).
+    pub fn end_preparing() {
+        rayon::broadcast(|_| drop(LOAD_INTERNER.take()));
+        drop(LOAD_INTERNER.take());
     }
 
     /// Built from `graph`, taking each resource's attribute values out of it as they are
@@ -166,15 +195,30 @@ impl RuleValues {
         by_share(graph.resources.par_chunks_mut(share), |share, interner| {
             share
                 .iter_mut()
-                .map(|r| {
-                    let attributes = std::mem::take(&mut r.attributes);
-                    let view = view::rule_view(r, &attributes, interner);
-                    r.attributes = kept(&attributes, keep);
-                    view
+                .map(|r| match r.rule_attributes.take() {
+                    // Converted as the resource's file loaded; `attributes` holds what was
+                    // kept then, a superset of `keep`.
+                    Some(converted) => {
+                        let view = view::rule_view_of(r, converted, interner);
+                        r.attributes = kept(&r.attributes, keep);
+                        view
+                    }
+                    None => {
+                        let attributes = std::mem::take(&mut r.attributes);
+                        let view = view::rule_view(r, &attributes, interner);
+                        r.attributes = kept(&attributes, keep);
+                        view
+                    }
                 })
                 .collect()
         })
     }
+}
+
+thread_local! {
+    /// The interner of [`RuleValues::prepare`] in each loading thread.
+    static LOAD_INTERNER: std::cell::RefCell<view::Interner> =
+        std::cell::RefCell::new(view::Interner::default());
 }
 
 /// Resources are converted in one contiguous share per worker, each with an interner of its
@@ -372,6 +416,7 @@ pub fn evaluate_values(
         .collect();
     // What evaluation needed goes before findings are made: the peak of a scan is here.
     drop((prepared, items, values, inventory));
+    crate::memory::release_freed();
 
     let ids = index_by_id(graph);
     let mut gathered: Vec<Gathered> = examined

@@ -15,6 +15,7 @@ fn resource(ty: &str, name: &str, attributes: serde_json::Value) -> Resource {
         name: name.into(),
         scope: Scope::default(),
         attributes,
+        rule_attributes: None,
         unknown: vec![],
         refs: vec![],
         source: Source::File(FileSource {
@@ -398,6 +399,52 @@ fn units_group_rules_of_one_platform_over_the_same_resources() {
     };
     assert_eq!(members(true), vec![vec![0, 1], vec![2], vec![4]]);
     assert_eq!(members(false), vec![vec![0], vec![1], vec![2], vec![4]]);
+}
+
+/// Values converted as files load (`prepare`, keeping more paths than `take` later) equal
+/// those converted from whole attributes, and the graph is left the same paths.
+#[test]
+fn values_prepared_while_loading_equal_converted_ones() {
+    let pod = json!({
+        "metadata": {"name": "p", "labels": {"app": "p"}, "annotations": {"tenet/ignore": "K8S-1: ok"}},
+        "spec": {"containers": [{"name": "c", "env": [{"name": "p"}]}]}
+    });
+    let resources = || {
+        vec![
+            resource("pod", "a", pod.clone()),
+            resource("pod", "b", json!({"spec": {}})),
+            resource("pod", "c", json!(["not", "an", "object"])),
+        ]
+    };
+    let keep: &[&[&str]] = &[&["metadata", "annotations", "tenet/ignore"]];
+    let mut whole = graph(resources());
+    let expected = RuleValues::of(&whole).0;
+    let expected_taken = RuleValues::take(&mut whole, keep).0;
+    assert_eq!(expected_taken, expected);
+
+    let mut loaded = resources();
+    RuleValues::prepare(&mut loaded[..2], |_| {
+        vec![&["metadata", "labels"], &["metadata", "annotations"]]
+    });
+    RuleValues::end_preparing();
+    assert_eq!(
+        loaded[0].attributes,
+        json!({"metadata": {"labels": {"app": "p"}, "annotations": {"tenet/ignore": "K8S-1: ok"}}})
+    );
+    assert!(loaded[2].rule_attributes.is_none());
+    let mut prepared = graph(loaded);
+    assert_eq!(RuleValues::of(&prepared).0, expected);
+    assert_eq!(RuleValues::take(&mut prepared, keep).0, expected);
+    let left = |g: &ResourceGraph| -> Vec<serde_json::Value> {
+        g.resources.iter().map(|r| r.attributes.clone()).collect()
+    };
+    assert_eq!(left(&prepared), left(&whole));
+    assert!(
+        prepared
+            .resources
+            .iter()
+            .all(|r| r.rule_attributes.is_none())
+    );
 }
 
 /// Taking the values out of a graph gives the same values as converting it, and leaves the

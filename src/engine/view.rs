@@ -50,6 +50,11 @@ impl Interner {
         self.convert(json).0
     }
 
+    /// A resource's attribute values, as [`rule_view`] converts them.
+    pub(super) fn attributes(&mut self, json: &Json) -> Value {
+        self.convert(json).0
+    }
+
     /// `json` as a value, with a hash of its content.
     fn convert(&mut self, json: &Json) -> (Value, u64) {
         match json {
@@ -157,6 +162,30 @@ enum ShallowSource<'a> {
 /// `r` as rules see it, with `attributes` as its attribute values (`r.attributes`, or the
 /// values taken out of it).
 pub(super) fn rule_view(r: &Resource, attributes: &Json, interner: &mut Interner) -> Value {
+    let Some(fields) = shallow_fields(r) else {
+        return Value::Null;
+    };
+    let key = "attributes".to_string();
+    interner
+        .object(fields.iter().chain(std::iter::once((&key, attributes))))
+        .0
+}
+
+/// `r` as rules see it, with `attributes` as its attribute values converted before
+/// ([`Interner::attributes`]): equal to [`rule_view`] of the JSON they were converted from.
+pub(super) fn rule_view_of(r: &Resource, attributes: Value, interner: &mut Interner) -> Value {
+    let Some(fields) = shallow_fields(r) else {
+        return Value::Null;
+    };
+    let mut view = interner.object(fields.iter()).0;
+    if let Ok(object) = view.as_object_mut() {
+        object.insert(Value::from("attributes"), attributes);
+    }
+    view
+}
+
+/// Every field of the JSON form of `r` but `attributes` (and `source.attributes`).
+fn shallow_fields(r: &Resource) -> Option<serde_json::Map<String, Json>> {
     let shallow = Shallow {
         id: &r.id,
         resource_type: &r.resource_type,
@@ -177,13 +206,10 @@ pub(super) fn rule_view(r: &Resource, attributes: &Json, interner: &mut Interner
             Source::Live(l) => ShallowSource::Live(l),
         },
     };
-    let Ok(Json::Object(fields)) = serde_json::to_value(&shallow) else {
-        return Value::Null;
-    };
-    let key = "attributes".to_string();
-    interner
-        .object(fields.iter().chain(std::iter::once((&key, attributes))))
-        .0
+    match serde_json::to_value(&shallow) {
+        Ok(Json::Object(fields)) => Some(fields),
+        _ => None,
+    }
 }
 
 #[cfg(test)]
@@ -207,6 +233,7 @@ mod tests {
             },
             attributes: json!({"bucket": "logs", "n": 3, "f": 1.5, "neg": -2, "big": 18446744073709551615u64,
                 "tags": {"a": null, "b": [true, false]}}),
+            rule_attributes: None,
             unknown: vec!["policy".into()],
             refs: vec![Ref {
                 attribute: "bucket".into(),

@@ -243,6 +243,11 @@ pub struct Resource {
     /// Resolved attribute values. Nested blocks are arrays of objects. Values the loader could
     /// not know are absent here (or `null` inside arrays) and listed in `unknown`.
     pub attributes: Json,
+    /// The attribute values as rules read them, when they were converted as the resource's
+    /// file loaded (`RuleValues::prepare` in `engine`, during a scan): `attributes` then holds
+    /// only the paths the host still reads. Not part of the graph's JSON form.
+    #[serde(skip)]
+    pub rule_attributes: Option<regorus::Value>,
     /// Attribute paths whose values could not be known statically.
     pub unknown: Vec<String>,
     /// Edges to other resources.

@@ -88,6 +88,7 @@ pub fn resource(
         name: name.to_string(),
         scope,
         attributes: Json::Object(attributes),
+        rule_attributes: None,
         unknown: Vec::new(),
         refs: Vec::new(),
         source: Source::Live(LiveSource {

@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::discover::{Discovered, FileKind};
-use crate::graph::{LoadError, ResourceGraph};
+use crate::graph::{LoadError, Resource, ResourceGraph};
 
 /// Settings that bound what loaders read, and values given from outside the sources.
 #[derive(Debug, Clone)]
@@ -32,6 +32,12 @@ pub struct LoadOptions {
     pub base: Option<PathBuf>,
     /// Values for Terraform root module variables (`TF_VAR_*`, `--var-file`, `--var`).
     pub terraform_vars: terraform::VarInputs,
+    /// Applied to the resources of each file that loads on its own (Kubernetes YAML, JSON) as
+    /// soon as it has loaded, before the next files load: a scan converts their attribute
+    /// values for rules there, so that the graph's JSON copy of every file is never held at
+    /// once. Whatever it leaves in `attributes` must include what [`kubernetes::link_paths`]
+    /// names.
+    pub prepare: Option<fn(&mut [Resource])>,
 }
 
 impl Default for LoadOptions {
@@ -40,6 +46,7 @@ impl Default for LoadOptions {
             max_file_bytes: text::DEFAULT_MAX_FILE_BYTES,
             base: None,
             terraform_vars: terraform::VarInputs::default(),
+            prepare: None,
         }
     }
 }
@@ -76,6 +83,12 @@ pub fn load(files: &[Discovered], errors: Vec<LoadError>, opts: &LoadOptions) ->
                 kubernetes::load(&f.display, text, kubernetes::in_chart_templates(&f.path))
             })),
             _ => None,
+        })
+        .map(|mut g| {
+            if let Some(prepare) = opts.prepare {
+                prepare(&mut g.resources);
+            }
+            g
         })
         .collect();
     for g in single {

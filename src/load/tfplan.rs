@@ -216,6 +216,7 @@ impl Plan<'_> {
                 ..Scope::default()
             },
             attributes,
+            rule_attributes: None,
             unknown,
             refs,
             source: Source::File(source),

@@ -509,6 +509,7 @@ impl<'f> Loader<'f> {
                 ..ResScope::default()
             },
             attributes,
+            rule_attributes: None,
             unknown,
             refs: Vec::new(),
             source: Source::File(FileSource {

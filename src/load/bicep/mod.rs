@@ -686,6 +686,7 @@ fn emit_resource(
                     namespace: None,
                 },
                 attributes,
+                rule_attributes: None,
                 unknown,
                 refs: nested_in
                     .map(|p| Ref {
@@ -861,6 +862,7 @@ fn emit_module(
                         name: sym.to_string(),
                         scope: Scope::default(),
                         attributes,
+                        rule_attributes: None,
                         unknown,
                         refs: Vec::new(),
                         source: Source::File(FileSource::from_regions(

@@ -32,7 +32,7 @@ use crate::graph::{
 };
 use yaml::{Node, NodeKind, Pos};
 
-pub use refs::{group_kind, link, pod_spec_path};
+pub use refs::{group_kind, link, link_paths, pod_spec_path};
 
 /// API groups of configuration files read by tools, not objects a cluster serves. Such files
 /// have `apiVersion` and `kind` but are not resources; they are skipped.
@@ -244,6 +244,7 @@ fn resource(display: &str, node: &Node, seen: &mut HashMap<String, usize>) -> Re
             ..Scope::default()
         },
         attributes,
+        rule_attributes: None,
         unknown: Vec::new(),
         refs: Vec::new(),
         source: Source::File(source),

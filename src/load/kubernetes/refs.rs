@@ -35,6 +35,61 @@ pub fn pod_spec_path(group: &str, kind: &str) -> Option<&'static [&'static str]>
     }
 }
 
+/// The attribute paths [`link`] reads of `r`, by its kind (none for other resources): what a
+/// loader must leave in `attributes` when it converts the rest for rules before linking
+/// ([`super::super::LoadOptions::prepare`]). A test derives the pod template paths from
+/// [`pod_spec_path`].
+pub fn link_paths(r: &Resource) -> &'static [&'static [&'static str]] {
+    if r.origin != Origin::Kubernetes {
+        return &[];
+    }
+    let (group, kind) = group_kind(&r.resource_type).unwrap_or_default();
+    match (group, kind) {
+        (RBAC, "RoleBinding" | "ClusterRoleBinding") => &[&["roleRef"], &["subjects"]],
+        ("", "Service") => &[&["spec", "selector"]],
+        // Each pod template's labels and service account fields.
+        _ => match pod_spec_path(group, kind) {
+            Some(["spec"]) => &[
+                &["metadata", "labels"],
+                &["spec", "serviceAccountName"],
+                &["spec", "serviceAccount"],
+            ],
+            Some(["spec", "template", "spec"]) => &[
+                &["spec", "template", "metadata", "labels"],
+                &["spec", "template", "spec", "serviceAccountName"],
+                &["spec", "template", "spec", "serviceAccount"],
+            ],
+            Some(["spec", "jobTemplate", "spec", "template", "spec"]) => &[
+                &[
+                    "spec",
+                    "jobTemplate",
+                    "spec",
+                    "template",
+                    "metadata",
+                    "labels",
+                ],
+                &[
+                    "spec",
+                    "jobTemplate",
+                    "spec",
+                    "template",
+                    "spec",
+                    "serviceAccountName",
+                ],
+                &[
+                    "spec",
+                    "jobTemplate",
+                    "spec",
+                    "template",
+                    "spec",
+                    "serviceAccount",
+                ],
+            ],
+            _ => &[],
+        },
+    }
+}
+
 /// The group and kind of a resource type `<apiVersion>/<kind>` (`apps/v1/Deployment` → `apps`,
 /// `Deployment`; `v1/Pod` → the core group `""`, `Pod`); None for a type of another shape.
 pub fn group_kind(resource_type: &str) -> Option<(&str, &str)> {
@@ -208,6 +263,58 @@ pub fn link(resources: &mut [Resource]) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The link paths of each workload kind are its pod template's.
+    #[test]
+    fn link_paths_cover_every_pod_template() {
+        let kinds = [
+            ("", "Pod"),
+            ("", "ReplicationController"),
+            ("apps", "Deployment"),
+            ("apps", "StatefulSet"),
+            ("apps", "DaemonSet"),
+            ("apps", "ReplicaSet"),
+            ("extensions", "Deployment"),
+            ("batch", "Job"),
+            ("batch", "CronJob"),
+        ];
+        for (group, kind) in kinds {
+            let version = if group.is_empty() {
+                "v1".to_string()
+            } else {
+                format!("{group}/v1")
+            };
+            let r = Resource {
+                id: format!("kubernetes:k.yaml/_/{kind}/x"),
+                resource_type: format!("{version}/{kind}"),
+                origin: Origin::Kubernetes,
+                mode: crate::graph::Mode::Managed,
+                provider: "kubernetes".into(),
+                name: "x".into(),
+                scope: Default::default(),
+                attributes: Json::Null,
+                rule_attributes: None,
+                unknown: Vec::new(),
+                refs: Vec::new(),
+                source: crate::graph::Source::File(Default::default()),
+            };
+            let spec = pod_spec_path(group, kind).unwrap();
+            let mut labels = spec[..spec.len() - 1].to_vec();
+            labels.extend(["metadata", "labels"]);
+            let mut wanted = vec![labels];
+            for field in ["serviceAccountName", "serviceAccount"] {
+                let mut path = spec.to_vec();
+                path.push(field);
+                wanted.push(path);
+            }
+            for path in wanted {
+                assert!(
+                    link_paths(&r).contains(&path.as_slice()),
+                    "{path:?} ({kind})"
+                );
+            }
+        }
+    }
 
     #[test]
     fn group_and_kind() {

@@ -184,9 +184,7 @@ fn json_manifests_load() {
     assert_eq!(lines(&g.resources[0])["spec.hostPID"], 6);
 }
 
-#[test]
-fn links_bindings_service_accounts_and_services() {
-    let rbac = "\
+const RBAC: &str = "\
 apiVersion: v1
 kind: ServiceAccount
 metadata: {name: web, namespace: shop}
@@ -221,8 +219,11 @@ kind: Role
 metadata: {name: reader, namespace: other}
 rules: []
 ";
+
+#[test]
+fn links_bindings_service_accounts_and_services() {
     let mut resources = load("k/app.yaml", DEPLOY, false).resources;
-    resources.extend(load("k/rbac.yaml", rbac, false).resources);
+    resources.extend(load("k/rbac.yaml", RBAC, false).resources);
     link(&mut resources);
     let refs = |id: &str| -> Vec<(String, String, bool)> {
         resources
@@ -280,6 +281,76 @@ rules: []
             ),
         ]
     );
+}
+
+/// A scan converts each file's attribute values as it loads and keeps only `link_paths`
+/// (`RuleValues::prepare`); linking must then find every edge it finds on whole attributes,
+/// for each workload kind's pod template path.
+#[test]
+fn linking_needs_only_the_link_paths() {
+    let workloads = "\
+apiVersion: v1
+kind: ServiceAccount
+metadata: {name: jobs, namespace: shop}
+---
+apiVersion: v1
+kind: Pod
+metadata: {name: p, namespace: shop, labels: {app: p}}
+spec: {serviceAccount: jobs, containers: [{name: c, image: busybox}]}
+---
+apiVersion: batch/v1
+kind: CronJob
+metadata: {name: nightly, namespace: shop}
+spec:
+  schedule: '0 1 * * *'
+  jobTemplate:
+    spec:
+      template:
+        metadata: {labels: {app: nightly}}
+        spec: {serviceAccountName: jobs, containers: [{name: c, image: busybox}]}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: both, namespace: shop}
+spec: {selector: {app: nightly}}
+---
+apiVersion: v1
+kind: Service
+metadata: {name: pod, namespace: shop}
+spec: {selector: {app: p}}
+";
+    let loaded = || {
+        let mut resources = load("k/app.yaml", DEPLOY, false).resources;
+        resources.extend(load("k/rbac.yaml", RBAC, false).resources);
+        resources.extend(load("k/jobs.yaml", workloads, false).resources);
+        resources
+    };
+    let mut whole = loaded();
+    link(&mut whole);
+    let mut prepared = loaded();
+    crate::engine::RuleValues::prepare(&mut prepared, |r| super::link_paths(r).to_vec());
+    crate::engine::RuleValues::end_preparing();
+    assert!(prepared.iter().all(|r| r.rule_attributes.is_some()));
+    link(&mut prepared);
+    let refs = |resources: &[Resource]| -> Vec<(String, Vec<crate::graph::Ref>)> {
+        resources
+            .iter()
+            .map(|r| (r.id.clone(), r.refs.clone()))
+            .collect()
+    };
+    assert_eq!(refs(&prepared), refs(&whole));
+    // Every workload kind here links: the comparison covers each pod template path.
+    for id in [
+        "kubernetes:k/jobs.yaml/shop/Pod/p",
+        "kubernetes:k/jobs.yaml/shop/CronJob/nightly",
+        "kubernetes:k/jobs.yaml/shop/Service/both",
+        "kubernetes:k/jobs.yaml/shop/Service/pod",
+        "kubernetes:k/app.yaml/shop/Deployment/web",
+        "kubernetes:k/rbac.yaml/shop/RoleBinding/web-reader",
+    ] {
+        let r = whole.iter().find(|r| r.id == id).unwrap();
+        assert!(!r.refs.is_empty(), "{id} has no edge");
+    }
 }
 
 #[test]

@@ -197,6 +197,7 @@ impl ResourceBuilder<'_, '_> {
                 name: def.name.clone(),
                 scope: scope.clone(),
                 attributes,
+                rule_attributes: None,
                 unknown,
                 refs,
                 source: Source::File(FileSource::from_regions(
