@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 
 pub use path::{AttrPath, parent_paths};
-pub use regions::Regions;
+pub use regions::{Regions, RegionsBuilder};
 
 /// Version of the JSON shape of [`Resource`] and [`ResourceGraph`]. Bumped on any change a
 /// policy could notice (renamed or removed fields, changed encodings); additions that old
@@ -161,7 +161,7 @@ impl FileSource {
     pub fn from_regions(
         file: String,
         block: Region,
-        regions: BTreeMap<String, Region>,
+        regions: impl Into<Regions>,
         call_site: Option<CallSite>,
     ) -> Self {
         FileSource {

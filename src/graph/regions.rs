@@ -191,11 +191,48 @@ impl From<BTreeMap<String, Region>> for Regions {
     }
 }
 
-impl<S: Into<String>> FromIterator<(S, Region)> for Regions {
+impl<S: AsRef<str>> FromIterator<(S, Region)> for Regions {
     /// In any order; of a repeated path, the last region counts (as `BTreeMap::insert`).
     fn from_iter<I: IntoIterator<Item = (S, Region)>>(iter: I) -> Self {
-        let map: BTreeMap<String, Region> = iter.into_iter().map(|(p, r)| (p.into(), r)).collect();
-        map.into()
+        let mut builder = RegionsBuilder::default();
+        for (path, region) in iter {
+            builder.push(path.as_ref(), region);
+        }
+        builder.finish()
+    }
+}
+
+/// Gathers `(path, region)` pairs in any order into [`Regions`]. The paths are appended to
+/// one buffer as they come (a loader walking a 1 MB manifest meets tens of thousands), rather
+/// than each allocated on its own and sorted in a map before encoding.
+#[derive(Default)]
+pub struct RegionsBuilder {
+    paths: String,
+    /// Each entry's path (a range of `paths`) and region, in the order pushed.
+    entries: Vec<(usize, usize, Region)>,
+}
+
+impl RegionsBuilder {
+    /// Adds `path`; of a path pushed twice, the later region counts (as `BTreeMap::insert`).
+    pub fn push(&mut self, path: &str, region: Region) {
+        let start = self.paths.len();
+        self.paths.push_str(path);
+        self.entries.push((start, self.paths.len(), region));
+    }
+
+    pub fn finish(mut self) -> Regions {
+        let paths = self.paths.as_str();
+        let path = |&(start, end, _): &(usize, usize, Region)| &paths[start..end];
+        // Stable: of equal paths, the later pushed stays later and is the one kept.
+        self.entries.sort_by(|a, b| path(a).cmp(path(b)));
+        let entries = &self.entries;
+        Regions::from_sorted(
+            entries
+                .iter()
+                .enumerate()
+                .filter(|&(i, e)| entries.get(i + 1).is_none_or(|next| path(next) != path(e)))
+                .map(|(_, e)| (path(e), e.2)),
+        )
     }
 }
 
@@ -284,6 +321,33 @@ mod tests {
         let regions: Regions = [("a", region(1)), ("a", region(2))].into_iter().collect();
         assert_eq!(regions.len(), 1);
         assert_eq!(regions.get("a"), Some(region(2)));
+    }
+
+    /// Pushed in any order, with repeats, the builder gives what inserting into a map gives.
+    #[test]
+    fn the_builder_equals_a_map_filled_in_the_same_order() {
+        let paths: Vec<(String, Region)> = sample(40).into_iter().collect();
+        // Reversed, interleaved with a second pass whose regions differ (the later wins).
+        let mut pushed: Vec<(String, Region)> = Vec::new();
+        for (i, (p, r)) in paths.iter().rev().enumerate() {
+            pushed.push((p.clone(), *r));
+            if i % 3 == 0 {
+                pushed.push((p.clone(), region(i as u32 + 1000)));
+            }
+        }
+        pushed.extend(paths.iter().step_by(5).map(|(p, _)| (p.clone(), region(7))));
+        let mut map = BTreeMap::new();
+        let mut builder = RegionsBuilder::default();
+        for (p, r) in &pushed {
+            map.insert(p.clone(), *r);
+            builder.push(p, *r);
+        }
+        let built = builder.finish();
+        assert_eq!(built, Regions::from(map.clone()));
+        assert_eq!(
+            built.iter().collect::<Vec<_>>(),
+            map.into_iter().collect::<Vec<_>>()
+        );
     }
 
     #[test]

@@ -21,14 +21,14 @@
 mod refs;
 pub mod yaml;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 
 use serde_json::Value as Json;
 
 use crate::graph::{
-    AttrPath, FileSource, InputFile, LoadError, Mode, Origin, Region, Resource, ResourceGraph,
-    Scope, Source,
+    AttrPath, FileSource, InputFile, LoadError, Mode, Origin, Region, Regions, RegionsBuilder,
+    Resource, ResourceGraph, Scope, Source,
 };
 use yaml::{Node, NodeKind, Pos};
 
@@ -263,12 +263,10 @@ fn region(start: Pos, end: Pos) -> Region {
 /// The region of every field and list element under `node`, by attribute path. Values
 /// reached through an alias keep the alias's position (their parts are not listed: a finding
 /// on them points at the alias).
-fn positions(node: &Node) -> BTreeMap<String, Region> {
-    // Gathered in document order, then built into the map in one sorted pass (inserting path
-    // by path was a sixth of loading the Kubernetes corpus).
-    fn walk(node: &Node, path: &mut AttrPath, out: &mut Vec<(String, Region)>) {
+fn positions(node: &Node) -> Regions {
+    fn walk(node: &Node, path: &mut AttrPath, out: &mut RegionsBuilder) {
         let mut visit = |path: &mut AttrPath, value: &Node, start: Pos, end: Pos| {
-            out.push((path.as_str().to_string(), region(start, end)));
+            out.push(path.as_str(), region(start, end));
             walk(value, path, out);
         };
         let len = path.text_len();
@@ -290,11 +288,9 @@ fn positions(node: &Node) -> BTreeMap<String, Region> {
             NodeKind::Scalar(_) | NodeKind::Alias(_) => {}
         }
     }
-    let mut found = Vec::new();
+    let mut found = RegionsBuilder::default();
     walk(node, &mut AttrPath::root(), &mut found);
-    // Stable, so that were a path found twice the later would win, as with inserting.
-    found.sort_by(|a, b| a.0.cmp(&b.0));
-    found.into_iter().collect()
+    found.finish()
 }
 
 /// Line of each attribute path, for tests and debugging.
