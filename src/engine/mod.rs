@@ -18,7 +18,8 @@ mod view;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::num::NonZeroU32;
-use std::sync::OnceLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use rayon::prelude::*;
@@ -349,16 +350,23 @@ pub fn evaluate_values(
     }
 
     // Each unit's engine is prepared once, by the first worker that needs it; every batch
-    // evaluates in a clone (reference counts).
-    let prepared: Vec<OnceLock<Result<regorus::Engine, String>>> =
-        units.iter().map(|_| OnceLock::new()).collect();
+    // evaluates in a clone (reference counts). The prepared engine is dropped when the unit's
+    // last batch is done: units come one after another, so few are held at once.
+    let prepared: Vec<Mutex<Option<Result<regorus::Engine, String>>>> =
+        units.iter().map(|_| Mutex::new(None)).collect();
+    let mut batches_left: Vec<AtomicUsize> = units.iter().map(|_| AtomicUsize::new(0)).collect();
+    for (ui, _) in &items {
+        *batches_left[*ui].get_mut() += 1;
+    }
     let results: Vec<ItemResult> = items
         .par_iter()
         .map(|(ui, batch)| {
             let started = std::time::Instant::now();
             let unit = &units[*ui];
-            let mut engine = prepared[*ui]
-                .get_or_init(|| match unit.members.as_slice() {
+            let mut engine = {
+                // Held while the engine is prepared: the unit's other batches wait for it.
+                let mut slot = prepared[*ui].lock().unwrap_or_else(PoisonError::into_inner);
+                slot.get_or_insert_with(|| match unit.members.as_slice() {
                     [ri] => prepare(rules[*ri]),
                     members => {
                         let members: Vec<&RuleMeta> = members.iter().map(|&ri| rules[ri]).collect();
@@ -366,7 +374,8 @@ pub fn evaluate_values(
                             .and_then(|e| load(e, members.len(), GROUP_RESULTS))
                     }
                 })
-                .clone();
+                .clone()
+            };
             let mut results: Vec<ItemResult> =
                 unit.members.iter().map(|&ri| ItemResult::new(ri)).collect();
             match (&mut engine, unit.members.as_slice()) {
@@ -404,6 +413,16 @@ pub fn evaluate_values(
                         }
                     }
                 }
+            }
+            drop(engine);
+            if batches_left[*ui].fetch_sub(1, Ordering::AcqRel) == 1 {
+                // The unit's last batch: no batch will ask for its engine again.
+                drop(
+                    prepared[*ui]
+                        .lock()
+                        .unwrap_or_else(PoisonError::into_inner)
+                        .take(),
+                );
             }
             // Rules evaluated together share their time equally.
             let share = started.elapsed() / u32::try_from(results.len()).unwrap_or(1);
