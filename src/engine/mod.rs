@@ -163,10 +163,10 @@ impl RuleValues {
 
     /// Converts the attribute values of `resources` (those of one file, just loaded) for
     /// rules ahead of [`RuleValues::take`], into `rule_attributes`, and keeps in `attributes`
-    /// only the paths `keep` gives for the resource. Loading then never holds the JSON copy of every file's
-    /// attributes at once (it was the peak of a Kubernetes scan). Values are interned with
-    /// the calling thread's interner, so equal values of different files are shared;
-    /// [`RuleValues::end_preparing`] drops the interners.
+    /// only the paths `keep` gives for the resource. Loading then never holds the JSON copy
+    /// of every file's attributes at once (it was the peak of a Kubernetes scan). Values are
+    /// interned with the calling thread's interner, so equal values of different files are
+    /// shared; [`RuleValues::end_preparing`] drops the interners.
     pub fn prepare(
         resources: &mut [Resource],
         keep: impl Fn(&Resource) -> Vec<&'static [&'static str]>,
