@@ -232,11 +232,12 @@ pub(super) fn usage(message: impl std::fmt::Display) -> ExitCode {
 /// objects.
 fn prepare_for_rules(resources: &mut [crate::graph::Resource]) {
     RuleValues::prepare(resources, |r| {
-        suppress::ATTRIBUTES_READ
+        let mut keep: Vec<Vec<&str>> = suppress::ATTRIBUTES_READ
             .iter()
-            .chain(crate::load::kubernetes::link_paths(r))
-            .copied()
-            .collect()
+            .map(|p| p.to_vec())
+            .collect();
+        keep.extend(crate::load::kubernetes::link_paths(r));
+        keep
     });
 }
 

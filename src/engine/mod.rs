@@ -167,10 +167,7 @@ impl RuleValues {
     /// of every file's attributes at once (it was the peak of a Kubernetes scan). Values are
     /// interned with the calling thread's interner, so equal values of different files are
     /// shared; [`RuleValues::end_preparing`] drops the interners.
-    pub fn prepare(
-        resources: &mut [Resource],
-        keep: impl Fn(&Resource) -> Vec<&'static [&'static str]>,
-    ) {
+    pub fn prepare(resources: &mut [Resource], keep: impl Fn(&Resource) -> Vec<Vec<&'static str>>) {
         LOAD_INTERNER.with_borrow_mut(|interner| {
             for r in resources {
                 let attributes = std::mem::take(&mut r.attributes);
@@ -244,7 +241,7 @@ fn by_share<S: Send>(
 }
 
 /// The paths of `keep` that `attributes` has, in a tree of their own (`null` if none).
-fn kept(attributes: &serde_json::Value, keep: &[&[&str]]) -> serde_json::Value {
+fn kept<'k>(attributes: &serde_json::Value, keep: &[impl AsRef<[&'k str]>]) -> serde_json::Value {
     fn insert_at(tree: &mut serde_json::Value, path: &[&str], value: serde_json::Value) {
         let Some((first, rest)) = path.split_first() else {
             *tree = value;
@@ -261,7 +258,7 @@ fn kept(attributes: &serde_json::Value, keep: &[&[&str]]) -> serde_json::Value {
         }
     }
     let mut out = serde_json::Value::Null;
-    for path in keep {
+    for path in keep.iter().map(AsRef::as_ref) {
         if let Some(value) = path.iter().try_fold(attributes, |v, key| v.get(key)) {
             insert_at(&mut out, path, value.clone());
         }

@@ -424,7 +424,7 @@ fn values_prepared_while_loading_equal_converted_ones() {
 
     let mut loaded = resources();
     RuleValues::prepare(&mut loaded[..2], |_| {
-        vec![&["metadata", "labels"], &["metadata", "annotations"]]
+        vec![vec!["metadata", "labels"], vec!["metadata", "annotations"]]
     });
     RuleValues::end_preparing();
     assert_eq!(

@@ -35,57 +35,45 @@ pub fn pod_spec_path(group: &str, kind: &str) -> Option<&'static [&'static str]>
     }
 }
 
+/// Where a binding names its role and its subjects.
+const ROLE_REF: &str = "roleRef";
+const SUBJECTS: &str = "subjects";
+/// Where a `Service` keeps its selector.
+const SELECTOR: &[&str] = &["spec", "selector"];
+
+/// The labels of the pod template whose spec is at `spec` (a [`pod_spec_path`]).
+fn template_labels(spec: &[&'static str]) -> Vec<&'static str> {
+    let mut path = spec[..spec.len().saturating_sub(1)].to_vec();
+    path.extend(["metadata", "labels"]);
+    path
+}
+
+/// The fields of the pod spec at `spec` that may name its service account, the one that
+/// counts first.
+fn service_account_fields(spec: &[&'static str]) -> [Vec<&'static str>; 2] {
+    ["serviceAccountName", "serviceAccount"].map(|field| {
+        let mut path = spec.to_vec();
+        path.push(field);
+        path
+    })
+}
+
 /// The attribute paths [`link`] reads of `r`, by its kind (none for other resources): what a
 /// loader must leave in `attributes` when it converts the rest for rules before linking
-/// ([`super::super::LoadOptions::prepare`]). A test derives the pod template paths from
-/// [`pod_spec_path`].
-pub fn link_paths(r: &Resource) -> &'static [&'static [&'static str]] {
+/// ([`super::super::LoadOptions::prepare`]).
+pub fn link_paths(r: &Resource) -> Vec<Vec<&'static str>> {
     if r.origin != Origin::Kubernetes {
-        return &[];
+        return Vec::new();
     }
     let (group, kind) = group_kind(&r.resource_type).unwrap_or_default();
     match (group, kind) {
-        (RBAC, "RoleBinding" | "ClusterRoleBinding") => &[&["roleRef"], &["subjects"]],
-        ("", "Service") => &[&["spec", "selector"]],
-        // Each pod template's labels and service account fields.
+        (RBAC, "RoleBinding" | "ClusterRoleBinding") => vec![vec![ROLE_REF], vec![SUBJECTS]],
+        ("", "Service") => vec![SELECTOR.to_vec()],
         _ => match pod_spec_path(group, kind) {
-            Some(["spec"]) => &[
-                &["metadata", "labels"],
-                &["spec", "serviceAccountName"],
-                &["spec", "serviceAccount"],
-            ],
-            Some(["spec", "template", "spec"]) => &[
-                &["spec", "template", "metadata", "labels"],
-                &["spec", "template", "spec", "serviceAccountName"],
-                &["spec", "template", "spec", "serviceAccount"],
-            ],
-            Some(["spec", "jobTemplate", "spec", "template", "spec"]) => &[
-                &[
-                    "spec",
-                    "jobTemplate",
-                    "spec",
-                    "template",
-                    "metadata",
-                    "labels",
-                ],
-                &[
-                    "spec",
-                    "jobTemplate",
-                    "spec",
-                    "template",
-                    "spec",
-                    "serviceAccountName",
-                ],
-                &[
-                    "spec",
-                    "jobTemplate",
-                    "spec",
-                    "template",
-                    "spec",
-                    "serviceAccount",
-                ],
-            ],
-            _ => &[],
+            Some(spec) => std::iter::once(template_labels(spec))
+                .chain(service_account_fields(spec))
+                .collect(),
+            None => Vec::new(),
         },
     }
 }
@@ -145,8 +133,7 @@ pub fn link(resources: &mut [Resource]) {
             (RBAC, "Role") | ("", "ServiceAccount") => ns_key(r),
             _ => {
                 if let Some(spec) = pod_spec_path(group, kind) {
-                    let mut labels_path: Vec<&str> = spec[..spec.len() - 1].to_vec();
-                    labels_path.extend(["metadata", "labels"]);
+                    let labels_path = template_labels(spec);
                     if let Some(Json::Object(labels)) = get(&r.attributes, &labels_path) {
                         workloads
                             .entry(ns_key(r))
@@ -188,8 +175,8 @@ pub fn link(resources: &mut [Resource]) {
         match (group, kind) {
             (RBAC, "RoleBinding" | "ClusterRoleBinding") => {
                 let attrs = &r.attributes;
-                let role_kind = get(attrs, &["roleRef", "kind"]).and_then(Json::as_str);
-                let role_name = get(attrs, &["roleRef", "name"]).and_then(Json::as_str);
+                let role_kind = get(attrs, &[ROLE_REF, "kind"]).and_then(Json::as_str);
+                let role_name = get(attrs, &[ROLE_REF, "name"]).and_then(Json::as_str);
                 match (role_kind, role_name) {
                     (Some("ClusterRole"), Some(name)) => {
                         add(
@@ -203,7 +190,7 @@ pub fn link(resources: &mut [Resource]) {
                     }
                     _ => {}
                 }
-                let subjects = attrs.get("subjects").and_then(Json::as_array);
+                let subjects = attrs.get(SUBJECTS).and_then(Json::as_array);
                 for (j, s) in subjects.into_iter().flatten().enumerate() {
                     if s.get("kind").and_then(Json::as_str) != Some("ServiceAccount") {
                         continue;
@@ -223,7 +210,7 @@ pub fn link(resources: &mut [Resource]) {
                 }
             }
             ("", "Service") => {
-                let selector = get(&r.attributes, &["spec", "selector"]).and_then(Json::as_object);
+                let selector = get(&r.attributes, SELECTOR).and_then(Json::as_object);
                 if let Some(selector) = selector.filter(|s| !s.is_empty()) {
                     let targets = workloads
                         .get(&ns_key(r))
@@ -239,9 +226,7 @@ pub fn link(resources: &mut [Resource]) {
             }
             _ => {
                 if let Some(spec) = pod_spec_path(group, kind) {
-                    for field in ["serviceAccountName", "serviceAccount"] {
-                        let mut path = spec.to_vec();
-                        path.push(field);
+                    for path in service_account_fields(spec) {
                         if let Some(name) = get(&r.attributes, &path).and_then(Json::as_str) {
                             add(
                                 path.join("."),
@@ -308,10 +293,7 @@ mod tests {
                 wanted.push(path);
             }
             for path in wanted {
-                assert!(
-                    link_paths(&r).contains(&path.as_slice()),
-                    "{path:?} ({kind})"
-                );
+                assert!(link_paths(&r).contains(&path), "{path:?} ({kind})");
             }
         }
     }

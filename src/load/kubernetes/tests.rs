@@ -328,7 +328,7 @@ spec: {selector: {app: p}}
     let mut whole = loaded();
     link(&mut whole);
     let mut prepared = loaded();
-    crate::engine::RuleValues::prepare(&mut prepared, |r| super::link_paths(r).to_vec());
+    crate::engine::RuleValues::prepare(&mut prepared, super::link_paths);
     crate::engine::RuleValues::end_preparing();
     assert!(prepared.iter().all(|r| r.rule_attributes.is_some()));
     link(&mut prepared);
