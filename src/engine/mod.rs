@@ -151,13 +151,7 @@ impl RuleValues {
     pub fn of(graph: &ResourceGraph) -> RuleValues {
         let share = share_size(graph.resources.len());
         by_share(graph.resources.par_chunks(share), |share, interner| {
-            share
-                .iter()
-                .map(|r| match &r.rule_attributes {
-                    Some(converted) => view::rule_view_of(r, converted.clone(), interner),
-                    None => view::rule_view(r, &r.attributes, interner),
-                })
-                .collect()
+            share.iter().map(|r| view::rule_view(r, interner)).collect()
         })
     }
 
@@ -171,7 +165,7 @@ impl RuleValues {
         LOAD_INTERNER.with_borrow_mut(|interner| {
             for r in resources {
                 let attributes = std::mem::take(&mut r.attributes);
-                r.rule_attributes = Some(interner.attributes(&attributes));
+                r.rule_attributes = Some(interner.json(&attributes));
                 r.attributes = kept(&attributes, &keep(r));
             }
         });
@@ -193,20 +187,13 @@ impl RuleValues {
         by_share(graph.resources.par_chunks_mut(share), |share, interner| {
             share
                 .iter_mut()
-                .map(|r| match r.rule_attributes.take() {
-                    // Converted as the resource's file loaded; `attributes` holds what was
-                    // kept then, a superset of `keep`.
-                    Some(converted) => {
-                        let view = view::rule_view_of(r, converted, interner);
-                        r.attributes = kept(&r.attributes, keep);
-                        view
-                    }
-                    None => {
-                        let attributes = std::mem::take(&mut r.attributes);
-                        let view = view::rule_view(r, &attributes, interner);
-                        r.attributes = kept(&attributes, keep);
-                        view
-                    }
+                .map(|r| {
+                    let view = view::rule_view(r, interner);
+                    // When prepared as its file loaded, `attributes` holds what was kept then,
+                    // a superset of `keep`.
+                    r.rule_attributes = None;
+                    r.attributes = kept(&r.attributes, keep);
+                    view
                 })
                 .collect()
         })

@@ -45,13 +45,7 @@ impl Interner {
     }
 
     /// The regorus value of `json`, as `Value::deserialize` would build it.
-    #[cfg(test)]
     pub(super) fn json(&mut self, json: &Json) -> Value {
-        self.convert(json).0
-    }
-
-    /// A resource's attribute values, as [`rule_view`] converts them.
-    pub(super) fn attributes(&mut self, json: &Json) -> Value {
         self.convert(json).0
     }
 
@@ -159,22 +153,14 @@ enum ShallowSource<'a> {
     Live(&'a LiveSource),
 }
 
-/// `r` as rules see it, with `attributes` as its attribute values (`r.attributes`, or the
-/// values taken out of it).
-pub(super) fn rule_view(r: &Resource, attributes: &Json, interner: &mut Interner) -> Value {
-    let Some(fields) = shallow_fields(r) else {
-        return Value::Null;
+/// `r` as rules see it: its attribute values are `r.rule_attributes` when they were
+/// converted as its file loaded, else converted from `r.attributes`.
+pub(super) fn rule_view(r: &Resource, interner: &mut Interner) -> Value {
+    let attributes = match &r.rule_attributes {
+        Some(converted) => converted.clone(),
+        None => interner.json(&r.attributes),
     };
-    let key = "attributes".to_string();
-    interner
-        .object(fields.iter().chain(std::iter::once((&key, attributes))))
-        .0
-}
-
-/// `r` as rules see it, with `attributes` as its attribute values converted before
-/// ([`Interner::attributes`]): equal to [`rule_view`] of the JSON they were converted from.
-pub(super) fn rule_view_of(r: &Resource, attributes: Value, interner: &mut Interner) -> Value {
-    let Some(fields) = shallow_fields(r) else {
+    let Ok(Json::Object(fields)) = serde_json::to_value(shallow(r)) else {
         return Value::Null;
     };
     let mut view = interner.object(fields.iter()).0;
@@ -185,8 +171,8 @@ pub(super) fn rule_view_of(r: &Resource, attributes: Value, interner: &mut Inter
 }
 
 /// Every field of the JSON form of `r` but `attributes` (and `source.attributes`).
-fn shallow_fields(r: &Resource) -> Option<serde_json::Map<String, Json>> {
-    let shallow = Shallow {
+fn shallow(r: &Resource) -> Shallow<'_> {
+    Shallow {
         id: &r.id,
         resource_type: &r.resource_type,
         origin: r.origin,
@@ -205,10 +191,6 @@ fn shallow_fields(r: &Resource) -> Option<serde_json::Map<String, Json>> {
             },
             Source::Live(l) => ShallowSource::Live(l),
         },
-    };
-    match serde_json::to_value(&shallow) {
-        Ok(Json::Object(fields)) => Some(fields),
-        _ => None,
     }
 }
 
@@ -277,7 +259,7 @@ mod tests {
             if let Some(s) = expected["source"].as_object_mut() {
                 s.remove("attributes");
             }
-            let view = rule_view(&r, &r.attributes, &mut Interner::default());
+            let view = rule_view(&r, &mut Interner::default());
             assert_eq!(view, Value::from(expected));
         }
     }
