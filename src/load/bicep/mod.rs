@@ -1,8 +1,8 @@
 //! Bicep templates (`.bicep`) and parameter files (`.bicepparam`) into the resource graph.
 //!
-//! Files are parsed with tree-sitter (`tree-sitter-bicep`, after the same-length rewrite of
-//! [`prep`]) in parallel, and each tree is copied into a flat [`syntax::SyntaxTree`] (tree-sitter's
-//! is dropped). A template that another scanned template calls as a local module is
+//! Files are rewritten by [`prep`] (same length) and parsed in parallel into a flat
+//! [`syntax::SyntaxTree`]: by [`parser`], or by tree-sitter (`tree-sitter-bicep`, its tree
+//! copied and dropped) when that declines the file (syntax errors, the grammar's ambiguities). A template that another scanned template calls as a local module is
 //! evaluated through that call, with the parameters it passes; every other template is a root,
 //! evaluated once per `.bicepparam` file that names it with `using` (or once with its parameter
 //! defaults when none does). Resources come out in the ARM schema: `type`
@@ -13,6 +13,7 @@
 
 mod eval;
 mod grammar;
+mod parser;
 mod prep;
 mod syntax;
 
@@ -62,18 +63,22 @@ pub fn parse(
     params_file: bool,
 ) -> (Option<Unit>, Vec<LoadError>) {
     let prepared = prep::prepare(&src, params_file);
-    let tree = PARSER.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        if slot.is_none() {
-            let mut p = Parser::new();
-            if p.set_language(&grammar::language()).is_err() {
-                return None;
+    // The parser of this crate first; tree-sitter for what it declines (syntax errors above
+    // all, whose recovery tree-sitter does well).
+    let tree = parser::parse(&prepared.text).or_else(|| {
+        PARSER.with(|cell| {
+            let mut slot = cell.borrow_mut();
+            if slot.is_none() {
+                let mut p = Parser::new();
+                if p.set_language(&grammar::language()).is_err() {
+                    return None;
+                }
+                *slot = Some(p);
             }
-            *slot = Some(p);
-        }
-        slot.as_mut()
-            .and_then(|p| grammar::parse(p, &prepared.text))
-            .map(|tree| SyntaxTree::new(&tree))
+            slot.as_mut()
+                .and_then(|p| grammar::parse(p, &prepared.text))
+                .map(|tree| SyntaxTree::new(&tree))
+        })
     });
     let Some(tree) = tree else {
         return (

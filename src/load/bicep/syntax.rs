@@ -16,9 +16,9 @@ use std::ops::Range;
 use std::sync::OnceLock;
 
 /// No node (end of a sibling list, no parent, no child).
-const NONE: u32 = u32::MAX;
+pub(super) const NONE: u32 = u32::MAX;
 
-const NAMED: u8 = 1;
+pub(super) const NAMED: u8 = 1;
 const ERROR: u8 = 2;
 const MISSING: u8 = 4;
 const HAS_ERROR: u8 = 8;
@@ -27,16 +27,16 @@ const HAS_ERROR: u8 = 8;
 const ERROR_KIND: u16 = u16::MAX;
 
 #[derive(Clone, Copy)]
-struct Entry {
-    start: u32,
-    end: u32,
-    parent: u32,
-    first_child: u32,
-    next_sibling: u32,
-    kind: u16,
+pub(super) struct Entry {
+    pub start: u32,
+    pub end: u32,
+    pub parent: u32,
+    pub first_child: u32,
+    pub next_sibling: u32,
+    pub kind: u16,
     /// The field this node fills in its parent (tree-sitter's field id; 0: none).
-    field: u16,
-    flags: u8,
+    pub field: u16,
+    pub flags: u8,
 }
 
 /// One file's syntax tree.
@@ -73,6 +73,22 @@ fn names() -> &'static Names {
             .collect();
         Names { kinds, fields }
     })
+}
+
+/// The grammar's name of a kind id.
+#[cfg(test)]
+pub(super) fn kind_name(kind: u16) -> &'static str {
+    names().kinds.get(usize::from(kind)).copied().unwrap_or("")
+}
+
+/// The grammar's name of a field id.
+#[cfg(test)]
+pub(super) fn field_name(field: u16) -> &'static str {
+    names()
+        .fields
+        .get(usize::from(field))
+        .copied()
+        .unwrap_or("")
 }
 
 /// A byte offset as stored (files are bounded far below 4 GiB by the file size limit).
@@ -148,6 +164,17 @@ impl SyntaxTree {
         }
     }
 
+    /// A tree built by [`super::parser`]: entries in document order, linked as tree-sitter's
+    /// would be.
+    pub(super) fn from_entries(entries: Vec<Entry>) -> SyntaxTree {
+        SyntaxTree { entries }
+    }
+
+    #[cfg(test)]
+    pub(super) fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
     /// Every node, in document order (the order they were copied in).
     #[cfg(test)]
     pub fn nodes(&self) -> impl Iterator<Item = Node<'_>> {
@@ -187,6 +214,11 @@ impl<'t> Node<'t> {
     fn entry(&self) -> Entry {
         // Indices only ever come from the tree's own links.
         self.tree.entries[self.index as usize]
+    }
+
+    #[cfg(test)]
+    pub(super) fn tree_entry(&self) -> Entry {
+        self.entry()
     }
 
     fn at(&self, index: u32) -> Option<Node<'t>> {

@@ -1,0 +1,1515 @@
+//! A recursive-descent parser for Bicep text after [`super::prep`]'s rewrite, building the
+//! [`SyntaxTree`] tree-sitter's grammar builds, with Bicep's operator precedence.
+//!
+//! Why not tree-sitter alone:
+//! - **Speed.** tree-sitter's GLR parser and lexer took 37 % of the CPU of a scan of the
+//!   corpus' Bicep part, and copying its tree into a [`SyntaxTree`] another 8 %
+//!   (`docs/performance.md`). This parser builds the flat tree directly.
+//! - **Precedence.** `tree-sitter-bicep` 1.1 gives member access, indexing and `::` the lowest
+//!   precedence of all (`PREC.SUBSCRIPT = -1`), so `a.b + c.d` parses as `(a.b + c).d`,
+//!   `x ? a.b : c.d` as `(x ? a.b : c).d` and `x => x.name` as `(x => x).name`. In the corpus,
+//!   378 of 2,349 files hold such a tree (1,323 member accesses on a binary expression, 236 on
+//!   a conditional). Here postfix operators bind tightest, as in the Bicep compiler; the
+//!   other levels are the grammar's, which are Bicep's: unary `!` `-`, then `* / %`, `+ -`,
+//!   `< <= > >=`, `== != =~ !~`, `&&`, `||`, `??` (all left to right), `? :` and `=>` (right
+//!   to left).
+//!
+//! Everything else is the grammar's tree, node for node: the same kinds (by tree-sitter's
+//! ids), fields, anonymous tokens and byte ranges, comments where tree-sitter puts them (as
+//! children of the smallest node spanning them). The evaluator reads both alike.
+//!
+//! The parser takes only what it knows: on a syntax error, on a construct [`super::prep`]
+//! leaves to the grammar's quirks (a line-leading `[` or `(` after an array element, a number
+//! glued to a `-` between array elements, a primitive type name outside a type), on input
+//! nested deeper than [`MAX_DEPTH`], or on non-ASCII code outside strings and comments, it
+//! returns `None` and the file is parsed by tree-sitter, whose error recovery reports the
+//! line and keeps the statements without errors. The unit tests compare both parsers' trees
+//! on every construct; an ignored one (`TENET_BICEP_CORPUS=DIR cargo test -- --ignored
+//! parser_matches_tree_sitter_on_a_corpus`) on every `.bicep` file under a directory.
+
+use std::sync::OnceLock;
+
+use tree_sitter::Language;
+
+use super::syntax::{Entry, NAMED, NONE, SyntaxTree};
+
+/// Nesting bound (expressions, brackets); deeper input is left to tree-sitter, which does not
+/// recurse.
+const MAX_DEPTH: u32 = 256;
+
+/// Words that are grammar keywords but never identifiers (the grammar's `keyword_identifier`
+/// lists the others: `param`, `resource`, `type`, the primitive types...).
+const RESERVED: &[&str] = &[
+    "as",
+    "assert",
+    "false",
+    "for",
+    "from",
+    "func",
+    "if",
+    "in",
+    "null",
+    "targetScope",
+    "test",
+    "true",
+    "using",
+    "with",
+];
+
+const PRIMITIVE_TYPES: &[&str] = &[
+    "array",
+    "bool",
+    "int",
+    "object",
+    "secureObject",
+    "secureString",
+    "string",
+];
+
+/// Resolves kind ids: each symbol's id in the grammar, by name.
+macro_rules! symbols {
+    ($name:ident, $named:expr, { $($field:ident = $text:literal),* $(,)? }) => {
+        struct $name {
+            $($field: u16,)*
+        }
+
+        impl $name {
+            fn resolve(language: &Language) -> Option<$name> {
+                Some($name {
+                    $($field: Some(language.id_for_node_kind($text, $named))
+                        .filter(|id| *id != 0)?,)*
+                })
+            }
+        }
+    };
+}
+
+symbols!(Named, true, {
+    infrastructure = "infrastructure",
+    comment = "comment",
+    diagnostic_comment = "diagnostic_comment",
+    decorators = "decorators",
+    decorator = "decorator",
+    parameter_declaration = "parameter_declaration",
+    variable_declaration = "variable_declaration",
+    output_declaration = "output_declaration",
+    resource_declaration = "resource_declaration",
+    module_declaration = "module_declaration",
+    target_scope_assignment = "target_scope_assignment",
+    metadata_declaration = "metadata_declaration",
+    using_statement = "using_statement",
+    type_ = "type",
+    primitive_type = "primitive_type",
+    array_type = "array_type",
+    identifier = "identifier",
+    property_identifier = "property_identifier",
+    loop_variable = "loop_variable",
+    loop_enumerator = "loop_enumerator",
+    string = "string",
+    string_content = "string_content",
+    interpolation = "interpolation",
+    escape_sequence = "escape_sequence",
+    number = "number",
+    boolean = "boolean",
+    null = "null",
+    object = "object",
+    object_property = "object_property",
+    array = "array",
+    for_statement = "for_statement",
+    for_loop_parameters = "for_loop_parameters",
+    if_statement = "if_statement",
+    parenthesized_expression = "parenthesized_expression",
+    arguments = "arguments",
+    call_expression = "call_expression",
+    member_expression = "member_expression",
+    subscript_expression = "subscript_expression",
+    resource_expression = "resource_expression",
+    unary_expression = "unary_expression",
+    binary_expression = "binary_expression",
+    ternary_expression = "ternary_expression",
+    lambda_expression = "lambda_expression",
+});
+
+symbols!(Anonymous, false, {
+    k_param = "param",
+    k_var = "var",
+    k_output = "output",
+    k_resource = "resource",
+    k_module = "module",
+    k_target_scope = "targetScope",
+    k_metadata = "metadata",
+    k_using = "using",
+    k_existing = "existing",
+    k_for = "for",
+    k_in = "in",
+    k_if = "if",
+    k_true = "true",
+    k_false = "false",
+    t_array = "array",
+    t_bool = "bool",
+    t_int = "int",
+    t_object = "object",
+    t_secure_object = "secureObject",
+    t_secure_string = "secureString",
+    t_string = "string",
+    quote = "'",
+    triple_quote = "'''",
+    interpolation_start = "${",
+    assign = "=",
+    colon = ":",
+    comma = ",",
+    dot = ".",
+    safe_dot = ".?",
+    double_colon = "::",
+    question = "?",
+    coalesce = "??",
+    l_paren = "(",
+    r_paren = ")",
+    l_bracket = "[",
+    r_bracket = "]",
+    l_brace = "{",
+    r_brace = "}",
+    at = "@",
+    arrow = "=>",
+    bang = "!",
+    minus = "-",
+    plus = "+",
+    star = "*",
+    slash = "/",
+    percent = "%",
+    or = "||",
+    and = "&&",
+    eq = "==",
+    ne = "!=",
+    match_ = "=~",
+    not_match = "!~",
+    gt = ">",
+    ge = ">=",
+    lt = "<",
+    le = "<=",
+});
+
+struct Fields {
+    function: u16,
+    arguments: u16,
+    object: u16,
+    property: u16,
+    index: u16,
+    resource: u16,
+    operator: u16,
+    argument: u16,
+    left: u16,
+    right: u16,
+    condition: u16,
+    consequence: u16,
+    alternative: u16,
+    initializer: u16,
+    body: u16,
+}
+
+impl Fields {
+    fn resolve(language: &Language) -> Option<Fields> {
+        let id = |name: &str| language.field_id_for_name(name).map(|f| f.get());
+        Some(Fields {
+            function: id("function")?,
+            arguments: id("arguments")?,
+            object: id("object")?,
+            property: id("property")?,
+            index: id("index")?,
+            resource: id("resource")?,
+            operator: id("operator")?,
+            argument: id("argument")?,
+            left: id("left")?,
+            right: id("right")?,
+            condition: id("condition")?,
+            consequence: id("consequence")?,
+            alternative: id("alternative")?,
+            initializer: id("initializer")?,
+            body: id("body")?,
+        })
+    }
+}
+
+struct Symbols {
+    named: Named,
+    anon: Anonymous,
+    fields: Fields,
+}
+
+/// The grammar's ids, or `None` when a symbol is missing (another grammar release; the unit
+/// tests fail then, and every file goes to tree-sitter meanwhile).
+fn symbols() -> Option<&'static Symbols> {
+    static SYMBOLS: OnceLock<Option<Symbols>> = OnceLock::new();
+    SYMBOLS
+        .get_or_init(|| {
+            let language = super::grammar::language();
+            Some(Symbols {
+                named: Named::resolve(&language)?,
+                anon: Anonymous::resolve(&language)?,
+                fields: Fields::resolve(&language)?,
+            })
+        })
+        .as_ref()
+}
+
+impl Anonymous {
+    /// The id of an operator or punctuation token.
+    fn op(&self, text: &str) -> Option<u16> {
+        Some(match text {
+            "=" => self.assign,
+            ":" => self.colon,
+            "," => self.comma,
+            "." => self.dot,
+            ".?" => self.safe_dot,
+            "::" => self.double_colon,
+            "?" => self.question,
+            "??" => self.coalesce,
+            "(" => self.l_paren,
+            ")" => self.r_paren,
+            "[" => self.l_bracket,
+            "]" => self.r_bracket,
+            "{" => self.l_brace,
+            "}" => self.r_brace,
+            "@" => self.at,
+            "=>" => self.arrow,
+            "!" => self.bang,
+            "-" => self.minus,
+            "+" => self.plus,
+            "*" => self.star,
+            "/" => self.slash,
+            "%" => self.percent,
+            "||" => self.or,
+            "&&" => self.and,
+            "==" => self.eq,
+            "!=" => self.ne,
+            "=~" => self.match_,
+            "!~" => self.not_match,
+            ">" => self.gt,
+            ">=" => self.ge,
+            "<" => self.lt,
+            "<=" => self.le,
+            _ => return None,
+        })
+    }
+
+    /// The id of a primitive type's keyword.
+    fn primitive(&self, word: &str) -> Option<u16> {
+        Some(match word {
+            "array" => self.t_array,
+            "bool" => self.t_bool,
+            "int" => self.t_int,
+            "object" => self.t_object,
+            "secureObject" => self.t_secure_object,
+            "secureString" => self.t_secure_string,
+            "string" => self.t_string,
+            _ => return None,
+        })
+    }
+}
+
+/// The binding power of a binary operator (the grammar's, which are Bicep's).
+fn binary_precedence(op: &str) -> Option<u8> {
+    Some(match op {
+        "??" => 0,
+        "||" => 1,
+        "&&" => 2,
+        "==" | "!=" | "=~" | "!~" => 6,
+        ">" | ">=" | "<" | "<=" => 7,
+        "+" | "-" => 10,
+        "*" | "/" | "%" => 11,
+        _ => return None,
+    })
+}
+
+/// Operators and punctuation, longest first where one is a prefix of another.
+const OPERATORS: &[&str] = &[
+    "::", ".?", "??", "==", "!=", "=~", "!~", ">=", "<=", "&&", "||", "=>", "=", "!", "<", ">",
+    "+", "-", "*", "/", "%", "?", ":", ".", ",", "(", ")", "[", "]", "{", "}", "@", "|",
+];
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum T {
+    Word,
+    Number,
+    Quote,
+    TripleQuote,
+    Op(&'static str),
+    Eof,
+    Bad,
+}
+
+/// A token, after the whitespace and comments before it.
+#[derive(Clone, Copy, Debug)]
+struct Tok {
+    t: T,
+    start: usize,
+    end: usize,
+    /// A line break lies between the previous token and this one.
+    newline: bool,
+    /// Comments lie between the previous token and this one.
+    comments: bool,
+}
+
+/// A node under construction: children are linked in order, ranges grow as they are added.
+#[derive(Clone, Copy)]
+struct Tmp {
+    start: u32,
+    end: u32,
+    first: u32,
+    last: u32,
+    next: u32,
+    kind: u16,
+    field: u16,
+    flags: u8,
+}
+
+type Id = u32;
+
+struct Parser<'s> {
+    src: &'s [u8],
+    text: &'s str,
+    /// The end of the last token taken (string scanning moves it too).
+    pos: usize,
+    peeked: Option<Tok>,
+    nodes: Vec<Tmp>,
+    /// Comments in document order: start, end, kind.
+    comments: Vec<(u32, u32, u16)>,
+    s: &'static Symbols,
+    depth: u32,
+    /// Parsing an array element, where tree-sitter's grammar is ambiguous about a token that
+    /// could continue the element or start the next one.
+    in_element: bool,
+}
+
+/// Parses prepared Bicep text; `None` when tree-sitter should parse it instead (see the
+/// module's documentation).
+pub fn parse(text: &str) -> Option<SyntaxTree> {
+    run(text).ok()
+}
+
+/// The tree, or the byte offset where the parser gave up.
+fn run(text: &str) -> Result<SyntaxTree, usize> {
+    let s = symbols().ok_or(0usize)?;
+    let mut p = Parser {
+        src: text.as_bytes(),
+        text,
+        pos: 0,
+        peeked: None,
+        nodes: Vec::with_capacity(text.len() / 5),
+        comments: Vec::new(),
+        s,
+        depth: 0,
+        in_element: false,
+    };
+    let root = p.node(s.named.infrastructure);
+    loop {
+        let t = p.peek();
+        match t.t {
+            T::Eof => break,
+            T::Bad => return Err(t.start),
+            _ => match p.statement() {
+                Some(statement) => p.push(root, statement, 0),
+                None => return Err(p.pos),
+            },
+        }
+    }
+    // The comments after the last statement.
+    p.take();
+    Ok(p.flatten(root))
+}
+
+impl<'s> Parser<'s> {
+    // ---- lexing ----
+
+    fn byte(&self, i: usize) -> u8 {
+        self.src.get(i).copied().unwrap_or(0)
+    }
+
+    /// Skips whitespace and comments from `i`: where the next token starts, whether a line
+    /// break and whether a comment came before it. `None`: an unterminated block comment.
+    fn trivia(&self, mut i: usize) -> Option<(usize, bool, bool)> {
+        let (mut newline, mut comments) = (false, false);
+        loop {
+            match self.byte(i) {
+                b'\n' => {
+                    newline = true;
+                    i += 1;
+                }
+                b' ' | b'\t' | b'\r' | 0x0b | 0x0c => i += 1,
+                b'/' if self.byte(i + 1) == b'/' => {
+                    comments = true;
+                    i = self.line_comment_end(i);
+                }
+                b'/' if self.byte(i + 1) == b'*' => {
+                    comments = true;
+                    let close = self.text.get(i + 2..)?.find("*/")?;
+                    newline |= self.src[i..i + 2 + close].contains(&b'\n');
+                    i += close + 4;
+                }
+                b'#' => {
+                    comments = true;
+                    i = self.line_end(i);
+                }
+                _ => return Some((i, newline, comments)),
+            }
+        }
+    }
+
+    fn line_end(&self, i: usize) -> usize {
+        self.src[i..]
+            .iter()
+            .position(|b| *b == b'\n')
+            .map_or(self.src.len(), |n| i + n)
+    }
+
+    /// The end of a `//` comment: the line's end, where a backslash also takes the character
+    /// after it (a line break included), as the grammar's comment token does.
+    fn line_comment_end(&self, mut i: usize) -> usize {
+        while i < self.src.len() {
+            match self.src[i] {
+                b'\n' => break,
+                b'\\' => {
+                    i += if self.byte(i + 1) == b'\r' && self.byte(i + 2) == b'\n' {
+                        3
+                    } else {
+                        2
+                    }
+                }
+                _ => i += 1,
+            }
+        }
+        i.min(self.src.len())
+    }
+
+    /// The token at `i` (after trivia).
+    fn lex(&self, i: usize) -> Tok {
+        let Some((start, newline, comments)) = self.trivia(i) else {
+            return Tok {
+                t: T::Bad,
+                start: i,
+                end: i,
+                newline: false,
+                comments: false,
+            };
+        };
+        let tok = |t, end| Tok {
+            t,
+            start,
+            end,
+            newline,
+            comments,
+        };
+        let c = self.byte(start);
+        if start >= self.src.len() {
+            return tok(T::Eof, start);
+        }
+        if c.is_ascii_alphabetic() || c == b'_' {
+            let len = self.src[start..]
+                .iter()
+                .position(|b| !(b.is_ascii_alphanumeric() || *b == b'_'))
+                .unwrap_or(self.src.len() - start);
+            return tok(T::Word, start + len);
+        }
+        if c.is_ascii_digit() {
+            let end = self.digits_end(start);
+            return tok(T::Number, end);
+        }
+        if c == b'\'' {
+            return if self.src[start..].starts_with(b"'''") {
+                tok(T::TripleQuote, start + 3)
+            } else {
+                tok(T::Quote, start + 1)
+            };
+        }
+        let rest = &self.src[start..];
+        match OPERATORS.iter().find(|op| rest.starts_with(op.as_bytes())) {
+            Some(op) => tok(T::Op(op), start + op.len()),
+            None => tok(T::Bad, start),
+        }
+    }
+
+    fn digits_end(&self, start: usize) -> usize {
+        start
+            + self.src[start..]
+                .iter()
+                .position(|b| !b.is_ascii_digit())
+                .unwrap_or(self.src.len() - start)
+    }
+
+    fn peek(&mut self) -> Tok {
+        match self.peeked {
+            Some(t) => t,
+            None => {
+                let t = self.lex(self.pos);
+                self.peeked = Some(t);
+                t
+            }
+        }
+    }
+
+    /// The token after the next one.
+    fn peek2(&mut self) -> Tok {
+        let next = self.peek();
+        self.lex(next.end)
+    }
+
+    fn text_of(&self, t: Tok) -> &'s str {
+        self.text.get(t.start..t.end).unwrap_or("")
+    }
+
+    fn is_op(&mut self, op: &str) -> bool {
+        matches!(self.peek().t, T::Op(o) if o == op)
+    }
+
+    fn is_word(&mut self, word: &str) -> bool {
+        let t = self.peek();
+        t.t == T::Word && self.text_of(t) == word
+    }
+
+    /// Takes the next token, recording the comments before it.
+    fn take(&mut self) -> Tok {
+        let t = self.peek();
+        if t.comments {
+            self.record_comments(self.pos, t.start);
+        }
+        self.pos = t.end;
+        self.peeked = None;
+        t
+    }
+
+    fn record_comments(&mut self, mut i: usize, end: usize) {
+        while i < end {
+            let (kind, stop) = match (self.byte(i), self.byte(i + 1)) {
+                (b'/', b'/') => (self.s.named.comment, self.line_comment_end(i)),
+                (b'/', b'*') => {
+                    let close = self
+                        .text
+                        .get(i + 2..)
+                        .and_then(|r| r.find("*/"))
+                        .map_or(end, |c| i + c + 4);
+                    (self.s.named.comment, close)
+                }
+                (b'#', _) => (self.s.named.diagnostic_comment, self.line_end(i)),
+                _ => {
+                    i += 1;
+                    continue;
+                }
+            };
+            self.comments.push((offset(i), offset(stop), kind));
+            i = stop;
+        }
+    }
+
+    // ---- building ----
+
+    fn node(&mut self, kind: u16) -> Id {
+        self.new_node(kind, NAMED, NONE, 0)
+    }
+
+    fn new_node(&mut self, kind: u16, flags: u8, start: u32, end: u32) -> Id {
+        let id = offset(self.nodes.len());
+        self.nodes.push(Tmp {
+            start,
+            end,
+            first: NONE,
+            last: NONE,
+            next: NONE,
+            kind,
+            field: 0,
+            flags,
+        });
+        id
+    }
+
+    fn leaf(&mut self, t: Tok, kind: u16, named: bool) -> Id {
+        let flags = if named { NAMED } else { 0 };
+        self.new_node(kind, flags, offset(t.start), offset(t.end))
+    }
+
+    /// Adds `child` as the last child of `parent`, in the grammar's `field` (0: none).
+    fn push(&mut self, parent: Id, child: Id, field: u16) {
+        let (cstart, cend) = {
+            let c = &mut self.nodes[child as usize];
+            c.field = field;
+            (c.start, c.end)
+        };
+        let last = {
+            let p = &mut self.nodes[parent as usize];
+            if p.first == NONE {
+                p.first = child;
+                p.start = cstart;
+            }
+            p.end = cend;
+            std::mem::replace(&mut p.last, child)
+        };
+        if last != NONE {
+            self.nodes[last as usize].next = child;
+        }
+    }
+
+    /// Takes the operator `op` as an anonymous leaf of `parent`.
+    fn op(&mut self, parent: Id, op: &str, field: u16) -> Option<()> {
+        if !self.is_op(op) {
+            return None;
+        }
+        let t = self.take();
+        let id = self.leaf(t, self.s.anon.op(op)?, false);
+        self.push(parent, id, field);
+        Some(())
+    }
+
+    /// Takes the keyword `word` as an anonymous leaf of `parent`.
+    fn keyword(&mut self, parent: Id, word: &str, kind: u16) -> Option<()> {
+        if !self.is_word(word) {
+            return None;
+        }
+        let t = self.take();
+        let id = self.leaf(t, kind, false);
+        self.push(parent, id, 0);
+        Some(())
+    }
+
+    /// A name: an identifier leaf.
+    fn name(&mut self) -> Option<Id> {
+        let t = self.peek();
+        if t.t != T::Word || RESERVED.contains(&self.text_of(t)) {
+            return None;
+        }
+        let t = self.take();
+        Some(self.leaf(t, self.s.named.identifier, true))
+    }
+
+    fn enter(&mut self) -> Option<()> {
+        self.depth += 1;
+        (self.depth <= MAX_DEPTH).then_some(())
+    }
+
+    fn leave(&mut self) {
+        self.depth -= 1;
+    }
+
+    /// Runs `f` outside of an array element (inside brackets of its own).
+    fn nested<R>(&mut self, f: impl FnOnce(&mut Self) -> Option<R>) -> Option<R> {
+        self.enter()?;
+        let saved = std::mem::replace(&mut self.in_element, false);
+        let out = f(self);
+        self.in_element = saved;
+        self.leave();
+        out
+    }
+
+    // ---- statements ----
+
+    fn statement(&mut self) -> Option<Id> {
+        let t = self.peek();
+        if t.t == T::Op("@") {
+            return self.decorators();
+        }
+        if t.t != T::Word {
+            return None;
+        }
+        let (n, a) = (&self.s.named, &self.s.anon);
+        match self.text_of(t) {
+            "param" => {
+                let node = self.node(n.parameter_declaration);
+                self.keyword(node, "param", a.k_param)?;
+                let name = self.name()?;
+                self.push(node, name, 0);
+                let ty = self.type_()?;
+                self.push(node, ty, 0);
+                if self.is_op("=") {
+                    self.op(node, "=", 0)?;
+                    let value = self.expression()?;
+                    self.push(node, value, 0);
+                }
+                Some(node)
+            }
+            "var" => self.named_value(n.variable_declaration, "var", a.k_var),
+            "metadata" => self.named_value(n.metadata_declaration, "metadata", a.k_metadata),
+            "output" => {
+                let node = self.node(n.output_declaration);
+                self.keyword(node, "output", a.k_output)?;
+                let name = self.name()?;
+                self.push(node, name, 0);
+                let ty = self.type_()?;
+                self.push(node, ty, 0);
+                self.op(node, "=", 0)?;
+                let value = self.expression()?;
+                self.push(node, value, 0);
+                Some(node)
+            }
+            "resource" => self.resource_declaration(),
+            "module" => {
+                let node = self.node(n.module_declaration);
+                self.keyword(node, "module", a.k_module)?;
+                let name = self.name()?;
+                self.push(node, name, 0);
+                let path = self.string()?;
+                self.push(node, path, 0);
+                self.op(node, "=", 0)?;
+                let body = self.body()?;
+                self.push(node, body, 0);
+                Some(node)
+            }
+            "targetScope" => {
+                let node = self.node(n.target_scope_assignment);
+                self.keyword(node, "targetScope", a.k_target_scope)?;
+                self.op(node, "=", 0)?;
+                let scope = self.string()?;
+                self.push(node, scope, 0);
+                Some(node)
+            }
+            "using" => {
+                let node = self.node(n.using_statement);
+                self.keyword(node, "using", a.k_using)?;
+                let target = self.string()?;
+                self.push(node, target, 0);
+                Some(node)
+            }
+            _ => None,
+        }
+    }
+
+    /// `keyword name = expression` (`var`, `metadata`).
+    fn named_value(&mut self, kind: u16, word: &str, keyword: u16) -> Option<Id> {
+        let node = self.node(kind);
+        self.keyword(node, word, keyword)?;
+        let name = self.name()?;
+        self.push(node, name, 0);
+        self.op(node, "=", 0)?;
+        let value = self.expression()?;
+        self.push(node, value, 0);
+        Some(node)
+    }
+
+    fn resource_declaration(&mut self) -> Option<Id> {
+        let (n, a) = (&self.s.named, &self.s.anon);
+        let node = self.node(n.resource_declaration);
+        self.keyword(node, "resource", a.k_resource)?;
+        let name = self.name()?;
+        self.push(node, name, 0);
+        let rtype = self.string()?;
+        self.push(node, rtype, 0);
+        if self.is_word("existing") {
+            self.keyword(node, "existing", a.k_existing)?;
+        }
+        self.op(node, "=", 0)?;
+        let body = self.body()?;
+        self.push(node, body, 0);
+        Some(node)
+    }
+
+    /// A resource's or module's body: an object, `if (...) {...}` or `[for ...]`.
+    fn body(&mut self) -> Option<Id> {
+        if self.is_word("if") {
+            return self.if_statement();
+        }
+        if self.is_op("{") {
+            return self.object();
+        }
+        let next = self.peek2();
+        if self.is_op("[") && next.t == T::Word && self.text_of(next) == "for" {
+            return self.for_statement();
+        }
+        None
+    }
+
+    /// `@call(...)` lines.
+    fn decorators(&mut self) -> Option<Id> {
+        let node = self.node(self.s.named.decorators);
+        while self.is_op("@") {
+            let decorator = self.node(self.s.named.decorator);
+            self.op(decorator, "@", 0)?;
+            let call = self.nested(|p| {
+                let head = p.primary()?;
+                p.postfix(head)
+            })?;
+            if self.nodes[call as usize].kind != self.s.named.call_expression {
+                return None;
+            }
+            self.push(decorator, call, 0);
+            self.push(node, decorator, 0);
+        }
+        Some(node)
+    }
+
+    /// A declared type after `prep`: a name and `[]` suffixes.
+    fn type_(&mut self) -> Option<Id> {
+        let t = self.peek();
+        if t.t != T::Word {
+            return None;
+        }
+        let inner = match self.s.anon.primitive(self.text_of(t)) {
+            Some(keyword) => {
+                let node = self.node(self.s.named.primitive_type);
+                let t = self.take();
+                let id = self.leaf(t, keyword, false);
+                self.push(node, id, 0);
+                node
+            }
+            None => self.name()?,
+        };
+        let mut ty = self.node(self.s.named.type_);
+        self.push(ty, inner, 0);
+        while self.is_op("[") && self.peek2().t == T::Op("]") {
+            let array = self.node(self.s.named.array_type);
+            self.push(array, ty, 0);
+            self.op(array, "[", 0)?;
+            self.op(array, "]", 0)?;
+            ty = self.node(self.s.named.type_);
+            self.push(ty, array, 0);
+        }
+        Some(ty)
+    }
+
+    // ---- expressions ----
+
+    fn expression(&mut self) -> Option<Id> {
+        self.enter()?;
+        let out = self.lambda();
+        self.leave();
+        out
+    }
+
+    fn lambda(&mut self) -> Option<Id> {
+        let head = self.ternary()?;
+        if !self.is_op("=>") {
+            return Some(head);
+        }
+        let kind = self.nodes[head as usize].kind;
+        if kind != self.s.named.identifier && kind != self.s.named.parenthesized_expression {
+            return None;
+        }
+        let node = self.node(self.s.named.lambda_expression);
+        self.push(node, head, 0);
+        self.op(node, "=>", 0)?;
+        let body = self.expression()?;
+        self.push(node, body, 0);
+        Some(node)
+    }
+
+    fn ternary(&mut self) -> Option<Id> {
+        let condition = self.binary(0)?;
+        if !self.is_op("?") {
+            return Some(condition);
+        }
+        let f = &self.s.fields;
+        let node = self.node(self.s.named.ternary_expression);
+        self.push(node, condition, f.condition);
+        self.op(node, "?", 0)?;
+        let consequence = self.expression()?;
+        self.push(node, consequence, f.consequence);
+        self.op(node, ":", 0)?;
+        let alternative = self.expression()?;
+        self.push(node, alternative, f.alternative);
+        Some(node)
+    }
+
+    fn binary(&mut self, min: u8) -> Option<Id> {
+        let mut left = self.unary()?;
+        loop {
+            let t = self.peek();
+            let T::Op(op) = t.t else { break };
+            let Some(precedence) = binary_precedence(op) else {
+                break;
+            };
+            if precedence < min {
+                break;
+            }
+            if self.in_element && op == "-" && (t.newline || self.byte(t.end).is_ascii_digit()) {
+                // A new element in the grammar (`[a\n-b]`, `[a -1]`)?
+                return None;
+            }
+            self.enter()?;
+            let f = &self.s.fields;
+            let (fl, fo, fr) = (f.left, f.operator, f.right);
+            let node = self.node(self.s.named.binary_expression);
+            self.push(node, left, fl);
+            self.op(node, op, fo)?;
+            let right = self.binary(precedence + 1);
+            self.leave();
+            self.push(node, right?, fr);
+            left = node;
+        }
+        Some(left)
+    }
+
+    fn unary(&mut self) -> Option<Id> {
+        let t = self.peek();
+        let op = match t.t {
+            T::Op("!") => "!",
+            T::Op("-") if !self.byte(t.end).is_ascii_digit() => "-",
+            _ => {
+                let head = self.primary()?;
+                return self.postfix(head);
+            }
+        };
+        self.enter()?;
+        let f = &self.s.fields;
+        let (fo, fa) = (f.operator, f.argument);
+        let node = self.node(self.s.named.unary_expression);
+        self.op(node, op, fo)?;
+        let argument = self.unary();
+        self.leave();
+        self.push(node, argument?, fa);
+        Some(node)
+    }
+
+    /// Member access, indexing, calls and `::` after `head`.
+    fn postfix(&mut self, mut head: Id) -> Option<Id> {
+        loop {
+            let t = self.peek();
+            let T::Op(op) = t.t else { break };
+            let f = &self.s.fields;
+            let fobject = f.object;
+            let node = match op {
+                "." | ".?" => {
+                    let fp = f.property;
+                    let node = self.node(self.s.named.member_expression);
+                    self.push(node, head, fobject);
+                    self.op(node, op, 0)?;
+                    let p = self.peek();
+                    if p.t != T::Word {
+                        return None;
+                    }
+                    let p = self.take();
+                    let property = self.leaf(p, self.s.named.property_identifier, true);
+                    self.push(node, property, fp);
+                    node
+                }
+                "::" => {
+                    let fr = f.resource;
+                    let node = self.node(self.s.named.resource_expression);
+                    self.push(node, head, fobject);
+                    self.op(node, "::", 0)?;
+                    let name = self.name()?;
+                    self.push(node, name, fr);
+                    node
+                }
+                "[" | "(" => {
+                    // On a new line inside an array, a new element (as in Bicep; `prep` leaves
+                    // a spread's operand there); apart from its operand on the same line, the
+                    // grammar may read either; on a new line elsewhere, a syntax error.
+                    if t.newline && self.in_element {
+                        break;
+                    }
+                    if t.newline || (self.in_element && t.start > self.pos) {
+                        return None;
+                    }
+                    if op == "[" {
+                        let fi = f.index;
+                        let node = self.node(self.s.named.subscript_expression);
+                        self.push(node, head, fobject);
+                        self.nested(|p| {
+                            p.op(node, "[", 0)?;
+                            if p.is_op("?") {
+                                p.op(node, "?", 0)?;
+                            }
+                            let index = p.expression()?;
+                            p.push(node, index, fi);
+                            p.op(node, "]", 0)
+                        })?;
+                        node
+                    } else {
+                        let (ff, fa) = (f.function, f.arguments);
+                        let node = self.node(self.s.named.call_expression);
+                        self.push(node, head, ff);
+                        let arguments = self.parenthesized(self.s.named.arguments)?;
+                        self.push(node, arguments, fa);
+                        node
+                    }
+                }
+                _ => break,
+            };
+            head = node;
+        }
+        Some(head)
+    }
+
+    fn primary(&mut self) -> Option<Id> {
+        let t = self.peek();
+        let (n, a) = (&self.s.named, &self.s.anon);
+        match t.t {
+            T::Word => {
+                let word = self.text_of(t);
+                match word {
+                    "true" | "false" => {
+                        let node = self.node(n.boolean);
+                        let kind = if word == "true" { a.k_true } else { a.k_false };
+                        self.keyword(node, word, kind)?;
+                        Some(node)
+                    }
+                    "null" => {
+                        let t = self.take();
+                        Some(self.leaf(t, n.null, true))
+                    }
+                    _ if PRIMITIVE_TYPES.contains(&word) && self.peek2().t != T::Op("(") => None,
+                    _ => self.name(),
+                }
+            }
+            T::Number => self.number(t.start),
+            T::Op("-") if self.byte(t.end).is_ascii_digit() => self.number(t.start),
+            T::Quote | T::TripleQuote => self.string(),
+            T::Op("{") => self.object(),
+            T::Op("[") => {
+                let next = self.peek2();
+                if next.t == T::Word && self.text_of(next) == "for" {
+                    self.for_statement()
+                } else {
+                    self.array()
+                }
+            }
+            T::Op("(") => self.parenthesized(n.parenthesized_expression),
+            _ => None,
+        }
+    }
+
+    /// `-?[0-9]+` from `start` (the next token's start).
+    fn number(&mut self, start: usize) -> Option<Id> {
+        let digits = if self.byte(start) == b'-' {
+            start + 1
+        } else {
+            start
+        };
+        let end = self.digits_end(digits);
+        let after = self.byte(end);
+        if after.is_ascii_alphanumeric()
+            || after == b'_'
+            || (after == b'.' && self.byte(end + 1).is_ascii_digit())
+        {
+            return None;
+        }
+        let t = self.take();
+        let t = Tok { end, ..t };
+        self.pos = end;
+        Some(self.leaf(t, self.s.named.number, true))
+    }
+
+    /// `( a, b )`: a parenthesized expression or a call's arguments.
+    fn parenthesized(&mut self, kind: u16) -> Option<Id> {
+        let node = self.node(kind);
+        self.nested(|p| {
+            p.op(node, "(", 0)?;
+            if !p.is_op(")") {
+                loop {
+                    let e = p.expression()?;
+                    p.push(node, e, 0);
+                    if !p.is_op(",") {
+                        break;
+                    }
+                    p.op(node, ",", 0)?;
+                }
+            }
+            p.op(node, ")", 0)
+        })?;
+        Some(node)
+    }
+
+    fn object(&mut self) -> Option<Id> {
+        let node = self.node(self.s.named.object);
+        self.nested(|p| {
+            p.op(node, "{", 0)?;
+            // A comma may follow each property, not start the list or repeat.
+            let mut after_property = false;
+            loop {
+                if p.is_op("}") {
+                    break;
+                }
+                if p.is_op(",") {
+                    if !after_property {
+                        return None;
+                    }
+                    p.op(node, ",", 0)?;
+                    after_property = false;
+                    continue;
+                }
+                if p.is_op("@") {
+                    let decorators = p.decorators()?;
+                    p.push(node, decorators, 0);
+                }
+                let property = p.property()?;
+                p.push(node, property, 0);
+                after_property = true;
+            }
+            p.op(node, "}", 0)
+        })?;
+        Some(node)
+    }
+
+    fn property(&mut self) -> Option<Id> {
+        let node = self.node(self.s.named.object_property);
+        let t = self.peek();
+        match t.t {
+            T::Word => {
+                let next = self.peek2();
+                if self.text_of(t) == "resource" && next.t == T::Word {
+                    let resource = self.resource_declaration()?;
+                    self.push(node, resource, 0);
+                    return Some(node);
+                }
+                let t = self.take();
+                let key = self.leaf(t, self.s.named.identifier, true);
+                self.push(node, key, 0);
+            }
+            T::Quote | T::TripleQuote => {
+                let key = self.string()?;
+                self.push(node, key, 0);
+            }
+            _ => return None,
+        }
+        self.op(node, ":", 0)?;
+        let t = self.peek();
+        let primitive = (t.t == T::Word)
+            .then(|| self.s.anon.primitive(self.text_of(t)))
+            .flatten();
+        let value = match primitive {
+            Some(keyword) if self.peek2().t != T::Op("(") => {
+                let ty = self.node(self.s.named.primitive_type);
+                let t = self.take();
+                let id = self.leaf(t, keyword, false);
+                self.push(ty, id, 0);
+                // A type is a whole value here (`{ a: string }`).
+                if let T::Op(op) = self.peek().t
+                    && op != "}"
+                    && op != ","
+                {
+                    return None;
+                }
+                ty
+            }
+            _ => self.expression()?,
+        };
+        self.push(node, value, 0);
+        Some(node)
+    }
+
+    fn array(&mut self) -> Option<Id> {
+        let node = self.node(self.s.named.array);
+        self.nested(|p| {
+            p.op(node, "[", 0)?;
+            let mut after_element = false;
+            loop {
+                if p.is_op("]") {
+                    break;
+                }
+                if p.is_op(",") {
+                    if !after_element {
+                        return None;
+                    }
+                    p.op(node, ",", 0)?;
+                    after_element = false;
+                    continue;
+                }
+                if p.is_op("@") {
+                    let decorators = p.decorators()?;
+                    p.push(node, decorators, 0);
+                }
+                p.in_element = true;
+                let element = p.expression();
+                p.in_element = false;
+                p.push(node, element?, 0);
+                after_element = true;
+            }
+            p.op(node, "]", 0)
+        })?;
+        Some(node)
+    }
+
+    fn for_statement(&mut self) -> Option<Id> {
+        let (n, a, f) = (&self.s.named, &self.s.anon, &self.s.fields);
+        let (k_for, k_in) = (a.k_for, a.k_in);
+        let (finit, fbody) = (f.initializer, f.body);
+        let (params_kind, variable, enumerator) =
+            (n.for_loop_parameters, n.loop_variable, n.loop_enumerator);
+        let node = self.node(n.for_statement);
+        self.nested(|p| {
+            p.op(node, "[", 0)?;
+            p.keyword(node, "for", k_for)?;
+            if p.is_op("(") {
+                let params = p.node(params_kind);
+                p.op(params, "(", 0)?;
+                for (i, kind) in [variable, enumerator].into_iter().enumerate() {
+                    if i == 1 {
+                        p.op(params, ",", 0)?;
+                    }
+                    let t = p.peek();
+                    if t.t != T::Word || RESERVED.contains(&p.text_of(t)) {
+                        return None;
+                    }
+                    let t = p.take();
+                    let id = p.leaf(t, kind, true);
+                    p.push(params, id, 0);
+                }
+                p.op(params, ")", 0)?;
+                p.push(node, params, 0);
+            } else if !p.is_word("in") {
+                let name = p.name()?;
+                p.push(node, name, finit);
+            }
+            p.keyword(node, "in", k_in)?;
+            let source = p.expression()?;
+            p.push(node, source, 0);
+            p.op(node, ":", 0)?;
+            let body = if p.is_word("if") {
+                p.if_statement()?
+            } else {
+                p.expression()?
+            };
+            p.push(node, body, fbody);
+            p.op(node, "]", 0)
+        })?;
+        Some(node)
+    }
+
+    fn if_statement(&mut self) -> Option<Id> {
+        let node = self.node(self.s.named.if_statement);
+        self.keyword(node, "if", self.s.anon.k_if)?;
+        if !self.is_op("(") {
+            return None;
+        }
+        let condition = self.parenthesized(self.s.named.parenthesized_expression)?;
+        self.push(node, condition, 0);
+        let object = self.object()?;
+        self.push(node, object, 0);
+        Some(node)
+    }
+
+    // ---- strings ----
+
+    fn string(&mut self) -> Option<Id> {
+        let t = self.peek();
+        match t.t {
+            T::Quote => self.nested(|p| p.quoted_string()),
+            T::TripleQuote => self.multiline_string(),
+            _ => None,
+        }
+    }
+
+    /// `'...'` with interpolations and escapes, scanned from the source bytes.
+    fn quoted_string(&mut self) -> Option<Id> {
+        let (n, a) = (&self.s.named, &self.s.anon);
+        let (content, escape, interpolation) =
+            (n.string_content, n.escape_sequence, n.interpolation);
+        let (quote, open) = (a.quote, a.interpolation_start);
+        let node = self.node(n.string);
+        let t = self.take();
+        let q = self.leaf(t, quote, false);
+        self.push(node, q, 0);
+        let mut i = self.pos;
+        loop {
+            // A run of whitespace starting a part of the string belongs to the token after it
+            // in the grammar's lexer: `' '` is a quote and a quote spanning `" '"`, `' ${a}'`
+            // an interpolation opened by `" ${"`; an escape sequence takes none (it is an
+            // immediate token), so the run is content of its own before it.
+            let ws = self.src[i..]
+                .iter()
+                .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c))
+                .unwrap_or(self.src.len() - i);
+            let piece = |start: usize, end: usize| Tok {
+                t: T::Bad,
+                start,
+                end,
+                newline: false,
+                comments: false,
+            };
+            let next = i + ws;
+            match self.byte(next) {
+                _ if next >= self.src.len() => return None,
+                b'\'' => {
+                    let q = self.leaf(piece(i, next + 1), quote, false);
+                    self.push(node, q, 0);
+                    self.pos = next + 1;
+                    self.peeked = None;
+                    return Some(node);
+                }
+                b'\\' if ws > 0 => {
+                    let c = self.leaf(piece(i, next), content, true);
+                    self.push(node, c, 0);
+                    i = next;
+                }
+                b'\\' => {
+                    let len = match self.byte(i + 1) {
+                        b'\'' | b'\\' | b'n' | b'r' | b't' => 2,
+                        // The grammar's hidden escape token: no node.
+                        b'$' => {
+                            i += 2;
+                            continue;
+                        }
+                        b'u' if self.byte(i + 2) == b'{' => {
+                            let hex = self.src[i + 3..]
+                                .iter()
+                                .position(|b| !b.is_ascii_hexdigit())
+                                .unwrap_or(0);
+                            if hex == 0 || self.byte(i + 3 + hex) != b'}' {
+                                return None;
+                            }
+                            hex + 4
+                        }
+                        _ => return None,
+                    };
+                    let e = self.leaf(piece(i, i + len), escape, true);
+                    self.push(node, e, 0);
+                    i += len;
+                }
+                b'$' if self.byte(next + 1) == b'{' => {
+                    let part = self.node(interpolation);
+                    let o = self.leaf(piece(i, next + 2), open, false);
+                    self.push(part, o, 0);
+                    self.pos = next + 2;
+                    self.peeked = None;
+                    let e = self.expression()?;
+                    self.push(part, e, 0);
+                    self.op(part, "}", 0)?;
+                    self.push(node, part, 0);
+                    i = self.pos;
+                }
+                // `$` and `#` starting a token are strings of their own in the grammar.
+                b'$' | b'#' => {
+                    let c = self.leaf(piece(i, next + 1), content, true);
+                    self.push(node, c, 0);
+                    i = next + 1;
+                }
+                // The grammar's lexer reads a comment here (`prep` rewrites such slashes).
+                b'/' if matches!(self.byte(next + 1), b'/' | b'*') => return None,
+                _ => {
+                    let len = self.src[i..]
+                        .iter()
+                        .position(|b| matches!(b, b'\'' | b'$' | b'\\'))
+                        .unwrap_or(self.src.len() - i);
+                    let c = self.leaf(piece(i, i + len), content, true);
+                    self.push(node, c, 0);
+                    i += len;
+                }
+            }
+        }
+    }
+
+    /// `'''...'''`: no escapes, no interpolation.
+    fn multiline_string(&mut self) -> Option<Id> {
+        let (content, triple) = (self.s.named.string_content, self.s.anon.triple_quote);
+        let node = self.node(self.s.named.string);
+        let t = self.take();
+        let open = self.leaf(t, triple, false);
+        self.push(node, open, 0);
+        let start = t.end;
+        let length = self.text.get(start..)?.find("'''")?;
+        // Empty content, or quotes around the delimiters: the grammar's scanner splits these
+        // its own way.
+        if length == 0 || self.byte(start) == b'\'' || self.byte(start + length + 3) == b'\'' {
+            return None;
+        }
+        let piece = |s: usize, e: usize| Tok {
+            t: T::Bad,
+            start: s,
+            end: e,
+            newline: false,
+            comments: false,
+        };
+        let c = self.leaf(piece(start, start + length), content, true);
+        self.push(node, c, 0);
+        let close = self.leaf(piece(start + length, start + length + 3), triple, false);
+        self.push(node, close, 0);
+        self.pos = start + length + 3;
+        self.peeked = None;
+        Some(node)
+    }
+
+    // ---- the tree ----
+
+    /// Lays the nodes out in document order, with the comments inside the smallest node that
+    /// spans them (the root for those outside every statement), as tree-sitter places extras.
+    fn flatten(mut self, root: Id) -> SyntaxTree {
+        let total = self.nodes.len() + self.comments.len();
+        let mut entries: Vec<Entry> = Vec::with_capacity(total);
+        // The root spans from the first token or comment to the end of the text.
+        {
+            let first_comment = self.comments.first().map(|c| c.0);
+            let r = &mut self.nodes[root as usize];
+            let len = offset(self.src.len());
+            r.start = match (r.first, first_comment) {
+                (NONE, None) => len,
+                (NONE, Some(c)) => c,
+                (_, Some(c)) => c.min(r.start),
+                (_, None) => r.start,
+            };
+            r.end = len;
+        }
+        let entry = |n: &Tmp, parent: u32| Entry {
+            start: n.start,
+            end: n.end,
+            parent,
+            first_child: NONE,
+            next_sibling: NONE,
+            kind: n.kind,
+            field: n.field,
+            flags: n.flags,
+        };
+        // (node, its entry, next child to lay out, the entry of the last child laid out)
+        let mut stack: Vec<(Id, u32, Id, u32)> = Vec::new();
+        let mut comments = self.comments.iter().peekable();
+        let root_node = self.nodes[root as usize];
+        entries.push(entry(&root_node, NONE));
+        stack.push((root, 0, root_node.first, NONE));
+        let link = |entries: &mut Vec<Entry>, parent: u32, previous: u32, index: u32| {
+            if previous == NONE {
+                entries[parent as usize].first_child = index;
+            } else {
+                entries[previous as usize].next_sibling = index;
+            }
+        };
+        while let Some(frame) = stack.last_mut() {
+            let (_, at, child, previous) = *frame;
+            let bound = if child == NONE {
+                // Only the root keeps the comments after its last child.
+                if stack.len() > 1 {
+                    stack.pop();
+                    continue;
+                }
+                u32::MAX
+            } else {
+                self.nodes[child as usize].start
+            };
+            let mut previous = previous;
+            while let Some(&&(start, end, kind)) = comments.peek() {
+                if start >= bound {
+                    break;
+                }
+                comments.next();
+                let index = offset(entries.len());
+                entries.push(Entry {
+                    start,
+                    end,
+                    parent: at,
+                    first_child: NONE,
+                    next_sibling: NONE,
+                    kind,
+                    field: 0,
+                    flags: NAMED,
+                });
+                link(&mut entries, at, previous, index);
+                previous = index;
+            }
+            if child == NONE {
+                break;
+            }
+            let node = self.nodes[child as usize];
+            let index = offset(entries.len());
+            entries.push(entry(&node, at));
+            link(&mut entries, at, previous, index);
+            if let Some(frame) = stack.last_mut() {
+                frame.2 = node.next;
+                frame.3 = index;
+            }
+            stack.push((child, index, node.first, NONE));
+        }
+        SyntaxTree::from_entries(entries)
+    }
+}
+
+/// A byte offset as stored (files are bounded far below 4 GiB by the file size limit).
+fn offset(byte: usize) -> u32 {
+    u32::try_from(byte).unwrap_or(u32::MAX)
+}
+
+#[cfg(test)]
+mod tests;
