@@ -14,8 +14,10 @@
 //! 15,151 distinct ones, its 87,916 arrays and objects 17,416 distinct ones), and regorus
 //! values are reference counted and copied on write, so sharing is invisible to rules.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashSet};
+use std::hash::{BuildHasher, Hash, Hasher};
 
 use regorus::{Rc, Value};
 use serde::Serialize;
@@ -67,7 +69,7 @@ impl Interner {
             }
             Json::String(s) => (self.string(s), content_hash((5u8, s.as_str()))),
             Json::Array(items) => {
-                let mut h = DefaultHasher::new();
+                let mut h = content_hasher();
                 6u8.hash(&mut h);
                 let items: Vec<Value> = items
                     .iter()
@@ -94,7 +96,7 @@ impl Interner {
     ) -> (Value, u64) {
         let mut entries: Vec<(&String, &Json)> = entries.collect();
         entries.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let mut h = DefaultHasher::new();
+        let mut h = content_hasher();
         7u8.hash(&mut h);
         let mut object = BTreeMap::new();
         for (key, value) in entries {
@@ -117,8 +119,13 @@ impl Interner {
     }
 }
 
+/// A hasher for content hashes (collisions are compared, so a fast one with a fixed seed).
+fn content_hasher() -> impl Hasher {
+    foldhash::fast::FixedState::default().build_hasher()
+}
+
 fn content_hash(x: impl Hash) -> u64 {
-    let mut h = DefaultHasher::new();
+    let mut h = content_hasher();
     x.hash(&mut h);
     h.finish()
 }

@@ -32,8 +32,8 @@ pub struct LoadOptions {
     pub base: Option<PathBuf>,
     /// Values for Terraform root module variables (`TF_VAR_*`, `--var-file`, `--var`).
     pub terraform_vars: terraform::VarInputs,
-    /// Applied to the resources of each file that loads on its own (Kubernetes YAML, JSON) as
-    /// soon as it has loaded, before the next files load: a scan converts their attribute
+    /// Applied to the resources of each file that loads on its own (Kubernetes YAML, JSON) and
+    /// of each root Bicep template as soon as they have loaded: a scan converts their attribute
     /// values for rules there, so that the graph's JSON copy of every file is never held at
     /// once. Whatever it leaves in `attributes` must include what [`kubernetes::link_paths`]
     /// names.
@@ -67,6 +67,7 @@ pub fn load(files: &[Discovered], errors: Vec<LoadError>, opts: &LoadOptions) ->
         files,
         opts.max_file_bytes,
         opts.base.as_deref(),
+        opts.prepare,
     ));
     // Bicep files of the scan: an ARM template compiled from one of them is context only.
     let bicep: std::collections::HashSet<&str> = files

@@ -7,8 +7,8 @@
 //! (strings, numbers, names) is read from the original source, never from the parser's
 //! rewritten copy (see `prep`).
 
+use foldhash::{HashMap, HashSet};
 use std::cell::RefCell;
-use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
 
 use super::syntax::Node;

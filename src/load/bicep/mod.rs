@@ -17,7 +17,9 @@ mod parser;
 mod prep;
 mod syntax;
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::BTreeMap;
+
+use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -140,8 +142,15 @@ fn first_error(node: Node<'_>) -> Option<Node<'_>> {
     node.children().find_map(first_error).or(Some(node))
 }
 
-/// Loads the Bicep files of a scan. `base` bounds where modules are read from disk.
-pub fn load(files: &[Discovered], max_file_bytes: u64, base: Option<&Path>) -> ResourceGraph {
+/// Loads the Bicep files of a scan. `base` bounds where modules are read from disk; `prepare`
+/// is applied to the resources of each root template once it is evaluated
+/// ([`crate::load::LoadOptions::prepare`]).
+pub fn load(
+    files: &[Discovered],
+    max_file_bytes: u64,
+    base: Option<&Path>,
+    prepare: Option<fn(&mut [Resource])>,
+) -> ResourceGraph {
     let mut graph = ResourceGraph::new();
     let inputs: Vec<&Discovered> = files
         .iter()
@@ -256,6 +265,10 @@ pub fn load(files: &[Discovered], max_file_bytes: u64, base: Option<&Path>) -> R
             });
             for module in &reach {
                 modules.release(module);
+            }
+            let mut g = g;
+            if let Some(prepare) = prepare {
+                prepare(&mut g.resources);
             }
             g
         })

@@ -31,7 +31,7 @@ use std::sync::OnceLock;
 
 use tree_sitter::Language;
 
-use super::syntax::{Entry, NAMED, NONE, SyntaxTree};
+use super::syntax::{Entry, HAS_CHILDREN, NAMED, NONE, SyntaxTree, field_id};
 
 /// Nesting bound (expressions, brackets); deeper input is left to tree-sitter, which does not
 /// recurse.
@@ -321,11 +321,46 @@ fn binary_precedence(op: &str) -> Option<u8> {
     })
 }
 
-/// Operators and punctuation, longest first where one is a prefix of another.
-const OPERATORS: &[&str] = &[
-    "::", ".?", "??", "==", "!=", "=~", "!~", ">=", "<=", "&&", "||", "=>", "=", "!", "<", ">",
-    "+", "-", "*", "/", "%", "?", ":", ".", ",", "(", ")", "[", "]", "{", "}", "@", "|",
-];
+/// The operator or punctuation at the start of `rest`, the longest that matches.
+fn operator(rest: &[u8]) -> Option<&'static str> {
+    let second = rest.get(1).copied().unwrap_or(0);
+    Some(match (rest.first()?, second) {
+        (b':', b':') => "::",
+        (b'.', b'?') => ".?",
+        (b'?', b'?') => "??",
+        (b'=', b'=') => "==",
+        (b'!', b'=') => "!=",
+        (b'=', b'~') => "=~",
+        (b'!', b'~') => "!~",
+        (b'>', b'=') => ">=",
+        (b'<', b'=') => "<=",
+        (b'&', b'&') => "&&",
+        (b'|', b'|') => "||",
+        (b'=', b'>') => "=>",
+        (b'=', _) => "=",
+        (b'!', _) => "!",
+        (b'<', _) => "<",
+        (b'>', _) => ">",
+        (b'+', _) => "+",
+        (b'-', _) => "-",
+        (b'*', _) => "*",
+        (b'/', _) => "/",
+        (b'%', _) => "%",
+        (b'?', _) => "?",
+        (b':', _) => ":",
+        (b'.', _) => ".",
+        (b',', _) => ",",
+        (b'(', _) => "(",
+        (b')', _) => ")",
+        (b'[', _) => "[",
+        (b']', _) => "]",
+        (b'{', _) => "{",
+        (b'}', _) => "}",
+        (b'@', _) => "@",
+        (b'|', _) => "|",
+        _ => return None,
+    })
+}
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 enum T {
@@ -521,8 +556,7 @@ impl<'s> Parser<'s> {
                 tok(T::Quote, start + 1)
             };
         }
-        let rest = &self.src[start..];
-        match OPERATORS.iter().find(|op| rest.starts_with(op.as_bytes())) {
+        match operator(&self.src[start..]) {
             Some(op) => tok(T::Op(op), start + op.len()),
             None => tok(T::Bad, start),
         }
@@ -1434,25 +1468,24 @@ impl<'s> Parser<'s> {
             };
             r.end = len;
         }
-        let entry = |n: &Tmp, parent: u32| Entry {
+        let entry = |n: &Tmp| Entry {
             start: n.start,
             end: n.end,
-            parent,
-            first_child: NONE,
             next_sibling: NONE,
             kind: n.kind,
-            field: n.field,
+            field: field_id(n.field),
             flags: n.flags,
         };
         // (node, its entry, next child to lay out, the entry of the last child laid out)
         let mut stack: Vec<(Id, u32, Id, u32)> = Vec::new();
         let mut comments = self.comments.iter().peekable();
         let root_node = self.nodes[root as usize];
-        entries.push(entry(&root_node, NONE));
+        entries.push(entry(&root_node));
         stack.push((root, 0, root_node.first, NONE));
+        // A first child is the entry right after its parent (document order).
         let link = |entries: &mut Vec<Entry>, parent: u32, previous: u32, index: u32| {
             if previous == NONE {
-                entries[parent as usize].first_child = index;
+                entries[parent as usize].flags |= HAS_CHILDREN;
             } else {
                 entries[previous as usize].next_sibling = index;
             }
@@ -1479,8 +1512,6 @@ impl<'s> Parser<'s> {
                 entries.push(Entry {
                     start,
                     end,
-                    parent: at,
-                    first_child: NONE,
                     next_sibling: NONE,
                     kind,
                     field: 0,
@@ -1494,7 +1525,7 @@ impl<'s> Parser<'s> {
             }
             let node = self.nodes[child as usize];
             let index = offset(entries.len());
-            entries.push(entry(&node, at));
+            entries.push(entry(&node));
             link(&mut entries, at, previous, index);
             if let Some(frame) = stack.last_mut() {
                 frame.2 = node.next;

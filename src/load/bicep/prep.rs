@@ -21,7 +21,7 @@
 //! Comments and strings (including `'''` multi-line strings and `${}` interpolations, whose
 //! code is rewritten too) are never touched.
 
-use std::collections::HashSet;
+use foldhash::{HashSet, HashSetExt};
 
 /// The rewritten text and what the rewrite must remember.
 #[derive(Debug, Clone)]

@@ -5,7 +5,8 @@
 //! grammar's field names. A template is evaluated once per module call and per loop
 //! iteration, so the same nodes are walked many times; on the corpus' Bicep part, cursor
 //! walks were a fifth of the CPU. Here each node is one array entry with its kind, field,
-//! flags, byte range and the indices of its parent, first child and next sibling, so every
+//! flags, byte range and the index of its next sibling (its first child, if any, is the entry
+//! after it), so every
 //! step is an index. The tree-sitter tree is dropped once copied.
 //!
 //! [`Node`] has the methods of `tree_sitter::Node` that the loader uses, with the same
@@ -22,6 +23,8 @@ pub(super) const NAMED: u8 = 1;
 const ERROR: u8 = 2;
 const MISSING: u8 = 4;
 const HAS_ERROR: u8 = 8;
+/// The node has children; the first is the next entry (entries are in document order).
+pub(super) const HAS_CHILDREN: u8 = 16;
 
 /// tree-sitter's kind id of `ERROR` nodes.
 const ERROR_KIND: u16 = u16::MAX;
@@ -30,13 +33,18 @@ const ERROR_KIND: u16 = u16::MAX;
 pub(super) struct Entry {
     pub start: u32,
     pub end: u32,
-    pub parent: u32,
-    pub first_child: u32,
     pub next_sibling: u32,
     pub kind: u16,
-    /// The field this node fills in its parent (tree-sitter's field id; 0: none).
-    pub field: u16,
+    /// The field this node fills in its parent (tree-sitter's field id; 0: none; the grammar
+    /// has 17).
+    pub field: u8,
     pub flags: u8,
+}
+
+/// A field id as stored (0 for one past `u8`, which no grammar release has had; a unit test
+/// checks the count).
+pub(super) fn field_id(field: u16) -> u8 {
+    u8::try_from(field).unwrap_or(0)
 }
 
 /// One file's syntax tree.
@@ -83,7 +91,7 @@ pub(super) fn kind_name(kind: u16) -> &'static str {
 
 /// The grammar's name of a field id.
 #[cfg(test)]
-pub(super) fn field_name(field: u16) -> &'static str {
+pub(super) fn field_name(field: u8) -> &'static str {
     names()
         .fields
         .get(usize::from(field))
@@ -104,7 +112,7 @@ impl SyntaxTree {
         let mut cursor = tree.walk();
         // Indices of the nodes from the root to the cursor's node.
         let mut path: Vec<u32> = Vec::new();
-        let push = |entries: &mut Vec<Entry>, cursor: &tree_sitter::TreeCursor<'_>, parent| {
+        let push = |entries: &mut Vec<Entry>, cursor: &tree_sitter::TreeCursor<'_>| {
             let node = cursor.node();
             let mut flags = 0;
             for (set, flag) in [
@@ -121,16 +129,14 @@ impl SyntaxTree {
             entries.push(Entry {
                 start: offset(node.start_byte()),
                 end: offset(node.end_byte()),
-                parent,
-                first_child: NONE,
                 next_sibling: NONE,
                 kind: node.kind_id(),
-                field: cursor.field_id().map_or(0, |f| f.get()),
+                field: cursor.field_id().map_or(0, |f| field_id(f.get())),
                 flags,
             });
             index
         };
-        path.push(push(&mut entries, &cursor, NONE));
+        path.push(push(&mut entries, &cursor));
         loop {
             // The next node in document order: the first child of the cursor's node, else the
             // next sibling of it or of its nearest ancestor that has one. `previous` is the
@@ -150,15 +156,19 @@ impl SyntaxTree {
                     }
                 }
             };
-            let index = push(&mut entries, &cursor, parent);
-            let link = match previous {
-                Some(sibling) => entries
-                    .get_mut(sibling as usize)
-                    .map(|e| &mut e.next_sibling),
-                None => entries.get_mut(parent as usize).map(|e| &mut e.first_child),
-            };
-            if let Some(link) = link {
-                *link = index;
+            let index = push(&mut entries, &cursor);
+            match previous {
+                Some(sibling) => {
+                    if let Some(e) = entries.get_mut(sibling as usize) {
+                        e.next_sibling = index;
+                    }
+                }
+                // A first child comes right after its parent in document order.
+                None => {
+                    if let Some(e) = entries.get_mut(parent as usize) {
+                        e.flags |= HAS_CHILDREN;
+                    }
+                }
             }
             path.push(index);
         }
@@ -221,13 +231,6 @@ impl<'t> Node<'t> {
         self.entry()
     }
 
-    fn at(&self, index: u32) -> Option<Node<'t>> {
-        (index != NONE).then_some(Node {
-            tree: self.tree,
-            index,
-        })
-    }
-
     /// The grammar's name of the node's kind (`ERROR` for a syntax error).
     pub fn kind(&self) -> &'static str {
         let kind = self.entry().kind;
@@ -272,15 +275,15 @@ impl<'t> Node<'t> {
         e.start as usize..e.end as usize
     }
 
-    pub fn parent(&self) -> Option<Node<'t>> {
-        self.at(self.entry().parent)
-    }
-
     /// The node's children, anonymous tokens and comments included.
     pub fn children(&self) -> Children<'t> {
         Children {
             tree: self.tree,
-            next: self.entry().first_child,
+            next: if self.entry().flags & HAS_CHILDREN != 0 {
+                self.index + 1
+            } else {
+                NONE
+            },
         }
     }
 
@@ -326,7 +329,7 @@ mod tests {
     use super::super::grammar::testing;
     use super::*;
 
-    /// The same tree, node for node, as tree-sitter's: kind, range, flags, parent, children
+    /// The same tree, node for node, as tree-sitter's: kind, range, flags, children
     /// and the fields `child_by_field_name` finds.
     fn assert_same(src: &str) {
         let ts = testing::parse(src);
@@ -356,11 +359,13 @@ mod tests {
             assert_eq!(t.is_error(), m.is_error());
             assert_eq!(t.is_missing(), m.is_missing());
             assert_eq!(t.has_error(), m.has_error());
-            assert_eq!(
-                t.parent().map(|p| p.byte_range()),
-                m.parent().map(|p| p.byte_range())
-            );
-            assert_eq!(t.parent().map(|p| p.kind()), m.parent().map(|p| p.kind()));
+            let mut c = t.walk();
+            let theirs_children: Vec<_> = t
+                .children(&mut c)
+                .map(|n| (n.kind(), n.byte_range()))
+                .collect();
+            let mine_children: Vec<_> = m.children().map(|n| (n.kind(), n.byte_range())).collect();
+            assert_eq!(theirs_children, mine_children, "{src:?}");
             let mut c = t.walk();
             assert_eq!(t.named_children(&mut c).count(), m.named_children().count());
             for field in &field_names {

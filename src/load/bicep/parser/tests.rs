@@ -1,6 +1,6 @@
 use super::super::grammar::testing;
 use super::super::prep;
-use super::super::syntax::{Entry, SyntaxTree, field_name, kind_name};
+use super::super::syntax::{Entry, HAS_CHILDREN, SyntaxTree, field_name, kind_name};
 use super::*;
 
 /// tree-sitter's tree of `text`, copied.
@@ -12,17 +12,42 @@ fn tree_sitter(text: &str) -> SyntaxTree {
 /// flags.
 type Row = (&'static str, u32, u32, u32, u32, u32, &'static str, u8);
 
+/// The first child of entry `i`.
+fn first_child(entries: &[Entry], i: usize) -> u32 {
+    if entries[i].flags & HAS_CHILDREN != 0 {
+        u32::try_from(i + 1).expect("small tree")
+    } else {
+        NONE
+    }
+}
+
+/// The parent of each entry.
+fn parents(entries: &[Entry]) -> Vec<u32> {
+    let mut parent = vec![NONE; entries.len()];
+    for i in 0..entries.len() {
+        let mut child = first_child(entries, i);
+        while child != NONE {
+            parent[child as usize] = u32::try_from(i).expect("small tree");
+            child = entries[child as usize].next_sibling;
+        }
+    }
+    parent
+}
+
 /// Every entry as comparable values: kind and field by name, links by index.
 fn rows(tree: &SyntaxTree) -> Vec<Row> {
-    tree.entries()
+    let entries = tree.entries();
+    let parent = parents(entries);
+    entries
         .iter()
-        .map(|e: &Entry| {
+        .enumerate()
+        .map(|(i, e)| {
             (
                 kind_name(e.kind),
                 e.start,
                 e.end,
-                e.parent,
-                e.first_child,
+                parent[i],
+                first_child(entries, i),
                 e.next_sibling,
                 field_name(e.field),
                 e.flags,
@@ -34,13 +59,14 @@ fn rows(tree: &SyntaxTree) -> Vec<Row> {
 /// The tree as an indented outline (for failure messages).
 fn outline(tree: &SyntaxTree, text: &str) -> String {
     let entries = tree.entries();
+    let parent = parents(entries);
     let mut out = String::new();
     let mut depth = vec![0usize; entries.len()];
     for (i, e) in entries.iter().enumerate() {
-        let d = if e.parent == NONE {
+        let d = if parent[i] == NONE {
             0
         } else {
-            depth[e.parent as usize] + 1
+            depth[parent[i] as usize] + 1
         };
         depth[i] = d;
         let field = field_name(e.field);
@@ -49,7 +75,7 @@ fn outline(tree: &SyntaxTree, text: &str) -> String {
         } else {
             format!("{field}: ")
         };
-        let leaf = if e.first_child == NONE {
+        let leaf = if e.flags & HAS_CHILDREN == 0 {
             format!(" {:?}", &text[e.start as usize..e.end as usize])
         } else {
             String::new()
@@ -86,7 +112,7 @@ fn sexp(tree: &SyntaxTree) -> String {
         }
         out.push(')');
     }
-    fn child_field(node: super::super::syntax::Node<'_>) -> u16 {
+    fn child_field(node: super::super::syntax::Node<'_>) -> u8 {
         node.tree_entry().field
     }
     let mut out = String::new();
@@ -139,6 +165,9 @@ fn the_grammar_has_every_symbol_the_parser_builds() {
     // Fails when a new tree-sitter-bicep renames a kind or field: every file would then go to
     // tree-sitter.
     assert!(symbols().is_some());
+    // Field ids are stored in a byte.
+    assert!(super::super::grammar::language().field_count() < 256);
+    assert_eq!(std::mem::size_of::<Entry>(), 16);
 }
 
 #[test]
@@ -438,6 +467,7 @@ fn parser_matches_tree_sitter_on_a_corpus() {
             continue;
         }
         let entries = theirs.entries();
+        let parent = parents(entries);
         // tree-sitter splits a call inside an array into a name and a parenthesized element.
         // Two elements with nothing between them are that.
         let split_call = |e: &Entry| {
@@ -454,18 +484,18 @@ fn parser_matches_tree_sitter_on_a_corpus() {
             )
         });
         let misreads = types
-            || entries.iter().any(|e| {
-                e.parent != NONE
-                    && kind_name(entries[e.parent as usize].kind) == "array"
+            || entries.iter().enumerate().any(|(i, e)| {
+                parent[i] != NONE
+                    && kind_name(entries[parent[i] as usize].kind) == "array"
                     && split_call(e)
             })
-            || entries.iter().any(|e| {
+            || entries.iter().enumerate().any(|(i, e)| {
                 matches!(
                     kind_name(e.kind),
                     "member_expression" | "subscript_expression" | "resource_expression"
-                ) && e.first_child != NONE
+                ) && first_child(entries, i) != NONE
                     && matches!(
-                        kind_name(theirs.entries()[e.first_child as usize].kind),
+                        kind_name(entries[first_child(entries, i) as usize].kind),
                         "binary_expression"
                             | "ternary_expression"
                             | "unary_expression"
@@ -478,7 +508,7 @@ fn parser_matches_tree_sitter_on_a_corpus() {
             let leaves = |t: &SyntaxTree| {
                 t.entries()
                     .iter()
-                    .filter(|e| e.first_child == NONE)
+                    .filter(|e| e.flags & HAS_CHILDREN == 0)
                     .map(|e| (e.start, e.end))
                     .collect::<Vec<_>>()
             };
