@@ -516,7 +516,13 @@ impl ResourceGraph {
 
     /// Merges another graph into this one (the caller normalizes afterwards).
     pub fn extend(&mut self, other: ResourceGraph) {
-        self.resources.extend(other.resources);
+        // Taken whole when nothing was allocated yet: no second copy of every resource while
+        // the vector grows.
+        if self.resources.capacity() == 0 {
+            self.resources = other.resources;
+        } else {
+            self.resources.extend(other.resources);
+        }
         self.files.extend(other.files);
         self.errors.extend(other.errors);
         self.gaps.extend(other.gaps);

@@ -273,6 +273,9 @@ pub fn load(
             g
         })
         .collect();
+    graph
+        .resources
+        .reserve_exact(per_root.iter().map(|g| g.resources.len()).sum());
     for g in per_root {
         graph.extend(g);
     }
