@@ -400,6 +400,27 @@ struct Tmp {
 
 type Id = u32;
 
+/// The parts of a declaration after its keyword, in order.
+#[derive(Clone, Copy)]
+enum Part {
+    /// The declared name.
+    Name,
+    /// A type (`param`, `output`).
+    Type,
+    /// A string (a resource's type, a module's path, the scope, the `using` target).
+    Str,
+    /// `=`.
+    Assign,
+    /// An expression.
+    Value,
+    /// `= expression`, optional (a parameter's default).
+    Default,
+    /// The optional `existing` keyword.
+    Existing,
+    /// A resource's or module's body.
+    Body,
+}
+
 struct Parser<'s> {
     src: &'s [u8],
     text: &'s str,
@@ -743,94 +764,80 @@ impl<'s> Parser<'s> {
             return None;
         }
         let (n, a) = (&self.s.named, &self.s.anon);
+        use Part::*;
         match self.text_of(t) {
-            "param" => {
-                let node = self.node(n.parameter_declaration);
-                self.keyword(node, "param", a.k_param)?;
-                let name = self.name()?;
-                self.push(node, name, 0);
-                let ty = self.type_()?;
-                self.push(node, ty, 0);
-                if self.is_op("=") {
-                    self.op(node, "=", 0)?;
-                    let value = self.expression()?;
-                    self.push(node, value, 0);
-                }
-                Some(node)
+            "param" => self.declaration(n.parameter_declaration, a.k_param, &[Name, Type, Default]),
+            "var" => self.declaration(n.variable_declaration, a.k_var, &[Name, Assign, Value]),
+            "metadata" => {
+                self.declaration(n.metadata_declaration, a.k_metadata, &[Name, Assign, Value])
             }
-            "var" => self.named_value(n.variable_declaration, "var", a.k_var),
-            "metadata" => self.named_value(n.metadata_declaration, "metadata", a.k_metadata),
-            "output" => {
-                let node = self.node(n.output_declaration);
-                self.keyword(node, "output", a.k_output)?;
-                let name = self.name()?;
-                self.push(node, name, 0);
-                let ty = self.type_()?;
-                self.push(node, ty, 0);
-                self.op(node, "=", 0)?;
-                let value = self.expression()?;
-                self.push(node, value, 0);
-                Some(node)
-            }
+            "output" => self.declaration(
+                n.output_declaration,
+                a.k_output,
+                &[Name, Type, Assign, Value],
+            ),
             "resource" => self.resource_declaration(),
             "module" => {
-                let node = self.node(n.module_declaration);
-                self.keyword(node, "module", a.k_module)?;
-                let name = self.name()?;
-                self.push(node, name, 0);
-                let path = self.string()?;
-                self.push(node, path, 0);
-                self.op(node, "=", 0)?;
-                let body = self.body()?;
-                self.push(node, body, 0);
-                Some(node)
+                self.declaration(n.module_declaration, a.k_module, &[Name, Str, Assign, Body])
             }
             "targetScope" => {
-                let node = self.node(n.target_scope_assignment);
-                self.keyword(node, "targetScope", a.k_target_scope)?;
-                self.op(node, "=", 0)?;
-                let scope = self.string()?;
-                self.push(node, scope, 0);
-                Some(node)
+                self.declaration(n.target_scope_assignment, a.k_target_scope, &[Assign, Str])
             }
-            "using" => {
-                let node = self.node(n.using_statement);
-                self.keyword(node, "using", a.k_using)?;
-                let target = self.string()?;
-                self.push(node, target, 0);
-                Some(node)
-            }
+            "using" => self.declaration(n.using_statement, a.k_using, &[Str]),
             _ => None,
         }
     }
 
-    /// `keyword name = expression` (`var`, `metadata`).
-    fn named_value(&mut self, kind: u16, word: &str, keyword: u16) -> Option<Id> {
+    /// A statement of `kind`: its leading keyword (the next token, of kind `keyword`), then
+    /// `parts` in order.
+    fn declaration(&mut self, kind: u16, keyword: u16, parts: &[Part]) -> Option<Id> {
         let node = self.node(kind);
-        self.keyword(node, word, keyword)?;
-        let name = self.name()?;
-        self.push(node, name, 0);
-        self.op(node, "=", 0)?;
-        let value = self.expression()?;
-        self.push(node, value, 0);
+        let t = self.take();
+        let k = self.leaf(t, keyword, false);
+        self.push(node, k, 0);
+        for part in parts {
+            let child = match part {
+                Part::Name => self.name()?,
+                Part::Type => self.type_()?,
+                Part::Str => self.string()?,
+                Part::Value => self.expression()?,
+                Part::Body => self.body()?,
+                Part::Assign => {
+                    self.op(node, "=", 0)?;
+                    continue;
+                }
+                Part::Default => {
+                    if self.is_op("=") {
+                        self.op(node, "=", 0)?;
+                        let value = self.expression()?;
+                        self.push(node, value, 0);
+                    }
+                    continue;
+                }
+                Part::Existing => {
+                    if self.is_word("existing") {
+                        self.keyword(node, "existing", self.s.anon.k_existing)?;
+                    }
+                    continue;
+                }
+            };
+            self.push(node, child, 0);
+        }
         Some(node)
     }
 
+    /// `resource name 'type@version' [existing] = body`, at the top level or in a parent's body.
     fn resource_declaration(&mut self) -> Option<Id> {
+        use Part::*;
         let (n, a) = (&self.s.named, &self.s.anon);
-        let node = self.node(n.resource_declaration);
-        self.keyword(node, "resource", a.k_resource)?;
-        let name = self.name()?;
-        self.push(node, name, 0);
-        let rtype = self.string()?;
-        self.push(node, rtype, 0);
-        if self.is_word("existing") {
-            self.keyword(node, "existing", a.k_existing)?;
+        if !self.is_word("resource") {
+            return None;
         }
-        self.op(node, "=", 0)?;
-        let body = self.body()?;
-        self.push(node, body, 0);
-        Some(node)
+        self.declaration(
+            n.resource_declaration,
+            a.k_resource,
+            &[Name, Str, Existing, Assign, Body],
+        )
     }
 
     /// A resource's or module's body: an object, `if (...) {...}` or `[for ...]`.
@@ -1141,33 +1148,44 @@ impl<'s> Parser<'s> {
 
     fn object(&mut self) -> Option<Id> {
         let node = self.node(self.s.named.object);
+        self.items(node, "{", "}", Self::property)?;
+        Some(node)
+    }
+
+    /// `open`, items each after optional decorators and before an optional comma (which may
+    /// not start the list or repeat), `close`: an object's or an array's body.
+    fn items(
+        &mut self,
+        node: Id,
+        open: &str,
+        close: &str,
+        item: fn(&mut Self) -> Option<Id>,
+    ) -> Option<()> {
         self.nested(|p| {
-            p.op(node, "{", 0)?;
-            // A comma may follow each property, not start the list or repeat.
-            let mut after_property = false;
+            p.op(node, open, 0)?;
+            let mut after_item = false;
             loop {
-                if p.is_op("}") {
+                if p.is_op(close) {
                     break;
                 }
                 if p.is_op(",") {
-                    if !after_property {
+                    if !after_item {
                         return None;
                     }
                     p.op(node, ",", 0)?;
-                    after_property = false;
+                    after_item = false;
                     continue;
                 }
                 if p.is_op("@") {
                     let decorators = p.decorators()?;
                     p.push(node, decorators, 0);
                 }
-                let property = p.property()?;
-                p.push(node, property, 0);
-                after_property = true;
+                let id = item(p)?;
+                p.push(node, id, 0);
+                after_item = true;
             }
-            p.op(node, "}", 0)
-        })?;
-        Some(node)
+            p.op(node, close, 0)
+        })
     }
 
     fn property(&mut self) -> Option<Id> {
@@ -1219,32 +1237,11 @@ impl<'s> Parser<'s> {
 
     fn array(&mut self) -> Option<Id> {
         let node = self.node(self.s.named.array);
-        self.nested(|p| {
-            p.op(node, "[", 0)?;
-            let mut after_element = false;
-            loop {
-                if p.is_op("]") {
-                    break;
-                }
-                if p.is_op(",") {
-                    if !after_element {
-                        return None;
-                    }
-                    p.op(node, ",", 0)?;
-                    after_element = false;
-                    continue;
-                }
-                if p.is_op("@") {
-                    let decorators = p.decorators()?;
-                    p.push(node, decorators, 0);
-                }
-                p.in_element = true;
-                let element = p.expression();
-                p.in_element = false;
-                p.push(node, element?, 0);
-                after_element = true;
-            }
-            p.op(node, "]", 0)
+        self.items(node, "[", "]", |p| {
+            p.in_element = true;
+            let element = p.expression();
+            p.in_element = false;
+            element
         })?;
         Some(node)
     }

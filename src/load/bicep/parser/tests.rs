@@ -423,18 +423,13 @@ fn parser_matches_tree_sitter_on_a_corpus() {
     let Ok(dir) = std::env::var("TENET_BICEP_CORPUS") else {
         panic!("set TENET_BICEP_CORPUS to a directory of .bicep files");
     };
-    let mut files = Vec::new();
-    let mut dirs = vec![std::path::PathBuf::from(dir)];
-    while let Some(d) = dirs.pop() {
-        for entry in std::fs::read_dir(&d).expect("readable directory").flatten() {
-            let path = entry.path();
-            if path.is_dir() {
-                dirs.push(path);
-            } else if path.extension().is_some_and(|e| e == "bicep") {
-                files.push(path);
-            }
-        }
-    }
+    let mut files: Vec<std::path::PathBuf> = ignore::WalkBuilder::new(dir)
+        .standard_filters(false)
+        .build()
+        .flatten()
+        .map(ignore::DirEntry::into_path)
+        .filter(|p| p.extension().is_some_and(|e| e == "bicep"))
+        .collect();
     files.sort();
     let (mut parsed, mut whole, mut declined_valid, mut declined_broken, mut misread) =
         (0, 0, Vec::new(), 0, 0);
