@@ -294,3 +294,44 @@ fn limits_are_configurable_and_parse_errors_can_fail_the_run() {
     );
     assert_eq!(code, 1, "{stderr}");
 }
+
+#[test]
+fn operator_and_member_chains_as_long_as_the_file_do_not_overflow_the_stack() {
+    // Left-associative operators and member accesses nest one level per operator, so a
+    // 600 kB property is a tree 300,000 levels deep; walks over it must not recurse that far.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let n = 300_000;
+    let resource = |value: &str| {
+        format!(
+            "resource r 'Microsoft.Storage/storageAccounts@2023-01-01' = {{\n  name: 'x'\n  \
+             properties: {{\n    a: {value}\n  }}\n}}\n"
+        )
+    };
+    let sum = vec!["b"; n].join("+");
+    std::fs::write(dir.path().join("sum.bicep"), resource(&sum)).expect("write");
+    let chain = format!("b{}", ".c".repeat(n));
+    std::fs::write(dir.path().join("chain.bicep"), resource(&chain)).expect("write");
+    // The same with a syntax error after it: tree-sitter parses that file.
+    std::fs::write(dir.path().join("broken.bicep"), resource(&sum) + "var = \n").expect("write");
+    for file in ["sum.bicep", "chain.bicep", "broken.bicep"] {
+        let (code, stdout, stderr) = run_bounded_output(
+            dir.path(),
+            &[
+                "scan",
+                file,
+                "--root",
+                ".",
+                "--no-config",
+                "--fail-on",
+                "none",
+                "--format",
+                "json",
+            ],
+        );
+        assert_eq!(code, 0, "{file}: {stderr}");
+        let report: Value = serde_json::from_str(&stdout).expect("a JSON report");
+        assert_eq!(report["summary"]["resources"], 1, "{file}");
+        let errors = report["summary"]["load_errors"].as_u64();
+        assert_eq!(errors, Some(u64::from(file == "broken.bicep")), "{file}");
+    }
+}

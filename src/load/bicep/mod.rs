@@ -49,6 +49,9 @@ pub struct Unit {
 
 /// Modules nest at most this deep (the Bicep compiler has no limit; cycles are refused).
 const MAX_MODULE_DEPTH: usize = 32;
+/// How deep the walks over a resource's body (references, regions) go: past the evaluator's
+/// bound (256), far below what overflows a worker's stack.
+const MAX_WALK_DEPTH: usize = 4096;
 /// Resources emitted per root template at most (a bound against runaway loops).
 const MAX_RESOURCES: usize = 100_000;
 
@@ -132,14 +135,26 @@ pub fn parse(
     (Some(unit), errors)
 }
 
-fn first_error(node: Node<'_>) -> Option<Node<'_>> {
-    if node.is_error() || node.is_missing() {
-        return Some(node);
+/// The first error or missing node in document order (or the innermost node that says it
+/// holds an error without a child that does). Iterative: trees can be as deep as the input
+/// is long (`a+a+a...` nests one level per operator).
+fn first_error(root: Node<'_>) -> Option<Node<'_>> {
+    let mut node = root;
+    loop {
+        if node.is_error() || node.is_missing() {
+            return Some(node);
+        }
+        if !node.has_error() {
+            return None;
+        }
+        match node
+            .children()
+            .find(|c| c.is_error() || c.is_missing() || c.has_error())
+        {
+            Some(child) => node = child,
+            None => return Some(node),
+        }
     }
-    if !node.has_error() {
-        return None;
-    }
-    node.children().find_map(first_error).or(Some(node))
 }
 
 /// Loads the Bicep files of a scan. `base` bounds where modules are read from disk; `prepare`
@@ -647,7 +662,7 @@ fn emit_resource(
                 _ => Map::new(),
             };
             let mut refs = Vec::new();
-            collect_refs(ev, obj, &AttrPath::root(), true, &mut refs);
+            collect_refs(ev, obj, &AttrPath::root(), true, 0, &mut refs);
             // The parent: nesting, or a `parent:` property naming another resource.
             let mut parent_name = nested_in.map(|p| p.name.clone());
             if let Some(pnode) = property_node(ev, obj, "parent") {
@@ -658,7 +673,7 @@ fn emit_resource(
                 map.remove(k);
             }
             let mut regions = BTreeMap::new();
-            attribute_regions(ev, obj, &AttrPath::root(), index, &mut regions);
+            attribute_regions(ev, obj, &AttrPath::root(), index, 0, &mut regions);
             (map, refs, parent_name, regions)
         });
         let mut attrs = attrs;
@@ -796,7 +811,7 @@ fn emit_module(
         let (params, refs, value) = ev.with_locals(binds.clone(), || {
             let params = property_node(ev, obj, "params").map(|p| ev.eval(p));
             let mut refs = Vec::new();
-            collect_refs(ev, obj, &AttrPath::root(), true, &mut refs);
+            collect_refs(ev, obj, &AttrPath::root(), true, 0, &mut refs);
             (params, refs, ev.eval(obj))
         });
         match target {
@@ -866,7 +881,7 @@ fn emit_module(
                     unknown.insert(0, "[*]".to_string());
                 }
                 let mut regions = BTreeMap::new();
-                attribute_regions(ev, obj, &AttrPath::root(), index, &mut regions);
+                attribute_regions(ev, obj, &AttrPath::root(), index, 0, &mut regions);
                 let block = index.region(&decl.byte_range());
                 let id = resource_id(place, &address);
                 ids.entry(format!("module.{sym}"))
@@ -906,22 +921,29 @@ fn collect_refs(
     node: Node<'_>,
     path: &AttrPath,
     whole: bool,
+    depth: usize,
     out: &mut Vec<(String, String, bool)>,
 ) {
+    // Deeper than anything evaluated (`eval::MAX_DEPTH`): a tree can be as deep as its input
+    // is long, and the walk recurses.
+    if depth > MAX_WALK_DEPTH {
+        return;
+    }
+    let depth = depth + 1;
     match node.kind() {
         "object" => {
             for p in ev.properties(node) {
                 if p.spread {
-                    collect_refs(ev, p.value, path, false, out);
+                    collect_refs(ev, p.value, path, false, depth, out);
                 } else {
                     let key = ev.key(p.key).unwrap_or_default();
-                    collect_refs(ev, p.value, &path.key(&key), true, out);
+                    collect_refs(ev, p.value, &path.key(&key), true, depth, out);
                 }
             }
         }
         "array" => {
             for (i, el) in elements(node).into_iter().enumerate() {
-                collect_refs(ev, el, &path.index(i), true, out);
+                collect_refs(ev, el, &path.index(i), true, depth, out);
             }
         }
         "identifier" => {
@@ -945,16 +967,17 @@ fn collect_refs(
                     obj,
                     path,
                     whole && node.kind() == "member_expression",
+                    depth,
                     out,
                 );
             }
             if let Some(index) = node.child_by_field_name("index") {
-                collect_refs(ev, index, path, false, out);
+                collect_refs(ev, index, path, false, depth, out);
             }
         }
         _ => {
             for c in named_children(node) {
-                collect_refs(ev, c, path, false, out);
+                collect_refs(ev, c, path, false, depth, out);
             }
         }
     }
@@ -966,13 +989,18 @@ fn attribute_regions(
     node: Node<'_>,
     path: &AttrPath,
     index: &LineIndex<'_>,
+    depth: usize,
     out: &mut BTreeMap<String, Region>,
 ) {
+    if depth > MAX_WALK_DEPTH {
+        return;
+    }
+    let depth = depth + 1;
     match node.kind() {
         "object" => {
             for p in ev.properties(node) {
                 if p.spread {
-                    attribute_regions(ev, p.value, path, index, out);
+                    attribute_regions(ev, p.value, path, index, depth, out);
                     continue;
                 }
                 let Some(key) = ev.key(p.key) else {
@@ -980,14 +1008,14 @@ fn attribute_regions(
                 };
                 let at = path.key(&key);
                 out.insert(at.as_str().to_string(), index.region(&p.node.byte_range()));
-                attribute_regions(ev, p.value, &at, index, out);
+                attribute_regions(ev, p.value, &at, index, depth, out);
             }
         }
         "array" => {
             for (i, el) in elements(node).into_iter().enumerate() {
                 let at = path.index(i);
                 out.insert(at.as_str().to_string(), index.region(&el.byte_range()));
-                attribute_regions(ev, el, &at, index, out);
+                attribute_regions(ev, el, &at, index, depth, out);
             }
         }
         _ => {}

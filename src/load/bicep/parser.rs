@@ -5,27 +5,46 @@
 //! - **Speed.** tree-sitter's GLR parser and lexer took 37 % of the CPU of a scan of the
 //!   corpus' Bicep part, and copying its tree into a [`SyntaxTree`] another 8 %
 //!   (`docs/performance.md`). This parser builds the flat tree directly.
-//! - **Precedence.** `tree-sitter-bicep` 1.1 gives member access, indexing and `::` the lowest
-//!   precedence of all (`PREC.SUBSCRIPT = -1`), so `a.b + c.d` parses as `(a.b + c).d`,
-//!   `x ? a.b : c.d` as `(x ? a.b : c).d` and `x => x.name` as `(x => x).name`. In the corpus,
-//!   378 of 2,349 files hold such a tree (1,323 member accesses on a binary expression, 236 on
-//!   a conditional). Here postfix operators bind tightest, as in the Bicep compiler; the
-//!   other levels are the grammar's, which are Bicep's: unary `!` `-`, then `* / %`, `+ -`,
-//!   `< <= > >=`, `== != =~ !~`, `&&`, `||`, `??` (all left to right), `? :` and `=>` (right
-//!   to left).
+//! - **Bicep's reading.** `tree-sitter-bicep` 1.1 misreads valid Bicep in ways that change
+//!   values:
+//!   - It gives member access, indexing and `::` the lowest precedence of all
+//!     (`PREC.SUBSCRIPT = -1`): `a.b + c.d` parses as `(a.b + c).d`, `x ? a.b : c.d` as
+//!     `(x ? a.b : c).d`, `!a.b` as `(!a).b`, `x => x.name` as `(x => x).name`.
+//!   - Inside an array it splits an element at a call or an index (`[\n  f(a)\n]` as `f` and
+//!     `(a)`, `[a[0]]` as `a` and `[0]`), and continues an element over a line break before
+//!     `(` or `[` (`[\n  b\n  (c)\n]` as the call `b(c)`).
+//!   - In an object it reads `a: (b) ? c : d` as the type `(b)?` and a property `c: d`.
+//!
+//!   In the corpus, 378 of 2,349 files hold such a tree. Here postfix operators bind tightest
+//!   and a line break ends an array element, as in the Bicep compiler. The other levels are
+//!   the grammar's, which are Bicep's: unary `!` `-`; `* / %`; `+ -`; `< <= > >=`;
+//!   `== != =~ !~`; `&&`; `||`; `??` (all left to right; the grammar gives `??` the
+//!   conditional's precedence, which builds the same trees); `? :` and `=>` (right to left).
 //!
 //! Everything else is the grammar's tree, node for node: the same kinds (by tree-sitter's
 //! ids), fields, anonymous tokens and byte ranges, comments where tree-sitter puts them (as
 //! children of the smallest node spanning them). The evaluator reads both alike.
 //!
-//! The parser takes only what it knows: on a syntax error, on a construct [`super::prep`]
-//! leaves to the grammar's quirks (a line-leading `[` or `(` after an array element, a number
-//! glued to a `-` between array elements, a primitive type name outside a type), on input
-//! nested deeper than [`MAX_DEPTH`], or on non-ASCII code outside strings and comments, it
-//! returns `None` and the file is parsed by tree-sitter, whose error recovery reports the
-//! line and keeps the statements without errors. The unit tests compare both parsers' trees
-//! on every construct; an ignored one (`TENET_BICEP_CORPUS=DIR cargo test -- --ignored
-//! parser_matches_tree_sitter_on_a_corpus`) on every `.bicep` file under a directory.
+//! The parser takes only what it knows. It returns `None`, and the file is parsed by
+//! tree-sitter (whose error recovery reports the line and keeps the statements without
+//! errors), on:
+//! - a syntax error;
+//! - a token the grammar's lexer reads its own way where an array element or an object
+//!   property may start: a `-` after an element on its line's start or glued to a digit
+//!   (`[a -1]` is two elements there), a `(` or `[` apart from its operand inside an element
+//!   (`[a (b)]`), a `*` glued to a name or digit (`[i*2]`: the grammar's identifiers may start
+//!   with `*`);
+//! - a primitive type name outside a type, a grammar keyword as a declared name (`var if`);
+//! - recursion deeper than [`MAX_DEPTH`] (about 127 nested brackets: each costs two levels),
+//!   and non-ASCII code outside strings and comments.
+//!
+//! The bound is on the parser's recursion, not on the tree's depth: operator and member
+//! chains are built in loops, so `a+a+a...` nests one level per operator. Walks over the tree
+//! elsewhere bound their own depth.
+//!
+//! The unit tests compare both parsers' trees on every construct; an ignored one
+//! (`TENET_BICEP_CORPUS=DIR cargo test -- --ignored parser_matches_tree_sitter_on_a_corpus`)
+//! on every `.bicep` file under a directory.
 
 use std::sync::OnceLock;
 
@@ -37,8 +56,10 @@ use super::syntax::{Entry, HAS_CHILDREN, NAMED, NONE, SyntaxTree, field_id};
 /// recurse.
 const MAX_DEPTH: u32 = 256;
 
-/// Words that are grammar keywords but never identifiers (the grammar's `keyword_identifier`
-/// lists the others: `param`, `resource`, `type`, the primitive types...).
+/// Grammar keywords the parser does not take as names or operands (tree-sitter decides
+/// those: it takes them as identifiers where the keyword is not valid). The grammar's
+/// `keyword_identifier` lists the keywords that are identifiers everywhere: `param`,
+/// `resource`, `type`, the primitive types...
 const RESERVED: &[&str] = &[
     "as",
     "assert",
@@ -432,9 +453,19 @@ struct Parser<'s> {
     comments: Vec<(u32, u32, u16)>,
     s: &'static Symbols,
     depth: u32,
-    /// Parsing an array element, where tree-sitter's grammar is ambiguous about a token that
-    /// could continue the element or start the next one.
-    in_element: bool,
+    /// Where the expression being parsed stands, for the tokens the grammar's lexer reads
+    /// differently there.
+    context: Context,
+}
+
+/// Where an expression stands.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Context {
+    Plain,
+    /// An array element: a token may continue it or start the next element.
+    Element,
+    /// An object property's value: the next property's name may follow.
+    Value,
 }
 
 /// Parses prepared Bicep text; `None` when tree-sitter should parse it instead (see the
@@ -455,7 +486,7 @@ fn run(text: &str) -> Result<SyntaxTree, usize> {
         comments: Vec::new(),
         s,
         depth: 0,
-        in_element: false,
+        context: Context::Plain,
     };
     let root = p.node(s.named.infrastructure);
     loop {
@@ -494,7 +525,7 @@ impl<'s> Parser<'s> {
                 b' ' | b'\t' | b'\r' | 0x0b | 0x0c => i += 1,
                 b'/' if self.byte(i + 1) == b'/' => {
                     comments = true;
-                    i = self.line_comment_end(i);
+                    i = self.line_comment_end(i)?;
                 }
                 b'/' if self.byte(i + 1) == b'*' => {
                     comments = true;
@@ -519,11 +550,13 @@ impl<'s> Parser<'s> {
     }
 
     /// The end of a `//` comment: the line's end, where a backslash also takes the character
-    /// after it (a line break included), as the grammar's comment token does.
-    fn line_comment_end(&self, mut i: usize) -> usize {
+    /// after it (a line break included), as the grammar's comment token does. `None`: a
+    /// backslash ends the text, which the grammar's token does not take.
+    fn line_comment_end(&self, mut i: usize) -> Option<usize> {
         while i < self.src.len() {
             match self.src[i] {
                 b'\n' => break,
+                b'\\' if i + 1 == self.src.len() => return None,
                 b'\\' => {
                     i += if self.byte(i + 1) == b'\r' && self.byte(i + 2) == b'\n' {
                         3
@@ -534,7 +567,7 @@ impl<'s> Parser<'s> {
                 _ => i += 1,
             }
         }
-        i.min(self.src.len())
+        Some(i.min(self.src.len()))
     }
 
     /// The token at `i` (after trivia).
@@ -635,7 +668,10 @@ impl<'s> Parser<'s> {
     fn record_comments(&mut self, mut i: usize, end: usize) {
         while i < end {
             let (kind, stop) = match (self.byte(i), self.byte(i + 1)) {
-                (b'/', b'/') => (self.s.named.comment, self.line_comment_end(i)),
+                (b'/', b'/') => (
+                    self.s.named.comment,
+                    self.line_comment_end(i).unwrap_or(end),
+                ),
                 (b'/', b'*') => {
                     let close = self
                         .text
@@ -746,9 +782,9 @@ impl<'s> Parser<'s> {
     /// Runs `f` outside of an array element (inside brackets of its own).
     fn nested<R>(&mut self, f: impl FnOnce(&mut Self) -> Option<R>) -> Option<R> {
         self.enter()?;
-        let saved = std::mem::replace(&mut self.in_element, false);
+        let saved = std::mem::replace(&mut self.context, Context::Plain);
         let out = f(self);
-        self.in_element = saved;
+        self.context = saved;
         self.leave();
         out
     }
@@ -957,8 +993,18 @@ impl<'s> Parser<'s> {
             if precedence < min {
                 break;
             }
-            if self.in_element && op == "-" && (t.newline || self.byte(t.end).is_ascii_digit()) {
+            let in_element = self.context == Context::Element;
+            if in_element && op == "-" && (t.newline || self.byte(t.end).is_ascii_digit()) {
                 // A new element in the grammar (`[a\n-b]`, `[a -1]`)?
+                return None;
+            }
+            let glued = self.byte(t.end);
+            if op == "*"
+                && self.context != Context::Plain
+                && (glued.is_ascii_alphanumeric() || glued == b'_')
+            {
+                // The grammar's identifiers may start with `*`: where a new element or
+                // property name may follow, its lexer reads `*2` as one (`[i*2]`).
                 return None;
             }
             self.enter()?;
@@ -1031,10 +1077,11 @@ impl<'s> Parser<'s> {
                     // On a new line inside an array, a new element (as in Bicep; `prep` leaves
                     // a spread's operand there); apart from its operand on the same line, the
                     // grammar may read either; on a new line elsewhere, a syntax error.
-                    if t.newline && self.in_element {
+                    let in_element = self.context == Context::Element;
+                    if t.newline && in_element {
                         break;
                     }
-                    if t.newline || (self.in_element && t.start > self.pos) {
+                    if t.newline || (in_element && t.start > self.pos) {
                         return None;
                     }
                     if op == "[" {
@@ -1229,7 +1276,12 @@ impl<'s> Parser<'s> {
                 }
                 ty
             }
-            _ => self.expression()?,
+            _ => {
+                self.context = Context::Value;
+                let value = self.expression();
+                self.context = Context::Plain;
+                value?
+            }
         };
         self.push(node, value, 0);
         Some(node)
@@ -1238,9 +1290,9 @@ impl<'s> Parser<'s> {
     fn array(&mut self) -> Option<Id> {
         let node = self.node(self.s.named.array);
         self.items(node, "[", "]", |p| {
-            p.in_element = true;
+            p.context = Context::Element;
             let element = p.expression();
-            p.in_element = false;
+            p.context = Context::Plain;
             element
         })?;
         Some(node)

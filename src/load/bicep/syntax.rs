@@ -16,7 +16,7 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-/// No node (end of a sibling list, no parent, no child).
+/// No node (the end of a sibling list, no child).
 pub(super) const NONE: u32 = u32::MAX;
 
 pub(super) const NAMED: u8 = 1;

@@ -362,12 +362,22 @@ fn member_access_binds_tighter_than_every_operator() {
          consequence: (resource_expression object: (identifier) resource: (identifier)) \
          alternative: (identifier))"
     );
+    // An index on an element is an index (tree-sitter: a new element).
+    assert_eq!(
+        expression("[a[0]]"),
+        "(array (subscript_expression object: (identifier) index: (number)))"
+    );
+    // Glued to its operands outside arrays and objects, `*` multiplies.
+    assert_eq!(
+        expression("i*2"),
+        "(binary_expression left: (identifier) right: (number))"
+    );
     // An element on its own line is one, whatever it starts with.
     assert_eq!(
         expression("[\n  b\n  (c)\n  [d]\n]"),
         "(array (identifier) (parenthesized_expression (identifier)) (array (identifier)))"
     );
-    // tree-sitter reads a call inside an array as two elements.
+    // tree-sitter reads a call on an element of a multi-line array as two elements.
     assert_eq!(
         expression("[\n  f(a)\n  g()\n]"),
         "(array (call_expression function: (identifier) arguments: (arguments (identifier))) \
@@ -395,6 +405,9 @@ fn what_the_grammar_reads_its_own_way_is_left_to_tree_sitter() {
     declined("var a = [\n  b\n  -1\n]\n");
     declined("var a = [b -1]\n");
     declined("var a = [b (c)]\n");
+    declined("var a = [i*2]\n");
+    declined("var a = {\n  b: i*2\n}\n");
+    declined("var a = 1 // ends in a backslash\\");
     // Escapes and strings the grammar splits its own way.
     declined("var a = '\\q'\n");
     declined("var a = ''''''\n");
