@@ -53,14 +53,31 @@ pub fn read_source(path: &Path, display: &str, max_bytes: u64) -> Result<String,
 #[derive(Debug, Clone)]
 pub struct LineIndex<'a> {
     text: &'a str,
-    starts: Vec<usize>,
+    starts: std::borrow::Cow<'a, [usize]>,
+}
+
+/// The byte offset where each line of `text` starts.
+pub fn line_starts(text: &str) -> Vec<usize> {
+    let mut starts = vec![0];
+    starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    starts
 }
 
 impl<'a> LineIndex<'a> {
     pub fn new(text: &'a str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
-        LineIndex { text, starts }
+        LineIndex {
+            text,
+            starts: line_starts(text).into(),
+        }
+    }
+
+    /// The index of `text` from its [`line_starts`], computed before (a template evaluated
+    /// once per call keeps them).
+    pub fn with_starts(text: &'a str, starts: &'a [usize]) -> Self {
+        LineIndex {
+            text,
+            starts: starts.into(),
+        }
     }
 
     /// 1-based line and column of a byte offset (clamped to the text).

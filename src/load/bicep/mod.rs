@@ -32,7 +32,7 @@ use crate::graph::{
     AttrPath, CallSite, FileSource, InputFile, LoadError, Mode, Origin, Ref, Region, Resource,
     ResourceGraph, Scope, Source,
 };
-use crate::load::text::{LineIndex, read_source};
+use crate::load::text::{LineIndex, line_starts, read_source};
 use crate::load::value::{Map, Val};
 
 use eval::{Eval, elements, named_children, property_node, resource_body, split_type};
@@ -45,6 +45,8 @@ pub struct Unit {
     pub src: String,
     pub spreads: HashSet<usize>,
     pub tree: SyntaxTree,
+    /// Where each line of `src` starts (regions are computed at every evaluation).
+    pub line_starts: Vec<usize>,
 }
 
 /// Modules nest at most this deep (the Bicep compiler has no limit; cycles are refused).
@@ -128,6 +130,7 @@ pub fn parse(
     let unit = Unit {
         display: display.to_string(),
         path: path.to_path_buf(),
+        line_starts: line_starts(&src),
         src,
         spreads: prepared.spreads,
         tree,
@@ -492,7 +495,7 @@ fn emit_template(units: &Modules, ev: &Eval<'_>, place: &Place<'_>, out: &mut Re
     // Symbol -> ids of its resources, each id shared by every edge to it.
     let mut ids: HashMap<String, Vec<Arc<str>>> = HashMap::new();
     let mut names: HashMap<String, Val> = HashMap::new();
-    let index = LineIndex::new(&ev.unit.src);
+    let index = LineIndex::with_starts(&ev.unit.src, &ev.unit.line_starts);
     for (sym, decl) in in_source_order(&ev.decls.resources) {
         emit_resource(
             ev,
