@@ -99,9 +99,10 @@ pub fn parse(
             }],
         );
     };
+    let line_starts = line_starts(&src);
     let mut errors = Vec::new();
     if let Some(bad) = first_error(tree.root_node()) {
-        let index = LineIndex::new(&src);
+        let index = LineIndex::with_starts(&src, &line_starts);
         let (line, column) = index.line_col(bad.start_byte());
         let near: String = src
             .get(bad.byte_range())
@@ -130,7 +131,7 @@ pub fn parse(
     let unit = Unit {
         display: display.to_string(),
         path: path.to_path_buf(),
-        line_starts: line_starts(&src),
+        line_starts,
         src,
         spreads: prepared.spreads,
         tree,
@@ -269,7 +270,7 @@ pub fn load(
     let per_root: Vec<ResourceGraph> = roots
         .into_par_iter()
         .map(|(unit, reach)| {
-            let g = crate::load::guarded(&unit.display, || {
+            let mut g = crate::load::guarded(&unit.display, || {
                 let mut g = ResourceGraph::new();
                 let sets = param_sets.get(&unit.display).cloned().unwrap_or_default();
                 if sets.is_empty() {
@@ -284,7 +285,6 @@ pub fn load(
             for module in &reach {
                 modules.release(module);
             }
-            let mut g = g;
             if let Some(prepare) = prepare {
                 prepare(&mut g.resources);
             }

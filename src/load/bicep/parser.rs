@@ -46,11 +46,10 @@
 //! (`TENET_BICEP_CORPUS=DIR cargo test -- --ignored parser_matches_tree_sitter_on_a_corpus`)
 //! on every `.bicep` file under a directory.
 
-use std::sync::OnceLock;
+use super::syntax::{Entry, HAS_CHILDREN, NAMED, NONE, SyntaxTree, field_id, offset};
+use symbols::{Symbols, symbols};
 
-use tree_sitter::Language;
-
-use super::syntax::{Entry, HAS_CHILDREN, NAMED, NONE, SyntaxTree, field_id};
+mod symbols;
 
 /// Nesting bound (expressions, brackets); deeper input is left to tree-sitter, which does not
 /// recurse.
@@ -76,257 +75,6 @@ const RESERVED: &[&str] = &[
     "using",
     "with",
 ];
-
-const PRIMITIVE_TYPES: &[&str] = &[
-    "array",
-    "bool",
-    "int",
-    "object",
-    "secureObject",
-    "secureString",
-    "string",
-];
-
-/// Resolves kind ids: each symbol's id in the grammar, by name.
-macro_rules! symbols {
-    ($name:ident, $named:expr, { $($field:ident = $text:literal),* $(,)? }) => {
-        struct $name {
-            $($field: u16,)*
-        }
-
-        impl $name {
-            fn resolve(language: &Language) -> Option<$name> {
-                Some($name {
-                    $($field: Some(language.id_for_node_kind($text, $named))
-                        .filter(|id| *id != 0)?,)*
-                })
-            }
-        }
-    };
-}
-
-symbols!(Named, true, {
-    infrastructure = "infrastructure",
-    comment = "comment",
-    diagnostic_comment = "diagnostic_comment",
-    decorators = "decorators",
-    decorator = "decorator",
-    parameter_declaration = "parameter_declaration",
-    variable_declaration = "variable_declaration",
-    output_declaration = "output_declaration",
-    resource_declaration = "resource_declaration",
-    module_declaration = "module_declaration",
-    target_scope_assignment = "target_scope_assignment",
-    metadata_declaration = "metadata_declaration",
-    using_statement = "using_statement",
-    type_ = "type",
-    primitive_type = "primitive_type",
-    array_type = "array_type",
-    identifier = "identifier",
-    property_identifier = "property_identifier",
-    loop_variable = "loop_variable",
-    loop_enumerator = "loop_enumerator",
-    string = "string",
-    string_content = "string_content",
-    interpolation = "interpolation",
-    escape_sequence = "escape_sequence",
-    number = "number",
-    boolean = "boolean",
-    null = "null",
-    object = "object",
-    object_property = "object_property",
-    array = "array",
-    for_statement = "for_statement",
-    for_loop_parameters = "for_loop_parameters",
-    if_statement = "if_statement",
-    parenthesized_expression = "parenthesized_expression",
-    arguments = "arguments",
-    call_expression = "call_expression",
-    member_expression = "member_expression",
-    subscript_expression = "subscript_expression",
-    resource_expression = "resource_expression",
-    unary_expression = "unary_expression",
-    binary_expression = "binary_expression",
-    ternary_expression = "ternary_expression",
-    lambda_expression = "lambda_expression",
-});
-
-symbols!(Anonymous, false, {
-    k_param = "param",
-    k_var = "var",
-    k_output = "output",
-    k_resource = "resource",
-    k_module = "module",
-    k_target_scope = "targetScope",
-    k_metadata = "metadata",
-    k_using = "using",
-    k_existing = "existing",
-    k_for = "for",
-    k_in = "in",
-    k_if = "if",
-    k_true = "true",
-    k_false = "false",
-    t_array = "array",
-    t_bool = "bool",
-    t_int = "int",
-    t_object = "object",
-    t_secure_object = "secureObject",
-    t_secure_string = "secureString",
-    t_string = "string",
-    quote = "'",
-    triple_quote = "'''",
-    interpolation_start = "${",
-    assign = "=",
-    colon = ":",
-    comma = ",",
-    dot = ".",
-    safe_dot = ".?",
-    double_colon = "::",
-    question = "?",
-    coalesce = "??",
-    l_paren = "(",
-    r_paren = ")",
-    l_bracket = "[",
-    r_bracket = "]",
-    l_brace = "{",
-    r_brace = "}",
-    at = "@",
-    arrow = "=>",
-    bang = "!",
-    minus = "-",
-    plus = "+",
-    star = "*",
-    slash = "/",
-    percent = "%",
-    or = "||",
-    and = "&&",
-    eq = "==",
-    ne = "!=",
-    match_ = "=~",
-    not_match = "!~",
-    gt = ">",
-    ge = ">=",
-    lt = "<",
-    le = "<=",
-});
-
-struct Fields {
-    function: u16,
-    arguments: u16,
-    object: u16,
-    property: u16,
-    index: u16,
-    resource: u16,
-    operator: u16,
-    argument: u16,
-    left: u16,
-    right: u16,
-    condition: u16,
-    consequence: u16,
-    alternative: u16,
-    initializer: u16,
-    body: u16,
-}
-
-impl Fields {
-    fn resolve(language: &Language) -> Option<Fields> {
-        let id = |name: &str| language.field_id_for_name(name).map(|f| f.get());
-        Some(Fields {
-            function: id("function")?,
-            arguments: id("arguments")?,
-            object: id("object")?,
-            property: id("property")?,
-            index: id("index")?,
-            resource: id("resource")?,
-            operator: id("operator")?,
-            argument: id("argument")?,
-            left: id("left")?,
-            right: id("right")?,
-            condition: id("condition")?,
-            consequence: id("consequence")?,
-            alternative: id("alternative")?,
-            initializer: id("initializer")?,
-            body: id("body")?,
-        })
-    }
-}
-
-struct Symbols {
-    named: Named,
-    anon: Anonymous,
-    fields: Fields,
-}
-
-/// The grammar's ids, or `None` when a symbol is missing (another grammar release; the unit
-/// tests fail then, and every file goes to tree-sitter meanwhile).
-fn symbols() -> Option<&'static Symbols> {
-    static SYMBOLS: OnceLock<Option<Symbols>> = OnceLock::new();
-    SYMBOLS
-        .get_or_init(|| {
-            let language = super::grammar::language();
-            Some(Symbols {
-                named: Named::resolve(&language)?,
-                anon: Anonymous::resolve(&language)?,
-                fields: Fields::resolve(&language)?,
-            })
-        })
-        .as_ref()
-}
-
-impl Anonymous {
-    /// The id of an operator or punctuation token.
-    fn op(&self, text: &str) -> Option<u16> {
-        Some(match text {
-            "=" => self.assign,
-            ":" => self.colon,
-            "," => self.comma,
-            "." => self.dot,
-            ".?" => self.safe_dot,
-            "::" => self.double_colon,
-            "?" => self.question,
-            "??" => self.coalesce,
-            "(" => self.l_paren,
-            ")" => self.r_paren,
-            "[" => self.l_bracket,
-            "]" => self.r_bracket,
-            "{" => self.l_brace,
-            "}" => self.r_brace,
-            "@" => self.at,
-            "=>" => self.arrow,
-            "!" => self.bang,
-            "-" => self.minus,
-            "+" => self.plus,
-            "*" => self.star,
-            "/" => self.slash,
-            "%" => self.percent,
-            "||" => self.or,
-            "&&" => self.and,
-            "==" => self.eq,
-            "!=" => self.ne,
-            "=~" => self.match_,
-            "!~" => self.not_match,
-            ">" => self.gt,
-            ">=" => self.ge,
-            "<" => self.lt,
-            "<=" => self.le,
-            _ => return None,
-        })
-    }
-
-    /// The id of a primitive type's keyword.
-    fn primitive(&self, word: &str) -> Option<u16> {
-        Some(match word {
-            "array" => self.t_array,
-            "bool" => self.t_bool,
-            "int" => self.t_int,
-            "object" => self.t_object,
-            "secureObject" => self.t_secure_object,
-            "secureString" => self.t_secure_string,
-            "string" => self.t_string,
-            _ => return None,
-        })
-    }
-}
 
 /// The binding power of a binary operator (the grammar's, which are Bicep's).
 fn binary_precedence(op: &str) -> Option<u8> {
@@ -404,6 +152,20 @@ struct Tok {
     newline: bool,
     /// Comments lie between the previous token and this one.
     comments: bool,
+}
+
+impl Tok {
+    /// A span of text the lexer did not read as a token: a part of a string, or where lexing
+    /// failed (an unterminated block comment).
+    fn span(start: usize, end: usize) -> Tok {
+        Tok {
+            t: T::Bad,
+            start,
+            end,
+            newline: false,
+            comments: false,
+        }
+    }
 }
 
 /// A node under construction: children are linked in order, ranges grow as they are added.
@@ -573,13 +335,7 @@ impl<'s> Parser<'s> {
     /// The token at `i` (after trivia).
     fn lex(&self, i: usize) -> Tok {
         let Some((start, newline, comments)) = self.trivia(i) else {
-            return Tok {
-                t: T::Bad,
-                start: i,
-                end: i,
-                newline: false,
-                comments: false,
-            };
+            return Tok::span(i, i);
         };
         let tok = |t, end| Tok {
             t,
@@ -1131,7 +887,7 @@ impl<'s> Parser<'s> {
                         let t = self.take();
                         Some(self.leaf(t, n.null, true))
                     }
-                    _ if PRIMITIVE_TYPES.contains(&word) && self.peek2().t != T::Op("(") => None,
+                    _ if a.primitive(word).is_some() && self.peek2().t != T::Op("(") => None,
                     _ => self.name(),
                 }
             }
@@ -1388,25 +1144,18 @@ impl<'s> Parser<'s> {
                 .iter()
                 .position(|b| !matches!(b, b' ' | b'\t' | b'\n' | b'\r' | 0x0b | 0x0c))
                 .unwrap_or(self.src.len() - i);
-            let piece = |start: usize, end: usize| Tok {
-                t: T::Bad,
-                start,
-                end,
-                newline: false,
-                comments: false,
-            };
             let next = i + ws;
             match self.byte(next) {
                 _ if next >= self.src.len() => return None,
                 b'\'' => {
-                    let q = self.leaf(piece(i, next + 1), quote, false);
+                    let q = self.leaf(Tok::span(i, next + 1), quote, false);
                     self.push(node, q, 0);
                     self.pos = next + 1;
                     self.peeked = None;
                     return Some(node);
                 }
                 b'\\' if ws > 0 => {
-                    let c = self.leaf(piece(i, next), content, true);
+                    let c = self.leaf(Tok::span(i, next), content, true);
                     self.push(node, c, 0);
                     i = next;
                 }
@@ -1430,13 +1179,13 @@ impl<'s> Parser<'s> {
                         }
                         _ => return None,
                     };
-                    let e = self.leaf(piece(i, i + len), escape, true);
+                    let e = self.leaf(Tok::span(i, i + len), escape, true);
                     self.push(node, e, 0);
                     i += len;
                 }
                 b'$' if self.byte(next + 1) == b'{' => {
                     let part = self.node(interpolation);
-                    let o = self.leaf(piece(i, next + 2), open, false);
+                    let o = self.leaf(Tok::span(i, next + 2), open, false);
                     self.push(part, o, 0);
                     self.pos = next + 2;
                     self.peeked = None;
@@ -1448,7 +1197,7 @@ impl<'s> Parser<'s> {
                 }
                 // `$` and `#` starting a token are strings of their own in the grammar.
                 b'$' | b'#' => {
-                    let c = self.leaf(piece(i, next + 1), content, true);
+                    let c = self.leaf(Tok::span(i, next + 1), content, true);
                     self.push(node, c, 0);
                     i = next + 1;
                 }
@@ -1459,7 +1208,7 @@ impl<'s> Parser<'s> {
                         .iter()
                         .position(|b| matches!(b, b'\'' | b'$' | b'\\'))
                         .unwrap_or(self.src.len() - i);
-                    let c = self.leaf(piece(i, i + len), content, true);
+                    let c = self.leaf(Tok::span(i, i + len), content, true);
                     self.push(node, c, 0);
                     i += len;
                 }
@@ -1481,16 +1230,9 @@ impl<'s> Parser<'s> {
         if length == 0 || self.byte(start) == b'\'' || self.byte(start + length + 3) == b'\'' {
             return None;
         }
-        let piece = |s: usize, e: usize| Tok {
-            t: T::Bad,
-            start: s,
-            end: e,
-            newline: false,
-            comments: false,
-        };
-        let c = self.leaf(piece(start, start + length), content, true);
+        let c = self.leaf(Tok::span(start, start + length), content, true);
         self.push(node, c, 0);
-        let close = self.leaf(piece(start + length, start + length + 3), triple, false);
+        let close = self.leaf(Tok::span(start + length, start + length + 3), triple, false);
         self.push(node, close, 0);
         self.pos = start + length + 3;
         self.peeked = None;
@@ -1584,11 +1326,6 @@ impl<'s> Parser<'s> {
         }
         SyntaxTree::from_entries(entries)
     }
-}
-
-/// A byte offset as stored (files are bounded far below 4 GiB by the file size limit).
-fn offset(byte: usize) -> u32 {
-    u32::try_from(byte).unwrap_or(u32::MAX)
 }
 
 #[cfg(test)]

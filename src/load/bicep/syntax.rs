@@ -100,7 +100,7 @@ pub(super) fn field_name(field: u8) -> &'static str {
 }
 
 /// A byte offset as stored (files are bounded far below 4 GiB by the file size limit).
-fn offset(byte: usize) -> u32 {
+pub(super) fn offset(byte: usize) -> u32 {
     u32::try_from(byte).unwrap_or(u32::MAX)
 }
 
