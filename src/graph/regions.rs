@@ -18,12 +18,15 @@ use super::Region;
 const RESTART: usize = 16;
 
 /// Attribute path → [`Region`], ordered by path (byte order, as `BTreeMap<String, _>`).
+///
+/// Immutable once built, and shared by its clones: a Bicep module's resources have the
+/// same regions at every call of the module.
 #[derive(Clone, Default, PartialEq, Eq)]
 pub struct Regions {
     /// The entries, in path order.
-    bytes: Box<[u8]>,
+    bytes: std::sync::Arc<[u8]>,
     /// Offset in `bytes` of entries 0, [`RESTART`], 2 × [`RESTART`], ...
-    restarts: Box<[usize]>,
+    restarts: std::sync::Arc<[usize]>,
     len: usize,
 }
 
@@ -63,8 +66,8 @@ impl Regions {
             len += 1;
         }
         Regions {
-            bytes: bytes.into_boxed_slice(),
-            restarts: restarts.into_boxed_slice(),
+            bytes: bytes.into(),
+            restarts: restarts.into(),
             len,
         }
     }

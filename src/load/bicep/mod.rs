@@ -47,6 +47,20 @@ pub struct Unit {
     pub tree: SyntaxTree,
     /// Where each line of `src` starts (regions are computed at every evaluation).
     pub line_starts: Vec<usize>,
+    /// What the syntax of each resource and module body decides, by the body's start byte:
+    /// worked out at the template's first evaluation, shared by the later ones.
+    facts: std::sync::Mutex<HashMap<usize, Arc<BodyFacts>>>,
+}
+
+/// What a resource or module body's syntax alone decides: the references it makes
+/// (attribute path, symbol, whether the whole value is the reference) and the region of each
+/// attribute path. A called template is evaluated at every call (the corpus' shared modules
+/// hundreds of times each), and walking every body again for these was a tenth of a Bicep
+/// scan. A body with an interpolated property key is walked at each evaluation: its paths
+/// depend on the values.
+struct BodyFacts {
+    refs: Vec<(String, String, bool)>,
+    regions: crate::graph::Regions,
 }
 
 /// Modules nest at most this deep (the Bicep compiler has no limit; cycles are refused).
@@ -135,6 +149,7 @@ pub fn parse(
         src,
         spreads: prepared.spreads,
         tree,
+        facts: std::sync::Mutex::default(),
     };
     (Some(unit), errors)
 }
@@ -487,7 +502,8 @@ fn emit_root(
 /// A resource emitted but whose references are not yet resolved.
 struct Pending {
     resource: Resource,
-    refs: Vec<(String, String, bool)>,
+    /// Its body's references, resolved to ids once the template's resources are known.
+    facts: Arc<BodyFacts>,
 }
 
 fn emit_template(units: &Modules, ev: &Eval<'_>, place: &Place<'_>, out: &mut ResourceGraph) {
@@ -525,9 +541,9 @@ fn emit_template(units: &Modules, ev: &Eval<'_>, place: &Place<'_>, out: &mut Re
     }
     for p in pending {
         let mut r = p.resource;
-        for (attr, sym, direct) in p.refs {
-            if let Some(targets) = ids.get(&sym) {
-                let direct = direct && targets.len() == 1;
+        for (attr, sym, direct) in &p.facts.refs {
+            if let Some(targets) = ids.get(sym) {
+                let direct = *direct && targets.len() == 1;
                 for t in targets {
                     if **t != *r.id {
                         r.refs.push(Ref {
@@ -658,14 +674,12 @@ fn emit_resource(
         ids.entry(symbol.clone())
             .or_default()
             .push(id.as_str().into());
-        let (attrs, refs, parent_name, regions) = ev.with_locals(binds.clone(), || {
+        let (attrs, facts, parent_name) = ev.with_locals(binds.clone(), || {
             let value = ev.eval(obj);
             let mut map = match value {
                 Val::Object(m) | Val::Partial(m) => (*m).clone(),
                 _ => Map::new(),
             };
-            let mut refs = Vec::new();
-            collect_refs(ev, obj, &AttrPath::root(), true, 0, &mut refs);
             // The parent: nesting, or a `parent:` property naming another resource.
             let mut parent_name = nested_in.map(|p| p.name.clone());
             if let Some(pnode) = property_node(ev, obj, "parent") {
@@ -675,9 +689,7 @@ fn emit_resource(
             for k in ["parent", "scope", "dependsOn"] {
                 map.remove(k);
             }
-            let mut regions = BTreeMap::new();
-            attribute_regions(ev, obj, &AttrPath::root(), index, 0, &mut regions);
-            (map, refs, parent_name, regions)
+            (map, body_facts(ev, obj, index), parent_name)
         });
         let mut attrs = attrs;
         if let Some(pname) = parent_name.as_ref() {
@@ -738,11 +750,11 @@ fn emit_resource(
                 source: Source::File(FileSource::from_regions(
                     ev.unit.display.clone(),
                     block,
-                    regions,
+                    facts.regions.clone(),
                     place.call_site.clone(),
                 )),
             },
-            refs,
+            facts,
         });
         // Nested child resources, evaluated with this instance's loop values.
         let info = ParentInfo {
@@ -811,11 +823,9 @@ fn emit_module(
             continue;
         };
         let address = format!("module.{sym}{suffix}");
-        let (params, refs, value) = ev.with_locals(binds.clone(), || {
+        let (params, facts, value) = ev.with_locals(binds.clone(), || {
             let params = property_node(ev, obj, "params").map(|p| ev.eval(p));
-            let mut refs = Vec::new();
-            collect_refs(ev, obj, &AttrPath::root(), true, 0, &mut refs);
-            (params, refs, ev.eval(obj))
+            (params, body_facts(ev, obj, index), ev.eval(obj))
         });
         match target {
             Some(unit)
@@ -883,8 +893,6 @@ fn emit_module(
                 if unknown_expansion {
                     unknown.insert(0, "[*]".to_string());
                 }
-                let mut regions = BTreeMap::new();
-                attribute_regions(ev, obj, &AttrPath::root(), index, 0, &mut regions);
                 let block = index.region(&decl.byte_range());
                 let id = resource_id(place, &address);
                 ids.entry(format!("module.{sym}"))
@@ -907,11 +915,11 @@ fn emit_module(
                         source: Source::File(FileSource::from_regions(
                             ev.unit.display.clone(),
                             block,
-                            regions,
+                            facts.regions.clone(),
                             place.call_site.clone(),
                         )),
                     },
-                    refs,
+                    facts,
                 });
             }
         }
@@ -919,6 +927,50 @@ fn emit_module(
 }
 
 /// References to resources in a declaration body: (attribute path, symbol, direct).
+/// The facts of a body (`obj`, a resource's or module's object), from the template's cache
+/// when a former evaluation worked them out.
+fn body_facts(ev: &Eval<'_>, obj: Node<'_>, index: &LineIndex<'_>) -> Arc<BodyFacts> {
+    let cache = || {
+        ev.unit
+            .facts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    };
+    if let Some(facts) = cache().get(&obj.start_byte()) {
+        return facts.clone();
+    }
+    let mut dynamic = false;
+    let mut refs = Vec::new();
+    collect_refs(ev, obj, &AttrPath::root(), true, 0, &mut refs, &mut dynamic);
+    let mut regions = BTreeMap::new();
+    attribute_regions(
+        ev,
+        obj,
+        &AttrPath::root(),
+        index,
+        0,
+        &mut regions,
+        &mut dynamic,
+    );
+    let facts = Arc::new(BodyFacts {
+        refs,
+        regions: regions.into(),
+    });
+    if !dynamic {
+        cache().insert(obj.start_byte(), facts.clone());
+    }
+    facts
+}
+
+/// A property key as [`Eval::key`] reads it; `dynamic` is set when it is interpolated (its
+/// text then depends on the evaluation).
+fn walk_key(ev: &Eval<'_>, key: Node<'_>, dynamic: &mut bool) -> Option<String> {
+    if key.kind() == "string" && key.children().any(|c| c.kind() == "interpolation") {
+        *dynamic = true;
+    }
+    ev.key(key)
+}
+
 fn collect_refs(
     ev: &Eval<'_>,
     node: Node<'_>,
@@ -926,6 +978,7 @@ fn collect_refs(
     whole: bool,
     depth: usize,
     out: &mut Vec<(String, String, bool)>,
+    dynamic: &mut bool,
 ) {
     // Deeper than anything evaluated (`eval::MAX_DEPTH`): a tree can be as deep as its input
     // is long, and the walk recurses.
@@ -937,16 +990,16 @@ fn collect_refs(
         "object" => {
             for p in ev.properties(node) {
                 if p.spread {
-                    collect_refs(ev, p.value, path, false, depth, out);
+                    collect_refs(ev, p.value, path, false, depth, out, dynamic);
                 } else {
-                    let key = ev.key(p.key).unwrap_or_default();
-                    collect_refs(ev, p.value, &path.key(&key), true, depth, out);
+                    let key = walk_key(ev, p.key, dynamic).unwrap_or_default();
+                    collect_refs(ev, p.value, &path.key(&key), true, depth, out, dynamic);
                 }
             }
         }
         "array" => {
             for (i, el) in elements(node).into_iter().enumerate() {
-                collect_refs(ev, el, &path.index(i), true, depth, out);
+                collect_refs(ev, el, &path.index(i), true, depth, out, dynamic);
             }
         }
         "identifier" => {
@@ -972,15 +1025,16 @@ fn collect_refs(
                     whole && node.kind() == "member_expression",
                     depth,
                     out,
+                    dynamic,
                 );
             }
             if let Some(index) = node.child_by_field_name("index") {
-                collect_refs(ev, index, path, false, depth, out);
+                collect_refs(ev, index, path, false, depth, out, dynamic);
             }
         }
         _ => {
             for c in named_children(node) {
-                collect_refs(ev, c, path, false, depth, out);
+                collect_refs(ev, c, path, false, depth, out, dynamic);
             }
         }
     }
@@ -994,6 +1048,7 @@ fn attribute_regions(
     index: &LineIndex<'_>,
     depth: usize,
     out: &mut BTreeMap<String, Region>,
+    dynamic: &mut bool,
 ) {
     if depth > MAX_WALK_DEPTH {
         return;
@@ -1003,22 +1058,22 @@ fn attribute_regions(
         "object" => {
             for p in ev.properties(node) {
                 if p.spread {
-                    attribute_regions(ev, p.value, path, index, depth, out);
+                    attribute_regions(ev, p.value, path, index, depth, out, dynamic);
                     continue;
                 }
-                let Some(key) = ev.key(p.key) else {
+                let Some(key) = walk_key(ev, p.key, dynamic) else {
                     continue;
                 };
                 let at = path.key(&key);
                 out.insert(at.as_str().to_string(), index.region(&p.node.byte_range()));
-                attribute_regions(ev, p.value, &at, index, depth, out);
+                attribute_regions(ev, p.value, &at, index, depth, out, dynamic);
             }
         }
         "array" => {
             for (i, el) in elements(node).into_iter().enumerate() {
                 let at = path.index(i);
                 out.insert(at.as_str().to_string(), index.region(&el.byte_range()));
-                attribute_regions(ev, el, &at, index, depth, out);
+                attribute_regions(ev, el, &at, index, depth, out, dynamic);
             }
         }
         _ => {}
@@ -1033,6 +1088,92 @@ mod tests {
         let (unit, errors) = parse(display, Path::new(display), src.to_string(), false);
         assert!(errors.is_empty(), "{errors:?}");
         unit.expect("parses")
+    }
+
+    /// A module's body facts (references, attribute regions) are worked out once and shared
+    /// by its calls, except where a property key is interpolated: each call then has its own
+    /// paths.
+    #[test]
+    fn body_facts_are_shared_between_calls_unless_a_key_is_interpolated() {
+        let module = unit(
+            "m.bicep",
+            "param p string\n\
+             resource k 'Microsoft.KeyVault/vaults@2023-07-01' = {\n  name: p\n}\n\
+             resource s 'Microsoft.Storage/storageAccounts@2023-01-01' = {\n  name: p\n  \
+             properties: {\n    keyRef: k.id\n  }\n  tags: {\n    '${p}-tag': 'v'\n  }\n}\n\
+             resource f 'Microsoft.Storage/storageAccounts/fileServices@2023-01-01' = {\n  \
+             parent: s\n  name: 'default'\n  properties: {\n    x: 1\n  }\n}\n",
+        );
+        let root = unit(
+            "main.bicep",
+            "module a 'm.bicep' = {\n  name: 'a'\n  params: {\n    p: 'one'\n  }\n}\n\
+             module b 'm.bicep' = {\n  name: 'b'\n  params: {\n    p: 'two'\n  }\n}\n",
+        );
+        let reached = ["m.bicep".to_string()];
+        let modules = Modules::new(
+            [("m.bicep".to_string(), module)].into_iter().collect(),
+            reached.iter(),
+        );
+        let mut g = ResourceGraph::new();
+        emit_root(&modules, &root, HashMap::new(), None, &mut g);
+        let paths = |id: &str| -> Vec<String> {
+            let r = g.resources.iter().find(|r| r.id == id).expect(id);
+            let f = r.file_source().expect("file source");
+            f.regions.iter().map(|(p, _)| p.to_string()).collect()
+        };
+        assert_eq!(
+            paths("bicep:main.bicep/module.a.s"),
+            [
+                "name",
+                "properties",
+                "properties.keyRef",
+                "tags",
+                "tags.one-tag"
+            ]
+        );
+        assert_eq!(
+            paths("bicep:main.bicep/module.b.s"),
+            [
+                "name",
+                "properties",
+                "properties.keyRef",
+                "tags",
+                "tags.two-tag"
+            ]
+        );
+        assert_eq!(
+            paths("bicep:main.bicep/module.b.f"),
+            ["name", "parent", "properties", "properties.x"]
+        );
+        // Each call's references point at that call's resources.
+        for call in ["a", "b"] {
+            let s = g
+                .resources
+                .iter()
+                .find(|r| r.id == format!("bicep:main.bicep/module.{call}.s"))
+                .expect("storage account");
+            let to: Vec<&str> = s.refs.iter().map(|r| &*r.to).collect();
+            assert_eq!(to, [format!("bicep:main.bicep/module.{call}.k")]);
+            let f = g
+                .resources
+                .iter()
+                .find(|r| r.id == format!("bicep:main.bicep/module.{call}.f"))
+                .expect("file service");
+            assert_eq!(
+                f.refs[0].to.as_ref(),
+                format!("bicep:main.bicep/module.{call}.s")
+            );
+        }
+        // The bodies without an interpolated key (k, f and the root's two module calls'
+        // bodies are of other templates) are cached once each; s is not.
+        let cache = modules
+            .get("m.bicep")
+            .expect("module")
+            .facts
+            .lock()
+            .expect("lock")
+            .len();
+        assert_eq!(cache, 2);
     }
 
     /// A called template stays while any root that reaches it is still to be evaluated,
