@@ -23,6 +23,10 @@ const HANG_GUARD: Duration = Duration::from_secs(120);
 const EXPECTED: &[(&str, &str)] = &[
     ("hostile/bicep/binary.bicep", "not valid UTF-8"),
     ("hostile/bicep/invalid-utf8.bicep", "not valid UTF-8"),
+    (
+        "hostile/bicep/stray-character.bicep",
+        "`۹` does not start a Bicep statement",
+    ),
     ("hostile/huge/huge.tf", "above the limit of 16777216 bytes"),
     (
         "hostile/huge/huge.yaml",

@@ -115,6 +115,26 @@ pub fn parse(
     };
     let line_starts = line_starts(&src);
     let mut errors = Vec::new();
+    for &at in &prepared.unknown {
+        let (line, column) = LineIndex::with_starts(&src, &line_starts).line_col(at);
+        let text: String = src
+            .get(at..)
+            .unwrap_or_default()
+            .split('\n')
+            .next()
+            .unwrap_or_default()
+            .trim_end()
+            .chars()
+            .take(40)
+            .collect();
+        errors.push(LoadError {
+            file: display.to_string(),
+            line: Some(line),
+            column: Some(column),
+            message: format!("`{text}` does not start a Bicep statement; it is skipped"),
+            file_skipped: false,
+        });
+    }
     if let Some(bad) = first_error(tree.root_node()) {
         let index = LineIndex::with_starts(&src, &line_starts);
         let (line, column) = index.line_col(bad.start_byte());

@@ -29,6 +29,8 @@ pub struct Prepared {
     pub text: String,
     /// Byte offsets of the operands of spread operators.
     pub spreads: HashSet<usize>,
+    /// Where statements that are not Bicep start (blanked, and reported by the caller).
+    pub unknown: Vec<usize>,
 }
 
 /// A token at bracket depth 0, used to recognise statements.
@@ -46,6 +48,20 @@ enum TopKind {
     At,
     Other,
 }
+
+/// Bicep statements the evaluator does not read (blanked without a word): declarations of
+/// types, functions, imports, extensions (`provider` is their former keyword), `.bicepparam`
+/// `extends`, and the test framework's `assert` and `test`.
+const SKIPPED: &[&str] = &[
+    "type",
+    "func",
+    "import",
+    "extension",
+    "provider",
+    "extends",
+    "assert",
+    "test",
+];
 
 /// Statements the evaluator reads; others are blanked.
 const KEPT: &[&str] = &[
@@ -221,13 +237,26 @@ pub fn prepare(src: &str, params_file: bool) -> Prepared {
                 push_top(&mut tops, &mut line_start, depth0, start, i, TopKind::Ident);
             }
             _ => {
-                push_top(&mut tops, &mut line_start, depth0, i, i + 1, TopKind::Other);
-                i += 1;
+                // One character: a non-ASCII one is several bytes, all of this token.
+                let len = src
+                    .get(i..)
+                    .and_then(|r| r.chars().next())
+                    .map_or(1, char::len_utf8);
+                push_top(
+                    &mut tops,
+                    &mut line_start,
+                    depth0,
+                    i,
+                    i + len,
+                    TopKind::Other,
+                );
+                i += len;
             }
         }
     }
 
     let statements = split_statements(tops);
+    let mut unknown = Vec::new();
     // Decorator lines (`@description(...)`) belong to the next statement.
     let mut pending: Vec<(usize, usize)> = Vec::new();
     for stmt in statements.iter().filter(|s| !s.is_empty()) {
@@ -236,8 +265,16 @@ pub fn prepare(src: &str, params_file: bool) -> Prepared {
             pending.push(span);
             continue;
         }
-        let keyword = &src[stmt[0].start..stmt[0].end];
+        let keyword = src.get(stmt[0].start..stmt[0].end).unwrap_or_default();
         let kept = stmt[0].kind == TopKind::Ident && KEPT.contains(&keyword);
+        // `#disable-next-line` and `#disable-diagnostics` pragmas lead a file's first
+        // statement; every other statement starts with a keyword.
+        let known = kept
+            || (stmt[0].kind == TopKind::Ident && SKIPPED.contains(&keyword))
+            || (stmt[0].kind == TopKind::Other && keyword == "#");
+        if !known {
+            unknown.push(stmt[0].start);
+        }
         if !kept {
             for &(s, e) in &pending {
                 blank(&mut out, s, e);
@@ -261,7 +298,11 @@ pub fn prepare(src: &str, params_file: bool) -> Prepared {
     // blanking whole statements never does; fall back to a lossy copy all the same.
     let text = String::from_utf8(out)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned());
-    Prepared { text, spreads }
+    Prepared {
+        text,
+        spreads,
+        unknown,
+    }
 }
 
 fn push_top(
@@ -395,6 +436,27 @@ mod tests {
         assert!(p.text.contains("// ...comment!"));
         assert!(p.text.contains("...raw!"));
         assert!(p.text.contains("a != b"));
+    }
+
+    /// Statements of the language the evaluator skips are blanked without a word; a
+    /// statement that is not Bicep is blanked and its start reported, a non-ASCII character
+    /// included (the scanner once cut one in two and panicked).
+    #[test]
+    fn statements_that_are_not_bicep_are_reported() {
+        let src = "#disable-next-line no-unused-params\nparam p string\nfunc f() string => 'x'\nextension microsoftGraphV1\nassert a = true\nhello world\n\u{6f9}\nvar v = 1\n";
+        let p = prepare(src, false);
+        same_shape(src, &p.text);
+        // A line that starts with neither a word nor a decorator continues the statement
+        // before (as `? a : b` does): `۹` goes with `hello world`.
+        assert_eq!(p.unknown, [src.find("hello").unwrap()]);
+        assert!(!p.text.contains("hello") && !p.text.contains('\u{6f9}'));
+        assert!(p.text.contains("param p string") && p.text.contains("var v = 1"));
+        assert_eq!(prepare("\u{6f9}", false).unknown, [0]);
+        assert!(
+            prepare("#disable-diagnostics\nvar v = 1\n", false)
+                .unknown
+                .is_empty()
+        );
     }
 
     #[test]
