@@ -70,6 +70,19 @@ pub enum Mode {
     Output,
 }
 
+impl Mode {
+    /// The name in the graph's JSON form.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Mode::Managed => "managed",
+            Mode::Data => "data",
+            Mode::Module => "module",
+            Mode::Provider => "provider",
+            Mode::Output => "output",
+        }
+    }
+}
+
 /// Account, region and namespace the resource lives in, where the source says so.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Scope {
@@ -79,7 +92,7 @@ pub struct Scope {
 }
 
 /// An edge to another resource: the value of `attribute` refers to resource `to`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Ref {
     /// Attribute path on the referring resource (`bucket`, `ingress[0].security_groups`), or
     /// `depends_on` for explicit dependencies.
