@@ -10,74 +10,49 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rayon::prelude::*;
 use regorus::Value;
 
 use super::view::Interner;
 use crate::graph::{Origin, ResourceGraph};
 
 /// Builds the `data` document; `values` are the resources already converted, in graph order
-/// (each resource's id and name are taken from them, so the strings are shared).
+/// (ids, types, files and edge attributes are taken from them, so the strings are shared).
+/// The graph's shares are indexed in parallel and merged in order, so every list keeps graph
+/// order. (Built serially, this was a tenth of a Bicep scan's wall time.)
 pub fn data(graph: &ResourceGraph, values: &[Value]) -> Value {
-    let mut strings = Interner::default();
-    let id_key = Value::from("id");
-    let attributes_key = Value::from("attributes");
-    let name_key = Value::from("name");
-    let (from, attribute, direct) = (
-        strings.string("from"),
-        strings.string("attribute"),
-        strings.string("direct"),
-    );
-    let mut resources = BTreeMap::new();
-    let mut referrers: BTreeMap<Value, Vec<Value>> = BTreeMap::new();
-    let mut by_type: BTreeMap<Value, Vec<Value>> = BTreeMap::new();
-    let mut named_children: BTreeMap<Value, Vec<Value>> = BTreeMap::new();
-    let mut by_file: BTreeMap<Value, BTreeMap<Value, Vec<Value>>> = BTreeMap::new();
-    for (r, v) in graph.resources.iter().zip(values) {
-        let id = match &v[&id_key] {
-            id @ Value::String(_) => id.clone(),
-            _ => strings.string(&r.id),
-        };
-        resources.insert(id.clone(), v.clone());
-        let resource_type = strings.string(&r.resource_type);
-        if let Some(f) = r.file_source() {
-            by_file
-                .entry(strings.string(&f.file))
-                .or_default()
-                .entry(resource_type.clone())
-                .or_default()
-                .push(id.clone());
-        }
-        let name = match &v[&attributes_key][&name_key] {
-            Value::String(s) => Some(s.as_ref()),
-            _ => None,
-        };
-        if let Some(key) = named_child_key(r, name) {
-            named_children
-                .entry(strings.string(&key))
-                .or_default()
-                .push(id.clone());
-        }
-        by_type.entry(resource_type).or_default().push(id.clone());
-        for edge in &r.refs {
-            let mut e = BTreeMap::new();
-            e.insert(from.clone(), id.clone());
-            e.insert(attribute.clone(), strings.string(&edge.attribute));
-            e.insert(direct.clone(), Value::from(edge.direct));
-            referrers
-                .entry(strings.string(&edge.to))
-                .or_default()
-                .push(Value::from(e));
+    let share = super::share_size(graph.resources.len());
+    let parts: Vec<Part> = graph
+        .resources
+        .par_chunks(share)
+        .zip(values.par_chunks(share))
+        .map(|(resources, values)| Part::of(resources, values))
+        .collect();
+    let mut resources: Vec<(Value, Value)> = Vec::with_capacity(values.len());
+    let mut total = Part::default();
+    for part in parts {
+        resources.extend(part.resources);
+        append(&mut total.referrers, part.referrers);
+        append(&mut total.by_type, part.by_type);
+        append(&mut total.named_children, part.named_children);
+        for (file, types) in part.by_file {
+            append(total.by_file.entry(file).or_default(), types);
         }
     }
     let mut inventory = BTreeMap::new();
-    inventory.insert(Value::from("resources"), Value::from(resources));
-    inventory.insert(Value::from("referrers"), lists(referrers));
-    inventory.insert(Value::from("by_type"), lists(by_type));
-    inventory.insert(Value::from("named_children"), lists(named_children));
+    // In graph order, which is id order: the map is built without a search per entry.
+    inventory.insert(
+        Value::from("resources"),
+        Value::from(resources.into_iter().collect::<BTreeMap<_, _>>()),
+    );
+    inventory.insert(Value::from("referrers"), lists(total.referrers));
+    inventory.insert(Value::from("by_type"), lists(total.by_type));
+    inventory.insert(Value::from("named_children"), lists(total.named_children));
     inventory.insert(
         Value::from("by_file"),
         Value::from(
-            by_file
+            total
+                .by_file
                 .into_iter()
                 .map(|(file, types)| (file, lists(types)))
                 .collect::<BTreeMap<_, _>>(),
@@ -86,6 +61,106 @@ pub fn data(graph: &ResourceGraph, values: &[Value]) -> Value {
     let mut root = BTreeMap::new();
     root.insert(Value::from("inventory"), Value::from(inventory));
     Value::from(root)
+}
+
+type Lists = BTreeMap<Value, Vec<Value>>;
+
+/// The indexes of a contiguous share of the graph.
+#[derive(Default)]
+struct Part {
+    resources: Vec<(Value, Value)>,
+    referrers: Lists,
+    by_type: Lists,
+    named_children: Lists,
+    by_file: BTreeMap<Value, Lists>,
+}
+
+impl Part {
+    fn of(graph: &[crate::graph::Resource], values: &[Value]) -> Part {
+        let key = |k: &str| Value::from(k);
+        let (id_key, type_key, source_key, file_key) =
+            (key("id"), key("type"), key("source"), key("file"));
+        let (attributes_key, name_key, refs_key) = (key("attributes"), key("name"), key("refs"));
+        let (to_key, attribute_key) = (key("to"), key("attribute"));
+        let (from, direct) = (key("from"), key("direct"));
+        let mut strings = Interner::default();
+        let mut part = Part::default();
+        // Consecutive resources mostly come from one file: its entry is looked up once.
+        let mut last_file: Option<(Value, Lists)> = None;
+        for (r, v) in graph.iter().zip(values) {
+            let string = |value: &Value, strings: &mut Interner, fallback: &str| match value {
+                s @ Value::String(_) => s.clone(),
+                _ => strings.string(fallback),
+            };
+            let id = string(&v[&id_key], &mut strings, &r.id);
+            let resource_type = string(&v[&type_key], &mut strings, &r.resource_type);
+            part.resources.push((id.clone(), v.clone()));
+            if let Some(f) = r.file_source() {
+                let file = string(&v[&source_key][&file_key], &mut strings, &f.file);
+                match &mut last_file {
+                    Some((last, types)) if *last == file => {
+                        types
+                            .entry(resource_type.clone())
+                            .or_default()
+                            .push(id.clone());
+                    }
+                    _ => {
+                        if let Some((last, types)) = last_file.take() {
+                            append(part.by_file.entry(last).or_default(), types);
+                        }
+                        let mut types = Lists::new();
+                        types.insert(resource_type.clone(), vec![id.clone()]);
+                        last_file = Some((file, types));
+                    }
+                }
+            }
+            let name = match &v[&attributes_key][&name_key] {
+                Value::String(s) => Some(s.as_ref()),
+                _ => None,
+            };
+            if let Some(key) = named_child_key(r, name) {
+                part.named_children
+                    .entry(strings.string(&key))
+                    .or_default()
+                    .push(id.clone());
+            }
+            part.by_type
+                .entry(resource_type)
+                .or_default()
+                .push(id.clone());
+            let edges = match &v[&refs_key] {
+                Value::Array(a) if a.len() == r.refs.len() => Some(a),
+                _ => None,
+            };
+            for (i, edge) in r.refs.iter().enumerate() {
+                let seen = edges.map(|a| &a[i]);
+                let mut e = BTreeMap::new();
+                e.insert(from.clone(), id.clone());
+                let attribute = seen.map_or(&Value::Undefined, |s| &s[&attribute_key]);
+                e.insert(
+                    attribute_key.clone(),
+                    string(attribute, &mut strings, &edge.attribute),
+                );
+                e.insert(direct.clone(), Value::from(edge.direct));
+                let to = seen.map_or(&Value::Undefined, |s| &s[&to_key]);
+                part.referrers
+                    .entry(string(to, &mut strings, &edge.to))
+                    .or_default()
+                    .push(Value::from(e));
+            }
+        }
+        if let Some((last, types)) = last_file {
+            append(part.by_file.entry(last).or_default(), types);
+        }
+        part
+    }
+}
+
+/// Appends each list of `more` to the list of the same key in `lists`.
+fn append(lists: &mut Lists, more: Lists) {
+    for (key, mut list) in more {
+        lists.entry(key).or_default().append(&mut list);
+    }
 }
 
 /// ARM names a child resource `<parent name>/<own name>`: the key `"<type>|<parent name>"`

@@ -208,7 +208,7 @@ thread_local! {
 
 /// Resources are converted in one contiguous share per worker, each with an interner of its
 /// own (`view::Interner`), so values equal within a share are built once.
-fn share_size(resources: usize) -> usize {
+pub(super) fn share_size(resources: usize) -> usize {
     resources
         .div_ceil(rayon::current_num_threads().max(1))
         .max(1)

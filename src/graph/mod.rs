@@ -495,7 +495,7 @@ impl ResourceGraph {
     /// elsewhere) and comes from a scanned file (not a file read only for context, such as
     /// the siblings of a file named on the command line) or from live inventory.
     pub fn scope_mask(&self) -> Vec<bool> {
-        let scanned: std::collections::HashSet<&str> = self
+        let scanned: foldhash::HashSet<&str> = self
             .files
             .iter()
             .filter(|f| f.scanned)
