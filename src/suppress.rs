@@ -12,7 +12,7 @@
 //! Directives that cannot be used (no reason, unknown rule, nothing to attach to) and
 //! exceptions that expired or matched nothing are reported, never silently ignored.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -441,7 +441,7 @@ pub fn apply(
     opts: &Options,
 ) -> Applied {
     let mut applied = Applied::default();
-    let by_id: HashMap<&str, &Resource> =
+    let by_id: foldhash::HashMap<&str, &Resource> =
         graph.resources.iter().map(|r| (r.id.as_str(), r)).collect();
     let inline = if opts.inline {
         InlineIndex::build(graph, &by_id, findings, undetermined, opts, &mut applied)
@@ -570,17 +570,29 @@ struct InlineIndex {
 impl InlineIndex {
     fn build(
         graph: &ResourceGraph,
-        by_id: &HashMap<&str, &Resource>,
+        by_id: &foldhash::HashMap<&str, &Resource>,
         findings: &[Finding],
         undetermined: &[Finding],
         opts: &Options,
         applied: &mut Applied,
     ) -> InlineIndex {
-        // The blocks of every file, from the resources loaded from it (module blocks too).
-        let mut blocks: BTreeMap<&str, BTreeSet<Block>> = BTreeMap::new();
+        // Only files that findings point into (or call modules for them) need reading.
+        let mut files: BTreeSet<&str> = BTreeSet::new();
+        for f in findings.iter().chain(undetermined) {
+            if let Some(Source::File(src)) = by_id.get(f.resource.id.as_str()).map(|r| &r.source) {
+                files.insert(src.file.as_str());
+                if let Some(c) = &src.call_site {
+                    files.insert(c.file.as_str());
+                }
+            }
+        }
+        let wanted: foldhash::HashSet<&str> = files.iter().copied().collect();
+        // The blocks of those files, from the resources loaded from them (module blocks too).
+        let mut blocks: foldhash::HashMap<&str, BTreeSet<Block>> = foldhash::HashMap::default();
         for r in &graph.resources {
             if let Source::File(f) = &r.source
                 && f.start_line > 0
+                && wanted.contains(f.file.as_str())
             {
                 blocks
                     .entry(f.file.as_str())
@@ -591,21 +603,12 @@ impl InlineIndex {
             // resources.
             if let Source::File(f) = &r.source
                 && let Some(c) = &f.call_site
+                && wanted.contains(c.file.as_str())
             {
                 blocks
                     .entry(c.file.as_str())
                     .or_default()
                     .insert((c.line, c.line));
-            }
-        }
-        // Only files that findings point into (or call modules for them) need reading.
-        let mut files: BTreeSet<&str> = BTreeSet::new();
-        for f in findings.iter().chain(undetermined) {
-            if let Some(Source::File(src)) = by_id.get(f.resource.id.as_str()).map(|r| &r.source) {
-                files.insert(src.file.as_str());
-                if let Some(c) = &src.call_site {
-                    files.insert(c.file.as_str());
-                }
             }
         }
         let mut index = InlineIndex::default();

@@ -29,7 +29,9 @@ pub fn data(graph: &ResourceGraph, values: &[Value]) -> Value {
         .map(|(resources, values)| Part::of(resources, values))
         .collect();
     let mut resources: Vec<(Value, Value)> = Vec::with_capacity(values.len());
-    let mut total = Part::default();
+    let mut parts = parts.into_iter();
+    let mut total = parts.next().unwrap_or_default();
+    resources.append(&mut total.resources);
     for part in parts {
         resources.extend(part.resources);
         append(&mut total.referrers, part.referrers);
@@ -156,11 +158,17 @@ impl Part {
     }
 }
 
-/// Appends each list of `more` to the list of the same key in `lists`.
+/// Appends each list of `more` to the list of the same key in `lists`. Keys new to `lists`
+/// are merged in at once (in order, without a search each).
 fn append(lists: &mut Lists, more: Lists) {
+    let mut new = Vec::new();
     for (key, mut list) in more {
-        lists.entry(key).or_default().append(&mut list);
+        match lists.get_mut(&key) {
+            Some(have) => have.append(&mut list),
+            None => new.push((key, list)),
+        }
     }
+    lists.append(&mut new.into_iter().collect());
 }
 
 /// ARM names a child resource `<parent name>/<own name>`: the key `"<type>|<parent name>"`

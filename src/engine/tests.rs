@@ -478,3 +478,55 @@ fn taking_values_leaves_only_the_kept_paths() {
         ]
     );
 }
+
+/// `data.inventory` is the same whether the graph is indexed in one share or in several
+/// merged: lists keep graph order, keys that several shares hold merge.
+#[test]
+fn the_inventory_is_the_same_indexed_in_one_share_or_many() {
+    let files = ["a.bicep", "b.bicep", "c.bicep"];
+    let resources: Vec<Resource> = (0..300)
+        .map(|i| {
+            let mut r = resource(
+                if i % 3 == 0 { "t_one" } else { "t_two" },
+                &format!("r{i:03}"),
+                json!({"name": format!("parent{}/child{i}", i % 7)}),
+            );
+            r.origin = Origin::Bicep;
+            if let Source::File(f) = &mut r.source {
+                f.file = files[(i / 40) % 3].into();
+            }
+            for to in [0, i / 2, (i * 7) % 300] {
+                r.refs.push(Ref {
+                    attribute: format!("a{}", i % 4),
+                    to: format!("terraform:t_one.r{to:03}").into(),
+                    direct: i % 2 == 0,
+                });
+            }
+            r
+        })
+        .collect();
+    let g = graph(resources);
+    let values = RuleValues::of(&g).0;
+    let in_pool = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .expect("pool")
+            .install(|| inventory::data(&g, &values))
+    };
+    let one = in_pool(1);
+    assert_eq!(one, in_pool(4));
+    assert_eq!(one, in_pool(7));
+    let inventory = &one["inventory"];
+    let referrers = &inventory["referrers"][&Value::from("terraform:t_one.r000")];
+    let from: Vec<&Value> = match referrers {
+        Value::Array(a) => a.iter().map(|e| &e["from"]).collect(),
+        _ => panic!("no referrers"),
+    };
+    assert!(
+        from.len() > 3 && from.windows(2).all(|w| w[0] <= w[1]),
+        "graph order"
+    );
+    let by_file = &inventory["by_file"][&Value::from("b.bicep")][&Value::from("t_two")];
+    assert!(matches!(by_file, Value::Array(a) if a.len() == 68));
+}
