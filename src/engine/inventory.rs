@@ -8,7 +8,7 @@
 //! data.inventory.named_children["<type>|<parent name>"] -> [id]  (ARM `parent/child` names)
 //! ```
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 use rayon::prelude::*;
 use regorus::Value;
@@ -193,8 +193,8 @@ fn lists(map: BTreeMap<Value, Vec<Value>>) -> Value {
 }
 
 /// Indices of the graph's resources, by type.
-pub fn indices_by_type(graph: &ResourceGraph) -> HashMap<&str, Vec<usize>> {
-    let mut out: HashMap<&str, Vec<usize>> = HashMap::new();
+pub fn indices_by_type(graph: &ResourceGraph) -> foldhash::HashMap<&str, Vec<usize>> {
+    let mut out: foldhash::HashMap<&str, Vec<usize>> = foldhash::HashMap::default();
     for (i, r) in graph.resources.iter().enumerate() {
         out.entry(r.resource_type.as_str()).or_default().push(i);
     }
