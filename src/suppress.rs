@@ -123,6 +123,11 @@ pub fn parse_spec(spec: &str) -> Result<(Vec<String>, String), String> {
 pub fn directives(text: &str) -> (Vec<Directive>, Vec<(u32, String)>) {
     let mut found = Vec::new();
     let mut problems = Vec::new();
+    // One search over the text: most files hold no directive (a search per line, each
+    // setting up its searcher, cost more than reading the file).
+    if !text.contains(DIRECTIVE) {
+        return (found, problems);
+    }
     for (i, line) in text.lines().enumerate() {
         let Some(at) = line.find(DIRECTIVE) else {
             continue;
@@ -586,7 +591,35 @@ impl InlineIndex {
                 }
             }
         }
-        let wanted: foldhash::HashSet<&str> = files.iter().copied().collect();
+        // Their directives: most files have none, and then no block need be known.
+        let mut read: Vec<(&str, String, Vec<Directive>)> = Vec::new();
+        for file in files {
+            let path = Path::new(file);
+            let path = if path.is_absolute() {
+                path.to_path_buf()
+            } else {
+                opts.base.join(path)
+            };
+            let Ok(text) = std::fs::read_to_string(&path) else {
+                continue;
+            };
+            let (found, bad) = directives(&text);
+            for (line, message) in bad {
+                applied.problems.push(Problem {
+                    file: file.to_string(),
+                    line,
+                    message,
+                });
+            }
+            if !found.is_empty() {
+                read.push((file, text, found));
+            }
+        }
+        let mut index = InlineIndex::default();
+        if read.is_empty() {
+            return index;
+        }
+        let wanted: foldhash::HashSet<&str> = read.iter().map(|(file, ..)| *file).collect();
         // The blocks of those files, from the resources loaded from them (module blocks too).
         let mut blocks: foldhash::HashMap<&str, BTreeSet<Block>> = foldhash::HashMap::default();
         for r in &graph.resources {
@@ -611,25 +644,7 @@ impl InlineIndex {
                     .insert((c.line, c.line));
             }
         }
-        let mut index = InlineIndex::default();
-        for file in files {
-            let path = Path::new(file);
-            let path = if path.is_absolute() {
-                path.to_path_buf()
-            } else {
-                opts.base.join(path)
-            };
-            let Ok(text) = std::fs::read_to_string(&path) else {
-                continue;
-            };
-            let (found, bad) = directives(&text);
-            for (line, message) in bad {
-                applied.problems.push(Problem {
-                    file: file.to_string(),
-                    line,
-                    message,
-                });
-            }
+        for (file, text, found) in read {
             let lines: Vec<&str> = text.lines().collect();
             let file_blocks: Vec<Block> = blocks
                 .get(file)

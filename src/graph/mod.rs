@@ -501,12 +501,21 @@ impl ResourceGraph {
             .filter(|f| f.scanned)
             .map(|f| f.file.as_str())
             .collect();
+        // Resources of one file mostly follow each other: its answer is looked up once.
+        let mut last: Option<(&str, bool)> = None;
         self.resources
             .iter()
             .map(|r| {
                 r.mode != Mode::Data
                     && match r.file_source() {
-                        Some(src) => scanned.contains(src.file.as_str()),
+                        Some(src) => match last {
+                            Some((file, scanned)) if file == src.file => scanned,
+                            _ => {
+                                let answer = scanned.contains(src.file.as_str());
+                                last = Some((src.file.as_str(), answer));
+                                answer
+                            }
+                        },
                         None => self.shard.is_none_or(|s| s.owns(&r.id)),
                     }
             })
