@@ -21,11 +21,11 @@ use super::Unit;
 /// The declarations of one template, by name.
 #[derive(Default)]
 pub struct Decls<'t> {
-    pub params: HashMap<String, Node<'t>>,
-    pub vars: HashMap<String, Node<'t>>,
+    pub params: HashMap<&'t str, Node<'t>>,
+    pub vars: HashMap<&'t str, Node<'t>>,
     /// Top-level resources and modules: symbolic name → declaration.
-    pub resources: HashMap<String, Node<'t>>,
-    pub modules: HashMap<String, Node<'t>>,
+    pub resources: HashMap<&'t str, Node<'t>>,
+    pub modules: HashMap<&'t str, Node<'t>>,
     pub outputs: Vec<Node<'t>>,
 }
 
@@ -800,13 +800,11 @@ fn unescape(s: &str) -> String {
 fn declarations(unit: &Unit) -> Decls<'_> {
     let mut decls = Decls::default();
     let root = unit.tree.root_node();
-    for stmt in named_children(root) {
+    for stmt in root.named_children() {
         let name = || {
-            named_children(stmt)
-                .into_iter()
+            stmt.named_children()
                 .find(|n| n.kind() == "identifier")
                 .and_then(|n| unit.src.get(n.byte_range()))
-                .map(str::to_string)
         };
         if stmt.has_error() {
             continue;

@@ -582,8 +582,8 @@ fn emit_template(units: &Modules, ev: &Eval<'_>, place: &Place<'_>, out: &mut Re
 }
 
 /// Declarations by name, in the order they appear in the file.
-fn in_source_order<'t>(decls: &HashMap<String, Node<'t>>) -> Vec<(String, Node<'t>)> {
-    let mut out: Vec<(String, Node<'t>)> = decls.iter().map(|(k, v)| (k.clone(), *v)).collect();
+fn in_source_order<'t>(decls: &HashMap<&'t str, Node<'t>>) -> Vec<(&'t str, Node<'t>)> {
+    let mut out: Vec<(&'t str, Node<'t>)> = decls.iter().map(|(k, v)| (*k, *v)).collect();
     out.sort_by_key(|(_, n)| n.start_byte());
     out
 }
@@ -860,7 +860,7 @@ fn emit_module(
                             .decls
                             .params
                             .keys()
-                            .map(|k| (k.clone(), Val::Unknown))
+                            .map(|k| (k.to_string(), Val::Unknown))
                             .collect();
                         given.extend(m.iter().map(|(k, v)| (k.clone(), v.clone())));
                         given
