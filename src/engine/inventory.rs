@@ -87,8 +87,6 @@ impl Part {
         let (from, direct) = (key("from"), key("direct"));
         let mut strings = Interner::default();
         let mut part = Part::default();
-        // Consecutive resources mostly come from one file: its entry is looked up once.
-        let mut last_file: Option<(Value, Lists)> = None;
         for (r, v) in graph.iter().zip(values) {
             let string = |value: &Value, strings: &mut Interner, fallback: &str| match value {
                 s @ Value::String(_) => s.clone(),
@@ -99,22 +97,12 @@ impl Part {
             part.resources.push((id.clone(), v.clone()));
             if let Some(f) = r.file_source() {
                 let file = string(&v[&source_key][&file_key], &mut strings, &f.file);
-                match &mut last_file {
-                    Some((last, types)) if *last == file => {
-                        types
-                            .entry(resource_type.clone())
-                            .or_default()
-                            .push(id.clone());
-                    }
-                    _ => {
-                        if let Some((last, types)) = last_file.take() {
-                            append(part.by_file.entry(last).or_default(), types);
-                        }
-                        let mut types = Lists::new();
-                        types.insert(resource_type.clone(), vec![id.clone()]);
-                        last_file = Some((file, types));
-                    }
-                }
+                part.by_file
+                    .entry(file)
+                    .or_default()
+                    .entry(resource_type.clone())
+                    .or_default()
+                    .push(id.clone());
             }
             let name = match &v[&attributes_key][&name_key] {
                 Value::String(s) => Some(s.as_ref()),
@@ -150,9 +138,6 @@ impl Part {
                     .or_default()
                     .push(Value::from(e));
             }
-        }
-        if let Some((last, types)) = last_file {
-            append(part.by_file.entry(last).or_default(), types);
         }
         part
     }

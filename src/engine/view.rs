@@ -159,7 +159,10 @@ pub(super) fn rule_view(r: &Resource, interner: &mut Interner) -> Value {
 }
 
 /// An object of `fields`, its keys interned.
-fn object<const N: usize>(fields: [(&str, Value); N], interner: &mut Interner) -> Value {
+fn object<'k>(
+    fields: impl IntoIterator<Item = (&'k str, Value)>,
+    interner: &mut Interner,
+) -> Value {
     let mut object = BTreeMap::new();
     for (key, value) in fields {
         object.insert(interner.string(key), value);
@@ -237,11 +240,8 @@ fn file_source(f: &FileSource, interner: &mut Interner) -> Value {
         let hash = content_hash((13u8, file, line, end_line));
         fields.push(("call_site", interner.share(hash, value).0));
     }
-    let mut object = BTreeMap::new();
-    for (key, value) in fields {
-        object.insert(interner.string(key), value);
-    }
-    interner.share(hash, Value::from(object)).0
+    let value = object(fields, interner);
+    interner.share(hash, value).0
 }
 
 #[cfg(test)]

@@ -115,8 +115,9 @@ pub fn parse(
     };
     let line_starts = line_starts(&src);
     let mut errors = Vec::new();
+    let index = LineIndex::with_starts(&src, &line_starts);
     for &at in &prepared.unknown {
-        let (line, column) = LineIndex::with_starts(&src, &line_starts).line_col(at);
+        let (line, column) = index.line_col(at);
         let text: String = src
             .get(at..)
             .unwrap_or_default()
@@ -136,7 +137,6 @@ pub fn parse(
         });
     }
     if let Some(bad) = first_error(tree.root_node()) {
-        let index = LineIndex::with_starts(&src, &line_starts);
         let (line, column) = index.line_col(bad.start_byte());
         let near: String = src
             .get(bad.byte_range())
