@@ -109,6 +109,12 @@ pub fn read(path: &Path) -> Result<Files, String> {
             problems.push(format!("{name}: appears twice in the archive"));
         }
     }
+    // The tar reader stops at the end-of-archive blocks, before the gzip trailer: read on to
+    // the end of the stream, so that its CRC-32 and length are checked. Without this, a
+    // changed byte of the compressed stream that decoded to tar padding or an unread header
+    // field went unnoticed.
+    std::io::copy(&mut archive.into_inner(), &mut std::io::sink())
+        .map_err(|e| format!("not a readable .tar.gz: {e}"))?;
     Ok((files, problems))
 }
 
@@ -124,6 +130,23 @@ pub fn safe_relative(name: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The gzip trailer is checked: an archive whose files all read but whose CRC-32 no
+    /// longer matches what it decodes to is not readable.
+    #[test]
+    fn a_wrong_gzip_checksum_is_refused() {
+        let mut files = BTreeMap::new();
+        files.insert("a.txt".to_string(), b"1".to_vec());
+        let mut raw = encode(&files, 1_700_000_000).unwrap();
+        // The trailer: CRC-32, then the decoded length, 4 bytes each.
+        let crc = raw.len() - 8;
+        raw[crc] ^= 0x01;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("x.tar.gz");
+        std::fs::write(&path, &raw).unwrap();
+        let err = read(&path).unwrap_err();
+        assert!(err.starts_with("not a readable .tar.gz"), "{err}");
+    }
 
     #[test]
     fn encoding_is_deterministic_and_round_trips() {
