@@ -1,4 +1,5 @@
-//! `data.inventory`: the whole graph as rules see it, for following edges between resources.
+//! `data.inventory`: the resources of an evaluation group as rules see them, for following
+//! edges between resources.
 //!
 //! ```text
 //! data.inventory.resources[id]  -> the resource
@@ -7,6 +8,10 @@
 //! data.inventory.by_file[file][type]  -> [id]  (resources of that type loaded from that file)
 //! data.inventory.named_children["<type>|<parent name>"] -> [id]  (ARM `parent/child` names)
 //! ```
+//!
+//! The document travels in each evaluation's input (`input.inventory`) and rules read it
+//! through the rules of [`MODULE`]: regorus analyses a prepared engine again whenever its data
+//! changes, and each group has an inventory of its own.
 
 use std::collections::BTreeMap;
 
@@ -14,16 +19,33 @@ use rayon::prelude::*;
 use regorus::Value;
 
 use super::view::Interner;
-use crate::graph::{Origin, ResourceGraph};
+use crate::graph::{Origin, Resource, ResourceGraph};
 
-/// Builds the `data` document; `values` are the resources already converted, in graph order
-/// (ids, types, files and edge attributes are taken from them, so the strings are shared).
-/// The graph's shares are indexed in parallel and merged in order, so every list keeps graph
-/// order. (Built serially, this was a tenth of a Bicep scan's wall time.)
-pub fn data(graph: &ResourceGraph, values: &[Value]) -> Value {
-    let share = super::share_size(graph.resources.len());
-    let parts: Vec<Part> = graph
-        .resources
+/// The package that gives rules `data.inventory` from the evaluation's input.
+pub(super) const MODULE: (&str, &str) = (
+    "tenet/inventory.rego",
+    "package inventory
+
+resources := input.inventory.resources
+
+referrers := input.inventory.referrers
+
+by_type := input.inventory.by_type
+
+by_file := input.inventory.by_file
+
+named_children := input.inventory.named_children
+",
+);
+
+/// Builds the inventory of `resources` (a group, in graph order); `values` are those
+/// resources as rules see them (ids, types, files and edge attributes are taken from them, so
+/// the strings are shared). Shares of the group are indexed in parallel and merged in order,
+/// so every list keeps graph order. (Built serially, this was a tenth of a Bicep scan's wall
+/// time.)
+pub fn data(resources: &[Resource], values: &[Value]) -> Value {
+    let share = super::share_size(resources.len());
+    let parts: Vec<Part> = resources
         .par_chunks(share)
         .zip(values.par_chunks(share))
         .map(|(resources, values)| Part::of(resources, values))
@@ -60,9 +82,7 @@ pub fn data(graph: &ResourceGraph, values: &[Value]) -> Value {
                 .collect::<BTreeMap<_, _>>(),
         ),
     );
-    let mut root = BTreeMap::new();
-    root.insert(Value::from("inventory"), Value::from(inventory));
-    Value::from(root)
+    Value::from(inventory)
 }
 
 type Lists = BTreeMap<Value, Vec<Value>>;

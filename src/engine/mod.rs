@@ -18,6 +18,7 @@ mod view;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::num::NonZeroU32;
+use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
@@ -40,6 +41,8 @@ pub struct EvalOptions {
     /// evaluation per batch (faster: they share their libraries' helpers). Off, each rule is
     /// evaluated alone, so that each can be timed.
     pub together: bool,
+    /// Resources per evaluation group, unless one group must hold more ([`groups`]).
+    pub group_size: usize,
 }
 
 impl Default for EvalOptions {
@@ -48,6 +51,7 @@ impl Default for EvalOptions {
             batch_size: 500,
             timeout: Duration::from_secs(60),
             together: true,
+            group_size: GROUP_RESOURCES,
         }
     }
 }
@@ -143,7 +147,10 @@ pub fn evaluate(
     evaluate_values(policies, rules, graph, RuleValues::of(graph), opts)
 }
 
-/// The resources of a graph as rules see them (regorus values), in graph order.
+/// The attribute values of a graph's resources as rules read them (regorus values), in graph
+/// order. The resources as rules see them are built from these, one evaluation group at a
+/// time ([`RuleValues::views`]): held for the whole graph at once, they were a quarter of a
+/// Bicep scan's peak memory.
 pub struct RuleValues(Vec<Value>);
 
 impl RuleValues {
@@ -151,7 +158,10 @@ impl RuleValues {
     pub fn of(graph: &ResourceGraph) -> RuleValues {
         let share = share_size(graph.resources.len());
         by_share(graph.resources.par_chunks(share), |share, interner| {
-            share.iter().map(|r| view::rule_view(r, interner)).collect()
+            share
+                .iter()
+                .map(|r| view::rule_attributes(r, interner))
+                .collect()
         })
     }
 
@@ -188,15 +198,36 @@ impl RuleValues {
             share
                 .iter_mut()
                 .map(|r| {
-                    let view = view::rule_view(r, interner);
+                    let attributes = view::rule_attributes(r, interner);
                     // When prepared as its file loaded, `attributes` holds what was kept then,
                     // a superset of `keep`.
                     r.rule_attributes = None;
                     r.attributes = kept(&r.attributes, keep);
-                    view
+                    attributes
                 })
                 .collect()
         })
+    }
+
+    /// The resources of `range` of `graph` (whose attribute values these are) as rules see
+    /// them, in order.
+    pub(crate) fn views(&self, graph: &ResourceGraph, range: Range<usize>) -> Vec<Value> {
+        let resources = &graph.resources[range.clone()];
+        let attributes = &self.0[range];
+        let share = share_size(resources.len());
+        by_share(
+            resources
+                .par_chunks(share)
+                .zip(attributes.par_chunks(share)),
+            |(resources, attributes), interner| {
+                resources
+                    .iter()
+                    .zip(attributes)
+                    .map(|(r, a)| view::rule_view(r, a.clone(), interner))
+                    .collect()
+            },
+        )
+        .0
     }
 }
 
@@ -253,8 +284,11 @@ fn kept<'k>(attributes: &serde_json::Value, keep: &[impl AsRef<[&'k str]>]) -> s
     out
 }
 
-/// Evaluates `rules` (a selection of `policies.rules`) on `graph`, whose resources are
+/// Evaluates `rules` (a selection of `policies.rules`) on `graph`, whose attribute values are
 /// `values` (from [`RuleValues::of`] or [`RuleValues::take`] on that graph).
+///
+/// The graph is evaluated in groups ([`groups`]), one after another, each with its own
+/// `data.inventory`: only one group's resources are held as rules see them at a time.
 pub fn evaluate_values(
     policies: &PolicySet,
     rules: &[&RuleMeta],
@@ -262,24 +296,26 @@ pub fn evaluate_values(
     values: RuleValues,
     opts: &EvalOptions,
 ) -> Outcome {
-    let values = values.0;
     let mut outcome = Outcome::default();
-    let inventory = inventory::data(graph, &values);
     let config = policies.config_data();
-    // Gives an engine the graph and the configuration, and prepares it by one evaluation
-    // (clones share the analysis). `rules` is how many rules one evaluation runs: the time
-    // limit is per rule.
+    // Gives an engine the inventory's module and the configuration, and prepares it by one
+    // evaluation (clones share the analysis). `rules` is how many rules one evaluation runs:
+    // the time limit is per rule. The inventory comes with each batch's input, so one
+    // prepared engine serves every group (regorus analyses an engine again when its data
+    // changes).
     let load = |mut engine: regorus::Engine, rules: usize, warm: &str| {
         let per_rule = u32::try_from(rules).unwrap_or(u32::MAX);
         engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
             limit: opts.timeout.saturating_mul(per_rule),
             check_interval: NonZeroU32::new(256).unwrap_or(NonZeroU32::MIN),
         });
+        let (path, source) = inventory::MODULE;
         engine
-            .add_data(config.clone())
-            .and_then(|()| engine.add_data(inventory.clone()))
+            .add_policy(path.to_string(), source.to_string())
+            .map(drop)
+            .and_then(|()| engine.add_data(config.clone()))
             .map_err(|e| format!("could not load the resource graph into the engine: {e}"))?;
-        engine.set_input(batch_input(&values, &[]));
+        engine.set_input(batch_input(&GroupValues::EMPTY, &[]));
         let _ = engine.eval_rule(warm.to_string());
         Ok::<_, String>(engine)
     };
@@ -313,115 +349,154 @@ pub fn evaluate_values(
             idx
         })
         .collect();
-    let units = units(rules, &examined, opts.together);
+    let groups = groups(graph, opts.group_size);
     let threads = rayon::current_num_threads().max(1);
-    let mut items: Vec<(usize, Vec<usize>)> = Vec::new();
-    for (ui, unit) in units.iter().enumerate() {
-        let idx = &examined[unit.members[0]];
-        // A unit of several rules is one evaluation per batch: smaller batches (six per
-        // worker; measured against two and twelve on the Kubernetes corpus) keep every worker
-        // busy to the end.
-        let size = if unit.members.len() > 1 {
-            idx.len()
-                .div_ceil(6 * threads)
-                .clamp(16, opts.batch_size.max(16))
-        } else {
-            opts.batch_size.max(1)
-        };
-        for chunk in idx.chunks(size) {
-            items.push((ui, chunk.to_vec()));
+    // Work items (group, unit, batch) in group order, and the units: their members, each unit
+    // once however many groups it has batches in.
+    let mut items: Vec<(usize, usize, Vec<usize>)> = Vec::new();
+    let mut unit_members: Vec<Vec<usize>> = Vec::new();
+    let mut unit_of: HashMap<Vec<usize>, usize> = HashMap::new();
+    for (gi, range) in groups.iter().enumerate() {
+        let local: Vec<&[usize]> = examined
+            .iter()
+            .map(|idx| {
+                let from = idx.partition_point(|&i| i < range.start);
+                let to = idx.partition_point(|&i| i < range.end);
+                &idx[from..to]
+            })
+            .collect();
+        for unit in units(rules, &local, opts.together) {
+            let idx = local[unit.members[0]];
+            // A unit of several rules is one evaluation per batch: smaller batches (six per
+            // worker; measured against two and twelve on the Kubernetes corpus) keep every
+            // worker busy to the end.
+            let size = if unit.members.len() > 1 {
+                idx.len()
+                    .div_ceil(6 * threads)
+                    .clamp(16, opts.batch_size.max(16))
+            } else {
+                opts.batch_size.max(1)
+            };
+            let next = unit_members.len();
+            let ui = *unit_of.entry(unit.members.clone()).or_insert(next);
+            if ui == next {
+                unit_members.push(unit.members);
+            }
+            for chunk in idx.chunks(size) {
+                items.push((gi, ui, chunk.to_vec()));
+            }
         }
     }
 
     // Each unit's engine is prepared once, by the first worker that needs it; every batch
     // evaluates in a clone (reference counts). The prepared engine is dropped when the unit's
-    // last batch is done: units come one after another, so few are held at once.
+    // last batch is done.
     let prepared: Vec<Mutex<Option<Result<regorus::Engine, String>>>> =
-        units.iter().map(|_| Mutex::new(None)).collect();
-    let mut batches_left: Vec<AtomicUsize> = units.iter().map(|_| AtomicUsize::new(0)).collect();
-    for (ui, _) in &items {
+        unit_members.iter().map(|_| Mutex::new(None)).collect();
+    let mut batches_left: Vec<AtomicUsize> =
+        unit_members.iter().map(|_| AtomicUsize::new(0)).collect();
+    for (_, ui, _) in &items {
         *batches_left[*ui].get_mut() += 1;
     }
-    let results: Vec<ItemResult> = items
-        .par_iter()
-        .map(|(ui, batch)| {
-            let started = std::time::Instant::now();
-            let unit = &units[*ui];
-            let mut engine = {
-                // Held while the engine is prepared: the unit's other batches wait for it.
-                let mut slot = prepared[*ui].lock().unwrap_or_else(PoisonError::into_inner);
-                slot.get_or_insert_with(|| match unit.members.as_slice() {
-                    [ri] => prepare(rules[*ri]),
-                    members => {
-                        let members: Vec<&RuleMeta> = members.iter().map(|&ri| rules[ri]).collect();
-                        group_engine(policies, &members)
-                            .and_then(|e| load(e, members.len(), GROUP_RESULTS))
-                    }
-                })
-                .clone()
-            };
-            let mut results: Vec<ItemResult> =
-                unit.members.iter().map(|&ri| ItemResult::new(ri)).collect();
-            match (&mut engine, unit.members.as_slice()) {
-                (Ok(engine), [ri]) => {
-                    evaluate_batch(engine, rules[*ri], &values, batch, &mut results[0]);
+    let evaluate_item = |batch_of: &GroupValues<'_>,
+                         ui: usize,
+                         batch: &[usize]|
+     -> Vec<ItemResult> {
+        let started = std::time::Instant::now();
+        let members = unit_members[ui].as_slice();
+        let mut engine = {
+            // Held while the engine is prepared: the unit's other batches wait for it.
+            let mut slot = prepared[ui].lock().unwrap_or_else(PoisonError::into_inner);
+            slot.get_or_insert_with(|| match members {
+                [ri] => prepare(rules[*ri]),
+                members => {
+                    let members: Vec<&RuleMeta> = members.iter().map(|&ri| rules[ri]).collect();
+                    group_engine(policies, &members)
+                        .and_then(|e| load(e, members.len(), GROUP_RESULTS))
                 }
-                (Err(message), [_]) => results[0].errors.push((None, message.clone())),
-                (engine, members) => {
-                    let together = engine
-                        .as_mut()
-                        .map_err(|e| e.clone())
-                        .and_then(|e| evaluate_together(e, rules, members, &values, batch));
-                    match together {
-                        Ok(parts) => {
-                            for (result, parts) in results.iter_mut().zip(parts) {
-                                result.absorb(parts);
-                            }
+            })
+            .clone()
+        };
+        let mut results: Vec<ItemResult> = members.iter().map(|&ri| ItemResult::new(ri)).collect();
+        match (&mut engine, members) {
+            (Ok(engine), [ri]) => {
+                evaluate_batch(engine, rules[*ri], batch_of, batch, &mut results[0]);
+            }
+            (Err(message), [_]) => results[0].errors.push((None, message.clone())),
+            (engine, members) => {
+                let together = engine
+                    .as_mut()
+                    .map_err(|e| e.clone())
+                    .and_then(|e| evaluate_together(e, rules, members, batch_of, batch));
+                match together {
+                    Ok(parts) => {
+                        for (result, parts) in results.iter_mut().zip(parts) {
+                            result.absorb(parts);
                         }
-                        // One rule failed (or the unit's engine could not be built):
-                        // each rule again in its own engine, so the error is that
-                        // rule's and the others' results stand.
-                        Err(_) => {
-                            for (result, &ri) in results.iter_mut().zip(members) {
-                                match prepare(rules[ri]) {
-                                    Ok(mut engine) => evaluate_batch(
-                                        &mut engine,
-                                        rules[ri],
-                                        &values,
-                                        batch,
-                                        result,
-                                    ),
-                                    Err(e) => result.errors.push((None, e)),
+                    }
+                    // One rule failed (or the unit's engine could not be built): each rule
+                    // again in its own engine, so the error is that rule's and the others'
+                    // results stand.
+                    Err(_) => {
+                        for (result, &ri) in results.iter_mut().zip(members) {
+                            match prepare(rules[ri]) {
+                                Ok(mut engine) => {
+                                    evaluate_batch(&mut engine, rules[ri], batch_of, batch, result);
                                 }
+                                Err(e) => result.errors.push((None, e)),
                             }
                         }
                     }
                 }
             }
-            drop(engine);
-            if batches_left[*ui].fetch_sub(1, Ordering::AcqRel) == 1 {
-                // The unit's last batch: no batch will ask for its engine again.
-                drop(
-                    prepared[*ui]
-                        .lock()
-                        .unwrap_or_else(PoisonError::into_inner)
-                        .take(),
-                );
-            }
-            // Rules evaluated together share their time equally.
-            let share = started.elapsed() / u32::try_from(results.len()).unwrap_or(1);
-            for result in &mut results {
-                result.elapsed = share;
-            }
-            results
-        })
-        .flatten()
-        .collect();
-    // What evaluation needed goes before findings are made: the peak of a scan is here.
-    // Freed by the workers (one value at a time on this thread, it was a twentieth of a
-    // Bicep scan's wall time); freed in the background instead, it was still held while the
-    // report grew (+5 MiB on the Kubernetes part).
-    rayon::join(|| drop(inventory), || values.into_par_iter().for_each(drop));
+        }
+        drop(engine);
+        if batches_left[ui].fetch_sub(1, Ordering::AcqRel) == 1 {
+            // The unit's last batch: no batch will ask for its engine again.
+            drop(
+                prepared[ui]
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner)
+                    .take(),
+            );
+        }
+        // Rules evaluated together share their time equally.
+        let share = started.elapsed() / u32::try_from(results.len()).unwrap_or(1);
+        for result in &mut results {
+            result.elapsed = share;
+        }
+        results
+    };
+
+    let mut results: Vec<ItemResult> = Vec::new();
+    let mut rest = items.as_slice();
+    for (gi, range) in groups.iter().enumerate() {
+        let n = rest.partition_point(|(g, _, _)| *g == gi);
+        let (here, later) = rest.split_at(n);
+        rest = later;
+        if here.is_empty() {
+            continue;
+        }
+        let group_values = values.views(graph, range.clone());
+        let inventory = inventory::data(&graph.resources[range.clone()], &group_values);
+        let batch_of = GroupValues {
+            values: &group_values,
+            offset: range.start,
+            inventory: &inventory,
+        };
+        results.par_extend(
+            here.par_iter()
+                .flat_map_iter(|(_, ui, batch)| evaluate_item(&batch_of, *ui, batch)),
+        );
+        // Freed by the workers (one value at a time on this thread, it was a twentieth of a
+        // Bicep scan's wall time).
+        rayon::join(
+            || drop(inventory),
+            || group_values.into_par_iter().for_each(drop),
+        );
+    }
+    // What evaluation needed goes before findings are made.
+    values.0.into_par_iter().for_each(drop);
     drop((prepared, items));
     crate::memory::release_freed();
 
@@ -447,6 +522,53 @@ pub fn evaluate_values(
     outcome
 }
 
+/// Resources in one evaluation group ([`EvalOptions::group_size`]): a few thousand keep each
+/// group's preparation (views, inventory, one parallel pass) small against its evaluation,
+/// and the values held at once a small share of a large scan.
+const GROUP_RESOURCES: usize = 2048;
+
+/// The evaluation groups of `graph` (sorted by id): contiguous ranges, each evaluated with a
+/// `data.inventory` of its own resources, and closed once they hold `size` resources or more.
+/// Groups end only between Bicep deployments: a Bicep
+/// root template's resources (every expansion of it, whatever its parameter file) are in one
+/// group, whose inventory then holds whole deployments and never part of one. Other
+/// resources are never split: rules of Terraform, Kubernetes, ARM and live inventory read
+/// across the scan (a Kubernetes network policy and the pods it selects, a Terraform module's
+/// resources by name), so each contiguous run of them is one group.
+fn groups(graph: &ResourceGraph, size: usize) -> Vec<Range<usize>> {
+    // The deployment of a Bicep resource: its id up to its root template (`bicep:<root
+    // template>/`); one key for every other resource.
+    fn key(r: &Resource) -> Option<&str> {
+        if r.origin != crate::graph::Origin::Bicep {
+            return None;
+        }
+        const END: &str = ".bicep/";
+        Some(match r.id.find(END) {
+            Some(at) => &r.id[..at + END.len()],
+            None => &r.id,
+        })
+    }
+    let resources = &graph.resources;
+    let mut groups = Vec::new();
+    let mut start = 0;
+    let mut i = 0;
+    while i < resources.len() {
+        let k = key(&resources[i]);
+        if i - start >= size.max(1) {
+            groups.push(start..i);
+            start = i;
+        }
+        i += 1;
+        while i < resources.len() && key(&resources[i]) == k {
+            i += 1;
+        }
+    }
+    if start < resources.len() {
+        groups.push(start..resources.len());
+    }
+    groups
+}
+
 /// Rules evaluated together, in one engine and one evaluation per batch: they share the
 /// helpers of their libraries (`lib.kubernetes.all_containers` is computed once per batch
 /// instead of once per rule). Members have the same resources to examine.
@@ -457,14 +579,14 @@ struct Unit {
 
 /// The units of `rules`: with `together`, the rules of one platform that examine the same
 /// resources form one unit; otherwise each rule is its own.
-fn units(rules: &[&RuleMeta], examined: &[Vec<usize>], together: bool) -> Vec<Unit> {
+fn units(rules: &[&RuleMeta], examined: &[&[usize]], together: bool) -> Vec<Unit> {
     let mut units: Vec<Unit> = Vec::new();
     let mut by_key: HashMap<(&str, &[usize]), usize> = HashMap::new();
     for (ri, rule) in rules.iter().enumerate() {
         if examined[ri].is_empty() {
             continue;
         }
-        let key = (rule.platform(), examined[ri].as_slice());
+        let key = (rule.platform(), examined[ri]);
         match by_key.get(&key) {
             Some(&u) if together => units[u].members.push(ri),
             _ => {
@@ -496,10 +618,10 @@ fn evaluate_together(
     engine: &mut regorus::Engine,
     rules: &[&RuleMeta],
     members: &[usize],
-    values: &[Value],
+    group: &GroupValues<'_>,
     batch: &[usize],
 ) -> Result<Vec<BatchParts>, String> {
-    engine.set_input(batch_input(values, batch));
+    engine.set_input(batch_input(group, batch));
     let value = engine
         .eval_rule(GROUP_RESULTS.to_string())
         .map_err(|e| e.to_string())?;
@@ -702,10 +824,38 @@ fn rule_error(rule: &RuleMeta, resource: Option<&str>, message: &str) -> RuleErr
     }
 }
 
-fn batch_input(values: &[Value], batch: &[usize]) -> Value {
-    let resources: Vec<Value> = batch.iter().map(|&i| values[i].clone()).collect();
+/// The resources of one evaluation group as rules see them, and the group's inventory.
+pub(super) struct GroupValues<'a> {
+    /// The group's resources, the first being the graph's resource `offset`.
+    pub(super) values: &'a [Value],
+    pub(super) offset: usize,
+    /// `data.inventory` of the group (from [`inventory::data`]; `Undefined` for none).
+    pub(super) inventory: &'a Value,
+}
+
+static NO_INVENTORY: Value = Value::Undefined;
+
+impl GroupValues<'_> {
+    /// No resources, no inventory.
+    pub(super) const EMPTY: GroupValues<'static> = GroupValues {
+        values: &[],
+        offset: 0,
+        inventory: &NO_INVENTORY,
+    };
+}
+
+/// The input of one evaluation: `input.resources`, the resources of `batch` (graph indices),
+/// and `input.inventory`, which rules read as `data.inventory` ([`inventory::MODULE`]).
+fn batch_input(group: &GroupValues<'_>, batch: &[usize]) -> Value {
+    let resources: Vec<Value> = batch
+        .iter()
+        .map(|&i| group.values[i - group.offset].clone())
+        .collect();
     let mut input = BTreeMap::new();
     input.insert(Value::from("resources"), Value::from(resources));
+    if *group.inventory != Value::Undefined {
+        input.insert(Value::from("inventory"), group.inventory.clone());
+    }
     Value::from(input)
 }
 
@@ -718,14 +868,14 @@ type BatchParts = (Vec<Raw>, Vec<Raw>, Vec<String>);
 fn evaluate_batch(
     engine: &mut regorus::Engine,
     rule: &RuleMeta,
-    values: &[Value],
+    group: &GroupValues<'_>,
     batch: &[usize],
     out: &mut ItemResult,
 ) {
     let deny_path = format!("data.{}.deny", rule.package);
     let undetermined_path = format!("data.{}.undetermined", rule.package);
     let run = |engine: &mut regorus::Engine, part: &[usize]| -> Result<BatchParts, String> {
-        engine.set_input(batch_input(values, part));
+        engine.set_input(batch_input(group, part));
         let (deny, mut bad) = run_rule(engine, &deny_path)?;
         let (undetermined, bad_u) = if rule.has_undetermined {
             run_rule(engine, &undetermined_path)?

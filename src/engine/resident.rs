@@ -21,7 +21,8 @@ use std::num::NonZeroU32;
 use std::time::Duration;
 
 use super::{
-    Gathered, Outcome, Raw, aggregate_rule, batch_input, conclude, read_aggregate, run_rule,
+    Gathered, GroupValues, Outcome, Raw, aggregate_rule, batch_input, conclude, read_aggregate,
+    run_rule,
 };
 use crate::graph::ResourceGraph;
 use crate::policy::{PolicySet, RuleMeta};
@@ -102,7 +103,7 @@ impl Resident {
             check_interval: NonZeroU32::new(64).unwrap_or(NonZeroU32::MIN),
         });
         // Prepare (analyse) once, on an empty batch; clones share the analysis.
-        engine.set_input(batch_input(&[], &[]));
+        engine.set_input(batch_input(&GroupValues::EMPTY, &[]));
         for path in by_type.values().map(|(p, _)| p).chain(any_path.iter()) {
             let _ = engine.eval_rule(path.clone());
         }
@@ -139,7 +140,11 @@ impl Resident {
     /// Evaluates the applicable rules on every resource of `graph` (all are in scope).
     /// Findings and errors come out in the same form and order as from [`super::evaluate`].
     pub fn evaluate(&self, graph: &ResourceGraph) -> Outcome {
-        let values = super::RuleValues::of(graph).0;
+        let values = super::RuleValues::of(graph).views(graph, 0..graph.resources.len());
+        let group = GroupValues {
+            values: &values,
+            ..GroupValues::EMPTY
+        };
         // Resources by type, each type evaluated with its aggregate.
         let mut types: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
         for (i, r) in graph.resources.iter().enumerate() {
@@ -155,7 +160,7 @@ impl Resident {
             for &ri in members {
                 gathered.entry(ri).or_default().examined.extend(batch);
             }
-            engine.set_input(batch_input(&values, batch));
+            engine.set_input(batch_input(&group, batch));
             let mut absorb = |ri: usize, (raws, bad): Elements| {
                 let g = gathered.entry(ri).or_default();
                 g.deny.extend(raws);

@@ -390,7 +390,7 @@ fn units_group_rules_of_one_platform_over_the_same_resources() {
     let rules: Vec<&RuleMeta> = metas.iter().collect();
     let ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(ids, ["aws-a", "aws-b", "aws-d", "aws-e", "azure-c"]);
-    let examined = vec![vec![0, 1], vec![0, 1], vec![1], vec![], vec![0, 1]];
+    let examined: [&[usize]; 5] = [&[0, 1], &[0, 1], &[1], &[], &[0, 1]];
     let members = |together| -> Vec<Vec<usize>> {
         units(&rules, &examined, together)
             .into_iter()
@@ -467,7 +467,7 @@ fn taking_values_leaves_only_the_kept_paths() {
     ];
     let taken = RuleValues::take(&mut g, keep).0;
     assert_eq!(taken, converted);
-    assert_eq!(taken[0]["attributes"]["metadata"]["name"], Value::from("p"));
+    assert_eq!(taken[0]["metadata"]["name"], Value::from("p"));
     let left: Vec<&serde_json::Value> = g.resources.iter().map(|r| &r.attributes).collect();
     assert_eq!(
         left,
@@ -506,18 +506,18 @@ fn the_inventory_is_the_same_indexed_in_one_share_or_many() {
         })
         .collect();
     let g = graph(resources);
-    let values = RuleValues::of(&g).0;
+    let values = RuleValues::of(&g).views(&g, 0..g.resources.len());
     let in_pool = |threads: usize| {
         rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
             .build()
             .expect("pool")
-            .install(|| inventory::data(&g, &values))
+            .install(|| inventory::data(&g.resources, &values))
     };
     let one = in_pool(1);
     assert_eq!(one, in_pool(4));
     assert_eq!(one, in_pool(7));
-    let inventory = &one["inventory"];
+    let inventory = &one;
     let referrers = &inventory["referrers"][&Value::from("terraform:t_one.r000")];
     let from: Vec<&Value> = match referrers {
         Value::Array(a) => a.iter().map(|e| &e["from"]).collect(),
@@ -529,4 +529,93 @@ fn the_inventory_is_the_same_indexed_in_one_share_or_many() {
     );
     let by_file = &inventory["by_file"][&Value::from("b.bicep")][&Value::from("t_two")];
     assert!(matches!(by_file, Value::Array(a) if a.len() == 68));
+}
+
+/// A Bicep resource of deployment `root` (a root template): its id is `bicep:<root>/<address>`.
+fn bicep(root: &str, address: &str, ty: &str, name: &str) -> Resource {
+    let mut r = resource(ty, address, json!({ "name": name }));
+    r.id = format!("bicep:{root}/{address}");
+    r.origin = Origin::Bicep;
+    r.provider = "azure".into();
+    r
+}
+
+/// Evaluation groups end only where one Bicep deployment ends and another begins (its
+/// parameter files' expansions included), close once they reach their size, and never split
+/// a run of other resources.
+#[test]
+fn groups_end_between_deployments_only() {
+    let mut resources = Vec::new();
+    for i in 0..3 {
+        let mut r = resource("Microsoft.Web/sites", &format!("w{i}"), json!({}));
+        r.id = format!("arm:site.json/w{i}");
+        r.origin = Origin::Arm;
+        resources.push(r);
+    }
+    for (root, n) in [("a.bicep", 3), ("c.bicep", 4), ("d/e.bicep", 2)] {
+        for j in 0..n {
+            resources.push(bicep(root, &format!("r{j}"), "T", "x"));
+        }
+    }
+    resources.push(bicep("b.bicep", "r0", "T", "x"));
+    resources.push(bicep("b.bicep", "r0@prod.bicepparam", "T", "x"));
+    for i in 0..5 {
+        resources.push(resource("aws_s3_bucket", &format!("b{i}"), json!({})));
+    }
+    let g = graph(resources);
+    // arm 0..3, a.bicep 3..6, b.bicep 6..8, c.bicep 8..12, d/e.bicep 12..14, terraform 14..19.
+    assert_eq!(groups(&g, 1), [0..3, 3..6, 6..8, 8..12, 12..14, 14..19]);
+    assert_eq!(groups(&g, 4), [0..6, 6..12, 12..19]);
+    assert_eq!(groups(&g, 100), vec![Range { start: 0, end: 19 }]);
+    // The Terraform resources stay together whatever the size.
+    let tf = graph(
+        (0..10)
+            .map(|i| resource("aws_s3_bucket", &format!("b{i}"), json!({})))
+            .collect(),
+    );
+    assert_eq!(groups(&tf, 1), vec![Range { start: 0, end: 10 }]);
+}
+
+/// Each Bicep deployment's resources see the deployments of their group only: a storage
+/// account's blob service found by its ARM name in one deployment is not another
+/// deployment's, though both name their account `s`. The results on resources that do not
+/// look across deployments do not depend on the group size.
+#[test]
+fn a_deployment_sees_its_own_resources_in_data_inventory() {
+    let account = "Microsoft.Storage/storageAccounts";
+    let blob = "Microsoft.Storage/storageAccounts/blobServices";
+    let g = graph(vec![
+        bicep("a.bicep", "s", account, "s"),
+        bicep("a.bicep", "blob", blob, "s/default"),
+        bicep("b.bicep", "s", account, "s"),
+        resource("aws_ebs_volume", "v", json!({"size": 50})),
+    ]);
+    let rule = r#"deny contains {"resource_id": r.id, "message": "no blob service"} if {
+	some r in input.resources
+	r.type == "Microsoft.Storage/storageAccounts"
+	key := sprintf("%s|%s", ["Microsoft.Storage/storageAccounts/blobServices", lower(r.attributes.name)])
+	count(object.get(data.inventory.named_children, key, [])) == 0
+}"#;
+    let set = policies(&[("blob", rule), ("big", FLAG_BIG)]);
+    let with_size = |group_size| {
+        let out = run_opts(
+            &set,
+            &g,
+            EvalOptions {
+                group_size,
+                batch_size: 1,
+                ..EvalOptions::default()
+            },
+        );
+        out.findings
+            .iter()
+            .map(|f| format!("{} {}", f.rule_id, f.resource.id))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        with_size(1),
+        ["big terraform:aws_ebs_volume.v", "blob bicep:b.bicep/s"]
+    );
+    // In one group, b.bicep's account borrows a.bicep's blob service.
+    assert_eq!(with_size(100), ["big terraform:aws_ebs_volume.v"]);
 }

@@ -129,15 +129,19 @@ fn content_hash(x: impl Hash) -> u64 {
     h.finish()
 }
 
-/// `r` as rules see it: its attribute values are `r.rule_attributes` when they were
-/// converted as its file loaded, else converted from `r.attributes`. The other fields are
-/// built straight into values (a test pins them to the JSON form): through a JSON copy, they
-/// were a third of this conversion.
-pub(super) fn rule_view(r: &Resource, interner: &mut Interner) -> Value {
-    let attributes = match &r.rule_attributes {
+/// `r`'s attribute values as rules see them: `r.rule_attributes` when they were converted as
+/// its file loaded, else converted from `r.attributes`.
+pub(super) fn rule_attributes(r: &Resource, interner: &mut Interner) -> Value {
+    match &r.rule_attributes {
         Some(converted) => converted.clone(),
         None => interner.json(&r.attributes),
-    };
+    }
+}
+
+/// `r` as rules see it, with `attributes` ([`rule_attributes`]). The other fields are built
+/// straight into values (a test pins them to the JSON form): through a JSON copy, they were a
+/// third of this conversion.
+pub(super) fn rule_view(r: &Resource, attributes: Value, interner: &mut Interner) -> Value {
     let source = match &r.source {
         Source::File(f) => file_source(f, interner),
         Source::Live(l) => serde_json::to_value(l).map_or(Value::Null, |j| interner.json(&j)),
@@ -309,7 +313,9 @@ mod tests {
             if let Some(s) = expected["source"].as_object_mut() {
                 s.remove("attributes");
             }
-            let view = rule_view(&r, &mut Interner::default());
+            let mut interner = Interner::default();
+            let attributes = rule_attributes(&r, &mut interner);
+            let view = rule_view(&r, attributes, &mut interner);
             assert_eq!(view, Value::from(expected));
         }
     }
