@@ -482,7 +482,7 @@ pub fn evaluate_values(
         let batch_of = GroupValues {
             values: &group_values,
             offset: range.start,
-            inventory: &inventory,
+            inventory: Some(&inventory),
         };
         results.par_extend(
             here.par_iter()
@@ -529,12 +529,12 @@ const GROUP_RESOURCES: usize = 2048;
 
 /// The evaluation groups of `graph` (sorted by id): contiguous ranges, each evaluated with a
 /// `data.inventory` of its own resources, and closed once they hold `size` resources or more.
-/// Groups end only between Bicep deployments: a Bicep
-/// root template's resources (every expansion of it, whatever its parameter file) are in one
-/// group, whose inventory then holds whole deployments and never part of one. Other
-/// resources are never split: rules of Terraform, Kubernetes, ARM and live inventory read
-/// across the scan (a Kubernetes network policy and the pods it selects, a Terraform module's
-/// resources by name), so each contiguous run of them is one group.
+/// Groups end only between Bicep deployments: a Bicep root template's resources (every
+/// expansion of it, whatever its parameter file) are in one group, whose inventory then holds
+/// whole deployments and never part of one. Other resources are never split: rules of
+/// Terraform, Kubernetes, ARM and live inventory read across the scan (a Kubernetes network
+/// policy and the pods it selects, a Terraform module's resources by name), so each
+/// contiguous run of them is one group.
 fn groups(graph: &ResourceGraph, size: usize) -> Vec<Range<usize>> {
     // The deployment of a Bicep resource: its id up to its root template (`bicep:<root
     // template>/`); one key for every other resource.
@@ -829,18 +829,16 @@ pub(super) struct GroupValues<'a> {
     /// The group's resources, the first being the graph's resource `offset`.
     pub(super) values: &'a [Value],
     pub(super) offset: usize,
-    /// `data.inventory` of the group (from [`inventory::data`]; `Undefined` for none).
-    pub(super) inventory: &'a Value,
+    /// `data.inventory` of the group (from [`inventory::data`]), if rules are given one.
+    pub(super) inventory: Option<&'a Value>,
 }
-
-static NO_INVENTORY: Value = Value::Undefined;
 
 impl GroupValues<'_> {
     /// No resources, no inventory.
     pub(super) const EMPTY: GroupValues<'static> = GroupValues {
         values: &[],
         offset: 0,
-        inventory: &NO_INVENTORY,
+        inventory: None,
     };
 }
 
@@ -853,8 +851,8 @@ fn batch_input(group: &GroupValues<'_>, batch: &[usize]) -> Value {
         .collect();
     let mut input = BTreeMap::new();
     input.insert(Value::from("resources"), Value::from(resources));
-    if *group.inventory != Value::Undefined {
-        input.insert(Value::from("inventory"), group.inventory.clone());
+    if let Some(inventory) = group.inventory {
+        input.insert(Value::from("inventory"), inventory.clone());
     }
     Value::from(input)
 }

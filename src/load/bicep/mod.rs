@@ -236,23 +236,16 @@ pub fn load(
     let mut param_units: Vec<Unit> = Vec::new();
     for (scanned, errors) in scanned {
         graph.errors.extend(errors);
-        let Some(scanned) = scanned else {
-            continue;
-        };
-        let (display, kind) = match &scanned {
-            Scanned::Template(display, _) => (display.clone(), "bicep"),
-            Scanned::Params(u) => (u.display.clone(), "bicep-params"),
-        };
-        graph.files.push(InputFile {
-            file: display,
-            kind: kind.into(),
-            scanned: true,
-        });
         match scanned {
-            Scanned::Template(display, t) => {
+            Some(Scanned::Template(display, t)) => {
+                graph.files.push(scanned_file(&display, "bicep"));
                 templates.insert(display, t);
             }
-            Scanned::Params(u) => param_units.push(u),
+            Some(Scanned::Params(u)) => {
+                graph.files.push(scanned_file(&u.display, "bicep-params"));
+                param_units.push(u);
+            }
+            None => {}
         }
     }
     // Read local modules that the scan did not include, inside the scanned tree only.
@@ -270,11 +263,7 @@ pub fn load(
                     let (u, e) = parse(&target, &path, text, false);
                     graph.errors.extend(e);
                     if let Some(Scanned::Template(_, t)) = u.map(|u| Scanned::of(u, false)) {
-                        graph.files.push(InputFile {
-                            file: target.clone(),
-                            kind: "bicep".into(),
-                            scanned: true,
-                        });
+                        graph.files.push(scanned_file(&target, "bicep"));
                         templates.insert(target.clone(), t);
                         queue.push(target);
                     }
@@ -323,7 +312,7 @@ pub fn load(
     let per_root: Vec<ResourceGraph> = roots
         .into_par_iter()
         .map(|(display, path, reach)| {
-            let mut g = match reparse(&display, &path, max_file_bytes, false) {
+            let mut g = match reparse(&display, &path, max_file_bytes) {
                 Ok(unit) => crate::load::guarded(&unit.display, || {
                     let mut g = ResourceGraph::new();
                     let sets = param_sets.get(&unit.display).cloned().unwrap_or_default();
@@ -361,6 +350,15 @@ pub fn load(
     graph
 }
 
+/// The graph's record of a Bicep file read whole.
+fn scanned_file(file: &str, kind: &str) -> InputFile {
+    InputFile {
+        file: file.to_string(),
+        kind: kind.into(),
+        scanned: true,
+    }
+}
+
 /// What the first pass keeps of a parsed file.
 enum Scanned {
     /// A template (display path): read again when evaluated.
@@ -387,16 +385,11 @@ struct Template {
     calls: Vec<(String, PathBuf)>,
 }
 
-/// A template of the first pass, read and parsed again. Its syntax errors were reported by
+/// A template (not a parameter file) of the first pass, read and parsed again. Its syntax errors were reported by
 /// the first pass; an error here means the file changed or went away in between.
-fn reparse(
-    display: &str,
-    path: &Path,
-    max_file_bytes: u64,
-    params: bool,
-) -> Result<Unit, LoadError> {
+fn reparse(display: &str, path: &Path, max_file_bytes: u64) -> Result<Unit, LoadError> {
     let text = read_source(path, display, max_file_bytes)?;
-    match parse(display, path, text, params) {
+    match parse(display, path, text, false) {
         (Some(unit), _) => Ok(unit),
         (None, mut errors) => Err(errors.pop().unwrap_or_else(|| LoadError {
             file: display.to_string(),
@@ -511,7 +504,7 @@ impl Modules {
             *state = if module.users.load(std::sync::atomic::Ordering::Acquire) == 0 {
                 Held::Gone
             } else {
-                match reparse(display, path, self.max_file_bytes, false) {
+                match reparse(display, path, self.max_file_bytes) {
                     Ok(unit) => Held::Parsed(Arc::new(unit)),
                     Err(e) => {
                         self.errors
