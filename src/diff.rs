@@ -530,10 +530,12 @@ diff --git \"a/sp\\303\\244ce \\\"q\\\".tf\" \"b/sp\\303\\244ce \\\"q\\\".tf\"
             file: file.into(),
             start_line: start,
             end_line: end,
-            call_site: call.map(|(line, end_line)| crate::graph::CallSite {
-                file: "main.tf".into(),
-                line,
-                end_line,
+            call_site: call.map(|(line, end_line)| {
+                std::sync::Arc::new(crate::graph::CallSite {
+                    file: "main.tf".into(),
+                    line,
+                    end_line,
+                })
             }),
             regions: Default::default(),
             block: Default::default(),

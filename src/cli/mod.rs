@@ -22,6 +22,7 @@ use std::process::ExitCode;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::load::bicep::Deployments;
 use crate::policy::{PolicyError, PolicySet};
 
 /// Exit code for findings at or above the threshold.
@@ -194,6 +195,19 @@ fn load_inputs(
     args: &InputArgs,
     prepare: Option<fn(&mut [crate::graph::Resource])>,
 ) -> Result<(crate::graph::ResourceGraph, PathBuf), ExitCode> {
+    let (mut graph, deployments, base) = load_inputs_deferred(args, prepare)?;
+    if let Some(deployments) = deployments {
+        crate::load::load_all(&mut graph, deployments, prepare);
+    }
+    Ok((graph, base))
+}
+
+/// What [`load_inputs`] loads, except the Bicep deployments, which come back to be loaded
+/// later ([`crate::load::load_deferred`]).
+fn load_inputs_deferred(
+    args: &InputArgs,
+    prepare: Option<fn(&mut [crate::graph::Resource])>,
+) -> Result<(crate::graph::ResourceGraph, Option<Deployments>, PathBuf), ExitCode> {
     let base = base_dir(args.root.as_ref())?;
     let discovery = crate::discover::discover(&args.paths, &base).map_err(|e| {
         eprintln!("error: {e}");
@@ -222,10 +236,9 @@ fn load_inputs(
         },
         prepare,
     };
-    Ok((
-        crate::load::load(&discovery.files, discovery.errors, &opts),
-        base,
-    ))
+    let (graph, deployments) =
+        crate::load::load_deferred(&discovery.files, discovery.errors, &opts);
+    Ok((graph, deployments, base))
 }
 
 /// The directory paths are shown relative to: `--root`, or the enclosing git work tree, or

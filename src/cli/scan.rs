@@ -8,12 +8,14 @@ use std::process::ExitCode;
 use clap::{Args, ValueEnum};
 
 use super::{
-    EXIT_ERROR, EXIT_FINDINGS, InputArgs, PolicyArgs, base_dir, load_inputs, stdout_result,
+    EXIT_ERROR, EXIT_FINDINGS, InputArgs, PolicyArgs, base_dir, load_inputs_deferred, stdout_result,
 };
 use crate::config::{self, ConfigError, Loaded};
 use crate::discover::display_path;
-use crate::engine::{EvalOptions, RuleValues, evaluate_values};
+use crate::engine::{EvalOptions, Evaluator, Outcome, RuleValues};
 use crate::evidence;
+use crate::graph::{Resource, ResourceGraph};
+use crate::load::bicep::Deployments;
 use crate::policy::{RuleMeta, Severity};
 use crate::report::{Format, Report};
 use crate::suppress::{self, Baseline, Exceptions};
@@ -241,6 +243,60 @@ fn prepare_for_rules(resources: &mut [crate::graph::Resource]) {
     });
 }
 
+/// Root templates loaded at a time while evaluating: enough to keep both cores busy
+/// between evaluations, few enough that their resources are a small group.
+const DEPLOYMENTS_AT_ONCE: usize = 64;
+
+/// Loads the Bicep `deployments` a few at a time (`at_once` root templates) and evaluates the
+/// resources of each few before loading the next, so that a scan never holds every
+/// deployment's resources as rules read them. Their outcome joins `outcome`, their resources
+/// and errors `graph`.
+fn evaluate_deployments(
+    evaluator: &Evaluator<'_>,
+    graph: &mut ResourceGraph,
+    deployments: Deployments,
+    at_once: usize,
+    outcome: &mut Outcome,
+) {
+    // Each few is evaluated as a graph of its own, with the scan's files (which of them are
+    // scanned decides what is reported on).
+    let mut part = ResourceGraph::new();
+    part.files = std::mem::take(&mut graph.files);
+    part.shard = graph.shard;
+    let mut loaded: Vec<Resource> = Vec::new();
+    let mut start = 0;
+    while start < deployments.len() {
+        let end = (start + at_once.max(1)).min(deployments.len());
+        let few = deployments.load(start..end, Some(prepare_for_rules));
+        start = end;
+        RuleValues::end_preparing();
+        part.resources = few.resources;
+        part.errors = few.errors;
+        part.normalize();
+        let values = RuleValues::take(&mut part, suppress::ATTRIBUTES_READ);
+        outcome.absorb(evaluator.evaluate(&part, values));
+        graph.errors.append(&mut part.errors);
+        // What reports read of a resource stays: its references do not, nor, unless a shard's
+        // state records them, the paths of its unknown values.
+        for r in &mut part.resources {
+            r.refs = Vec::new();
+            if graph.shard.is_none() {
+                r.unknown = Vec::new();
+            }
+        }
+        loaded.append(&mut part.resources);
+        crate::memory::release_freed();
+    }
+    graph.files = part.files;
+    graph.errors.extend(deployments.finish());
+    if let Some(shard) = graph.shard {
+        graph.errors.retain(|e| shard.owns(&e.file));
+    }
+    graph.insert_sorted(loaded);
+    graph.normalize();
+    outcome.sort();
+}
+
 /// Loads policies and configuration, gets the resources, evaluates, reports.
 pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode> {
     let started = chrono::Utc::now();
@@ -271,7 +327,7 @@ pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode>
                 || {
                     let clock = std::time::Instant::now();
                     (
-                        load_inputs(inputs, Some(prepare_for_rules)),
+                        load_inputs_deferred(inputs, Some(prepare_for_rules)),
                         clock.elapsed(),
                     )
                 },
@@ -315,6 +371,9 @@ pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode>
     // Time spent loading before `clock` started (files load beside the policies).
     let mut load_time = std::time::Duration::ZERO;
     let mut live_scope = None;
+    // Bicep deployments: loaded while evaluating, a few at a time.
+    let mut deployments = None;
+    let mut fail_on_load_errors = false;
     let (mut graph, base, changes, source_url, fail_on_incomplete) = match job {
         Job::Files {
             inputs,
@@ -324,12 +383,13 @@ pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode>
         } => {
             let (loaded, took) = preloaded.take().unwrap_or_else(|| {
                 (
-                    load_inputs(inputs, Some(prepare_for_rules)),
+                    load_inputs_deferred(inputs, Some(prepare_for_rules)),
                     std::time::Duration::ZERO,
                 )
             });
             load_time = took;
-            let (mut graph, base) = loaded?;
+            let (mut graph, loading, base) = loaded?;
+            deployments = loading;
             if let Some(shard) = args.shard {
                 graph.restrict_to_shard(shard);
             }
@@ -340,8 +400,8 @@ pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode>
                 ),
                 None => None,
             };
-            let incomplete = fail_on_parse_error && !graph.errors.is_empty();
-            (graph, base, changes, source_url, incomplete)
+            fail_on_load_errors = fail_on_parse_error;
+            (graph, base, changes, source_url, false)
         }
         Job::Live {
             collect,
@@ -368,7 +428,20 @@ pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode>
     RuleValues::end_preparing();
     let values = RuleValues::take(&mut graph, suppress::ATTRIBUTES_READ);
     crate::memory::release_freed();
-    let mut outcome = evaluate_values(&policies, &rules, &graph, values, &eval_opts);
+    let evaluator = Evaluator::new(&policies, &rules, &eval_opts, deployments.is_some());
+    let mut outcome = evaluator.evaluate(&graph, values);
+    if let Some(deployments) = deployments {
+        evaluate_deployments(
+            &evaluator,
+            &mut graph,
+            deployments,
+            DEPLOYMENTS_AT_ONCE,
+            &mut outcome,
+        );
+    }
+    drop(evaluator);
+    let fail_on_incomplete =
+        fail_on_incomplete || (fail_on_load_errors && !graph.errors.is_empty());
     crate::compliance::demote_for_gaps(&graph.gaps, &policies.rules, &mut outcome);
     if !frameworks.is_empty() {
         // Findings name the controls of the frameworks reported on only. A rule's findings
@@ -681,6 +754,94 @@ fn select_rules<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Bicep deployments loaded and evaluated a few at a time give the outcome and the graph
+    /// of loading everything first, on the rule fixtures (every source format together).
+    /// Groups of one deployment each: a deployment then sees only its own resources in
+    /// `data.inventory` either way (the fixtures of different rules reuse names, so larger
+    /// groups would let one deployment's rule find another's resource by name).
+    #[test]
+    fn deployments_evaluated_as_they_load_give_the_whole_scan() {
+        let base = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+        let discovery =
+            crate::discover::discover(&[base.join("fixtures/rules")], &base).expect("fixtures");
+        let opts = crate::load::LoadOptions {
+            base: Some(base.clone()),
+            prepare: Some(prepare_for_rules),
+            ..Default::default()
+        };
+        let policies = crate::policy::PolicySet::load(&[], true).expect("policies");
+        let rules: Vec<&RuleMeta> = policies.rules.iter().collect();
+        let eval_opts = EvalOptions {
+            group_size: 1,
+            ..EvalOptions::default()
+        };
+
+        let mut whole = crate::load::load(&discovery.files, discovery.errors.clone(), &opts);
+        RuleValues::end_preparing();
+        let values = RuleValues::take(&mut whole, suppress::ATTRIBUTES_READ);
+        let expected =
+            crate::engine::evaluate_values(&policies, &rules, &whole, values, &eval_opts);
+        assert!(
+            whole
+                .resources
+                .iter()
+                .any(|r| r.origin == crate::graph::Origin::Bicep)
+        );
+        assert!(!expected.findings.is_empty());
+
+        for at_once in [1, 3, 1000] {
+            let (mut graph, deployments) =
+                crate::load::load_deferred(&discovery.files, discovery.errors.clone(), &opts);
+            let deployments = deployments.expect("the fixtures have Bicep templates");
+            assert!(deployments.len() > 3, "{}", deployments.len());
+            RuleValues::end_preparing();
+            let values = RuleValues::take(&mut graph, suppress::ATTRIBUTES_READ);
+            let evaluator = Evaluator::new(&policies, &rules, &eval_opts, true);
+            let mut outcome = evaluator.evaluate(&graph, values);
+            evaluate_deployments(&evaluator, &mut graph, deployments, at_once, &mut outcome);
+            let keys = |f: &[crate::finding::Finding]| -> Vec<String> {
+                f.iter()
+                    .map(|f| format!("{} {} {:?}", f.rule_id, f.resource.id, f.attribute))
+                    .collect()
+            };
+            for (got, want) in [
+                (&outcome.findings, &expected.findings),
+                (&outcome.undetermined, &expected.undetermined),
+            ] {
+                let (got, want) = (keys(got), keys(want));
+                let missing: Vec<&String> = want.iter().filter(|k| !got.contains(k)).collect();
+                let extra: Vec<&String> = got.iter().filter(|k| !want.contains(k)).collect();
+                assert!(
+                    missing.is_empty() && extra.is_empty() && got == want,
+                    "{at_once} at once: missing {missing:#?}, extra {extra:#?}"
+                );
+            }
+            assert_eq!(outcome.findings, expected.findings);
+            assert_eq!(outcome.undetermined, expected.undetermined);
+            assert_eq!(outcome.errors, expected.errors);
+            // Runs without their times.
+            let runs = |o: &Outcome| -> Vec<(String, Vec<String>, usize, bool)> {
+                o.runs
+                    .iter()
+                    .map(|r| (r.rule_id.clone(), r.examined.clone(), r.failed, r.errored))
+                    .collect()
+            };
+            assert!(
+                runs(&outcome) == runs(&expected),
+                "{at_once} at once: runs differ"
+            );
+            let ids = |g: &ResourceGraph| -> Vec<(String, crate::graph::Source)> {
+                g.resources
+                    .iter()
+                    .map(|r| (r.id.clone(), r.source.clone()))
+                    .collect()
+            };
+            assert_eq!(ids(&graph), ids(&whole));
+            assert_eq!(graph.files, whole.files);
+            assert_eq!(graph.errors, whole.errors);
+        }
+    }
 
     #[test]
     fn format_specs() {

@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::num::NonZeroU32;
 use std::ops::Range;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Mutex, PoisonError};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use rayon::prelude::*;
@@ -296,230 +296,299 @@ pub fn evaluate_values(
     values: RuleValues,
     opts: &EvalOptions,
 ) -> Outcome {
-    let mut outcome = Outcome::default();
-    let config = policies.config_data();
-    // Gives an engine the inventory's module and the configuration, and prepares it by one
-    // evaluation (clones share the analysis). `rules` is how many rules one evaluation runs:
-    // the time limit is per rule. The inventory comes with each batch's input, so one
-    // prepared engine serves every group (regorus analyses an engine again when its data
-    // changes).
-    let load = |mut engine: regorus::Engine, rules: usize, warm: &str| {
+    Evaluator::new(policies, rules, opts, false).evaluate(graph, values)
+}
+
+/// A prepared engine of a unit, made by the first batch that needs it.
+type EngineSlot = Arc<Mutex<Option<Result<regorus::Engine, String>>>>;
+
+/// Evaluates rules on one graph, or on several one after another: a scan evaluates its Bicep
+/// deployments a few at a time as they load ([`Evaluator::evaluate`] per graph, outcomes
+/// joined with [`Outcome::absorb`]).
+pub struct Evaluator<'a> {
+    policies: &'a PolicySet,
+    rules: &'a [&'a RuleMeta],
+    opts: &'a EvalOptions,
+    config: Value,
+    /// With `keep_engines`, the prepared engine of each unit (by its members) once made,
+    /// for the graphs after: preparing one takes about 1.5 ms per rule. Without, a unit's
+    /// engine is dropped after its last batch.
+    engines: Mutex<HashMap<Vec<usize>, EngineSlot>>,
+    keep_engines: bool,
+}
+
+impl<'a> Evaluator<'a> {
+    /// `keep_engines`: several graphs will be evaluated; keep each unit's prepared engine
+    /// for them.
+    pub fn new(
+        policies: &'a PolicySet,
+        rules: &'a [&'a RuleMeta],
+        opts: &'a EvalOptions,
+        keep_engines: bool,
+    ) -> Self {
+        Evaluator {
+            policies,
+            rules,
+            opts,
+            config: policies.config_data(),
+            engines: Mutex::new(HashMap::new()),
+            keep_engines,
+        }
+    }
+
+    /// Gives an engine the inventory's module and the configuration, and prepares it by one
+    /// evaluation (clones share the analysis). `rules` is how many rules one evaluation runs:
+    /// the time limit is per rule. The inventory comes with each batch's input, so one
+    /// prepared engine serves every group (regorus analyses an engine again when its data
+    /// changes).
+    fn load(
+        &self,
+        mut engine: regorus::Engine,
+        rules: usize,
+        warm: &str,
+    ) -> Result<regorus::Engine, String> {
         let per_rule = u32::try_from(rules).unwrap_or(u32::MAX);
         engine.set_execution_timer_config(regorus::utils::limits::ExecutionTimerConfig {
-            limit: opts.timeout.saturating_mul(per_rule),
+            limit: self.opts.timeout.saturating_mul(per_rule),
             check_interval: NonZeroU32::new(256).unwrap_or(NonZeroU32::MIN),
         });
         let (path, source) = inventory::MODULE;
         engine
             .add_policy(path.to_string(), source.to_string())
             .map(drop)
-            .and_then(|()| engine.add_data(config.clone()))
+            .and_then(|()| engine.add_data(self.config.clone()))
             .map_err(|e| format!("could not load the resource graph into the engine: {e}"))?;
         engine.set_input(batch_input(&GroupValues::EMPTY, &[]));
         let _ = engine.eval_rule(warm.to_string());
-        Ok::<_, String>(engine)
-    };
-    // Each rule runs in its own engine (the libraries and that rule).
-    let prepare = |rule: &RuleMeta| -> Result<regorus::Engine, String> {
-        let engine = policies.rule_engine(&rule.package)?;
-        load(engine, 1, &format!("data.{}.deny", rule.package))
-    };
+        Ok(engine)
+    }
 
-    // Every resource is in data.inventory, but rules run on (and report) only the resources of
-    // scanned files.
-    let in_scope = graph.scope_mask();
-    let by_type = inventory::indices_by_type(graph);
-    let examined: Vec<Vec<usize>> = rules
-        .iter()
-        .map(|rule| {
-            let mut idx: Vec<usize> = if rule.resource_types.iter().any(|t| t == "*") {
-                (0..graph.resources.len()).collect()
-            } else {
-                rule.resource_types
-                    .iter()
-                    .flat_map(|t| by_type.get(t.as_str()).into_iter().flatten().copied())
-                    .collect()
-            };
-            idx.retain(|&i| {
-                in_scope[i]
-                    && (!rule.live_only || graph.resources[i].origin == crate::graph::Origin::Live)
-            });
-            idx.sort_unstable();
-            idx.dedup();
-            idx
-        })
-        .collect();
-    let groups = groups(graph, opts.group_size);
-    let threads = rayon::current_num_threads().max(1);
-    // Work items (group, unit, batch) in group order, and the units: their members, each unit
-    // once however many groups it has batches in.
-    let mut items: Vec<(usize, usize, Vec<usize>)> = Vec::new();
-    let mut unit_members: Vec<Vec<usize>> = Vec::new();
-    let mut unit_of: HashMap<Vec<usize>, usize> = HashMap::new();
-    for (gi, range) in groups.iter().enumerate() {
-        let local: Vec<&[usize]> = examined
+    /// An engine of one rule (the libraries and that rule), prepared.
+    fn prepare(&self, rule: &RuleMeta) -> Result<regorus::Engine, String> {
+        let engine = self.policies.rule_engine(&rule.package)?;
+        self.load(engine, 1, &format!("data.{}.deny", rule.package))
+    }
+
+    /// The engine slot of the unit of `members`: shared across graphs with `keep_engines`.
+    fn slot(&self, members: &[usize]) -> EngineSlot {
+        if !self.keep_engines {
+            return EngineSlot::default();
+        }
+        self.engines
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .entry(members.to_vec())
+            .or_default()
+            .clone()
+    }
+
+    /// Evaluates the rules on `graph`, whose attribute values are `values`.
+    pub fn evaluate(&self, graph: &ResourceGraph, values: RuleValues) -> Outcome {
+        let (policies, rules, opts) = (self.policies, self.rules, self.opts);
+        let mut outcome = Outcome::default();
+
+        // Every resource is in data.inventory, but rules run on (and report) only the resources of
+        // scanned files.
+        let in_scope = graph.scope_mask();
+        let by_type = inventory::indices_by_type(graph);
+        let examined: Vec<Vec<usize>> = rules
             .iter()
-            .map(|idx| {
-                let from = idx.partition_point(|&i| i < range.start);
-                let to = idx.partition_point(|&i| i < range.end);
-                &idx[from..to]
+            .map(|rule| {
+                let mut idx: Vec<usize> = if rule.resource_types.iter().any(|t| t == "*") {
+                    (0..graph.resources.len()).collect()
+                } else {
+                    rule.resource_types
+                        .iter()
+                        .flat_map(|t| by_type.get(t.as_str()).into_iter().flatten().copied())
+                        .collect()
+                };
+                idx.retain(|&i| {
+                    in_scope[i]
+                        && (!rule.live_only
+                            || graph.resources[i].origin == crate::graph::Origin::Live)
+                });
+                idx.sort_unstable();
+                idx.dedup();
+                idx
             })
             .collect();
-        for unit in units(rules, &local, opts.together) {
-            let idx = local[unit.members[0]];
-            // A unit of several rules is one evaluation per batch: smaller batches (six per
-            // worker; measured against two and twelve on the Kubernetes corpus) keep every
-            // worker busy to the end.
-            let size = if unit.members.len() > 1 {
-                idx.len()
-                    .div_ceil(6 * threads)
-                    .clamp(16, opts.batch_size.max(16))
-            } else {
-                opts.batch_size.max(1)
-            };
-            let next = unit_members.len();
-            let ui = *unit_of.entry(unit.members.clone()).or_insert(next);
-            if ui == next {
-                unit_members.push(unit.members);
-            }
-            for chunk in idx.chunks(size) {
-                items.push((gi, ui, chunk.to_vec()));
+        let groups = groups(graph, opts.group_size);
+        let threads = rayon::current_num_threads().max(1);
+        // Work items (group, unit, batch) in group order, and the units: their members, each unit
+        // once however many groups it has batches in.
+        let mut items: Vec<(usize, usize, Vec<usize>)> = Vec::new();
+        let mut unit_members: Vec<Vec<usize>> = Vec::new();
+        let mut unit_of: HashMap<Vec<usize>, usize> = HashMap::new();
+        for (gi, range) in groups.iter().enumerate() {
+            let local: Vec<&[usize]> = examined
+                .iter()
+                .map(|idx| {
+                    let from = idx.partition_point(|&i| i < range.start);
+                    let to = idx.partition_point(|&i| i < range.end);
+                    &idx[from..to]
+                })
+                .collect();
+            for unit in units(rules, &local, opts.together, self.keep_engines) {
+                let idx = local[unit.members[0]];
+                // A unit of several rules is one evaluation per batch: smaller batches (six per
+                // worker; measured against two and twelve on the Kubernetes corpus) keep every
+                // worker busy to the end.
+                let size = if unit.members.len() > 1 {
+                    idx.len()
+                        .div_ceil(6 * threads)
+                        .clamp(16, opts.batch_size.max(16))
+                } else {
+                    opts.batch_size.max(1)
+                };
+                let next = unit_members.len();
+                let ui = *unit_of.entry(unit.members.clone()).or_insert(next);
+                if ui == next {
+                    unit_members.push(unit.members);
+                }
+                for chunk in idx.chunks(size) {
+                    items.push((gi, ui, chunk.to_vec()));
+                }
             }
         }
-    }
 
-    // Each unit's engine is prepared once, by the first worker that needs it; every batch
-    // evaluates in a clone (reference counts). The prepared engine is dropped when the unit's
-    // last batch is done.
-    let prepared: Vec<Mutex<Option<Result<regorus::Engine, String>>>> =
-        unit_members.iter().map(|_| Mutex::new(None)).collect();
-    let mut batches_left: Vec<AtomicUsize> =
-        unit_members.iter().map(|_| AtomicUsize::new(0)).collect();
-    for (_, ui, _) in &items {
-        *batches_left[*ui].get_mut() += 1;
-    }
-    let evaluate_item = |batch_of: &GroupValues<'_>,
-                         ui: usize,
-                         batch: &[usize]|
-     -> Vec<ItemResult> {
-        let started = std::time::Instant::now();
-        let members = unit_members[ui].as_slice();
-        let mut engine = {
-            // Held while the engine is prepared: the unit's other batches wait for it.
-            let mut slot = prepared[ui].lock().unwrap_or_else(PoisonError::into_inner);
-            slot.get_or_insert_with(|| match members {
-                [ri] => prepare(rules[*ri]),
-                members => {
-                    let members: Vec<&RuleMeta> = members.iter().map(|&ri| rules[ri]).collect();
-                    group_engine(policies, &members)
-                        .and_then(|e| load(e, members.len(), GROUP_RESULTS))
-                }
-            })
-            .clone()
-        };
-        let mut results: Vec<ItemResult> = members.iter().map(|&ri| ItemResult::new(ri)).collect();
-        match (&mut engine, members) {
-            (Ok(engine), [ri]) => {
-                evaluate_batch(engine, rules[*ri], batch_of, batch, &mut results[0]);
-            }
-            (Err(message), [_]) => results[0].errors.push((None, message.clone())),
-            (engine, members) => {
-                let together = engine
-                    .as_mut()
-                    .map_err(|e| e.clone())
-                    .and_then(|e| evaluate_together(e, rules, members, batch_of, batch));
-                match together {
-                    Ok(parts) => {
-                        for (result, parts) in results.iter_mut().zip(parts) {
-                            result.absorb(parts);
+        // Each unit's engine is prepared once, by the first worker that needs it; every batch
+        // evaluates in a clone (reference counts). The prepared engine is dropped when the unit's
+        // last batch is done.
+        let prepared: Vec<EngineSlot> = unit_members.iter().map(|m| self.slot(m)).collect();
+        let mut batches_left: Vec<AtomicUsize> =
+            unit_members.iter().map(|_| AtomicUsize::new(0)).collect();
+        for (_, ui, _) in &items {
+            *batches_left[*ui].get_mut() += 1;
+        }
+        let evaluate_item =
+            |batch_of: &GroupValues<'_>, ui: usize, batch: &[usize]| -> Vec<ItemResult> {
+                let started = std::time::Instant::now();
+                let members = unit_members[ui].as_slice();
+                let mut engine = {
+                    // Held while the engine is prepared: the unit's other batches wait for it.
+                    let mut slot = prepared[ui].lock().unwrap_or_else(PoisonError::into_inner);
+                    slot.get_or_insert_with(|| match members {
+                        [ri] => self.prepare(rules[*ri]),
+                        members => {
+                            let members: Vec<&RuleMeta> =
+                                members.iter().map(|&ri| rules[ri]).collect();
+                            group_engine(policies, &members)
+                                .and_then(|e| self.load(e, members.len(), GROUP_RESULTS))
                         }
+                    })
+                    .clone()
+                };
+                let mut results: Vec<ItemResult> =
+                    members.iter().map(|&ri| ItemResult::new(ri)).collect();
+                match (&mut engine, members) {
+                    (Ok(engine), [ri]) => {
+                        evaluate_batch(engine, rules[*ri], batch_of, batch, &mut results[0]);
                     }
-                    // One rule failed (or the unit's engine could not be built): each rule
-                    // again in its own engine, so the error is that rule's and the others'
-                    // results stand.
-                    Err(_) => {
-                        for (result, &ri) in results.iter_mut().zip(members) {
-                            match prepare(rules[ri]) {
-                                Ok(mut engine) => {
-                                    evaluate_batch(&mut engine, rules[ri], batch_of, batch, result);
+                    (Err(message), [_]) => results[0].errors.push((None, message.clone())),
+                    (engine, members) => {
+                        let together = engine
+                            .as_mut()
+                            .map_err(|e| e.clone())
+                            .and_then(|e| evaluate_together(e, rules, members, batch_of, batch));
+                        match together {
+                            Ok(parts) => {
+                                for (result, parts) in results.iter_mut().zip(parts) {
+                                    result.absorb(parts);
                                 }
-                                Err(e) => result.errors.push((None, e)),
+                            }
+                            // One rule failed (or the unit's engine could not be built): each rule
+                            // again in its own engine, so the error is that rule's and the others'
+                            // results stand.
+                            Err(_) => {
+                                for (result, &ri) in results.iter_mut().zip(members) {
+                                    match self.prepare(rules[ri]) {
+                                        Ok(mut engine) => {
+                                            evaluate_batch(
+                                                &mut engine,
+                                                rules[ri],
+                                                batch_of,
+                                                batch,
+                                                result,
+                                            );
+                                        }
+                                        Err(e) => result.errors.push((None, e)),
+                                    }
+                                }
                             }
                         }
                     }
                 }
+                drop(engine);
+                if batches_left[ui].fetch_sub(1, Ordering::AcqRel) == 1 && !self.keep_engines {
+                    // The unit's last batch: no batch will ask for its engine again.
+                    drop(
+                        prepared[ui]
+                            .lock()
+                            .unwrap_or_else(PoisonError::into_inner)
+                            .take(),
+                    );
+                }
+                // Rules evaluated together share their time equally.
+                let share = started.elapsed() / u32::try_from(results.len()).unwrap_or(1);
+                for result in &mut results {
+                    result.elapsed = share;
+                }
+                results
+            };
+
+        let mut results: Vec<ItemResult> = Vec::new();
+        let mut rest = items.as_slice();
+        for (gi, range) in groups.iter().enumerate() {
+            let n = rest.partition_point(|(g, _, _)| *g == gi);
+            let (here, later) = rest.split_at(n);
+            rest = later;
+            if here.is_empty() {
+                continue;
             }
-        }
-        drop(engine);
-        if batches_left[ui].fetch_sub(1, Ordering::AcqRel) == 1 {
-            // The unit's last batch: no batch will ask for its engine again.
-            drop(
-                prepared[ui]
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .take(),
+            let group_values = values.views(graph, range.clone());
+            let inventory = inventory::data(&graph.resources[range.clone()], &group_values);
+            let batch_of = GroupValues {
+                values: &group_values,
+                offset: range.start,
+                inventory: Some(&inventory),
+            };
+            results.par_extend(
+                here.par_iter()
+                    .flat_map_iter(|(_, ui, batch)| evaluate_item(&batch_of, *ui, batch)),
+            );
+            // Freed by the workers (one value at a time on this thread, it was a twentieth of a
+            // Bicep scan's wall time).
+            rayon::join(
+                || drop(inventory),
+                || group_values.into_par_iter().for_each(drop),
             );
         }
-        // Rules evaluated together share their time equally.
-        let share = started.elapsed() / u32::try_from(results.len()).unwrap_or(1);
-        for result in &mut results {
-            result.elapsed = share;
-        }
-        results
-    };
+        // What evaluation needed goes before findings are made.
+        values.0.into_par_iter().for_each(drop);
+        drop((prepared, items));
+        crate::memory::release_freed();
 
-    let mut results: Vec<ItemResult> = Vec::new();
-    let mut rest = items.as_slice();
-    for (gi, range) in groups.iter().enumerate() {
-        let n = rest.partition_point(|(g, _, _)| *g == gi);
-        let (here, later) = rest.split_at(n);
-        rest = later;
-        if here.is_empty() {
-            continue;
+        let ids = index_by_id(graph);
+        let mut gathered: Vec<Gathered> = examined
+            .into_iter()
+            .map(|examined| Gathered {
+                examined,
+                ..Gathered::default()
+            })
+            .collect();
+        for r in results {
+            let g = &mut gathered[r.rule];
+            g.elapsed += r.elapsed;
+            g.deny.extend(r.deny);
+            g.undetermined.extend(r.undetermined);
+            g.errors.extend(r.errors);
         }
-        let group_values = values.views(graph, range.clone());
-        let inventory = inventory::data(&graph.resources[range.clone()], &group_values);
-        let batch_of = GroupValues {
-            values: &group_values,
-            offset: range.start,
-            inventory: Some(&inventory),
-        };
-        results.par_extend(
-            here.par_iter()
-                .flat_map_iter(|(_, ui, batch)| evaluate_item(&batch_of, *ui, batch)),
-        );
-        // Freed by the workers (one value at a time on this thread, it was a twentieth of a
-        // Bicep scan's wall time).
-        rayon::join(
-            || drop(inventory),
-            || group_values.into_par_iter().for_each(drop),
-        );
+        for (rule, g) in rules.iter().zip(gathered) {
+            conclude(rule, graph, &ids, &in_scope, g, &mut outcome);
+        }
+        outcome.sort();
+        outcome
     }
-    // What evaluation needed goes before findings are made.
-    values.0.into_par_iter().for_each(drop);
-    drop((prepared, items));
-    crate::memory::release_freed();
-
-    let ids = index_by_id(graph);
-    let mut gathered: Vec<Gathered> = examined
-        .into_iter()
-        .map(|examined| Gathered {
-            examined,
-            ..Gathered::default()
-        })
-        .collect();
-    for r in results {
-        let g = &mut gathered[r.rule];
-        g.elapsed += r.elapsed;
-        g.deny.extend(r.deny);
-        g.undetermined.extend(r.undetermined);
-        g.errors.extend(r.errors);
-    }
-    for (rule, g) in rules.iter().zip(gathered) {
-        conclude(rule, graph, &ids, &in_scope, g, &mut outcome);
-    }
-    outcome.sort();
-    outcome
 }
 
 /// Resources in one evaluation group ([`EvalOptions::group_size`]): a few thousand keep each
@@ -577,16 +646,32 @@ struct Unit {
     members: Vec<usize>,
 }
 
+/// What the rules of one unit have in common besides their platform.
+#[derive(PartialEq, Eq, Hash)]
+enum Common<'a> {
+    /// The resources they examine in this graph.
+    Examined(&'a [usize]),
+    /// The resource types they declare (and whether live only): the same units in every
+    /// graph, so that their prepared engines serve the next graphs.
+    Types(&'a [String], bool),
+}
+
 /// The units of `rules`: with `together`, the rules of one platform that examine the same
-/// resources form one unit; otherwise each rule is its own.
-fn units(rules: &[&RuleMeta], examined: &[&[usize]], together: bool) -> Vec<Unit> {
+/// resources form one unit (with `by_types`, the rules of one platform that declare the same
+/// resource types); otherwise each rule is its own.
+fn units(rules: &[&RuleMeta], examined: &[&[usize]], together: bool, by_types: bool) -> Vec<Unit> {
     let mut units: Vec<Unit> = Vec::new();
-    let mut by_key: HashMap<(&str, &[usize]), usize> = HashMap::new();
+    let mut by_key: HashMap<(&str, Common<'_>), usize> = HashMap::new();
     for (ri, rule) in rules.iter().enumerate() {
         if examined[ri].is_empty() {
             continue;
         }
-        let key = (rule.platform(), examined[ri]);
+        let common = if by_types {
+            Common::Types(&rule.resource_types, rule.live_only)
+        } else {
+            Common::Examined(examined[ri])
+        };
+        let key = (rule.platform(), common);
         match by_key.get(&key) {
             Some(&u) if together => units[u].members.push(ri),
             _ => {
@@ -774,6 +859,25 @@ fn conclude(
 }
 
 impl Outcome {
+    /// Joins the outcome of another graph evaluated with the same rules (an [`Evaluator`]'s
+    /// next graph); [`Outcome::sort`] then puts the joined lists in canonical order.
+    pub fn absorb(&mut self, other: Outcome) {
+        self.findings.extend(other.findings);
+        self.undetermined.extend(other.undetermined);
+        self.errors.extend(other.errors);
+        if self.runs.is_empty() {
+            self.runs = other.runs;
+            return;
+        }
+        for (run, more) in self.runs.iter_mut().zip(other.runs) {
+            debug_assert_eq!(run.rule_id, more.rule_id);
+            run.elapsed += more.elapsed;
+            run.examined.extend(more.examined);
+            run.failed += more.failed;
+            run.errored |= more.errored;
+        }
+    }
+
     /// Puts findings, undetermined results, errors and runs in canonical order.
     pub(crate) fn sort(&mut self) {
         // Sort keys are distinct (`merge` leaves one result per rule, resource and
@@ -784,6 +888,12 @@ impl Outcome {
             .sort_unstable_by(|a, b| a.sort_key().cmp(&b.sort_key()));
         self.errors.sort();
         self.runs.sort_by(|a, b| a.rule_id.cmp(&b.rule_id));
+        // In graph order, which is id order, unless outcomes were joined.
+        for run in &mut self.runs {
+            if !run.examined.is_sorted() {
+                run.examined.sort_unstable();
+            }
+        }
     }
 }
 

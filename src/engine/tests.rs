@@ -391,14 +391,31 @@ fn units_group_rules_of_one_platform_over_the_same_resources() {
     let ids: Vec<&str> = rules.iter().map(|r| r.id.as_str()).collect();
     assert_eq!(ids, ["aws-a", "aws-b", "aws-d", "aws-e", "azure-c"]);
     let examined: [&[usize]; 5] = [&[0, 1], &[0, 1], &[1], &[], &[0, 1]];
-    let members = |together| -> Vec<Vec<usize>> {
-        units(&rules, &examined, together)
+    let members = |together, by_types| -> Vec<Vec<usize>> {
+        units(&rules, &examined, together, by_types)
             .into_iter()
             .map(|u| u.members)
             .collect()
     };
-    assert_eq!(members(true), vec![vec![0, 1], vec![2], vec![4]]);
-    assert_eq!(members(false), vec![vec![0], vec![1], vec![2], vec![4]]);
+    assert_eq!(members(true, false), vec![vec![0, 1], vec![2], vec![4]]);
+    assert_eq!(
+        members(false, false),
+        vec![vec![0], vec![1], vec![2], vec![4]]
+    );
+    // By declared types (the same units in every graph), rules examining nothing still out.
+    assert_eq!(members(true, true), vec![vec![0, 1, 2], vec![4]]);
+    assert_eq!(
+        members(false, true),
+        vec![vec![0], vec![1], vec![2], vec![4]]
+    );
+    let mut other = metas.clone();
+    other[1].resource_types = vec!["aws_s3_bucket_policy".into()];
+    let rules: Vec<&RuleMeta> = other.iter().collect();
+    let by_types: Vec<Vec<usize>> = units(&rules, &examined, true, true)
+        .into_iter()
+        .map(|u| u.members)
+        .collect();
+    assert_eq!(by_types, vec![vec![0, 2], vec![1], vec![4]]);
 }
 
 /// Values converted as files load (`prepare`, keeping more paths than `take` later) equal

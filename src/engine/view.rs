@@ -296,11 +296,11 @@ mod tests {
             ..FileSource::default()
         };
         let called = FileSource {
-            call_site: Some(CallSite {
+            call_site: Some(std::sync::Arc::new(CallSite {
                 file: "root.tf".into(),
                 line: 4,
                 end_line: 7,
-            }),
+            })),
             ..file.clone()
         };
         let live = Source::Live(LiveSource {

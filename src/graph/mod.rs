@@ -134,7 +134,7 @@ pub struct FileSource {
     pub regions: Regions,
     /// For resources inside a module: where the module was called.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub call_site: Option<CallSite>,
+    pub call_site: Option<std::sync::Arc<CallSite>>,
     #[serde(skip)]
     pub block: Region,
 }
@@ -175,7 +175,7 @@ impl FileSource {
         file: String,
         block: Region,
         regions: impl Into<Regions>,
-        call_site: Option<CallSite>,
+        call_site: Option<std::sync::Arc<CallSite>>,
     ) -> Self {
         FileSource {
             file,
@@ -481,7 +481,10 @@ impl ResourceGraph {
     /// Puts resources, files and errors into a canonical order so that output never depends
     /// on thread scheduling or directory order.
     pub fn normalize(&mut self) {
-        self.resources.sort_by(|a, b| a.id.cmp(&b.id));
+        // Often sorted already; a stable sort would still take a buffer of half the graph.
+        if !self.resources.is_sorted_by(|a, b| a.id <= b.id) {
+            self.resources.sort_by(|a, b| a.id.cmp(&b.id));
+        }
         self.files.sort();
         self.files.dedup();
         self.errors.sort();
@@ -534,6 +537,31 @@ impl ResourceGraph {
         }
         self.errors.retain(|e| shard.owns(&e.file));
         self.shard = Some(shard);
+    }
+
+    /// Adds `more` to the resources, which stay in the order [`ResourceGraph::normalize`]
+    /// gives (those already here first among equal ids). `more` is usually sorted, and
+    /// lies between two resources of the graph (a Bicep scan's deployments, loaded after
+    /// the rest): it is then put there, without sorting the whole graph again.
+    pub fn insert_sorted(&mut self, mut more: Vec<Resource>) {
+        let by_id = |a: &Resource, b: &Resource| a.id.cmp(&b.id);
+        if !more.is_sorted_by(|a, b| a.id <= b.id) {
+            more.sort_by(by_id);
+        }
+        if self.resources.is_empty() {
+            self.resources = more;
+            return;
+        }
+        let (Some(first), Some(last)) = (more.first(), more.last()) else {
+            return;
+        };
+        let at = self.resources.partition_point(|r| r.id <= first.id);
+        if self.resources.get(at).is_none_or(|next| last.id < next.id) {
+            self.resources.splice(at..at, more);
+        } else {
+            self.resources.extend(more);
+            self.resources.sort_by(by_id);
+        }
     }
 
     /// Merges another graph into this one (the caller normalizes afterwards).

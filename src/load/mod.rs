@@ -55,6 +55,34 @@ impl Default for LoadOptions {
 /// `errors` are problems met before loading (paths that could not be walked); they are kept
 /// with the loaders' own.
 pub fn load(files: &[Discovered], errors: Vec<LoadError>, opts: &LoadOptions) -> ResourceGraph {
+    let (mut graph, deployments) = load_deferred(files, errors, opts);
+    if let Some(deployments) = deployments {
+        load_all(&mut graph, deployments, opts.prepare);
+    }
+    graph
+}
+
+/// Loads every deployment [`load_deferred`] returned into its `graph`, normalized again.
+pub fn load_all(
+    graph: &mut ResourceGraph,
+    deployments: bicep::Deployments,
+    prepare: Option<fn(&mut [Resource])>,
+) {
+    let loaded = deployments.load(0..deployments.len(), prepare);
+    graph.errors.extend(deployments.finish());
+    graph.extend(loaded);
+    graph.normalize();
+}
+
+/// Loads `files` as [`load`] does, except the Bicep deployments: their files and errors of
+/// parsing are in the graph, and the deployments are returned to be loaded later (a scan
+/// loads and evaluates a few at a time; [`bicep::Deployments::load`]). Their resources
+/// then go into the graph, which is normalized again.
+pub fn load_deferred(
+    files: &[Discovered],
+    errors: Vec<LoadError>,
+    opts: &LoadOptions,
+) -> (ResourceGraph, Option<bicep::Deployments>) {
     let mut graph = ResourceGraph::new();
     graph.errors = errors;
     let project = terraform::ProjectOptions {
@@ -63,12 +91,9 @@ pub fn load(files: &[Discovered], errors: Vec<LoadError>, opts: &LoadOptions) ->
         vars: &opts.terraform_vars,
     };
     graph.extend(terraform::load_project(terraform_dirs(files), &project));
-    graph.extend(bicep::load(
-        files,
-        opts.max_file_bytes,
-        opts.base.as_deref(),
-        opts.prepare,
-    ));
+    let (bicep_files, deployments) =
+        bicep::first_pass(files, opts.max_file_bytes, opts.base.as_deref());
+    graph.extend(bicep_files);
     // Bicep files of the scan: an ARM template compiled from one of them is context only.
     let bicep: std::collections::HashSet<&str> = files
         .iter()
@@ -97,7 +122,7 @@ pub fn load(files: &[Discovered], errors: Vec<LoadError>, opts: &LoadOptions) ->
     }
     kubernetes::link(&mut graph.resources);
     graph.normalize();
-    graph
+    (graph, deployments)
 }
 
 /// Bytes read from the start of a JSON file to recognise what it is.

@@ -551,7 +551,7 @@ impl Locator {
                 ))
             })?;
             if i == 0 {
-                call_site = Some(site);
+                call_site = Some(std::sync::Arc::new(site));
             }
             rel = next;
         }

@@ -20,6 +20,7 @@ mod syntax;
 use std::collections::BTreeMap;
 
 use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
@@ -212,13 +213,29 @@ pub fn load(
     base: Option<&Path>,
     prepare: Option<fn(&mut [Resource])>,
 ) -> ResourceGraph {
+    let (mut graph, deployments) = first_pass(files, max_file_bytes, base);
+    if let Some(deployments) = deployments {
+        let loaded = deployments.load(0..deployments.len(), prepare);
+        graph.errors.extend(deployments.finish());
+        graph.extend(loaded);
+    }
+    graph
+}
+
+/// The first pass of [`load`]: the files and errors of every template and parameter file,
+/// and the deployments (root templates) to evaluate, if any.
+pub fn first_pass(
+    files: &[Discovered],
+    max_file_bytes: u64,
+    base: Option<&Path>,
+) -> (ResourceGraph, Option<Deployments>) {
     let mut graph = ResourceGraph::new();
     let inputs: Vec<&Discovered> = files
         .iter()
         .filter(|f| matches!(f.kind, FileKind::Bicep | FileKind::BicepParams))
         .collect();
     if inputs.is_empty() {
-        return graph;
+        return (graph, None);
     }
     let scanned: Vec<(Option<Scanned>, Vec<LoadError>)> = inputs
         .par_iter()
@@ -282,11 +299,11 @@ pub fn load(
             )
         })
         .collect();
-    // Parameter files, per template they name with `using`.
-    let mut param_sets: BTreeMap<String, Vec<&Unit>> = BTreeMap::new();
-    for pu in &param_units {
+    // Parameter files (their index in `param_units`), per template they name with `using`.
+    let mut param_sets: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, pu) in param_units.iter().enumerate() {
         if let Some(target) = using_target(pu) {
-            param_sets.entry(target).or_default().push(pu);
+            param_sets.entry(target).or_default().push(i);
         }
     }
     // Templates no other template calls are evaluated once each (per parameter file); a
@@ -309,48 +326,96 @@ pub fn load(
         max_file_bytes,
         roots.iter().flat_map(|(_, _, reach)| reach),
     );
-    let per_root: Vec<ResourceGraph> = roots
-        .into_par_iter()
-        .map(|(display, path, reach)| {
-            let mut g = match reparse(&display, &path, max_file_bytes) {
-                Ok(unit) => crate::load::guarded(&unit.display, || {
-                    let mut g = ResourceGraph::new();
-                    let sets = param_sets.get(&unit.display).cloned().unwrap_or_default();
-                    if sets.is_empty() {
-                        emit_root(&modules, &unit, HashMap::new(), None, &mut g);
-                    } else {
-                        for pu in sets {
-                            emit_root(&modules, &unit, param_values(pu), Some(&pu.display), &mut g);
-                        }
-                    }
-                    g
-                }),
-                Err(e) => {
-                    let mut g = ResourceGraph::new();
-                    g.errors.push(e);
-                    g
-                }
-            };
-            for module in &reach {
-                modules.release(module);
-            }
-            if let Some(prepare) = prepare {
-                prepare(&mut g.resources);
-            }
-            g
-        })
-        .collect();
-    graph.errors.extend(modules.take_errors());
-    graph
-        .resources
-        .reserve_exact(per_root.iter().map(|g| g.resources.len()).sum());
-    for g in per_root {
-        graph.extend(g);
-    }
-    graph
+    let deployments = Deployments {
+        roots,
+        modules,
+        param_units,
+        param_sets,
+        max_file_bytes,
+    };
+    (graph, Some(deployments))
 }
 
-/// The graph's record of a Bicep file read whole.
+/// The root templates of a scan (templates no other template calls), each a deployment:
+/// evaluated once per parameter file naming it (or once, without parameters, if none does)
+/// with every template it calls. [`Deployments::load`] evaluates some of them at a time, so a
+/// scan can evaluate rules on the resources of a few deployments before loading the next.
+pub struct Deployments {
+    /// Display path, file path and the called templates it reaches, in display-path order.
+    roots: Vec<(String, PathBuf, Vec<String>)>,
+    modules: Modules,
+    param_units: Vec<Unit>,
+    /// Indices in `param_units` of the parameter files naming each template.
+    param_sets: HashMap<String, Vec<usize>>,
+    max_file_bytes: u64,
+}
+
+impl Deployments {
+    /// How many root templates there are.
+    pub fn len(&self) -> usize {
+        self.roots.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.roots.is_empty()
+    }
+
+    /// The resources and errors of the root templates of `range` (each parsed again; a
+    /// template it calls is parsed when first called and dropped after the last root that
+    /// reaches it), in parallel; `prepare` is applied to each root's resources. Each root may
+    /// be loaded once only.
+    pub fn load(&self, range: Range<usize>, prepare: Option<fn(&mut [Resource])>) -> ResourceGraph {
+        let modules = &self.modules;
+        let per_root: Vec<ResourceGraph> = self.roots[range]
+            .par_iter()
+            .map(|(display, path, reach)| {
+                let mut g = match reparse(display, path, self.max_file_bytes) {
+                    Ok(unit) => crate::load::guarded(&unit.display, || {
+                        let mut g = ResourceGraph::new();
+                        let sets = self.param_sets.get(&unit.display);
+                        match sets {
+                            None => emit_root(modules, &unit, HashMap::new(), None, &mut g),
+                            Some(sets) => {
+                                for pu in sets.iter().map(|&i| &self.param_units[i]) {
+                                    let values = param_values(pu);
+                                    emit_root(modules, &unit, values, Some(&pu.display), &mut g);
+                                }
+                            }
+                        }
+                        g
+                    }),
+                    Err(e) => {
+                        let mut g = ResourceGraph::new();
+                        g.errors.push(e);
+                        g
+                    }
+                };
+                for module in reach {
+                    modules.release(module);
+                }
+                if let Some(prepare) = prepare {
+                    prepare(&mut g.resources);
+                }
+                g
+            })
+            .collect();
+        let mut graph = ResourceGraph::new();
+        graph
+            .resources
+            .reserve_exact(per_root.iter().map(|g| g.resources.len()).sum());
+        for g in per_root {
+            graph.extend(g);
+        }
+        graph
+    }
+
+    /// The errors of called templates that could not be read or parsed again, once every
+    /// root has been loaded.
+    pub fn finish(self) -> Vec<LoadError> {
+        self.modules.take_errors()
+    }
+}
+
 fn scanned_file(file: &str, kind: &str) -> InputFile {
     InputFile {
         file: file.to_string(),
@@ -625,7 +690,7 @@ struct Place<'a> {
     prefix: String,
     /// Parameter file, shown in ids when a template is evaluated once per file.
     params_file: Option<&'a str>,
-    call_site: Option<CallSite>,
+    call_site: Option<Arc<CallSite>>,
     depth: usize,
     stack: Vec<String>,
 }
@@ -1004,11 +1069,11 @@ fn emit_module(
                     prefix: format!("{}{address}.", place.prefix),
                     params_file: place.params_file,
                     call_site: place.call_site.clone().or_else(|| {
-                        Some(CallSite {
+                        Some(Arc::new(CallSite {
                             file: ev.unit.display.clone(),
                             line,
                             end_line,
-                        })
+                        }))
                     }),
                     depth: place.depth + 1,
                     stack,

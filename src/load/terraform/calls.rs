@@ -235,15 +235,15 @@ impl<'m> Evaluator<'m> {
         local_source(def).map(|source| join_display(&self.module.dir, source))
     }
 
-    fn call_site_of(&self, def: &BlockDef) -> Option<CallSite> {
+    fn call_site_of(&self, def: &BlockDef) -> Option<std::sync::Arc<CallSite>> {
         let file = self.module.files.get(def.file)?;
         let span = def.block.span()?;
         let index = LineIndex::new(&file.text);
-        Some(CallSite {
+        Some(std::sync::Arc::new(CallSite {
             file: file.display.clone(),
             line: index.line_col(span.start).0,
             end_line: index.line_col(span.end.saturating_sub(1)).0,
-        })
+        }))
     }
 
     fn report(&self, def: &BlockDef, message: String) {

@@ -119,7 +119,7 @@ pub(super) struct Placement<'m> {
     /// Why the instance set of an enclosing module call is not known, if it is not.
     pub unknown_expansion: Option<&'static str>,
     /// Where the outermost module call of this instance is, in the root module.
-    pub call_site: Option<crate::graph::CallSite>,
+    pub call_site: Option<std::sync::Arc<crate::graph::CallSite>>,
     pub context: EvalContext,
 }
 
