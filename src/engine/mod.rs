@@ -1,7 +1,9 @@
 //! Evaluation: every selected rule over the resources of its types, in parallel.
 //!
-//! The whole graph goes into the engine once as `data.inventory` (resources by id, referrers
-//! by id, ids by type), so rules can follow edges. Each rule is then evaluated only on the
+//! The graph is evaluated in groups (the whole graph but for Bicep), each given
+//! to rules as `data.inventory` (resources by id, referrers by id, ids by type), so rules can
+//! follow edges; a scan evaluates its Bicep deployments a few at a time as they load
+//! ([`Evaluator`]). Each rule is then evaluated only on the
 //! resources of its `resource_types`, in batches given as `input.resources`. Rules of one
 //! platform that examine the same resources form a *unit*, evaluated in one engine by one
 //! evaluation per batch, so the helpers they share (`lib.kubernetes.all_containers`) are
@@ -453,7 +455,7 @@ impl<'a> Evaluator<'a> {
 
         // Each unit's engine is prepared once, by the first worker that needs it; every batch
         // evaluates in a clone (reference counts). The prepared engine is dropped when the unit's
-        // last batch is done.
+        // last batch is done, or kept for the next graph with `keep_engines`.
         let prepared: Vec<EngineSlot> = unit_members.iter().map(|m| self.slot(m)).collect();
         let mut batches_left: Vec<AtomicUsize> =
             unit_members.iter().map(|_| AtomicUsize::new(0)).collect();
