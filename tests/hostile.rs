@@ -27,6 +27,10 @@ const EXPECTED: &[(&str, &str)] = &[
         "hostile/bicep/stray-character.bicep",
         "`۹` does not start a Bicep statement",
     ),
+    (
+        "hostile/hcl-backtracking/main.tf",
+        "HCL parse gave up after 10 s",
+    ),
     ("hostile/huge/huge.tf", "above the limit of 16777216 bytes"),
     (
         "hostile/huge/huge.yaml",
@@ -75,6 +79,15 @@ fn hostile_tree() -> tempfile::TempDir {
         let f = std::fs::File::create(tree.join("huge").join(name)).expect("create");
         f.set_len(len).expect("set_len");
     }
+    // Found by the hcl fuzz target: hcl-edit's parser backtracks through each level of these
+    // never-closed objects (over a minute unbounded). Generated here rather than kept under
+    // `fixtures/`, which other tests scan whole: each scan of it takes the parse limit.
+    std::fs::create_dir_all(tree.join("hcl-backtracking")).expect("mkdir");
+    std::fs::write(
+        tree.join("hcl-backtracking/main.tf"),
+        include_str!("../fuzz/regressions/hcl-nested-objects-slow.tf"),
+    )
+    .expect("write");
     // A valid manifest just outside the tree, and a relative link to it from inside.
     std::fs::write(
         dir.path().join("outside.yaml"),
@@ -195,7 +208,8 @@ fn every_hostile_file_is_reported_and_the_valid_ones_are_scanned() {
         let file = e["file"].as_str().unwrap_or_default();
         let is_file_level = file.starts_with("hostile/links/")
             || file.starts_with("hostile/huge/")
-            || file == "hostile/pipe.yaml";
+            || file == "hostile/pipe.yaml"
+            || file == "hostile/hcl-backtracking/main.tf";
         if !is_file_level {
             assert!(e["line"].as_u64().is_some_and(|l| l >= 1), "no line: {e}");
         }

@@ -128,11 +128,11 @@ impl ModuleDef {
                     }
                 }
             }
-            match hcl_edit::parser::parse_body(&file.text) {
+            match parse_hcl(&file.text) {
                 // A clone has no growth slack: the parser's vectors grew by doubling, and
                 // held 63 of the 160 MB heap peak of the Terraform corpus.
                 Ok(body) => parsed.push((file_idx, body.clone())),
-                Err(e) => errors.push(parse_error(&file.display, &file.text, &e)),
+                Err(e) => errors.push(hcl_failure(&file.display, &file.text, &e)),
             }
         }
         // Terraform reads override files (`override.tf`, `*_override.tf`) after all others
@@ -395,6 +395,68 @@ fn merge_override(def: &mut BlockDef, over: Block) {
 
 /// A parse error with the parser's own reason, at its line and column. An error at the end of
 /// the file gets a hint: it almost always means a block or bracket was left open.
+/// Longest an HCL parse may take on a file whose brackets do not balance ([`parse_hcl`]).
+pub(crate) const UNBALANCED_PARSE_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+
+/// Why HCL text did not parse.
+pub(crate) enum HclFailure {
+    Syntax(hcl_edit::parser::Error),
+    /// The parser did not finish within [`UNBALANCED_PARSE_LIMIT`].
+    TooSlow,
+}
+
+/// Parses an HCL body. hcl-edit's parser backtracks through every level of a nesting that
+/// fails to parse, so a few hundred bytes of objects opened after operators and never closed
+/// take minutes (the time triples with each level); it cannot be interrupted. A text whose
+/// brackets do not balance (counted with strings and comments, so a valid file may count as
+/// unbalanced too) is therefore parsed on a thread of its own, and given up after
+/// [`UNBALANCED_PARSE_LIMIT`]: that thread runs on, unseen, until it ends or the process does.
+/// Every other text is parsed here.
+pub(crate) fn parse_hcl(text: &str) -> Result<Body, HclFailure> {
+    let balanced = [('{', '}'), ('[', ']'), ('(', ')')]
+        .iter()
+        .all(|&(open, close)| text.matches(open).count() == text.matches(close).count());
+    if balanced {
+        return hcl_edit::parser::parse_body(text).map_err(HclFailure::Syntax);
+    }
+    let (send, receive) = std::sync::mpsc::channel();
+    let owned = text.to_string();
+    let spawned = std::thread::Builder::new()
+        .name("hcl-parse".into())
+        // As deep as a worker's: the parser recurses once per nesting level.
+        .stack_size(64 << 20)
+        .spawn(move || {
+            // The receiver is gone when the parse was given up: nothing to tell.
+            let _ = send.send(hcl_edit::parser::parse_body(&owned));
+        });
+    match spawned {
+        Ok(_) => match receive.recv_timeout(UNBALANCED_PARSE_LIMIT) {
+            Ok(parsed) => parsed.map_err(HclFailure::Syntax),
+            Err(_) => Err(HclFailure::TooSlow),
+        },
+        // No thread to be had: parse here, unbounded.
+        Err(_) => hcl_edit::parser::parse_body(text).map_err(HclFailure::Syntax),
+    }
+}
+
+/// The load error of an HCL text that did not parse.
+pub(crate) fn hcl_failure(display: &str, text: &str, failure: &HclFailure) -> LoadError {
+    match failure {
+        HclFailure::Syntax(e) => parse_error(display, text, e),
+        HclFailure::TooSlow => LoadError {
+            file: display.to_string(),
+            line: None,
+            column: None,
+            message: format!(
+                "HCL parse gave up after {} s: its brackets do not balance, and the parser \
+                 backtracks through every nesting level of such a file",
+                UNBALANCED_PARSE_LIMIT.as_secs()
+            ),
+            file_skipped: true,
+        },
+    }
+}
+
 fn parse_error(display: &str, text: &str, e: &hcl_edit::parser::Error) -> LoadError {
     let loc = e.location();
     let at_end = loc.offset() >= text.trim_end().len();

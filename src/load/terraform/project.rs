@@ -445,13 +445,16 @@ fn parse_var_file(file: &SourceFile) -> Result<Vec<(String, VarValue)>, LoadErro
             )),
         };
     }
-    let body = hcl_edit::parser::parse_body(&file.text).map_err(|e| {
-        let loc = e.location();
-        error(
-            loc.line(),
-            loc.column(),
-            format!("HCL parse error: {}", e.message()),
-        )
+    let body = super::module::parse_hcl(&file.text).map_err(|failure| match failure {
+        super::module::HclFailure::Syntax(e) => {
+            let loc = e.location();
+            error(
+                loc.line(),
+                loc.column(),
+                format!("HCL parse error: {}", e.message()),
+            )
+        }
+        too_slow => super::module::hcl_failure(&file.display, &file.text, &too_slow),
     })?;
     let mut out = Vec::new();
     for s in body.into_iter() {
