@@ -290,7 +290,8 @@ fn evaluate_deployments(
     graph.files = part.files;
     graph.errors.extend(deployments.finish());
     if let Some(shard) = graph.shard {
-        graph.errors.retain(|e| shard.owns(&e.file));
+        // The deployments' errors too are the shard's only if it owns their files.
+        graph.restrict_to_shard(shard);
     }
     graph.insert_sorted(loaded);
     graph.normalize();

@@ -197,33 +197,17 @@ fn first_error(root: Node<'_>) -> Option<Node<'_>> {
     }
 }
 
-/// Loads the Bicep files of a scan. `base` bounds where modules are read from disk; `prepare`
-/// is applied to the resources of each root template once it is evaluated
-/// ([`crate::load::LoadOptions::prepare`]).
+/// The first of the two passes that load the Bicep files of a scan: the files and errors of
+/// every template and parameter file, and the deployments (root templates) to evaluate, if
+/// any, which [`Deployments::load`] evaluates (the second pass). `base` bounds where modules
+/// are read from disk.
 ///
-/// Two passes. The first parses every template, reports its errors, notes the local modules
-/// it calls and drops it: which templates are roots is known only once every call is. The
-/// second evaluates the roots in parallel, each parsed again when its turn comes, and a
-/// called template when a root first calls it (dropped after the last root that reaches
-/// it). Held all at once, the syntax trees and texts of the corpus' 2,349 templates were
-/// 40 MB, more than the resources they make.
-pub fn load(
-    files: &[Discovered],
-    max_file_bytes: u64,
-    base: Option<&Path>,
-    prepare: Option<fn(&mut [Resource])>,
-) -> ResourceGraph {
-    let (mut graph, deployments) = first_pass(files, max_file_bytes, base);
-    if let Some(deployments) = deployments {
-        let loaded = deployments.load(0..deployments.len(), prepare);
-        graph.errors.extend(deployments.finish());
-        graph.extend(loaded);
-    }
-    graph
-}
-
-/// The first pass of [`load`]: the files and errors of every template and parameter file,
-/// and the deployments (root templates) to evaluate, if any.
+/// The first pass parses every template, reports its errors, notes the local modules it calls
+/// and drops it: which templates are roots is known only once every call is. The second
+/// evaluates roots in parallel, each parsed again when its turn comes, and a called template
+/// when a root first calls it (dropped after the last root that reaches it). Held all at
+/// once, the syntax trees and texts of the corpus' 2,349 templates were 40 MB, more than the
+/// resources they make.
 pub fn first_pass(
     files: &[Discovered],
     max_file_bytes: u64,

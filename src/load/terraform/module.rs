@@ -393,8 +393,6 @@ fn merge_override(def: &mut BlockDef, over: Block) {
     }
 }
 
-/// A parse error with the parser's own reason, at its line and column. An error at the end of
-/// the file gets a hint: it almost always means a block or bracket was left open.
 /// Longest an HCL parse may take on a file whose brackets do not balance ([`parse_hcl`]).
 pub(crate) const UNBALANCED_PARSE_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
 
@@ -457,6 +455,8 @@ pub(crate) fn hcl_failure(display: &str, text: &str, failure: &HclFailure) -> Lo
     }
 }
 
+/// A parse error with the parser's own reason, at its line and column. An error at the end of
+/// the file gets a hint: it almost always means a block or bracket was left open.
 fn parse_error(display: &str, text: &str, e: &hcl_edit::parser::Error) -> LoadError {
     let loc = e.location();
     let at_end = loc.offset() >= text.trim_end().len();
