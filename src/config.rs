@@ -13,6 +13,9 @@
 //! policies: [policies/custom]
 //! fail_on: high
 //! inline_suppressions: true
+//! limits:                              # bounds on what one input may cost (docs/robustness.md)
+//!   hcl-parse-seconds: 30
+//!   yaml-alias-values: 1000000
 //! admission:                           # `tenet serve` only (see docs/admission-webhook.md)
 //!   mode: enforce                      # enforce (deny), warn (admit with warnings), audit (admit, log)
 //!   rules: {"k8s-image-tag": warn}     # per-rule modes; keys are rule ids or globs
@@ -58,6 +61,9 @@ pub struct Config {
     pub policies: Vec<PathBuf>,
     pub fail_on: Option<String>,
     pub inline_suppressions: Option<bool>,
+    /// Bounds by name ([`crate::limits::NAMES`]); `--limit` and the dedicated flags win.
+    #[serde(default)]
+    pub limits: BTreeMap<String, u64>,
     pub admission: Option<AdmissionConfig>,
 }
 
@@ -233,7 +239,22 @@ impl Loaded {
                 ),
             ));
         }
+        for (name, &value) in &loaded.config.limits {
+            if let Err(message) = crate::limits::Limits::default().set(name, value) {
+                return Err(loaded.error_at(name, message));
+            }
+        }
         Ok(loaded)
+    }
+
+    /// The default limits with those of `limits:` applied.
+    pub fn limits(&self) -> crate::limits::Limits {
+        let mut limits = crate::limits::Limits::default();
+        for (name, &value) in &self.config.limits {
+            // Each was checked as the file was read.
+            let _ = limits.set(name, value);
+        }
+        limits
     }
 
     /// Resolves a path written in the file.
@@ -431,6 +452,26 @@ mod tests {
         assert!(err.message.contains("urgent"), "{err}");
         let err = parse("fail_on: sometimes\n").unwrap_err();
         assert!(err.message.contains("not a severity"), "{err}");
+    }
+
+    #[test]
+    fn limits_are_read_and_checked_with_lines() {
+        let l =
+            parse("fail_on: high\nlimits:\n  hcl-parse-seconds: 30\n  file-bytes: 1024\n").unwrap();
+        let limits = l.limits();
+        assert_eq!(limits.hcl_parse, std::time::Duration::from_secs(30));
+        assert_eq!(limits.file_bytes, 1024);
+        assert_eq!(
+            limits.yaml_alias_values,
+            crate::limits::Limits::default().yaml_alias_values
+        );
+        let err = parse("limits:\n  hcl-parse-secs: 30\n").unwrap_err();
+        assert_eq!(err.line, 2, "{err}");
+        assert!(err.message.contains("unknown limit"), "{err}");
+        let err = parse("fail_on: high\nlimits:\n  rule-seconds: 0\n").unwrap_err();
+        assert_eq!(err.line, 3, "{err}");
+        assert!(err.message.contains("at least 1"), "{err}");
+        assert!(parse("limits:\n  rule-seconds: -1\n").is_err());
     }
 
     #[test]

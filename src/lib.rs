@@ -16,6 +16,7 @@ pub mod engine;
 pub mod evidence;
 pub mod finding;
 pub mod graph;
+pub mod limits;
 #[cfg(feature = "live")]
 pub mod live;
 pub mod load;

@@ -296,7 +296,8 @@ fn limits_are_configurable_and_parse_errors_can_fail_the_run() {
             .unwrap_or_default()
             .contains("above the limit of 64 bytes")
     }));
-    // `--fail-on-parse-error` turns hostile input into a failing run (exit 1).
+    // `--fail-on-parse-error` turns hostile input into a failing run (exit 1). (The parse
+    // limit is lowered: the backtracking HCL file takes all of it.)
     let (code, stderr) = run_bounded(
         dir.path(),
         &[
@@ -308,9 +309,189 @@ fn limits_are_configurable_and_parse_errors_can_fail_the_run() {
             "--fail-on",
             "none",
             "--fail-on-parse-error",
+            "--limit",
+            "hcl-parse-seconds=1",
         ],
     );
     assert_eq!(code, 1, "{stderr}");
+}
+
+/// The messages of a graph's or report's load errors, by file.
+fn load_errors(errors: &Value) -> BTreeMap<String, String> {
+    errors
+        .as_array()
+        .expect("load errors")
+        .iter()
+        .map(|e| {
+            (
+                e["file"].as_str().unwrap_or_default().to_string(),
+                e["message"].as_str().unwrap_or_default().to_string(),
+            )
+        })
+        .collect()
+}
+
+/// `tenet graph PATH --root . ARGS` from `dir`: the graph.
+fn graph_of(dir: &Path, path: &str, args: &[&str]) -> Value {
+    let mut all = vec!["graph", path, "--root", "."];
+    all.extend_from_slice(args);
+    let (code, stdout, stderr) = run_bounded_output(dir, &all);
+    assert_eq!(code, 0, "{stderr}");
+    serde_json::from_str(&stdout).expect("graph JSON")
+}
+
+#[test]
+fn each_limit_is_set_by_flag_or_configuration_and_named_when_reached() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let root = dir.path();
+    std::fs::create_dir_all(root.join("tf")).expect("mkdir");
+    // Five bucket instances and a sixth resource.
+    std::fs::write(
+        root.join("tf/main.tf"),
+        "resource \"aws_s3_bucket\" \"b\" {\n  count  = 5\n  bucket = \"b${count.index}\"\n}\n\n\
+         resource \"aws_s3_bucket\" \"logs\" {\n  bucket = \"logs\"\n}\n",
+    )
+    .expect("write");
+    // Three aliases of a four-value mapping: 12 values, well inside the default.
+    std::fs::write(
+        root.join("aliases.yaml"),
+        "apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: shared\ndata:\n  \
+         a: &v {k1: x, k2: x, k3: x, k4: x}\n  b: *v\n  c: *v\n  d: *v\n",
+    )
+    .expect("write");
+    std::fs::create_dir_all(root.join("slow")).expect("mkdir");
+    std::fs::write(
+        root.join("slow/main.tf"),
+        include_str!("../fuzz/regressions/hcl-nested-objects-slow.tf"),
+    )
+    .expect("write");
+    let ids = |g: &Value| -> Vec<String> {
+        g["resources"]
+            .as_array()
+            .expect("resources")
+            .iter()
+            .map(|r| r["id"].as_str().unwrap_or_default().to_string())
+            .collect()
+    };
+
+    // Defaults: everything loads.
+    let g = graph_of(root, "tf", &[]);
+    assert_eq!(ids(&g).len(), 6, "{:?}", ids(&g));
+    let g = graph_of(root, "aliases.yaml", &[]);
+    assert!(load_errors(&g["errors"]).is_empty(), "{}", g["errors"]);
+    assert_eq!(ids(&g).len(), 1);
+
+    // Flags: the count beyond `terraform-instances` is unknown (one resource, count unknown);
+    // resources beyond `terraform-resources` are left out and reported.
+    let g = graph_of(root, "tf", &["--limit", "terraform-instances=3"]);
+    assert_eq!(
+        ids(&g),
+        [
+            "terraform:tf/aws_s3_bucket.b",
+            "terraform:tf/aws_s3_bucket.logs"
+        ]
+    );
+    assert!(
+        g["resources"][0]["unknown"]
+            .as_array()
+            .is_some_and(|u| u.iter().any(|p| p == "count")),
+        "{}",
+        g["resources"][0]
+    );
+    let g = graph_of(root, "tf", &["--limit", "terraform-resources=2"]);
+    assert_eq!(ids(&g).len(), 2, "{:?}", ids(&g));
+    let errors = load_errors(&g["errors"]);
+    assert!(
+        errors["tf"].contains("more than 2 resources")
+            && errors["tf"].contains("(limit terraform-resources)"),
+        "{errors:?}"
+    );
+    let g = graph_of(root, "aliases.yaml", &["--limit", "yaml-alias-values=5"]);
+    let errors = load_errors(&g["errors"]);
+    assert!(
+        errors["aliases.yaml"].contains("more than 5 values")
+            && errors["aliases.yaml"].contains("(limit yaml-alias-values)"),
+        "{errors:?}"
+    );
+    assert!(ids(&g).is_empty());
+    // `--max-file-size` is the `file-bytes` limit, and wins over `--limit`.
+    let g = graph_of(
+        root,
+        "aliases.yaml",
+        &["--limit", "file-bytes=10", "--max-file-size", "100000"],
+    );
+    assert_eq!(ids(&g).len(), 1, "{}", g["errors"]);
+
+    // The configuration: `limits:` applies to a scan, and `--limit` wins over it.
+    std::fs::write(
+        root.join(".tenet.yaml"),
+        "limits:\n  yaml-alias-values: 5\n  hcl-parse-seconds: 1\n  file-bytes: 100000\n",
+    )
+    .expect("write");
+    let scan = |path: &str, args: &[&str]| -> Value {
+        let mut all = vec![
+            "scan",
+            path,
+            "--root",
+            ".",
+            "--fail-on",
+            "none",
+            "--format",
+            "json",
+        ];
+        all.extend_from_slice(args);
+        let (code, stdout, stderr) = run_bounded_output(root, &all);
+        assert_eq!(code, 0, "{stderr}");
+        serde_json::from_str(&stdout).expect("JSON report")
+    };
+    let r = scan(".", &[]);
+    let errors = load_errors(&r["load_errors"]);
+    assert_eq!(
+        errors.keys().collect::<Vec<_>>(),
+        ["aliases.yaml", "slow/main.tf"],
+        "{errors:?}"
+    );
+    assert!(
+        errors["aliases.yaml"].contains("more than 5 values"),
+        "{errors:?}"
+    );
+    assert!(
+        errors["slow/main.tf"].contains("HCL parse gave up after 1 s (limit hcl-parse-seconds)"),
+        "{errors:?}"
+    );
+    let r = scan("aliases.yaml", &["--limit", "yaml-alias-values=100"]);
+    assert!(
+        load_errors(&r["load_errors"]).is_empty(),
+        "{}",
+        r["load_errors"]
+    );
+
+    // A limit the configuration misnames or sets to 0 is an error at its line; so is a
+    // flag's.
+    std::fs::write(
+        root.join(".tenet.yaml"),
+        "fail_on: high\nlimits:\n  yaml-aliases: 5\n",
+    )
+    .expect("write");
+    let (code, stderr) = run_bounded(root, &["scan", "aliases.yaml", "--root", "."]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains(".tenet.yaml:3") && stderr.contains("unknown limit \"yaml-aliases\""),
+        "{stderr}"
+    );
+    let (code, stderr) = run_bounded(
+        root,
+        &[
+            "graph",
+            "aliases.yaml",
+            "--root",
+            ".",
+            "--limit",
+            "rule-seconds=0",
+        ],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("at least 1"), "{stderr}");
 }
 
 #[test]

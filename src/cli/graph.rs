@@ -17,7 +17,11 @@ pub struct GraphArgs {
 }
 
 pub fn run(args: GraphArgs) -> ExitCode {
-    let graph = match load_inputs(&args.inputs, None) {
+    let graph = match load_inputs(
+        &args.inputs,
+        args.inputs.limits(crate::limits::Limits::default()),
+        None,
+    ) {
         Ok((g, _)) => g,
         Err(code) => return code,
     };

@@ -167,9 +167,16 @@ pub struct InputArgs {
     /// (default: the enclosing git work tree, else the working directory).
     #[arg(long, value_name = "DIR")]
     pub root: Option<PathBuf>,
-    /// Files larger than this many bytes are reported instead of read.
-    #[arg(long, value_name = "BYTES", default_value_t = crate::load::text::DEFAULT_MAX_FILE_BYTES)]
-    pub max_file_size: u64,
+    /// Files larger than this many bytes are reported instead of read [default: 16777216, or
+    /// `file-bytes` under `limits:` of the configuration]. Same as `--limit file-bytes=BYTES`.
+    #[arg(long, value_name = "BYTES")]
+    pub max_file_size: Option<u64>,
+    /// Sets a bound on what one input may cost, `NAME=VALUE` (repeatable; wins over `limits:`
+    /// of the configuration): `file-bytes`, `hcl-parse-seconds`, `yaml-alias-values`,
+    /// `terraform-instances`, `terraform-resources`, `rule-seconds` (see
+    /// docs/robustness.md).
+    #[arg(long = "limit", value_name = "NAME=VALUE", value_parser = crate::limits::parse_setting)]
+    pub limits: Vec<(String, u64)>,
     /// Terraform variables file for root modules (repeatable; applied after
     /// `terraform.tfvars` and `*.auto.tfvars`, in the order given).
     #[arg(long = "var-file", value_name = "FILE")]
@@ -177,6 +184,19 @@ pub struct InputArgs {
     /// Terraform variable for root modules, `NAME=VALUE` (repeatable; wins over var files).
     #[arg(long = "var", value_name = "NAME=VALUE", value_parser = parse_var)]
     pub vars: Vec<(String, String)>,
+}
+
+impl InputArgs {
+    /// `limits` (the defaults, or the configuration's) with `--limit` and `--max-file-size`
+    /// applied.
+    pub fn limits(&self, limits: crate::limits::Limits) -> crate::limits::Limits {
+        // The settings were checked as they were parsed.
+        let mut limits = limits.with(&self.limits).unwrap_or(limits);
+        if let Some(bytes) = self.max_file_size {
+            limits.file_bytes = bytes;
+        }
+        limits
+    }
 }
 
 fn parse_var(s: &str) -> Result<(String, String), String> {
@@ -190,12 +210,13 @@ fn parse_var(s: &str) -> Result<(String, String), String> {
 
 /// Discovers and loads the inputs into one graph; a path that does not exist is a usage error.
 /// `TF_VAR_<name>` environment variables give values to Terraform root variables.
-/// `prepare` is [`crate::load::LoadOptions::prepare`].
+/// `prepare` is [`crate::load::LoadOptions::prepare`]; `limits` bound what each input costs.
 fn load_inputs(
     args: &InputArgs,
+    limits: crate::limits::Limits,
     prepare: Option<fn(&mut [crate::graph::Resource])>,
 ) -> Result<(crate::graph::ResourceGraph, PathBuf), ExitCode> {
-    let (mut graph, deployments, base) = load_inputs_deferred(args, prepare)?;
+    let (mut graph, deployments, base) = load_inputs_deferred(args, limits, prepare)?;
     if let Some(deployments) = deployments {
         crate::load::load_all(&mut graph, deployments, prepare);
     }
@@ -206,6 +227,7 @@ fn load_inputs(
 /// later ([`crate::load::load_deferred`]).
 fn load_inputs_deferred(
     args: &InputArgs,
+    limits: crate::limits::Limits,
     prepare: Option<fn(&mut [crate::graph::Resource])>,
 ) -> Result<(crate::graph::ResourceGraph, Option<Deployments>, PathBuf), ExitCode> {
     let base = base_dir(args.root.as_ref())?;
@@ -227,7 +249,7 @@ fn load_inputs_deferred(
         .collect();
     env.sort();
     let opts = crate::load::LoadOptions {
-        max_file_bytes: args.max_file_size,
+        limits,
         base: Some(base.clone()),
         terraform_vars: crate::load::terraform::VarInputs {
             env,

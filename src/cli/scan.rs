@@ -91,9 +91,10 @@ pub struct ReportArgs {
     #[arg(long)]
     timings: bool,
     /// Longest one rule may evaluate on one batch of resources, in seconds; a rule that takes
-    /// longer is reported as a rule error naming it, and the other rules go on.
-    #[arg(long, value_name = "SECONDS", default_value_t = 60, value_parser = clap::value_parser!(u64).range(1..))]
-    rule_timeout: u64,
+    /// longer is reported as a rule error naming it, and the other rules go on [default: 60,
+    /// or `rule-seconds` of `--limit` or of `limits:` in the configuration].
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    rule_timeout: Option<u64>,
     /// Write an audit evidence bundle: a directory, or a deterministic archive when the name
     /// ends in `.tar.gz` (times come from `SOURCE_DATE_EPOCH` when it is set).
     #[arg(long, value_name = "OUT")]
@@ -319,6 +320,14 @@ pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode>
     let config = find_config(args.config.as_ref(), args.no_config, &paths, &base)?;
     let mut policy_args = args.policies.clone();
     policy_args.policy_dirs = config.policy_dirs(&args.policies.policy_dirs);
+    // Limits: the defaults, the configuration's, `--limit`, then the dedicated flags.
+    let mut limits = match &job {
+        Job::Files { inputs, .. } => inputs.limits(config.limits()),
+        Job::Live { .. } => config.limits(),
+    };
+    if let Some(seconds) = args.rule_timeout {
+        limits.rule_time = std::time::Duration::from_secs(seconds);
+    }
     // Files load while the policies parse: the two are independent, and each has serial
     // stretches the other fills.
     let (mut policies, mut preloaded) = match &job {
@@ -328,7 +337,7 @@ pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode>
                 || {
                     let clock = std::time::Instant::now();
                     (
-                        load_inputs_deferred(inputs, Some(prepare_for_rules)),
+                        load_inputs_deferred(inputs, limits, Some(prepare_for_rules)),
                         clock.elapsed(),
                     )
                 },
@@ -384,7 +393,7 @@ pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode>
         } => {
             let (loaded, took) = preloaded.take().unwrap_or_else(|| {
                 (
-                    load_inputs_deferred(inputs, Some(prepare_for_rules)),
+                    load_inputs_deferred(inputs, limits, Some(prepare_for_rules)),
                     std::time::Duration::ZERO,
                 )
             });
@@ -419,7 +428,7 @@ pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode>
     };
     let loaded = clock.elapsed();
     let eval_opts = EvalOptions {
-        timeout: std::time::Duration::from_secs(args.rule_timeout),
+        timeout: limits.rule_time,
         // Timings are per rule: each rule is evaluated alone.
         together: !args.timings,
         ..EvalOptions::default()

@@ -23,10 +23,10 @@ use crate::discover::{Discovered, FileKind};
 use crate::graph::{LoadError, Resource, ResourceGraph};
 
 /// Settings that bound what loaders read, and values given from outside the sources.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
-    /// Larger files are reported rather than read.
-    pub max_file_bytes: u64,
+    /// Bounds on what one input may cost (file size, parse time, expansion).
+    pub limits: crate::limits::Limits,
     /// The scanned tree (the display base): called modules and `file()` are read only inside
     /// it. `None` reads nothing beyond the discovered files.
     pub base: Option<PathBuf>,
@@ -38,17 +38,6 @@ pub struct LoadOptions {
     /// once. Whatever it leaves in `attributes` must include what [`kubernetes::link_paths`]
     /// names.
     pub prepare: Option<fn(&mut [Resource])>,
-}
-
-impl Default for LoadOptions {
-    fn default() -> Self {
-        LoadOptions {
-            max_file_bytes: text::DEFAULT_MAX_FILE_BYTES,
-            base: None,
-            terraform_vars: terraform::VarInputs::default(),
-            prepare: None,
-        }
-    }
 }
 
 /// Loads every discovered file into one graph, in a canonical order.
@@ -86,13 +75,13 @@ pub fn load_deferred(
     let mut graph = ResourceGraph::new();
     graph.errors = errors;
     let project = terraform::ProjectOptions {
-        max_file_bytes: opts.max_file_bytes,
+        limits: opts.limits,
         base: opts.base.as_deref(),
         vars: &opts.terraform_vars,
     };
     graph.extend(terraform::load_project(terraform_dirs(files), &project));
     let (bicep_files, deployments) =
-        bicep::first_pass(files, opts.max_file_bytes, opts.base.as_deref());
+        bicep::first_pass(files, opts.limits.file_bytes, opts.base.as_deref());
     graph.extend(bicep_files);
     // Bicep files of the scan: an ARM template compiled from one of them is context only.
     let bicep: std::collections::HashSet<&str> = files
@@ -106,7 +95,12 @@ pub fn load_deferred(
         .filter_map(|f| match f.kind {
             FileKind::Json => load_json(f, opts, &bicep),
             FileKind::Yaml => Some(read_and_load(f, opts, |text| {
-                kubernetes::load(&f.display, text, kubernetes::in_chart_templates(&f.path))
+                kubernetes::load_bounded(
+                    &f.display,
+                    text,
+                    kubernetes::in_chart_templates(&f.path),
+                    opts.limits.yaml_alias_values,
+                )
             })),
             _ => None,
         })
@@ -161,7 +155,7 @@ fn load_json(
             Some(arm::Sniffed::Template) => Some(load_arm(f, opts, &head, bicep)),
             Some(_) => None,
             None if kubernetes::sniff_json(&head) => Some(read_and_load(f, opts, |text| {
-                kubernetes::load(&f.display, text, false)
+                kubernetes::load_bounded(&f.display, text, false, opts.limits.yaml_alias_values)
             })),
             None => None,
         };
@@ -169,7 +163,14 @@ fn load_json(
     let dir = parent_display(&f.display);
     let fs_dir = f.path.parent().map(Path::to_path_buf).unwrap_or_default();
     Some(read_and_load(f, opts, |text| {
-        tfplan::load(&f.display, text, &fs_dir, &dir, opts.base.as_deref())
+        tfplan::load(
+            &f.display,
+            text,
+            &fs_dir,
+            &dir,
+            opts.base.as_deref(),
+            &opts.limits,
+        )
     }))
 }
 
@@ -204,7 +205,7 @@ fn load_arm(
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_default();
         let display = sibling(&name);
-        let text = text::read_source(&path, &display, opts.max_file_bytes);
+        let text = text::read_source(&path, &display, opts.limits.file_bytes);
         (display, text)
     });
     read_and_load(f, opts, |text| {
@@ -269,7 +270,7 @@ fn read_and_load(
     opts: &LoadOptions,
     load: impl FnOnce(&str) -> ResourceGraph,
 ) -> ResourceGraph {
-    match text::read_source(&f.path, &f.display, opts.max_file_bytes) {
+    match text::read_source(&f.path, &f.display, opts.limits.file_bytes) {
         Ok(text) => guarded(&f.display, || load(&text)),
         Err(e) => {
             let mut g = ResourceGraph::new();

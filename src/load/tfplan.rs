@@ -36,6 +36,7 @@ pub fn load(
     fs_dir: &Path,
     dir: &str,
     base: Option<&Path>,
+    limits: &crate::limits::Limits,
 ) -> ResourceGraph {
     let mut graph = ResourceGraph::new();
     graph.files.push(InputFile {
@@ -91,7 +92,7 @@ pub fn load(
         address_spans: std::cell::OnceCell::new(),
         config: doc.get("configuration"),
         after_unknown,
-        located: Locator::new(fs_dir, dir, base),
+        located: Locator::new(fs_dir, dir, base, limits),
     };
     let mut out = Vec::new();
     plan.module(root, &mut out, 0);
@@ -479,16 +480,19 @@ struct Locator {
     dir: String,
     /// The real path of the scanned tree; `None` reads nothing.
     real_base: Option<std::path::PathBuf>,
+    /// File size and parse time bounds of the configuration's files.
+    limits: crate::limits::Limits,
     modules: std::cell::RefCell<BTreeMap<String, Option<ModuleDef>>>,
     used: std::cell::RefCell<std::collections::BTreeSet<String>>,
 }
 
 impl Locator {
-    fn new(fs_dir: &Path, dir: &str, base: Option<&Path>) -> Self {
+    fn new(fs_dir: &Path, dir: &str, base: Option<&Path>, limits: &crate::limits::Limits) -> Self {
         Locator {
             fs_dir: fs_dir.to_path_buf(),
             dir: dir.to_string(),
             real_base: base.and_then(|b| b.canonicalize().ok()),
+            limits: *limits,
             modules: Default::default(),
             used: Default::default(),
         }
@@ -511,12 +515,9 @@ impl Locator {
             let sources: Vec<SourceFile> = tf_files_in(&fs, &display)
                 .into_iter()
                 .filter_map(|(path, display, scanned)| {
-                    let text = crate::load::text::read_source(
-                        &path,
-                        &display,
-                        crate::load::text::DEFAULT_MAX_FILE_BYTES,
-                    )
-                    .ok()?;
+                    let text =
+                        crate::load::text::read_source(&path, &display, self.limits.file_bytes)
+                            .ok()?;
                     Some(SourceFile {
                         display,
                         text,
@@ -524,7 +525,8 @@ impl Locator {
                     })
                 })
                 .collect();
-            (!sources.is_empty()).then(|| ModuleDef::parse(&display, sources).0)
+            (!sources.is_empty())
+                .then(|| ModuleDef::parse(&display, sources, self.limits.hcl_parse).0)
         });
         f(entry.as_ref()?)
     }

@@ -73,6 +73,17 @@ pub fn in_chart_templates(path: &Path) -> bool {
 /// Loads the Kubernetes objects of one YAML or JSON file. `chart_template` says the file is
 /// in a Helm chart's `templates/` directory.
 pub fn load(display: &str, text: &str, chart_template: bool) -> ResourceGraph {
+    load_bounded(display, text, chart_template, yaml::MAX_ALIAS_NODES)
+}
+
+/// [`load`], the aliases of each YAML document expanding to at most `max_alias_values` values
+/// (the `yaml-alias-values` limit).
+pub fn load_bounded(
+    display: &str,
+    text: &str,
+    chart_template: bool,
+    max_alias_values: usize,
+) -> ResourceGraph {
     let mut graph = ResourceGraph::new();
     // (Only a chart template is searched: every file was, a sixtieth of a scan's CPU.)
     if let Some(pos) = chart_template
@@ -83,7 +94,7 @@ pub fn load(display: &str, text: &str, chart_template: bool) -> ResourceGraph {
         graph.errors.push(template_error(display, pos, true));
         return graph;
     }
-    let parsed = yaml::parse(text);
+    let parsed = yaml::parse_bounded(text, max_alias_values);
     let error = |e: &yaml::YamlError| LoadError {
         file: display.to_string(),
         line: Some(e.line),

@@ -159,8 +159,15 @@ pub struct Parsed {
     pub errors: Vec<YamlError>,
 }
 
-/// Parses a YAML stream (or a JSON text).
+/// Parses a YAML stream (or a JSON text), its aliases expanding to at most
+/// [`MAX_ALIAS_NODES`] values per document.
 pub fn parse(text: &str) -> Parsed {
+    parse_bounded(text, MAX_ALIAS_NODES)
+}
+
+/// Parses a YAML stream (or a JSON text), the aliases of each document expanding to at most
+/// `max_alias_values` values (the `yaml-alias-values` limit).
+pub fn parse_bounded(text: &str, max_alias_values: usize) -> Parsed {
     let lines = Lines {
         text,
         split: std::cell::OnceCell::new(),
@@ -168,6 +175,7 @@ pub fn parse(text: &str) -> Parsed {
     let mut out = Parsed::default();
     for (first_line, chunk) in chunks(text) {
         let mut builder = Builder::new(&lines, first_line, &mut out);
+        builder.max_alias_nodes = max_alias_values;
         builder.run(chunk);
     }
     out
@@ -276,6 +284,8 @@ struct Builder<'a, 't> {
     stack: Vec<Frame>,
     anchors: HashMap<usize, Rc<Node>>,
     alias_nodes: usize,
+    /// Most values the aliases of one document may expand to.
+    max_alias_nodes: usize,
     /// Position just after the last flow-mapping start, to spot `{{`.
     last_flow_map: Option<usize>,
     /// Where `{{` opened two flow mappings at once in the current document: Go template
@@ -295,6 +305,7 @@ impl<'a, 't> Builder<'a, 't> {
             stack: Vec::new(),
             anchors: HashMap::new(),
             alias_nodes: 0,
+            max_alias_nodes: MAX_ALIAS_NODES,
             last_flow_map: None,
             template_at: None,
         }
@@ -529,11 +540,13 @@ impl<'a, 't> Builder<'a, 't> {
                     )));
                 };
                 self.alias_nodes = self.alias_nodes.saturating_add(target.size);
-                if self.alias_nodes > MAX_ALIAS_NODES {
+                if self.alias_nodes > self.max_alias_nodes {
                     return Err(Abort(self.error(
                         start,
                         format!(
-                            "aliases expand to more than {MAX_ALIAS_NODES} values in this document (an alias bomb?); the document is skipped"
+                            "aliases expand to more than {} values in this document (an alias bomb?); \
+                             the document is skipped (limit yaml-alias-values)",
+                            self.max_alias_nodes
                         ),
                         ErrorKind::Limit,
                     )));

@@ -22,12 +22,6 @@ use crate::load::text::LineIndex;
 /// Deepest chain of module calls expanded; deeper calls stay unexpanded module resources.
 pub const MAX_MODULE_DEPTH: usize = 32;
 
-/// Most module instances expanded under one root module (all levels together).
-pub const MAX_MODULE_INSTANCES: usize = 10_000;
-
-/// Most resources (instances of all blocks) one root module yields; the rest are reported.
-pub const MAX_RESOURCES: usize = 200_000;
-
 /// What all evaluators under one root module share.
 pub struct RootCtx<'m> {
     /// Every parsed module directory of the scan, by display path.
@@ -40,6 +34,8 @@ pub struct RootCtx<'m> {
     pub fs_root: Option<PathBuf>,
     /// Problems met while expanding (reported once each).
     pub errors: RefCell<Vec<LoadError>>,
+    /// Bounds on expansion (`terraform-instances`, `terraform-resources`).
+    pub limits: crate::limits::Limits,
     /// Module instances that may still be expanded.
     pub budget: Cell<usize>,
     /// Resources that may still be emitted.
@@ -54,6 +50,7 @@ impl<'m> RootCtx<'m> {
         root_dir: &str,
         installed: HashMap<String, String>,
         fs_root: Option<PathBuf>,
+        limits: &crate::limits::Limits,
     ) -> Rc<Self> {
         Rc::new(RootCtx {
             modules,
@@ -61,8 +58,9 @@ impl<'m> RootCtx<'m> {
             installed,
             fs_root,
             errors: RefCell::default(),
-            budget: Cell::new(MAX_MODULE_INSTANCES),
-            resources_left: Cell::new(MAX_RESOURCES),
+            limits: *limits,
+            budget: Cell::new(limits.terraform_instances),
+            resources_left: Cell::new(limits.terraform_resources),
             depth: Cell::new(0),
         })
     }
@@ -170,9 +168,9 @@ impl<'m> Evaluator<'m> {
             self.report(
                 def,
                 format!(
-                    "module \"{}\" is not expanded: more than {MAX_MODULE_INSTANCES} module \
-                     instances under this root module",
-                    def.name
+                    "module \"{}\" is not expanded: more than {} module instances under this \
+                     root module (limit terraform-instances)",
+                    def.name, self.root.limits.terraform_instances
                 ),
             );
             return None;

@@ -12,10 +12,6 @@ use super::module::BlockDef;
 use super::value::{Map, Val};
 use crate::graph::Mode;
 
-/// Most instances one `count` or `for_each` may produce; beyond it the instance set is treated
-/// as unknown rather than allocated.
-pub const MAX_INSTANCES: usize = 10_000;
-
 /// One instance of a resource after `count`/`for_each` expansion.
 #[derive(Debug, Clone)]
 pub struct Instance {
@@ -87,10 +83,15 @@ impl Evaluator<'_> {
         };
         if let Some(count) = body.get_attribute("count") {
             return match self.eval(&count.value, &base).and_then(|v| v.as_number()) {
-                Ok(Some(n)) if n >= 0.0 && n.fract() == 0.0 && n <= MAX_INSTANCES as f64 => (0..n
-                    as usize)
-                    .map(|i| one(Scope::counted(i), format!("[{i}]"), None))
-                    .collect(),
+                Ok(Some(n))
+                    if n >= 0.0
+                        && n.fract() == 0.0
+                        && n <= self.root.limits.terraform_instances as f64 =>
+                {
+                    (0..n as usize)
+                        .map(|i| one(Scope::counted(i), format!("[{i}]"), None))
+                        .collect()
+                }
                 _ => vec![one(base, String::new(), Some("count"))],
             };
         }
@@ -111,7 +112,7 @@ impl Evaluator<'_> {
                 _ => None,
             };
             return match pairs {
-                Some(pairs) if pairs.len() <= MAX_INSTANCES => pairs
+                Some(pairs) if pairs.len() <= self.root.limits.terraform_instances => pairs
                     .into_iter()
                     .map(|(k, v)| {
                         let key = super::calls::string_key(&k);

@@ -46,27 +46,30 @@ pub struct ModuleOutput {
 /// display path; `files` its `.tf` files (those with `scanned == false` are read for context
 /// only).
 pub fn load_module(dir: &str, files: Vec<SourceFile>) -> ModuleOutput {
-    let (module, mut errors) = ModuleDef::parse(dir, files);
+    let limits = crate::limits::Limits::default();
+    let (module, mut errors) = ModuleDef::parse(dir, files, limits.hcl_parse);
     let modules = BTreeMap::from([(dir.to_string(), module)]);
-    let mut out = evaluate_root(&modules, dir, HashMap::new(), None, &Map::new());
+    let mut out = evaluate_root(&modules, dir, HashMap::new(), None, &Map::new(), &limits);
     errors.append(&mut out.errors);
     out.errors = errors;
     out
 }
 
 /// Evaluates the root module `root_dir` (one of `modules`, which holds every module it may
-/// call) with `values` for its variables, expanding the module calls it can read.
+/// call) with `values` for its variables, expanding the module calls it can read within
+/// `limits`.
 pub fn evaluate_root(
     modules: &BTreeMap<String, ModuleDef>,
     root_dir: &str,
     installed: HashMap<String, String>,
     fs_root: Option<std::path::PathBuf>,
     values: &Map,
+    limits: &crate::limits::Limits,
 ) -> ModuleOutput {
     let Some(module) = modules.get(root_dir) else {
         return ModuleOutput::default();
     };
-    let root = calls::RootCtx::new(modules, root_dir, installed, fs_root);
+    let root = calls::RootCtx::new(modules, root_dir, installed, fs_root, limits);
     let ev = calls::root_evaluator(module, root.clone(), values);
     let mut out = ModuleOutput::default();
     let mut lines = HashMap::new();
@@ -148,8 +151,9 @@ impl ResourceBuilder<'_, '_> {
                     line: None,
                     column: None,
                     message: format!(
-                        "more than {} resources under this root module; the rest are left out",
-                        calls::MAX_RESOURCES
+                        "more than {} resources under this root module; the rest are left out \
+                         (limit terraform-resources)",
+                        ev.root.limits.terraform_resources
                     ),
                     file_skipped: false,
                 });

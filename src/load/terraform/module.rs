@@ -104,7 +104,13 @@ pub struct ModuleDef {
 impl ModuleDef {
     /// Parses the files of one module. Files that do not parse are reported with line and
     /// column and left out; duplicate declarations are reported and the first one kept.
-    pub fn parse(dir: &str, mut files: Vec<SourceFile>) -> (ModuleDef, Vec<LoadError>) {
+    /// The parse of a file whose brackets do not balance is given up after `parse_limit`
+    /// ([`parse_hcl`]).
+    pub fn parse(
+        dir: &str,
+        mut files: Vec<SourceFile>,
+        parse_limit: std::time::Duration,
+    ) -> (ModuleDef, Vec<LoadError>) {
         let mut module = ModuleDef {
             dir: dir.to_string(),
             ..ModuleDef::default()
@@ -128,7 +134,7 @@ impl ModuleDef {
                     }
                 }
             }
-            match parse_hcl(&file.text) {
+            match parse_hcl(&file.text, parse_limit) {
                 // A clone has no growth slack: the parser's vectors grew by doubling, and
                 // held 63 of the 160 MB heap peak of the Terraform corpus.
                 Ok(body) => parsed.push((file_idx, body.clone())),
@@ -393,14 +399,11 @@ fn merge_override(def: &mut BlockDef, over: Block) {
     }
 }
 
-/// Longest an HCL parse may take on a file whose brackets do not balance ([`parse_hcl`]).
-pub(crate) const UNBALANCED_PARSE_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
-
 /// Why HCL text did not parse.
 pub(crate) enum HclFailure {
     Syntax(hcl_edit::parser::Error),
-    /// The parser did not finish within [`UNBALANCED_PARSE_LIMIT`].
-    TooSlow,
+    /// The parser did not finish within this limit.
+    TooSlow(std::time::Duration),
 }
 
 /// Parses an HCL body. hcl-edit's parser backtracks through every level of a nesting that
@@ -408,9 +411,9 @@ pub(crate) enum HclFailure {
 /// take minutes (the time triples with each level); it cannot be interrupted. A text whose
 /// brackets do not balance (counted with strings and comments, so a valid file may count as
 /// unbalanced too) is therefore parsed on a thread of its own, and given up after
-/// [`UNBALANCED_PARSE_LIMIT`]: that thread runs on, unseen, until it ends or the process does.
-/// Every other text is parsed here.
-pub(crate) fn parse_hcl(text: &str) -> Result<Body, HclFailure> {
+/// `limit` (`hcl-parse-seconds`): that thread runs on, unseen, until it ends or the process
+/// does. Every other text is parsed here.
+pub(crate) fn parse_hcl(text: &str, limit: std::time::Duration) -> Result<Body, HclFailure> {
     let balanced = [('{', '}'), ('[', ']'), ('(', ')')]
         .iter()
         .all(|&(open, close)| text.matches(open).count() == text.matches(close).count());
@@ -428,9 +431,9 @@ pub(crate) fn parse_hcl(text: &str) -> Result<Body, HclFailure> {
             let _ = send.send(hcl_edit::parser::parse_body(&owned));
         });
     match spawned {
-        Ok(_) => match receive.recv_timeout(UNBALANCED_PARSE_LIMIT) {
+        Ok(_) => match receive.recv_timeout(limit) {
             Ok(parsed) => parsed.map_err(HclFailure::Syntax),
-            Err(_) => Err(HclFailure::TooSlow),
+            Err(_) => Err(HclFailure::TooSlow(limit)),
         },
         // No thread to be had: parse here, unbounded.
         Err(_) => hcl_edit::parser::parse_body(text).map_err(HclFailure::Syntax),
@@ -441,14 +444,14 @@ pub(crate) fn parse_hcl(text: &str) -> Result<Body, HclFailure> {
 pub(crate) fn hcl_failure(display: &str, text: &str, failure: &HclFailure) -> LoadError {
     match failure {
         HclFailure::Syntax(e) => parse_error(display, text, e),
-        HclFailure::TooSlow => LoadError {
+        HclFailure::TooSlow(limit) => LoadError {
             file: display.to_string(),
             line: None,
             column: None,
             message: format!(
-                "HCL parse gave up after {} s: its brackets do not balance, and the parser \
-                 backtracks through every nesting level of such a file",
-                UNBALANCED_PARSE_LIMIT.as_secs()
+                "HCL parse gave up after {} s (limit hcl-parse-seconds): its brackets do not \
+                 balance, and the parser backtracks through every nesting level of such a file",
+                limit.as_secs()
             ),
             file_skipped: true,
         },

@@ -51,7 +51,8 @@ pub struct DirInput {
 
 /// Settings of a project load.
 pub struct ProjectOptions<'a> {
-    pub max_file_bytes: u64,
+    /// File size, parse time and expansion bounds.
+    pub limits: crate::limits::Limits,
     /// The scanned tree: modules and `file()` are read only inside it.
     pub base: Option<&'a Path>,
     pub vars: &'a VarInputs,
@@ -72,7 +73,7 @@ pub fn load(dirs: BTreeMap<String, DirInput>, opts: &ProjectOptions) -> Resource
     let parsed: Vec<(String, Parsed)> = dirs
         .into_par_iter()
         .map(|(dir, input)| {
-            let parsed = parse_dir(&dir, input, opts.max_file_bytes);
+            let parsed = parse_dir(&dir, input, &opts.limits);
             (dir, parsed)
         })
         .collect();
@@ -99,13 +100,21 @@ pub fn load(dirs: BTreeMap<String, DirInput>, opts: &ProjectOptions) -> Resource
             };
             let mut errors = Vec::new();
             let own = var_files.get(root).map(Vec::as_slice).unwrap_or_default();
-            let values = root_values(module, own, &cli_files, opts.vars, &mut errors);
+            let values = root_values(
+                module,
+                own,
+                &cli_files,
+                opts.vars,
+                &opts.limits,
+                &mut errors,
+            );
             let mut out = super::evaluate_root(
                 &modules,
                 root,
                 installed.get(root).cloned().unwrap_or_default(),
                 opts.base.map(Path::to_path_buf),
                 &values,
+                &opts.limits,
             );
             out.errors.extend(errors);
             out
@@ -120,7 +129,7 @@ pub fn load(dirs: BTreeMap<String, DirInput>, opts: &ProjectOptions) -> Resource
     graph
 }
 
-fn parse_dir(dir: &str, input: DirInput, max_file_bytes: u64) -> Parsed {
+fn parse_dir(dir: &str, input: DirInput, limits: &crate::limits::Limits) -> Parsed {
     let mut errors = Vec::new();
     let mut files = Vec::new();
     let mut sources = Vec::new();
@@ -130,7 +139,7 @@ fn parse_dir(dir: &str, input: DirInput, max_file_bytes: u64) -> Parsed {
             kind: "terraform".to_string(),
             scanned,
         });
-        match text::read_source(&path, &display, max_file_bytes) {
+        match text::read_source(&path, &display, limits.file_bytes) {
             Ok(text) => sources.push(SourceFile {
                 display,
                 text,
@@ -146,7 +155,7 @@ fn parse_dir(dir: &str, input: DirInput, max_file_bytes: u64) -> Parsed {
             kind: "terraform-vars".to_string(),
             scanned: true,
         });
-        match text::read_source(&path, &display, max_file_bytes) {
+        match text::read_source(&path, &display, limits.file_bytes) {
             Ok(text) => var_files.push(SourceFile {
                 display,
                 text,
@@ -157,7 +166,7 @@ fn parse_dir(dir: &str, input: DirInput, max_file_bytes: u64) -> Parsed {
     }
     // The parser is safe on any input; a panic would be a bug and must not take the scan down.
     let parsed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        ModuleDef::parse(dir, sources)
+        ModuleDef::parse(dir, sources, limits.hcl_parse)
     }));
     let module = match parsed {
         Ok((mut module, errs)) => {
@@ -179,7 +188,7 @@ fn parse_dir(dir: &str, input: DirInput, max_file_bytes: u64) -> Parsed {
     };
     // Variable files are parsed now so their syntax errors are reported once.
     for vf in &var_files {
-        if let Err(e) = parse_var_file(vf) {
+        if let Err(e) = parse_var_file(vf, limits.hcl_parse) {
             errors.push(e);
         }
     }
@@ -253,7 +262,7 @@ fn installed_modules(
         return HashMap::new();
     }
     let display = join_display(root, ".terraform/modules/modules.json");
-    let text = match text::read_source(&path, &display, opts.max_file_bytes) {
+    let text = match text::read_source(&path, &display, opts.limits.file_bytes) {
         Ok(t) => t,
         Err(e) => {
             graph.errors.push(e);
@@ -346,7 +355,7 @@ fn read_called_modules(
                         files,
                         var_files: Vec::new(),
                     };
-                    parse_dir(&dir, input, opts.max_file_bytes)
+                    parse_dir(&dir, input, &opts.limits)
                 });
                 (dir, parsed)
             })
@@ -394,14 +403,14 @@ fn read_cli_var_files(opts: &ProjectOptions, graph: &mut ResourceGraph) -> Vec<S
             kind: "terraform-vars".to_string(),
             scanned: true,
         });
-        match text::read_source(path, &display, opts.max_file_bytes) {
+        match text::read_source(path, &display, opts.limits.file_bytes) {
             Ok(text) => {
                 let file = SourceFile {
                     display,
                     text,
                     scanned: true,
                 };
-                match parse_var_file(&file) {
+                match parse_var_file(&file, opts.limits.hcl_parse) {
                     Ok(_) => out.push(file),
                     Err(e) => graph.errors.push(e),
                 }
@@ -419,7 +428,12 @@ enum VarValue {
     Json(serde_json::Value),
 }
 
-fn parse_var_file(file: &SourceFile) -> Result<Vec<(String, VarValue)>, LoadError> {
+/// Parses a variables file; an HCL parse of one whose brackets do not balance is given up
+/// after `parse_limit`.
+fn parse_var_file(
+    file: &SourceFile,
+    parse_limit: std::time::Duration,
+) -> Result<Vec<(String, VarValue)>, LoadError> {
     let error = |line: usize, column: usize, message: String| LoadError {
         file: file.display.clone(),
         line: Some(u32::try_from(line).unwrap_or(u32::MAX)),
@@ -445,17 +459,18 @@ fn parse_var_file(file: &SourceFile) -> Result<Vec<(String, VarValue)>, LoadErro
             )),
         };
     }
-    let body = super::module::parse_hcl(&file.text).map_err(|failure| match failure {
-        super::module::HclFailure::Syntax(e) => {
-            let loc = e.location();
-            error(
-                loc.line(),
-                loc.column(),
-                format!("HCL parse error: {}", e.message()),
-            )
-        }
-        too_slow => super::module::hcl_failure(&file.display, &file.text, &too_slow),
-    })?;
+    let body =
+        super::module::parse_hcl(&file.text, parse_limit).map_err(|failure| match failure {
+            super::module::HclFailure::Syntax(e) => {
+                let loc = e.location();
+                error(
+                    loc.line(),
+                    loc.column(),
+                    format!("HCL parse error: {}", e.message()),
+                )
+            }
+            too_slow => super::module::hcl_failure(&file.display, &file.text, &too_slow),
+        })?;
     let mut out = Vec::new();
     for s in body.into_iter() {
         match s {
@@ -482,6 +497,7 @@ fn root_values(
     own_files: &[SourceFile],
     cli_files: &[SourceFile],
     inputs: &VarInputs,
+    limits: &crate::limits::Limits,
     errors: &mut Vec<LoadError>,
 ) -> Map {
     let mut values = Map::new();
@@ -504,7 +520,7 @@ fn root_values(
         (!name.starts_with("terraform.tfvars"), name)
     });
     for file in own.into_iter().chain(cli_files) {
-        let Ok(assignments) = parse_var_file(file) else {
+        let Ok(assignments) = parse_var_file(file, limits.hcl_parse) else {
             continue;
         };
         for (name, value) in assignments {
@@ -553,7 +569,13 @@ fn raw_value(raw: &str, literal: bool, origin: &str, errors: &mut Vec<LoadError>
 fn constant(expr: &hcl_edit::expr::Expression) -> Val {
     let modules = BTreeMap::new();
     let empty = ModuleDef::default();
-    let root = super::calls::RootCtx::new(&modules, ".", HashMap::new(), None);
+    let root = super::calls::RootCtx::new(
+        &modules,
+        ".",
+        HashMap::new(),
+        None,
+        &crate::limits::Limits::default(),
+    );
     let ev = super::calls::root_evaluator(&empty, root, &Map::new());
     ev.eval_or_unknown(expr, &super::eval::Scope::default())
 }
