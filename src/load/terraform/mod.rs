@@ -10,6 +10,7 @@ mod eval;
 mod expand;
 mod funcs;
 mod module;
+mod parse;
 mod project;
 mod refs;
 mod tags;

@@ -6,6 +6,7 @@ use hcl_edit::Span;
 use hcl_edit::expr::Expression;
 use hcl_edit::structure::{Block, Body, Structure};
 
+use super::parse::{hcl_failure, parse_hcl};
 use super::types::Ty;
 use crate::graph::{LoadError, Mode};
 use crate::load::text::LineIndex;
@@ -135,9 +136,7 @@ impl ModuleDef {
                 }
             }
             match parse_hcl(&file.text, parse_limit) {
-                // A clone has no growth slack: the parser's vectors grew by doubling, and
-                // held 63 of the 160 MB heap peak of the Terraform corpus.
-                Ok(body) => parsed.push((file_idx, body.clone())),
+                Ok(body) => parsed.push((file_idx, body)),
                 Err(e) => errors.push(hcl_failure(&file.display, &file.text, &e)),
             }
         }
@@ -396,83 +395,5 @@ fn merge_override(def: &mut BlockDef, over: Block) {
                 def.block.body.push(b);
             }
         }
-    }
-}
-
-/// Why HCL text did not parse.
-pub(crate) enum HclFailure {
-    Syntax(hcl_edit::parser::Error),
-    /// The parser did not finish within this limit.
-    TooSlow(std::time::Duration),
-}
-
-/// Parses an HCL body. hcl-edit's parser backtracks through every level of a nesting that
-/// fails to parse, so a few hundred bytes of objects opened after operators and never closed
-/// take minutes (the time triples with each level); it cannot be interrupted. A text whose
-/// brackets do not balance (counted with strings and comments, so a valid file may count as
-/// unbalanced too) is therefore parsed on a thread of its own, and given up after
-/// `limit` (`hcl-parse-seconds`): that thread runs on, unseen, until it ends or the process
-/// does. Every other text is parsed here.
-pub(crate) fn parse_hcl(text: &str, limit: std::time::Duration) -> Result<Body, HclFailure> {
-    let balanced = [('{', '}'), ('[', ']'), ('(', ')')]
-        .iter()
-        .all(|&(open, close)| text.matches(open).count() == text.matches(close).count());
-    if balanced {
-        return hcl_edit::parser::parse_body(text).map_err(HclFailure::Syntax);
-    }
-    let (send, receive) = std::sync::mpsc::channel();
-    let owned = text.to_string();
-    let spawned = std::thread::Builder::new()
-        .name("hcl-parse".into())
-        // As deep as a worker's: the parser recurses once per nesting level.
-        .stack_size(64 << 20)
-        .spawn(move || {
-            // The receiver is gone when the parse was given up: nothing to tell.
-            let _ = send.send(hcl_edit::parser::parse_body(&owned));
-        });
-    match spawned {
-        Ok(_) => match receive.recv_timeout(limit) {
-            Ok(parsed) => parsed.map_err(HclFailure::Syntax),
-            Err(_) => Err(HclFailure::TooSlow(limit)),
-        },
-        // No thread to be had: parse here, unbounded.
-        Err(_) => hcl_edit::parser::parse_body(text).map_err(HclFailure::Syntax),
-    }
-}
-
-/// The load error of an HCL text that did not parse.
-pub(crate) fn hcl_failure(display: &str, text: &str, failure: &HclFailure) -> LoadError {
-    match failure {
-        HclFailure::Syntax(e) => parse_error(display, text, e),
-        HclFailure::TooSlow(limit) => LoadError {
-            file: display.to_string(),
-            line: None,
-            column: None,
-            message: format!(
-                "HCL parse gave up after {} s (limit hcl-parse-seconds): its brackets do not \
-                 balance, and the parser backtracks through every nesting level of such a file",
-                limit.as_secs()
-            ),
-            file_skipped: true,
-        },
-    }
-}
-
-/// A parse error with the parser's own reason, at its line and column. An error at the end of
-/// the file gets a hint: it almost always means a block or bracket was left open.
-fn parse_error(display: &str, text: &str, e: &hcl_edit::parser::Error) -> LoadError {
-    let loc = e.location();
-    let at_end = loc.offset() >= text.trim_end().len();
-    let hint = if at_end {
-        " (the file ends here: is a block, bracket or string left open?)"
-    } else {
-        ""
-    };
-    LoadError {
-        file: display.to_string(),
-        line: Some(u32::try_from(loc.line()).unwrap_or(u32::MAX)),
-        column: Some(u32::try_from(loc.column()).unwrap_or(u32::MAX)),
-        message: format!("HCL parse error: {}{hint}", e.message()),
-        file_skipped: true,
     }
 }

@@ -460,8 +460,8 @@ fn parse_var_file(
         };
     }
     let body =
-        super::module::parse_hcl(&file.text, parse_limit).map_err(|failure| match failure {
-            super::module::HclFailure::Syntax(e) => {
+        super::parse::parse_hcl(&file.text, parse_limit).map_err(|failure| match failure {
+            super::parse::HclFailure::Syntax(e) => {
                 let loc = e.location();
                 error(
                     loc.line(),
@@ -469,7 +469,7 @@ fn parse_var_file(
                     format!("HCL parse error: {}", e.message()),
                 )
             }
-            too_slow => super::module::hcl_failure(&file.display, &file.text, &too_slow),
+            too_slow => super::parse::hcl_failure(&file.display, &file.text, &too_slow),
         })?;
     let mut out = Vec::new();
     for s in body.into_iter() {
