@@ -1,3 +1,4 @@
+use super::evaluator::{groups, units};
 use super::*;
 use crate::graph::{
     FileSource, InputFile, Mode, Origin, Ref, Resource, ResourceGraph, Scope, Source,

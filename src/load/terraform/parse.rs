@@ -46,7 +46,10 @@ impl ParseThread {
                     // A clone has no growth slack: the parser's vectors grew by doubling
                     // (they held 63 of the 160 MB heap peak of the Terraform corpus), and
                     // they are freed here, where the next parse reuses their memory.
-                    let parsed = hcl_edit::parser::parse_body(&text).map(|body| body.clone());
+                    let parsed = match hcl_edit::parser::parse_body(&text) {
+                        Ok(body) => Ok(body.clone()),
+                        Err(e) => Err(e),
+                    };
                     if done.send(parsed).is_err() {
                         break;
                     }
