@@ -239,22 +239,25 @@ impl Loaded {
                 ),
             ));
         }
-        for (name, &value) in &loaded.config.limits {
-            if let Err(message) = crate::limits::Limits::default().set(name, value) {
-                return Err(loaded.error_at(name, message));
-            }
+        if let Err((name, message)) = loaded.try_limits() {
+            return Err(loaded.error_at(name, message));
         }
         Ok(loaded)
     }
 
     /// The default limits with those of `limits:` applied.
     pub fn limits(&self) -> crate::limits::Limits {
-        let mut limits = crate::limits::Limits::default();
-        for (name, &value) in &self.config.limits {
-            // Each was checked as the file was read.
-            let _ = limits.set(name, value);
-        }
-        limits
+        // Checked as the file was read.
+        self.try_limits().unwrap_or_default()
+    }
+
+    fn try_limits(&self) -> Result<crate::limits::Limits, (&str, String)> {
+        crate::limits::Limits::default().with(
+            self.config
+                .limits
+                .iter()
+                .map(|(name, value)| (name.as_str(), *value)),
+        )
     }
 
     /// Resolves a path written in the file.

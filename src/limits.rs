@@ -12,9 +12,9 @@ use std::time::Duration;
 pub struct Limits {
     /// Larger files are reported rather than read (`--max-file-size`).
     pub file_bytes: u64,
-    /// Longest an HCL parse may take on a file whose brackets do not balance: hcl-edit's
-    /// parser backtracks through every level of such a file and cannot be interrupted, so it
-    /// runs on a thread of its own and is given up after this long.
+    /// Longest the HCL parse of one file may take: hcl-edit's parser backtracks through every
+    /// nesting level of a file that fails to parse and cannot be interrupted, so each parse
+    /// runs on a parse thread and is given up after this long.
     pub hcl_parse: Duration,
     /// Values the aliases of one YAML document may expand to (an alias bomb is reported).
     pub yaml_alias_values: usize,
@@ -54,7 +54,7 @@ pub const NAMES: &[LimitName] = &[
     },
     LimitName {
         name: "hcl-parse-seconds",
-        bounds: "time to parse an HCL file whose brackets do not balance",
+        bounds: "time to parse one HCL file",
     },
     LimitName {
         name: "yaml-alias-values",
@@ -112,10 +112,14 @@ impl Limits {
         })
     }
 
-    /// Applies `NAME=VALUE` settings in order (the last one of a name wins).
-    pub fn with(mut self, settings: &[(String, u64)]) -> Result<Limits, String> {
+    /// Applies `(NAME, VALUE)` settings in order (the last one of a name wins); the first
+    /// that fails gives its name and why.
+    pub fn with<'s>(
+        mut self,
+        settings: impl IntoIterator<Item = (&'s str, u64)>,
+    ) -> Result<Limits, (&'s str, String)> {
         for (name, value) in settings {
-            self.set(name, *value)?;
+            self.set(name, value).map_err(|e| (name, e))?;
         }
         Ok(self)
     }
@@ -190,10 +194,15 @@ mod tests {
     }
 
     #[test]
-    fn later_settings_win() {
+    fn later_settings_win_and_a_failing_one_is_named() {
         let limits = Limits::default()
-            .with(&[("rule-seconds".into(), 5), ("rule-seconds".into(), 9)])
+            .with([("rule-seconds", 5), ("rule-seconds", 9)])
             .unwrap();
         assert_eq!(limits.rule_time, Duration::from_secs(9));
+        let (name, why) = Limits::default()
+            .with([("rule-seconds", 5), ("file-byte", 9)])
+            .unwrap_err();
+        assert_eq!(name, "file-byte");
+        assert!(why.contains("unknown limit"), "{why}");
     }
 }

@@ -191,7 +191,11 @@ impl InputArgs {
     /// applied.
     pub fn limits(&self, limits: crate::limits::Limits) -> crate::limits::Limits {
         // The settings were checked as they were parsed.
-        let mut limits = limits.with(&self.limits).unwrap_or(limits);
+        let settings = self
+            .limits
+            .iter()
+            .map(|(name, value)| (name.as_str(), *value));
+        let mut limits = limits.with(settings).unwrap_or(limits);
         if let Some(bytes) = self.max_file_size {
             limits.file_bytes = bytes;
         }

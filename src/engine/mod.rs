@@ -462,6 +462,18 @@ fn conclude(
     });
 }
 
+#[cfg(test)]
+impl Outcome {
+    /// Each rule run without its time (rule, resources examined, failed, errored): what two
+    /// evaluations of the same rules on the same resources must agree on.
+    pub(crate) fn untimed_runs(&self) -> Vec<(String, Vec<String>, usize, bool)> {
+        self.runs
+            .iter()
+            .map(|r| (r.rule_id.clone(), r.examined.clone(), r.failed, r.errored))
+            .collect()
+    }
+}
+
 impl Outcome {
     /// Joins the outcome of another graph evaluated with the same rules (an [`Evaluator`]'s
     /// next graph); [`Outcome::sort`] then puts the joined lists in canonical order.

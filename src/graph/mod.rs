@@ -405,6 +405,14 @@ pub fn gap_error(gap: &Gap) -> LoadError {
     }
 }
 
+/// Sorts resources by id, stably, unless they are sorted already (as they often are: a stable
+/// sort would still take a buffer of half of them).
+fn sort_by_id(resources: &mut [Resource]) {
+    if !resources.is_sorted_by(|a, b| a.id <= b.id) {
+        resources.sort_by(|a, b| a.id.cmp(&b.id));
+    }
+}
+
 /// All resources of one scan, with what could not be loaded.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ResourceGraph {
@@ -481,10 +489,7 @@ impl ResourceGraph {
     /// Puts resources, files and errors into a canonical order so that output never depends
     /// on thread scheduling or directory order.
     pub fn normalize(&mut self) {
-        // Often sorted already; a stable sort would still take a buffer of half the graph.
-        if !self.resources.is_sorted_by(|a, b| a.id <= b.id) {
-            self.resources.sort_by(|a, b| a.id.cmp(&b.id));
-        }
+        sort_by_id(&mut self.resources);
         self.files.sort();
         self.files.dedup();
         self.errors.sort();
@@ -544,10 +549,7 @@ impl ResourceGraph {
     /// lies between two resources of the graph (a Bicep scan's deployments, loaded after
     /// the rest): it is then put there, without sorting the whole graph again.
     pub fn insert_sorted(&mut self, mut more: Vec<Resource>) {
-        let by_id = |a: &Resource, b: &Resource| a.id.cmp(&b.id);
-        if !more.is_sorted_by(|a, b| a.id <= b.id) {
-            more.sort_by(by_id);
-        }
+        sort_by_id(&mut more);
         if self.resources.is_empty() {
             self.resources = more;
             return;
@@ -560,7 +562,7 @@ impl ResourceGraph {
             self.resources.splice(at..at, more);
         } else {
             self.resources.extend(more);
-            self.resources.sort_by(by_id);
+            sort_by_id(&mut self.resources);
         }
     }
 

@@ -314,7 +314,6 @@ pub fn first_pass(
         modules,
         param_units,
         param_sets,
-        max_file_bytes,
     };
     (graph, Some(deployments))
 }
@@ -330,7 +329,6 @@ pub struct Deployments {
     param_units: Vec<Unit>,
     /// Indices in `param_units` of the parameter files naming each template.
     param_sets: HashMap<String, Vec<usize>>,
-    max_file_bytes: u64,
 }
 
 impl Deployments {
@@ -352,7 +350,7 @@ impl Deployments {
         let per_root: Vec<ResourceGraph> = self.roots[range]
             .par_iter()
             .map(|(display, path, reach)| {
-                let mut g = match reparse(display, path, self.max_file_bytes) {
+                let mut g = match reparse(display, path, modules.max_file_bytes) {
                     Ok(unit) => crate::load::guarded(&unit.display, || {
                         let mut g = ResourceGraph::new();
                         let sets = self.param_sets.get(&unit.display);
@@ -475,6 +473,7 @@ fn reachable<T>(
 /// roots being evaluated, not all of them.
 struct Modules {
     units: HashMap<String, Module>,
+    /// Larger templates are reported, not read (called ones and, again, the roots).
     max_file_bytes: u64,
     /// Files that could not be read or parsed again.
     errors: std::sync::Mutex<Vec<LoadError>>,

@@ -105,7 +105,7 @@ pub struct ModuleDef {
 impl ModuleDef {
     /// Parses the files of one module. Files that do not parse are reported with line and
     /// column and left out; duplicate declarations are reported and the first one kept.
-    /// The parse of a file whose brackets do not balance is given up after `parse_limit`
+    /// A file whose parse takes longer than `parse_limit` is given up and reported
     /// ([`parse_hcl`]).
     pub fn parse(
         dir: &str,

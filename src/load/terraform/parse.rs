@@ -74,16 +74,9 @@ pub(crate) fn parse_hcl(text: &str, limit: Duration) -> Result<Body, HclFailure>
         // No thread to be had: parse here, unbounded.
         return hcl_edit::parser::parse_body(text).map_err(HclFailure::Syntax);
     };
-    if worker.texts.send(text.to_string()).is_err() {
-        // The thread is gone (its parse of an earlier text panicked): parse on a new one.
-        return match ParseThread::spawn() {
-            Some(fresh) => {
-                PARSE_THREAD.with(|slot| *slot.borrow_mut() = Some(fresh));
-                parse_hcl(text, limit)
-            }
-            None => hcl_edit::parser::parse_body(text).map_err(HclFailure::Syntax),
-        };
-    }
+    // A thread is kept only after it answered, so it is waiting for this text; if it is gone
+    // all the same, the receive below says so.
+    let _ = worker.texts.send(text.to_string());
     match worker.parses.recv_timeout(limit) {
         Ok(parsed) => {
             PARSE_THREAD.with(|slot| *slot.borrow_mut() = Some(worker));

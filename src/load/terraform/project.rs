@@ -428,8 +428,8 @@ enum VarValue {
     Json(serde_json::Value),
 }
 
-/// Parses a variables file; an HCL parse of one whose brackets do not balance is given up
-/// after `parse_limit`.
+/// Parses a variables file; an HCL parse that takes longer than `parse_limit` is given up.
+/// A syntax error keeps this message of its own (no end-of-file hint).
 fn parse_var_file(
     file: &SourceFile,
     parse_limit: std::time::Duration,
@@ -469,7 +469,7 @@ fn parse_var_file(
                     format!("HCL parse error: {}", e.message()),
                 )
             }
-            too_slow => super::parse::hcl_failure(&file.display, &file.text, &too_slow),
+            other => super::parse::hcl_failure(&file.display, &file.text, &other),
         })?;
     let mut out = Vec::new();
     for s in body.into_iter() {
