@@ -195,17 +195,7 @@ fn every_hostile_file_is_reported_and_the_valid_ones_are_scanned() {
     let r = scan_report(dir.path(), "hostile", &["--fail-on", "none"]);
 
     // Every hostile file, and nothing else, is a load error with its reason.
-    let errors: BTreeMap<String, String> = r["load_errors"]
-        .as_array()
-        .expect("load_errors")
-        .iter()
-        .map(|e| {
-            (
-                e["file"].as_str().unwrap_or_default().to_string(),
-                e["message"].as_str().unwrap_or_default().to_string(),
-            )
-        })
-        .collect();
+    let errors = load_errors(&r["load_errors"]);
     let reported: Vec<&str> = errors.keys().map(String::as_str).collect();
     let expected: Vec<&str> = EXPECTED.iter().map(|(f, _)| *f).collect();
     assert_eq!(reported, expected, "load errors: {errors:#?}");
