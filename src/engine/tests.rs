@@ -42,6 +42,11 @@ fn graph(resources: Vec<Resource>) -> ResourceGraph {
 
 /// A policy set from inline rule sources (no catalogs needed: rules map no controls).
 fn policies(rules: &[(&str, &str)]) -> PolicySet {
+    policy_set(rules, false)
+}
+
+/// As [`policies`]; `builtin` rules are parsed on first use, as the embedded ones are.
+fn policy_set(rules: &[(&str, &str)], builtin: bool) -> PolicySet {
     let mut errors = Vec::new();
     let sources = rules
         .iter()
@@ -50,7 +55,7 @@ fn policies(rules: &[(&str, &str)]) -> PolicySet {
             let src = format!(
                 "# METADATA\n# title: {id}\n# description: d\n# custom:\n#   id: {id}\n#   severity: high\n#   resource_types: [\"*\"]\n#   remediation: r\npackage {pkg}\n\nimport rego.v1\n\n{body}\n"
             );
-            (format!("{id}.rego"), src, false)
+            (format!("{id}.rego"), src, builtin)
         })
         .collect();
     let set = PolicySet::from_sources(sources, Default::default(), &mut errors);
@@ -93,6 +98,56 @@ fn batching_and_threads_do_not_change_results() {
     assert_eq!(one.findings, small.findings);
     assert_eq!(one.runs[0].examined.len(), 1200);
     assert_eq!(one.runs[0].failed, 540);
+}
+
+/// A scan that evaluates several graphs keeps one engine per platform for its rules of one
+/// unit each: every rule's results, errors included, are what an engine of its own gives,
+/// and a rule that does not parse is that rule's error (its platform's rules then each get
+/// an engine of their own).
+#[test]
+fn kept_platform_engines_give_each_rule_its_own_results() {
+    let g = graph(vec![
+        resource("aws_ebs_volume", "v", json!({"size": 50})),
+        resource("aws_ebs_volume", "w", json!({"size": 5})),
+    ]);
+    let broken = (
+        "broken",
+        "deny contains x if { some r in input.resources; x := r.attributes.size / 0 }",
+    );
+    let sets = [
+        policies(&[("big", FLAG_BIG), broken]),
+        // Built-in rules are parsed when first used: this one fails then.
+        policy_set(
+            &[("big", FLAG_BIG), broken, ("typo", "deny contains x if {")],
+            true,
+        ),
+    ];
+    for set in &sets {
+        let rules: Vec<&RuleMeta> = set.rules.iter().collect();
+        let opts = EvalOptions {
+            together: false,
+            ..EvalOptions::default()
+        };
+        let own = Evaluator::new(set, &rules, &opts, false).evaluate(&g, RuleValues::of(&g));
+        let kept = Evaluator::new(set, &rules, &opts, true);
+        for _ in 0..2 {
+            let shared = kept.evaluate(&g, RuleValues::of(&g));
+            assert_eq!(shared.findings, own.findings);
+            assert_eq!(shared.errors, own.errors);
+            assert_eq!(shared.untimed_runs(), own.untimed_runs());
+        }
+        assert_eq!(own.findings.len(), 1);
+        assert!(own.errors.iter().any(|e| e.rule_id == "broken"));
+        if rules.len() == 3 {
+            assert!(
+                own.errors
+                    .iter()
+                    .any(|e| e.rule_id == "typo" && e.message.contains("does not parse")),
+                "{:?}",
+                own.errors
+            );
+        }
+    }
 }
 
 #[test]
