@@ -114,8 +114,19 @@ fn kept_platform_engines_give_each_rule_its_own_results() {
         "broken",
         "deny contains x if { some r in input.resources; x := r.attributes.size / 0 }",
     );
+    // More rules than one platform engine holds: they are split between engines.
+    let many: Vec<(String, String)> = (0..40)
+        .map(|i| {
+            (
+                format!("big-{i:02}"),
+                FLAG_BIG.replace("\"big\"", &format!("\"big {i}\"")),
+            )
+        })
+        .collect();
+    let many: Vec<(&str, &str)> = many.iter().map(|(a, b)| (a.as_str(), b.as_str())).collect();
     let sets = [
         policies(&[("big", FLAG_BIG), broken]),
+        policies(&many),
         // Built-in rules are parsed when first used: this one fails then.
         policy_set(
             &[("big", FLAG_BIG), broken, ("typo", "deny contains x if {")],
@@ -135,6 +146,11 @@ fn kept_platform_engines_give_each_rule_its_own_results() {
             assert_eq!(shared.findings, own.findings);
             assert_eq!(shared.errors, own.errors);
             assert_eq!(shared.untimed_runs(), own.untimed_runs());
+        }
+        if rules.len() == 40 {
+            assert_eq!(own.findings.len(), 40);
+            assert!(own.errors.is_empty());
+            continue;
         }
         assert_eq!(own.findings.len(), 1);
         assert!(own.errors.iter().any(|e| e.rule_id == "broken"));
