@@ -107,7 +107,8 @@ impl<'a> Evaluator<'a> {
     }
 
     /// An engine of one rule (the libraries and that rule), prepared. With `keep_engines`,
-    /// a clone of the prepared engine of all the rules of its platform, if that one builds.
+    /// a clone of the prepared engine of its platform's rules ([`Self::platform_engine`]), if
+    /// that one builds.
     fn prepare(&self, rule: &RuleMeta) -> Result<regorus::Engine, String> {
         if self.keep_engines
             && let Some(engine) = self.platform_engine(rule)
