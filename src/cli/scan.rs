@@ -265,17 +265,26 @@ fn evaluate_deployments(
     part.files = std::mem::take(&mut graph.files);
     part.shard = graph.shard;
     let mut loaded: Vec<Resource> = Vec::new();
-    let mut start = 0;
-    while start < deployments.len() {
-        let end = (start + at_once.max(1)).min(deployments.len());
-        let few = deployments.load(start..end, Some(prepare_for_rules));
-        start = end;
+    let few_at = |start: usize| start..(start + at_once.max(1)).min(deployments.len());
+    let load = |range: std::ops::Range<usize>| {
+        (!range.is_empty()).then(|| deployments.load(range, Some(prepare_for_rules)))
+    };
+    let mut range = few_at(0);
+    let mut next = load(range.clone());
+    while let Some(few) = next.take() {
+        // No few is loading now: the loading threads' interners can go.
         RuleValues::end_preparing();
         part.resources = few.resources;
         part.errors = few.errors;
         part.normalize();
         let values = RuleValues::take(&mut part, suppress::ATTRIBUTES_READ);
-        outcome.absorb(evaluator.evaluate(&part, values));
+        // The next few loads while this one is evaluated: each fills the other's idle
+        // stretches (a few's largest templates, a rule's last batches).
+        range = few_at(range.end);
+        let (evaluated, loading) =
+            rayon::join(|| evaluator.evaluate(&part, values), || load(range.clone()));
+        next = loading;
+        outcome.absorb(evaluated);
         graph.errors.append(&mut part.errors);
         // What reports read of a resource stays: its references do not, nor, unless a shard's
         // state records them, the paths of its unknown values.

@@ -17,18 +17,32 @@ pub fn read_source(path: &Path, display: &str, max_bytes: u64) -> Result<String,
         message,
         file_skipped: true,
     };
-    let meta = std::fs::metadata(path).map_err(|e| err(None, None, format!("cannot read: {e}")))?;
-    if meta.len() > max_bytes {
+    use std::io::Read;
+    let cannot_read = |e: std::io::Error| err(None, None, format!("cannot read: {e}"));
+    // One open and the size from the open file: a scan reads thousands of small files, and
+    // looking each path up twice (size, then contents) was a tenth of a Bicep scan's reading.
+    let mut file = std::fs::File::open(path).map_err(cannot_read)?;
+    let size = file.metadata().map_err(cannot_read)?.len();
+    if size > max_bytes {
         return Err(err(
             None,
             None,
-            format!(
-                "file is {} bytes, above the limit of {max_bytes} bytes",
-                meta.len()
-            ),
+            format!("file is {size} bytes, above the limit of {max_bytes} bytes"),
         ));
     }
-    let bytes = std::fs::read(path).map_err(|e| err(None, None, format!("cannot read: {e}")))?;
+    // A file that grows while it is read stops at the limit (and is then refused below).
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
+    file.by_ref()
+        .take(max_bytes.saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(cannot_read)?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(err(
+            None,
+            None,
+            format!("file grew past the limit of {max_bytes} bytes while it was read"),
+        ));
+    }
     match String::from_utf8(bytes) {
         Ok(mut s) => {
             if s.starts_with('\u{feff}') {

@@ -160,6 +160,31 @@ impl Val {
     /// Converts to JSON for the resource graph. Unknown parts are left out of objects (or put
     /// as `null` in lists, to keep indices) and their paths pushed onto `unknown`.
     pub fn to_json(&self, path: &AttrPath, unknown: &mut Vec<String>) -> Option<Json> {
+        self.json_at(&mut path.clone(), unknown)
+    }
+
+    /// The JSON form of an object's entries, as [`Val::to_json`] gives it for `Val::Object`,
+    /// without the object: `path` is the object's path, extended in place as the walk goes
+    /// (one buffer instead of a path per value) and left as it was.
+    pub fn map_to_json(
+        map: &Map,
+        path: &mut AttrPath,
+        unknown: &mut Vec<String>,
+    ) -> serde_json::Map<String, Json> {
+        let mut out = serde_json::Map::with_capacity(map.len());
+        for (k, v) in map.iter() {
+            let len = path.text_len();
+            path.push_key(k);
+            let json = v.json_at(path, unknown);
+            path.truncate(len);
+            if let Some(j) = json {
+                out.insert(k.clone(), j);
+            }
+        }
+        out
+    }
+
+    fn json_at(&self, path: &mut AttrPath, unknown: &mut Vec<String>) -> Option<Json> {
         match self {
             Val::Unknown | Val::Partial(_) => {
                 unknown.push(path.as_str().to_string());
@@ -173,18 +198,16 @@ impl Val {
                 items
                     .iter()
                     .enumerate()
-                    .map(|(i, v)| v.to_json(&path.index(i), unknown).unwrap_or(Json::Null))
+                    .map(|(i, v)| {
+                        let len = path.text_len();
+                        path.push_index(i);
+                        let json = v.json_at(path, unknown);
+                        path.truncate(len);
+                        json.unwrap_or(Json::Null)
+                    })
                     .collect(),
             )),
-            Val::Object(map) => {
-                let mut out = serde_json::Map::with_capacity(map.len());
-                for (k, v) in map.iter() {
-                    if let Some(j) = v.to_json(&path.key(k), unknown) {
-                        out.insert(k.clone(), j);
-                    }
-                }
-                Some(Json::Object(out))
-            }
+            Val::Object(map) => Some(Json::Object(Val::map_to_json(map, path, unknown))),
         }
     }
 

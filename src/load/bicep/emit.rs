@@ -3,11 +3,14 @@
 //! attributes.
 
 use std::collections::BTreeMap;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use foldhash::{HashMap, HashMapExt};
 
-use super::eval::{self, Eval, elements, named_children, property_node, resource_body, split_type};
+use super::eval::{
+    self, Eval, elements, named, named_children, property_node, resource_body, split_type,
+};
 use super::syntax::Node;
 use super::{
     BodyFacts, MAX_MODULE_DEPTH, MAX_RESOURCES, MAX_WALK_DEPTH, Modules, Unit, local_target,
@@ -228,8 +231,11 @@ fn emit_resource(
             .push(id.as_str().into());
         let (attrs, facts, parent_name) = ev.with_locals(binds.clone(), || {
             let value = ev.eval(obj);
+            // The evaluated object is this resource's alone, unless a cache shares it.
             let mut map = match value {
-                Val::Object(m) | Val::Partial(m) => (*m).clone(),
+                Val::Object(m) | Val::Partial(m) => {
+                    Rc::try_unwrap(m).unwrap_or_else(|m| (*m).clone())
+                }
                 _ => Map::new(),
             };
             // The parent: nesting, or a `parent:` property naming another resource.
@@ -264,9 +270,11 @@ fn emit_resource(
             attrs.insert("apiVersion".into(), Val::str(api.clone()));
         }
         let mut unknown = Vec::new();
-        let attributes = Val::object(attrs.clone())
-            .to_json(&AttrPath::root(), &mut unknown)
-            .unwrap_or_else(|| serde_json::json!({}));
+        let attributes = serde_json::Value::Object(Val::map_to_json(
+            &attrs,
+            &mut AttrPath::root(),
+            &mut unknown,
+        ));
         if unknown_expansion {
             unknown.insert(0, "[*]".to_string());
         }
@@ -316,18 +324,11 @@ fn emit_resource(
             api: api.clone(),
             name: attrs.get("name").cloned().unwrap_or(Val::Unknown),
         };
-        let children: Vec<(String, Node<'_>)> = named_children(obj)
-            .into_iter()
+        let children: Vec<(String, Node<'_>)> = named(obj)
             .filter(|p| p.kind() == "object_property")
-            .filter_map(|p| {
-                named_children(p)
-                    .into_iter()
-                    .find(|c| c.kind() == "resource_declaration")
-            })
+            .filter_map(|p| named(p).find(|c| c.kind() == "resource_declaration"))
             .filter_map(|d| {
-                let name = named_children(d)
-                    .into_iter()
-                    .find(|n| n.kind() == "identifier")?;
+                let name = named(d).find(|n| n.kind() == "identifier")?;
                 Some((ev.text(name).to_string(), d))
             })
             .collect();
@@ -368,7 +369,8 @@ fn emit_module(
     let source = ev.string_literal(decl).unwrap_or_default();
     let line = index.line_col(decl.start_byte()).0;
     let end_line = index.line_col(decl.end_byte().saturating_sub(1)).0;
-    let target = local_target(ev.unit, &source).and_then(|(d, _)| units.get(&d));
+    let target =
+        local_target(&ev.unit.display, &ev.unit.path, &source).and_then(|(d, _)| units.get(&d));
     let target = target.as_deref();
     for (binds, obj, suffix, unknown_expansion) in instances(ev, body) {
         let Some(obj) = obj else {

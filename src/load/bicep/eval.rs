@@ -29,6 +29,14 @@ pub struct Decls<'t> {
     pub outputs: Vec<Node<'t>>,
 }
 
+/// What a cached value is of ([`Eval::cached`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Cached {
+    Param,
+    Var,
+    Resource,
+}
+
 /// Evaluates expressions of one template instance (one set of parameter values).
 pub struct Eval<'t> {
     pub unit: &'t Unit,
@@ -36,8 +44,10 @@ pub struct Eval<'t> {
     pub ctx: Context,
     /// Values given from outside (parameter file, module call).
     pub given: HashMap<String, Val>,
-    cache: RefCell<HashMap<String, Val>>,
-    in_progress: RefCell<HashSet<String>>,
+    /// Values of parameters, variables and resource symbols, by kind and declaration start
+    /// (a key that costs no allocation: they are read at every mention).
+    cache: RefCell<HashMap<(Cached, usize), Val>>,
+    in_progress: RefCell<HashSet<(Cached, usize)>>,
     /// Loop variables and lambda parameters in scope, innermost last.
     locals: RefCell<Vec<(String, Val)>>,
     /// While a lambda whose body the grammar split (`x => x.name` parses as `(x => x).name`)
@@ -91,7 +101,7 @@ impl<'t> Eval<'t> {
         let Some(decl) = self.decls.params.get(name).copied() else {
             return Val::Unknown;
         };
-        self.cached(&format!("param:{name}"), || {
+        self.cached((Cached::Param, decl.start_byte()), || {
             // `param name type = default`: the default is the last named child after `=`.
             match value_after_equals(decl) {
                 Some(expr) => self.eval(expr),
@@ -113,19 +123,19 @@ impl<'t> Eval<'t> {
         let Some(expr) = self.decls.vars.get(name).copied() else {
             return Val::Unknown;
         };
-        self.cached(&format!("var:{name}"), || self.eval(expr))
+        self.cached((Cached::Var, expr.start_byte()), || self.eval(expr))
     }
 
-    fn cached(&self, key: &str, compute: impl FnOnce() -> Val) -> Val {
-        if let Some(v) = self.cache.borrow().get(key) {
+    fn cached(&self, key: (Cached, usize), compute: impl FnOnce() -> Val) -> Val {
+        if let Some(v) = self.cache.borrow().get(&key) {
             return v.clone();
         }
-        if !self.in_progress.borrow_mut().insert(key.to_string()) {
+        if !self.in_progress.borrow_mut().insert(key) {
             return Val::Unknown; // a cycle: the compiler would refuse it
         }
         let v = compute();
-        self.in_progress.borrow_mut().remove(key);
-        self.cache.borrow_mut().insert(key.to_string(), v.clone());
+        self.in_progress.borrow_mut().remove(&key);
+        self.cache.borrow_mut().insert(key, v.clone());
         v
     }
 
@@ -258,7 +268,9 @@ impl<'t> Eval<'t> {
         }
         if let Some(decl) = self.decls.resources.get(name).copied() {
             // Its name may need a long evaluation; every mention gives the same value.
-            return self.cached(&format!("resource:{name}"), || self.resource_symbol(decl));
+            return self.cached((Cached::Resource, decl.start_byte()), || {
+                self.resource_symbol(decl)
+            });
         }
         Val::Unknown
     }
@@ -294,9 +306,7 @@ impl<'t> Eval<'t> {
 
     /// The first string child of a declaration (a resource's type, a module's path).
     pub fn string_literal(&self, decl: Node<'t>) -> Option<String> {
-        let s = named_children(decl)
-            .into_iter()
-            .find(|n| n.kind() == "string")?;
+        let s = named(decl).find(|n| n.kind() == "string")?;
         match self.string(s, 0) {
             Val::String(s) => Some(s),
             _ => None,
@@ -324,15 +334,12 @@ impl<'t> Eval<'t> {
         let start = node.start_byte() + 1;
         let end = node.end_byte().saturating_sub(1).max(start);
         let mut pos = start;
-        for part in named_children(node)
-            .into_iter()
-            .filter(|c| c.kind() == "interpolation")
-        {
+        for part in named(node).filter(|c| c.kind() == "interpolation") {
             out.push_str(&unescape(
                 self.unit.src.get(pos..part.start_byte()).unwrap_or(""),
             ));
-            match named_children(part).first() {
-                Some(expr) => match self.eval_depth(*expr, d) {
+            match named(part).next() {
+                Some(expr) => match self.eval_depth(expr, d) {
                     Val::String(s) => out.push_str(&s),
                     Val::Number(n) => out.push_str(&format_number(n)),
                     Val::Bool(b) => out.push_str(if b { "true" } else { "false" }),
@@ -450,7 +457,7 @@ impl<'t> Eval<'t> {
                 binds.push((n.clone(), Val::Number(i as f64)));
             }
             let chosen = if body.kind() == "if_statement" {
-                let cond = named_children(body).first().copied();
+                let cond = named(body).next();
                 let held = self.with_locals(binds.clone(), || cond.map(|c| self.eval(c)));
                 match held {
                     Some(Val::Bool(true)) | Some(Val::Unknown) => if_object(body),
@@ -629,9 +636,7 @@ pub struct LoopHead<'t> {
 
 /// The object an `if (...) { ... }` guards.
 pub fn if_object(node: Node<'_>) -> Option<Node<'_>> {
-    named_children(node)
-        .into_iter()
-        .find(|n| n.kind() == "object")
+    named(node).find(|n| n.kind() == "object")
 }
 
 fn bool_or_unknown(v: Val) -> Val {
@@ -661,14 +666,11 @@ fn find_lambda(mut node: Node<'_>) -> Option<Node<'_>> {
 
 /// Parameter names of a lambda: `x => ...` or `(a, b) => ...`.
 fn lambda_params(ev: &Eval<'_>, lambda: Node<'_>) -> Vec<String> {
-    let Some(head) = named_children(lambda).first().copied() else {
+    let Some(head) = named(lambda).next() else {
         return Vec::new();
     };
     match head.kind() {
-        "parenthesized_expression" => named_children(head)
-            .into_iter()
-            .map(|p| ev.text(p).to_string())
-            .collect(),
+        "parenthesized_expression" => named(head).map(|p| ev.text(p).to_string()).collect(),
         _ => vec![ev.text(head).to_string()],
     }
 }
@@ -715,7 +717,12 @@ fn first_and_last(node: Node<'_>) -> Option<(Node<'_>, Node<'_>)> {
 }
 
 pub fn named_children(node: Node<'_>) -> Vec<Node<'_>> {
-    node.named_children().filter(|n| !is_comment(*n)).collect()
+    named(node).collect()
+}
+
+/// [`named_children`] without collecting them (most callers want one, or walk them once).
+pub(super) fn named<'t>(node: Node<'t>) -> impl Iterator<Item = Node<'t>> + use<'t> {
+    node.named_children().filter(|n| !is_comment(*n))
 }
 
 /// Comments are named nodes of the tree, but no part of any expression.
@@ -752,10 +759,7 @@ pub fn property_node<'t>(ev: &Eval<'t>, object: Node<'t>, key: &str) -> Option<N
 
 /// The elements of an array node (without their decorators).
 pub fn elements(array: Node<'_>) -> Vec<Node<'_>> {
-    named_children(array)
-        .into_iter()
-        .filter(|e| e.kind() != "decorators")
-        .collect()
+    named(array).filter(|e| e.kind() != "decorators").collect()
 }
 
 /// `Microsoft.Storage/storageAccounts@2023-01-01` → type and API version.

@@ -35,7 +35,7 @@ use crate::load::text::{LineIndex, line_starts, read_source};
 use crate::load::value::Val;
 
 use emit::emit_root;
-use eval::{Eval, named_children};
+use eval::{Eval, named, named_children};
 
 /// One parsed Bicep file.
 pub struct Unit {
@@ -196,17 +196,17 @@ fn first_error(root: Node<'_>) -> Option<Node<'_>> {
     }
 }
 
-/// The first of the two passes that load the Bicep files of a scan: the files and errors of
-/// every template and parameter file, and the deployments (root templates) to evaluate, if
-/// any, which [`Deployments::load`] evaluates (the second pass). `base` bounds where modules
-/// are read from disk.
+/// The first of the two passes that load the Bicep files of a scan: the files of every
+/// template and parameter file, and the deployments (root templates) to evaluate, if any,
+/// which [`Deployments::load`] evaluates (the second pass). `base` bounds where modules are
+/// read from disk.
 ///
-/// The first pass parses every template, reports its errors, notes the local modules it calls
-/// and drops it: which templates are roots is known only once every call is. The second
-/// evaluates roots in parallel, each parsed again when its turn comes, and a called template
-/// when a root first calls it (dropped after the last root that reaches it). Held all at
-/// once, the syntax trees and texts of the corpus' 2,349 templates were 40 MB, more than the
-/// resources they make.
+/// The first pass reads every template and notes the local modules it calls, off its
+/// statements (see [`scan`]); which templates are roots is known only once every call is.
+/// The second evaluates roots in parallel, each parsed when its turn comes, and a called
+/// template when a root first calls it (dropped after the last root that reaches it); each
+/// template's errors are reported when it is parsed, once. Held all at once, the syntax trees
+/// and texts of the corpus' 2,349 templates were 40 MB, more than the resources they make.
 pub fn first_pass(
     files: &[Discovered],
     max_file_bytes: u64,
@@ -223,11 +223,7 @@ pub fn first_pass(
     let scanned: Vec<(Option<Scanned>, Vec<LoadError>)> = inputs
         .par_iter()
         .map(|f| match read_source(&f.path, &f.display, max_file_bytes) {
-            Ok(text) => {
-                let params = f.kind == FileKind::BicepParams;
-                let (u, e) = parse(&f.display, &f.path, text, params);
-                (u.map(|u| Scanned::of(u, params)), e)
-            }
+            Ok(text) => scan(&f.display, &f.path, text, f.kind == FileKind::BicepParams),
             Err(e) => (None, vec![e]),
         })
         .collect();
@@ -260,9 +256,9 @@ pub fn first_pass(
             }
             match read_source(&path, &target, max_file_bytes) {
                 Ok(text) => {
-                    let (u, e) = parse(&target, &path, text, false);
+                    let (scanned, e) = scan(&target, &path, text, false);
                     graph.errors.extend(e);
-                    if let Some(Scanned::Template(_, t)) = u.map(|u| Scanned::of(u, false)) {
+                    if let Some(Scanned::Template(_, t)) = scanned {
                         graph.files.push(scanned_file(&target, "bicep"));
                         templates.insert(target.clone(), t);
                         queue.push(target);
@@ -293,21 +289,28 @@ pub fn first_pass(
     // called template is dropped when the last root template that reaches it has been
     // evaluated.
     let called: HashSet<&String> = calls.values().flatten().collect();
-    let (modules, roots): (BTreeMap<String, PathBuf>, BTreeMap<String, PathBuf>) = templates
+    let (modules, roots): (BTreeMap<String, Template>, BTreeMap<String, Template>) = templates
         .into_iter()
-        .map(|(display, t)| (display, t.path))
         .partition(|(display, _)| called.contains(display));
-    let roots: Vec<(String, PathBuf, Vec<String>)> = roots
+    let roots: Vec<Root> = roots
         .into_iter()
-        .map(|(display, path)| {
+        .map(|(display, t)| {
             let reach = reachable(&calls, &display, &modules);
-            (display, path, reach)
+            Root {
+                display,
+                path: t.path,
+                checked: t.checked,
+                reach,
+            }
         })
         .collect();
     let modules = Modules::on_disk(
-        modules,
+        modules
+            .into_iter()
+            .map(|(display, t)| (display, (t.path, t.checked)))
+            .collect(),
         max_file_bytes,
-        roots.iter().flat_map(|(_, _, reach)| reach),
+        roots.iter().flat_map(|r| &r.reach),
     );
     let deployments = Deployments {
         roots,
@@ -323,8 +326,8 @@ pub fn first_pass(
 /// with every template it calls. [`Deployments::load`] evaluates some of them at a time, so a
 /// scan can evaluate rules on the resources of a few deployments before loading the next.
 pub struct Deployments {
-    /// Display path, file path and the called templates it reaches, in display-path order.
-    roots: Vec<(String, PathBuf, Vec<String>)>,
+    /// In display-path order.
+    roots: Vec<Root>,
     modules: Modules,
     param_units: Vec<Unit>,
     /// Indices in `param_units` of the parameter files naming each template.
@@ -349,10 +352,14 @@ impl Deployments {
         let modules = &self.modules;
         let per_root: Vec<ResourceGraph> = self.roots[range]
             .par_iter()
-            .map(|(display, path, reach)| {
-                let mut g = match reparse(display, path, modules.max_file_bytes) {
-                    Ok(unit) => crate::load::guarded(&unit.display, || {
+            .map(|root| {
+                let (display, reach) = (&root.display, &root.reach);
+                let mut g = match reparse(display, &root.path, modules.max_file_bytes) {
+                    Ok((unit, errors)) => crate::load::guarded(&unit.display, || {
                         let mut g = ResourceGraph::new();
+                        if !root.checked {
+                            g.errors.extend(errors);
+                        }
                         let sets = self.param_sets.get(&unit.display);
                         match sets {
                             None => emit_root(modules, &unit, HashMap::new(), None, &mut g),
@@ -405,7 +412,7 @@ fn scanned_file(file: &str, kind: &str) -> InputFile {
     }
 }
 
-/// What the first pass keeps of a parsed file.
+/// What the first pass keeps of a file.
 enum Scanned {
     /// A template (display path): read again when evaluated.
     Template(String, Template),
@@ -420,7 +427,12 @@ impl Scanned {
         }
         let calls = local_module_paths(&unit);
         let path = unit.path.clone();
-        Scanned::Template(unit.display, Template { path, calls })
+        let template = Template {
+            path,
+            calls,
+            checked: true,
+        };
+        Scanned::Template(unit.display, template)
     }
 }
 
@@ -429,14 +441,66 @@ struct Template {
     path: PathBuf,
     /// The local modules it calls: display path and file path of each.
     calls: Vec<(String, PathBuf)>,
+    /// Parsed by the first pass, which reported its errors.
+    checked: bool,
 }
 
-/// A template (not a parameter file) of the first pass, read and parsed again. Its syntax errors were reported by
-/// the first pass; an error here means the file changed or went away in between.
-fn reparse(display: &str, path: &Path, max_file_bytes: u64) -> Result<Unit, LoadError> {
+/// A root template: evaluated once per parameter file naming it.
+struct Root {
+    display: String,
+    path: PathBuf,
+    /// Its errors were reported by the first pass.
+    checked: bool,
+    /// The called templates it reaches, directly or not.
+    reach: Vec<String>,
+}
+
+/// What the first pass makes of a file. A template's local module calls are read off its
+/// statements (`prep`) when every module path is a plain literal; it is parsed, once, in the
+/// second pass, which reports its errors. Parsing every template in both passes was a
+/// quarter of a Bicep scan's work. A template with a module path to evaluate
+/// (an interpolation, an escape) and a parameter file are parsed here.
+fn scan(
+    display: &str,
+    path: &Path,
+    text: String,
+    params: bool,
+) -> (Option<Scanned>, Vec<LoadError>) {
+    if !params {
+        let prepared = prep::prepare(&text, false);
+        if prepared.module_paths.iter().all(Option::is_some) {
+            let calls = prepared
+                .module_paths
+                .iter()
+                .flatten()
+                .filter_map(|rel| local_target(display, path, rel))
+                .collect();
+            let template = Template {
+                path: path.to_path_buf(),
+                calls,
+                checked: false,
+            };
+            return (
+                Some(Scanned::Template(display.to_string(), template)),
+                Vec::new(),
+            );
+        }
+    }
+    let (unit, errors) = parse(display, path, text, params);
+    (unit.map(|u| Scanned::of(u, params)), errors)
+}
+
+/// A template (not a parameter file) of the first pass, read and parsed again, with its errors
+/// (which the first pass reported if it parsed the template). An error here, when the first
+/// pass parsed it, means the file changed or went away in between.
+fn reparse(
+    display: &str,
+    path: &Path,
+    max_file_bytes: u64,
+) -> Result<(Unit, Vec<LoadError>), LoadError> {
     let text = read_source(path, display, max_file_bytes)?;
     match parse(display, path, text, false) {
-        (Some(unit), _) => Ok(unit),
+        (Some(unit), errors) => Ok((unit, errors)),
         (None, mut errors) => Err(errors.pop().unwrap_or_else(|| LoadError {
             file: display.to_string(),
             line: None,
@@ -475,7 +539,8 @@ struct Modules {
     units: HashMap<String, Module>,
     /// Larger templates are reported, not read (called ones and, again, the roots).
     max_file_bytes: u64,
-    /// Files that could not be read or parsed again.
+    /// Errors of called templates: those the first pass did not report, and files that
+    /// could not be read or parsed again.
     errors: std::sync::Mutex<Vec<LoadError>>,
 }
 
@@ -483,6 +548,8 @@ struct Module {
     state: std::sync::Mutex<Held>,
     /// Root templates that reach this one and have not been evaluated yet.
     users: std::sync::atomic::AtomicUsize,
+    /// Its syntax errors are reported (by the first pass, or when it was parsed here).
+    reported: std::sync::atomic::AtomicBool,
 }
 
 enum Held {
@@ -500,24 +567,25 @@ impl Modules {
     fn new<'a>(units: BTreeMap<String, Unit>, reached: impl Iterator<Item = &'a String>) -> Self {
         let units = units
             .into_iter()
-            .map(|(display, unit)| (display, Held::Parsed(Arc::new(unit))));
+            .map(|(display, unit)| (display, (Held::Parsed(Arc::new(unit)), true)));
         Modules::with(units, 0, reached)
     }
 
-    /// The templates at these paths, parsed when first called.
+    /// The templates at these paths (with whether the first pass reported their errors),
+    /// parsed when first called.
     fn on_disk<'a>(
-        paths: BTreeMap<String, PathBuf>,
+        paths: BTreeMap<String, (PathBuf, bool)>,
         max_file_bytes: u64,
         reached: impl Iterator<Item = &'a String>,
     ) -> Self {
         let units = paths
             .into_iter()
-            .map(|(display, path)| (display, Held::OnDisk(path)));
+            .map(|(display, (path, checked))| (display, (Held::OnDisk(path), checked)));
         Modules::with(units, max_file_bytes, reached)
     }
 
     fn with<'a>(
-        units: impl Iterator<Item = (String, Held)>,
+        units: impl Iterator<Item = (String, (Held, bool))>,
         max_file_bytes: u64,
         reached: impl Iterator<Item = &'a String>,
     ) -> Self {
@@ -526,11 +594,12 @@ impl Modules {
             *users.entry(display.as_str()).or_default() += 1;
         }
         let units = units
-            .map(|(display, held)| {
+            .map(|(display, (held, reported))| {
                 let n = users.get(display.as_str()).copied().unwrap_or(0);
                 let module = Module {
                     state: std::sync::Mutex::new(held),
                     users: std::sync::atomic::AtomicUsize::new(n),
+                    reported: std::sync::atomic::AtomicBool::new(reported),
                 };
                 (display, module)
             })
@@ -548,12 +617,25 @@ impl Modules {
         // Held while the template is parsed: other roots calling it wait for it.
         let mut state = module.state.lock().unwrap_or_else(|e| e.into_inner());
         if let Held::OnDisk(path) = &*state {
-            *state = if module.users.load(std::sync::atomic::Ordering::Acquire) == 0 {
-                Held::Gone
-            } else {
+            if module.users.load(std::sync::atomic::Ordering::Acquire) == 0 {
+                // Stays on disk: its errors are reported at the end.
+                return None;
+            }
+            *state = {
                 match reparse(display, path, self.max_file_bytes) {
-                    Ok(unit) => Held::Parsed(Arc::new(unit)),
+                    Ok((unit, errors)) => {
+                        if !module
+                            .reported
+                            .swap(true, std::sync::atomic::Ordering::AcqRel)
+                        {
+                            self.report(errors);
+                        }
+                        Held::Parsed(Arc::new(unit))
+                    }
                     Err(e) => {
+                        module
+                            .reported
+                            .store(true, std::sync::atomic::Ordering::Release);
                         self.errors
                             .lock()
                             .unwrap_or_else(|e| e.into_inner())
@@ -580,12 +662,45 @@ impl Modules {
             == 1
         {
             let mut state = module.state.lock().unwrap_or_else(|e| e.into_inner());
-            *state = Held::Gone;
+            // A template never parsed stays on disk, for its errors to be reported.
+            if matches!(*state, Held::Parsed(_)) {
+                *state = Held::Gone;
+            }
         }
     }
 
-    /// The errors of templates that could not be read again.
+    fn report(&self, errors: Vec<LoadError>) {
+        self.errors
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .extend(errors);
+    }
+
+    /// The errors of called templates, once every root has been evaluated: those found when
+    /// they were parsed, and those of templates no evaluation called (behind a false
+    /// condition, or only in a cycle of templates calling each other), parsed now.
     fn take_errors(&self) -> Vec<LoadError> {
+        let unparsed: Vec<(&String, PathBuf)> = self
+            .units
+            .iter()
+            .filter(|(_, m)| !m.reported.load(std::sync::atomic::Ordering::Acquire))
+            .filter_map(
+                |(display, m)| match &*m.state.lock().unwrap_or_else(|e| e.into_inner()) {
+                    Held::OnDisk(path) => Some((display, path.clone())),
+                    _ => None,
+                },
+            )
+            .collect();
+        let found: Vec<LoadError> = unparsed
+            .par_iter()
+            .flat_map_iter(
+                |(display, path)| match reparse(display, path, self.max_file_bytes) {
+                    Ok((_, errors)) => errors,
+                    Err(e) => vec![e],
+                },
+            )
+            .collect();
+        self.report(found);
         std::mem::take(&mut *self.errors.lock().unwrap_or_else(|e| e.into_inner()))
     }
 }
@@ -593,9 +708,7 @@ impl Modules {
 /// The template a `.bicepparam` file names with `using`, as a display path.
 fn using_target(pu: &Unit) -> Option<String> {
     let ev = Eval::new(pu, HashMap::new());
-    let stmt = named_children(pu.tree.root_node())
-        .into_iter()
-        .find(|s| s.kind() == "using_statement")?;
+    let stmt = named(pu.tree.root_node()).find(|s| s.kind() == "using_statement")?;
     let using = ev.string_literal(stmt)?;
     using
         .ends_with(".bicep")
@@ -615,9 +728,7 @@ fn param_values(pu: &Unit) -> HashMap<String, Val> {
         if stmt.kind() != "variable_declaration" || !is_param {
             continue;
         }
-        let name = named_children(stmt)
-            .into_iter()
-            .find(|n| n.kind() == "identifier");
+        let name = named(stmt).find(|n| n.kind() == "identifier");
         if let (Some(name), Some(expr)) = (name, eval::value_after_equals(stmt)) {
             values.insert(ev.text(name).to_string(), ev.eval(expr));
         }
@@ -650,17 +761,17 @@ fn local_module_paths(unit: &Unit) -> Vec<(String, PathBuf)> {
         .values()
         .filter_map(|decl| {
             let rel = ev.string_literal(*decl)?;
-            local_target(unit, &rel)
+            local_target(&unit.display, &unit.path, &rel)
         })
         .collect()
 }
 
-fn local_target(unit: &Unit, rel: &str) -> Option<(String, PathBuf)> {
+fn local_target(display: &str, path: &Path, rel: &str) -> Option<(String, PathBuf)> {
     if !rel.ends_with(".bicep") || rel.contains(':') {
         return None;
     }
-    let display = crate::load::terraform::join_display(parent_display(&unit.display), rel);
-    let path = unit.path.parent().unwrap_or(Path::new(".")).join(rel);
+    let display = crate::load::terraform::join_display(parent_display(display), rel);
+    let path = path.parent().unwrap_or(Path::new(".")).join(rel);
     Some((display, path))
 }
 
@@ -808,9 +919,12 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let m = dir.path().join("m.bicep");
         std::fs::write(&m, "param p string\n").expect("write");
-        let paths: BTreeMap<String, PathBuf> = [
-            ("m.bicep".to_string(), m),
-            ("gone.bicep".to_string(), dir.path().join("gone.bicep")),
+        let paths: BTreeMap<String, (PathBuf, bool)> = [
+            ("m.bicep".to_string(), (m, true)),
+            (
+                "gone.bicep".to_string(),
+                (dir.path().join("gone.bicep"), true),
+            ),
         ]
         .into_iter()
         .collect();
@@ -829,6 +943,105 @@ mod tests {
         assert!(
             modules.get("m.bicep").is_none(),
             "dropped after its last root"
+        );
+    }
+
+    /// A called template the first pass did not parse has its errors reported once: when a
+    /// root first calls it, or at the end when no evaluation called it. A template the first
+    /// pass parsed (and reported) is not reported again.
+    #[test]
+    fn errors_of_called_templates_are_reported_once() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut paths: BTreeMap<String, (PathBuf, bool)> = BTreeMap::new();
+        for (name, checked) in [("called", false), ("uncalled", false), ("checked", true)] {
+            let path = dir.path().join(format!("{name}.bicep"));
+            std::fs::write(&path, "param p string\nbogus statement\n").expect("write");
+            paths.insert(format!("{name}.bicep"), (path, checked));
+        }
+        let reached = ["called.bicep", "uncalled.bicep", "checked.bicep"].map(String::from);
+        let modules = Modules::on_disk(paths, 1 << 20, reached.iter());
+        assert!(modules.get("called.bicep").is_some());
+        assert!(modules.get("called.bicep").is_some(), "parsed once");
+        assert!(modules.get("checked.bicep").is_some());
+        for d in &reached {
+            modules.release(d);
+        }
+        let mut errors: Vec<(String, Option<u32>)> = modules
+            .take_errors()
+            .into_iter()
+            .map(|e| (e.file, e.line))
+            .collect();
+        errors.sort();
+        assert_eq!(
+            errors,
+            [
+                ("called.bicep".to_string(), Some(2)),
+                ("uncalled.bicep".to_string(), Some(2)),
+            ]
+        );
+    }
+
+    /// The first pass reads a template's module calls off its statements when their paths are
+    /// plain literals, and parses it (reporting its errors there) when one takes evaluating;
+    /// either way a scan reports each template's errors once and evaluates the same modules.
+    #[test]
+    fn first_pass_finds_calls_with_and_without_parsing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let write = |name: &str, text: &str| {
+            std::fs::write(dir.path().join(name), text).expect("write");
+        };
+        write(
+            "plain.bicep",
+            "module a 'm.bicep' = {\n  name: 'a'\n}\nbogus one\n",
+        );
+        write(
+            "evaluated.bicep",
+            "var f = 'n'\nmodule b '${f}.bicep' = {\n  name: 'b'\n}\nbogus two\n",
+        );
+        write(
+            "m.bicep",
+            "resource s 'Microsoft.Storage/storageAccounts@2023-01-01' = {\n  name: 'm'\n}\nbogus three\n",
+        );
+        write(
+            "n.bicep",
+            "resource s 'Microsoft.Storage/storageAccounts@2023-01-01' = {\n  name: 'n'\n}\n",
+        );
+        let files: Vec<Discovered> = ["plain", "evaluated", "m", "n"]
+            .iter()
+            .map(|name| Discovered {
+                path: dir.path().join(format!("{name}.bicep")),
+                display: format!("{name}.bicep"),
+                kind: FileKind::Bicep,
+                explicit: true,
+            })
+            .collect();
+        let (mut graph, deployments) = first_pass(&files, 1 << 20, Some(dir.path()));
+        let deployments = deployments.expect("roots");
+        assert_eq!(deployments.len(), 2, "m and n are called, not roots");
+        let loaded = deployments.load(0..deployments.len(), None);
+        graph.extend(loaded);
+        graph.errors.extend(deployments.finish());
+        graph.normalize();
+        let errors: Vec<(&str, Option<u32>)> = graph
+            .errors
+            .iter()
+            .map(|e| (e.file.as_str(), e.line))
+            .collect();
+        assert_eq!(
+            errors,
+            [
+                ("evaluated.bicep", Some(5)),
+                ("m.bicep", Some(4)),
+                ("plain.bicep", Some(4)),
+            ]
+        );
+        let ids: Vec<&str> = graph.resources.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(
+            ids,
+            [
+                "bicep:evaluated.bicep/module.b.s",
+                "bicep:plain.bicep/module.a.s",
+            ]
         );
     }
 }

@@ -31,6 +31,9 @@ pub struct Prepared {
     pub spreads: HashSet<usize>,
     /// Where statements that are not Bicep start (blanked, and reported by the caller).
     pub unknown: Vec<usize>,
+    /// The path of each `module` statement, when it is a plain literal (`module m 'p' = ...`,
+    /// no interpolation or escape); `None` for one whose path takes evaluating.
+    pub module_paths: Vec<Option<String>>,
 }
 
 /// A token at bracket depth 0, used to recognise statements.
@@ -92,6 +95,16 @@ pub fn prepare(src: &str, params_file: bool) -> Prepared {
     // anything else (`? a : b`, `&& c`) continues the one before.
     let mut line_start = false;
     while i < n {
+        if in_string {
+            // Only these bytes matter inside a string: skip to the next of them.
+            match bytes[i..]
+                .iter()
+                .position(|b| matches!(b, b'\\' | b'/' | b'\'' | b'$'))
+            {
+                Some(skip) => i += skip,
+                None => break,
+            }
+        }
         let c = bytes[i];
         if in_string {
             match c {
@@ -128,11 +141,7 @@ pub fn prepare(src: &str, params_file: bool) -> Prepared {
                 i += 1;
             }
             b' ' | b'\t' | b'\r' => i += 1,
-            b'/' if bytes.get(i + 1) == Some(&b'/') => {
-                while i < n && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
+            b'/' if bytes.get(i + 1) == Some(&b'/') => i = line_end(src, i),
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
                 i += 2;
                 while i < n && !(bytes[i] == b'*' && bytes.get(i + 1) == Some(&b'/')) {
@@ -140,11 +149,7 @@ pub fn prepare(src: &str, params_file: bool) -> Prepared {
                 }
                 i = (i + 2).min(n);
             }
-            b'#' => {
-                while i < n && bytes[i] != b'\n' {
-                    i += 1;
-                }
-            }
+            b'#' => i = line_end(src, i),
             b'\'' if src[i..].starts_with("'''") => {
                 let start = i;
                 i += 3;
@@ -231,9 +236,10 @@ pub fn prepare(src: &str, params_file: bool) -> Prepared {
             }
             c if c.is_ascii_alphabetic() || c == b'_' => {
                 let start = i;
-                while i < n && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
-                    i += 1;
-                }
+                i += bytes[i..]
+                    .iter()
+                    .position(|&b| !IDENT[usize::from(b)])
+                    .unwrap_or(n - i);
                 push_top(&mut tops, &mut line_start, depth0, start, i, TopKind::Ident);
             }
             _ => {
@@ -257,6 +263,8 @@ pub fn prepare(src: &str, params_file: bool) -> Prepared {
 
     let statements = split_statements(tops);
     let mut unknown = Vec::new();
+    let mut module_paths = Vec::new();
+    let mut module_names: HashSet<&str> = HashSet::new();
     // Decorator lines (`@description(...)`) belong to the next statement.
     let mut pending: Vec<(usize, usize)> = Vec::new();
     for stmt in statements.iter().filter(|s| !s.is_empty()) {
@@ -282,6 +290,12 @@ pub fn prepare(src: &str, params_file: bool) -> Prepared {
             blank(&mut out, span.0, span.1);
         } else {
             match keyword {
+                "module" => {
+                    // Two modules of one name are a compile error; the evaluator keeps one.
+                    let name = stmt.get(1).and_then(|t| src.get(t.start..t.end));
+                    let fresh = name.is_some_and(|n| module_names.insert(n));
+                    module_paths.push(literal_path(src, stmt).filter(|_| fresh));
+                }
                 "param" if params_file => out[stmt[0].start..stmt[0].end].copy_from_slice(b"var  "),
                 "param" | "output" => retype(src, &mut out, stmt, true),
                 "var" => retype(src, &mut out, stmt, false),
@@ -302,7 +316,41 @@ pub fn prepare(src: &str, params_file: bool) -> Prepared {
         text,
         spreads,
         unknown,
+        module_paths,
     }
+}
+
+/// The path of `module name 'path' ...` when it is a literal without interpolations or
+/// escapes (the statement's third depth-0 token, a string).
+fn literal_path(src: &str, stmt: &[Top]) -> Option<String> {
+    let (name, path) = (stmt.get(1)?, stmt.get(2)?);
+    if name.kind != TopKind::Ident {
+        return None;
+    }
+    let text = src.get(path.start..path.end)?;
+    let inner = text.strip_prefix('\'')?.strip_suffix('\'')?;
+    let plain = !text.starts_with("'''") && !inner.contains(['\'', '\\', '$', '\n']);
+    plain.then(|| inner.to_string())
+}
+
+/// The bytes of an identifier after its first: ASCII letters, digits and `_`.
+const IDENT: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        table[b] = c.is_ascii_alphanumeric() || c == b'_';
+        b += 1;
+    }
+    table
+};
+
+/// Where the line holding byte `i` ends (its `\n`, or the end of the text).
+fn line_end(src: &str, i: usize) -> usize {
+    src.as_bytes()
+        .get(i..)
+        .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
+        .map_or(src.len(), |at| i + at)
 }
 
 fn push_top(
@@ -401,6 +449,28 @@ fn is_simple_type(ty: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Module paths are read off the statements when they are plain literals; one with an
+    /// interpolation or an escape, or a second module of one name, takes the parser.
+    #[test]
+    fn module_paths_that_are_plain_literals_are_read() {
+        let src = "@batchSize(1)\nmodule a './a.bicep' = [for i in range(0, 2): {\n  name: 'a${i}'\n}]\n\
+                   module b 'br:registry.io/b:1' = {\n  name: 'b'\n}\n\
+                   var d = 'x'\nmodule c '${d}.bicep' = {\n  name: 'c'\n}\n\
+                   module e 'it\\'s.bicep' = {\n  name: 'e'\n}\n\
+                   module a 'again.bicep' = {\n  name: 'f'\n}\n\
+                   output o string = 'module z \\'z.bicep\\''\n";
+        assert_eq!(
+            prepare(src, false).module_paths,
+            [
+                Some("./a.bicep".to_string()),
+                Some("br:registry.io/b:1".to_string()),
+                None,
+                None,
+                None,
+            ]
+        );
+    }
 
     fn same_shape(a: &str, b: &str) {
         assert_eq!(a.len(), b.len());
