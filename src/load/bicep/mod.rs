@@ -460,6 +460,11 @@ struct Root {
 /// second pass, which reports its errors. Parsing every template in both passes was a
 /// quarter of a Bicep scan's work. A template with a module path to evaluate
 /// (an interpolation, an escape) and a parameter file are parsed here.
+///
+/// One difference from parsing: a `module` statement the parser would skip for a syntax
+/// error inside it still counts as a call here, so the template it names is not evaluated
+/// as a root of its own (it was, when every template was parsed first); its errors are
+/// still reported, and the scan's other templates are unaffected.
 fn scan(
     display: &str,
     path: &Path,
