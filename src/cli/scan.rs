@@ -255,7 +255,7 @@ const DEPLOYMENTS_AT_ONCE: usize = 64;
 fn evaluate_deployments(
     evaluator: &Evaluator<'_>,
     graph: &mut ResourceGraph,
-    deployments: Deployments,
+    mut deployments: Deployments,
     at_once: usize,
     outcome: &mut Outcome,
 ) {
@@ -265,13 +265,29 @@ fn evaluate_deployments(
     part.files = std::mem::take(&mut graph.files);
     part.shard = graph.shard;
     let mut loaded: Vec<Resource> = Vec::new();
-    let few_at = |start: usize| start..(start + at_once.max(1)).min(deployments.len());
-    let load = |range: std::ops::Range<usize>| {
-        (!range.is_empty()).then(|| deployments.load(range, Some(prepare_for_rules)))
+    let few_at = |d: &Deployments, start: usize| start..(start + at_once.max(1)).min(d.len());
+    let load = |d: &Deployments, range: std::ops::Range<usize>| {
+        (!range.is_empty()).then(|| d.load(range, Some(prepare_for_rules)))
     };
-    let mut range = few_at(0);
-    let mut next = load(range.clone());
-    while let Some(few) = next.take() {
+    let mut range = few_at(&deployments, 0);
+    let mut next = load(&deployments, range.clone());
+    let mut late_added = false;
+    loop {
+        let few = match next.take() {
+            Some(few) => few,
+            // Every root is loaded: templates only a skipped statement called are roots too.
+            None if !late_added => {
+                late_added = true;
+                let start = deployments.len();
+                deployments.add_late_roots();
+                range = few_at(&deployments, start);
+                match load(&deployments, range.clone()) {
+                    Some(few) => few,
+                    None => break,
+                }
+            }
+            None => break,
+        };
         // No few is loading now: the loading threads' interners can go.
         RuleValues::end_preparing();
         part.resources = few.resources;
@@ -280,9 +296,11 @@ fn evaluate_deployments(
         let values = RuleValues::take(&mut part, suppress::ATTRIBUTES_READ);
         // The next few loads while this one is evaluated: each fills the other's idle
         // stretches (a few's largest templates, a rule's last batches).
-        range = few_at(range.end);
-        let (evaluated, loading) =
-            rayon::join(|| evaluator.evaluate(&part, values), || load(range.clone()));
+        range = few_at(&deployments, range.end);
+        let (evaluated, loading) = rayon::join(
+            || evaluator.evaluate(&part, values),
+            || load(&deployments, range.clone()),
+        );
         next = loading;
         outcome.absorb(evaluated);
         graph.errors.append(&mut part.errors);

@@ -54,12 +54,16 @@ pub fn load(files: &[Discovered], errors: Vec<LoadError>, opts: &LoadOptions) ->
 /// Loads every deployment [`load_deferred`] returned into its `graph`, normalized again.
 pub fn load_all(
     graph: &mut ResourceGraph,
-    deployments: bicep::Deployments,
+    mut deployments: bicep::Deployments,
     prepare: Option<fn(&mut [Resource])>,
 ) {
     let loaded = deployments.load(0..deployments.len(), prepare);
+    let before = deployments.len();
+    let late = deployments.add_late_roots();
+    let loaded_late = deployments.load(before..before + late, prepare);
     graph.errors.extend(deployments.finish());
     graph.extend(loaded);
+    graph.extend(loaded_late);
     graph.normalize();
 }
 

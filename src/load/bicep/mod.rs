@@ -289,6 +289,18 @@ pub fn first_pass(
     // called template is dropped when the last root template that reaches it has been
     // evaluated.
     let called: HashSet<&String> = calls.values().flatten().collect();
+    // The calls of templates the first pass parsed are exact; the others' are known exactly
+    // once the second pass parses them.
+    let exact: HashMap<String, Vec<String>> = templates
+        .iter()
+        .filter(|(_, t)| t.checked)
+        .map(|(display, t)| {
+            (
+                display.clone(),
+                t.calls.iter().map(|(d, _)| d.clone()).collect(),
+            )
+        })
+        .collect();
     let (modules, roots): (BTreeMap<String, Template>, BTreeMap<String, Template>) = templates
         .into_iter()
         .partition(|(display, _)| called.contains(display));
@@ -312,6 +324,7 @@ pub fn first_pass(
         max_file_bytes,
         roots.iter().flat_map(|r| &r.reach),
     );
+    *modules.calls.lock().unwrap_or_else(|e| e.into_inner()) = exact;
     let deployments = Deployments {
         roots,
         modules,
@@ -359,6 +372,7 @@ impl Deployments {
                         let mut g = ResourceGraph::new();
                         if !root.checked {
                             g.errors.extend(errors);
+                            modules.record_calls(&unit);
                         }
                         let sets = self.param_sets.get(&unit.display);
                         match sets {
@@ -395,6 +409,43 @@ impl Deployments {
             graph.extend(g);
         }
         graph
+    }
+
+    /// Once every root has been loaded: adds as roots the called templates that no parsed
+    /// template calls (the first pass read their calls off statements the parser skips for a
+    /// syntax error), and gives how many it added, to be loaded like the others (the last
+    /// ones). Their own errors were reported when they were parsed.
+    pub fn add_late_roots(&mut self) -> usize {
+        self.modules.parse_unparsed();
+        let calls =
+            std::mem::take(&mut *self.modules.calls.lock().unwrap_or_else(|e| e.into_inner()));
+        let called: HashSet<&String> = calls.values().flatten().collect();
+        let modules: BTreeMap<String, ()> =
+            self.modules.units.keys().map(|d| (d.clone(), ())).collect();
+        let roots: HashSet<&String> = self.roots.iter().map(|r| &r.display).collect();
+        let late: Vec<String> = modules
+            .keys()
+            .filter(|d| !called.contains(d) && !roots.contains(d))
+            .filter(|d| self.modules.units[*d].path.is_some())
+            .cloned()
+            .collect();
+        for display in &late {
+            let reach = reachable(&calls, display, &modules);
+            for module in &reach {
+                if let Some(m) = self.modules.units.get(module) {
+                    m.users.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+                }
+            }
+            let path = self.modules.units[display].path.clone().unwrap_or_default();
+            self.roots.push(Root {
+                display: display.clone(),
+                path,
+                checked: true,
+                reach,
+            });
+        }
+        *self.modules.calls.lock().unwrap_or_else(|e| e.into_inner()) = calls;
+        late.len()
     }
 
     /// The errors of called templates that could not be read or parsed again, once every
@@ -461,10 +512,10 @@ struct Root {
 /// quarter of a Bicep scan's work. A template with a module path to evaluate
 /// (an interpolation, an escape) and a parameter file are parsed here.
 ///
-/// One difference from parsing: a `module` statement the parser would skip for a syntax
-/// error inside it still counts as a call here, so the template it names is not evaluated
-/// as a root of its own (it was, when every template was parsed first); its errors are
-/// still reported, and the scan's other templates are unaffected.
+/// A `module` statement the parser skips for a syntax error inside it counts as a call here;
+/// once every root is loaded, a template that no parsed template calls is evaluated as a root
+/// of its own ([`Deployments::add_late_roots`]), as it was when every template was parsed
+/// first.
 fn scan(
     display: &str,
     path: &Path,
@@ -547,10 +598,15 @@ struct Modules {
     /// Errors of called templates: those the first pass did not report, and files that
     /// could not be read or parsed again.
     errors: std::sync::Mutex<Vec<LoadError>>,
+    /// The local modules each template calls as its parsed syntax has them, for templates
+    /// parsed so far (the first pass read some calls off statements the parser skips).
+    calls: std::sync::Mutex<HashMap<String, Vec<String>>>,
 }
 
 struct Module {
     state: std::sync::Mutex<Held>,
+    /// Where to read it (again, for a root evaluated after its last caller dropped it).
+    path: Option<PathBuf>,
     /// Root templates that reach this one and have not been evaluated yet.
     users: std::sync::atomic::AtomicUsize,
     /// Its syntax errors are reported (by the first pass, or when it was parsed here).
@@ -558,10 +614,10 @@ struct Module {
 }
 
 enum Held {
-    /// Not parsed yet: read from this file when first called.
-    OnDisk(PathBuf),
+    /// Not parsed, or dropped after its last root: read from its file when called.
+    OnDisk,
     Parsed(Arc<Unit>),
-    /// Dropped after its last root, or unreadable.
+    /// Unreadable.
     Gone,
 }
 
@@ -572,7 +628,7 @@ impl Modules {
     fn new<'a>(units: BTreeMap<String, Unit>, reached: impl Iterator<Item = &'a String>) -> Self {
         let units = units
             .into_iter()
-            .map(|(display, unit)| (display, (Held::Parsed(Arc::new(unit)), true)));
+            .map(|(display, unit)| (display, (Held::Parsed(Arc::new(unit)), None, true)));
         Modules::with(units, 0, reached)
     }
 
@@ -585,12 +641,12 @@ impl Modules {
     ) -> Self {
         let units = paths
             .into_iter()
-            .map(|(display, (path, checked))| (display, (Held::OnDisk(path), checked)));
+            .map(|(display, (path, checked))| (display, (Held::OnDisk, Some(path), checked)));
         Modules::with(units, max_file_bytes, reached)
     }
 
     fn with<'a>(
-        units: impl Iterator<Item = (String, (Held, bool))>,
+        units: impl Iterator<Item = (String, (Held, Option<PathBuf>, bool))>,
         max_file_bytes: u64,
         reached: impl Iterator<Item = &'a String>,
     ) -> Self {
@@ -599,10 +655,11 @@ impl Modules {
             *users.entry(display.as_str()).or_default() += 1;
         }
         let units = units
-            .map(|(display, (held, reported))| {
+            .map(|(display, (held, path, reported))| {
                 let n = users.get(display.as_str()).copied().unwrap_or(0);
                 let module = Module {
                     state: std::sync::Mutex::new(held),
+                    path,
                     users: std::sync::atomic::AtomicUsize::new(n),
                     reported: std::sync::atomic::AtomicBool::new(reported),
                 };
@@ -613,6 +670,7 @@ impl Modules {
             units,
             max_file_bytes,
             errors: std::sync::Mutex::default(),
+            calls: std::sync::Mutex::default(),
         }
     }
 
@@ -621,7 +679,7 @@ impl Modules {
         let module = self.units.get(display)?;
         // Held while the template is parsed: other roots calling it wait for it.
         let mut state = module.state.lock().unwrap_or_else(|e| e.into_inner());
-        if let Held::OnDisk(path) = &*state {
+        if let (Held::OnDisk, Some(path)) = (&*state, &module.path) {
             if module.users.load(std::sync::atomic::Ordering::Acquire) == 0 {
                 // Stays on disk: its errors are reported at the end.
                 return None;
@@ -635,6 +693,7 @@ impl Modules {
                         {
                             self.report(errors);
                         }
+                        self.record_calls(&unit);
                         Held::Parsed(Arc::new(unit))
                     }
                     Err(e) => {
@@ -667,9 +726,8 @@ impl Modules {
             == 1
         {
             let mut state = module.state.lock().unwrap_or_else(|e| e.into_inner());
-            // A template never parsed stays on disk, for its errors to be reported.
             if matches!(*state, Held::Parsed(_)) {
-                *state = Held::Gone;
+                *state = Held::OnDisk;
             }
         }
     }
@@ -681,31 +739,51 @@ impl Modules {
             .extend(errors);
     }
 
-    /// The errors of called templates, once every root has been evaluated: those found when
-    /// they were parsed, and those of templates no evaluation called (behind a false
-    /// condition, or only in a cycle of templates calling each other), parsed now.
-    fn take_errors(&self) -> Vec<LoadError> {
-        let unparsed: Vec<(&String, PathBuf)> = self
+    /// Notes the local modules a parsed template calls.
+    fn record_calls(&self, unit: &Unit) {
+        let calls = local_module_paths(unit)
+            .into_iter()
+            .map(|(d, _)| d)
+            .collect();
+        self.calls
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(unit.display.clone(), calls);
+    }
+
+    /// Parses the called templates no evaluation has parsed yet (behind a false condition,
+    /// only in a cycle of templates calling each other, or called by a statement the parser
+    /// skips), reporting their errors and noting their calls.
+    fn parse_unparsed(&self) {
+        let unparsed: Vec<(&String, &PathBuf)> = self
             .units
             .iter()
             .filter(|(_, m)| !m.reported.load(std::sync::atomic::Ordering::Acquire))
-            .filter_map(
-                |(display, m)| match &*m.state.lock().unwrap_or_else(|e| e.into_inner()) {
-                    Held::OnDisk(path) => Some((display, path.clone())),
-                    _ => None,
-                },
-            )
+            .filter_map(|(display, m)| Some((display, m.path.as_ref()?)))
             .collect();
         let found: Vec<LoadError> = unparsed
             .par_iter()
-            .flat_map_iter(
-                |(display, path)| match reparse(display, path, self.max_file_bytes) {
-                    Ok((_, errors)) => errors,
+            .flat_map_iter(|(display, path)| {
+                let module = &self.units[*display];
+                module
+                    .reported
+                    .store(true, std::sync::atomic::Ordering::Release);
+                match reparse(display, path, self.max_file_bytes) {
+                    Ok((unit, errors)) => {
+                        self.record_calls(&unit);
+                        errors
+                    }
                     Err(e) => vec![e],
-                },
-            )
+                }
+            })
             .collect();
         self.report(found);
+    }
+
+    /// The errors of called templates, once every root has been evaluated: those found when
+    /// they were parsed, and those of templates no evaluation parsed, parsed now.
+    fn take_errors(&self) -> Vec<LoadError> {
+        self.parse_unparsed();
         std::mem::take(&mut *self.errors.lock().unwrap_or_else(|e| e.into_inner()))
     }
 }
@@ -1023,10 +1101,7 @@ mod tests {
         let (mut graph, deployments) = first_pass(&files, 1 << 20, Some(dir.path()));
         let deployments = deployments.expect("roots");
         assert_eq!(deployments.len(), 2, "m and n are called, not roots");
-        let loaded = deployments.load(0..deployments.len(), None);
-        graph.extend(loaded);
-        graph.errors.extend(deployments.finish());
-        graph.normalize();
+        crate::load::load_all(&mut graph, deployments, None);
         let errors: Vec<(&str, Option<u32>)> = graph
             .errors
             .iter()
@@ -1048,5 +1123,48 @@ mod tests {
                 "bicep:plain.bicep/module.a.s",
             ]
         );
+    }
+
+    /// A template whose only call is a `module` statement the parser skips (a syntax error
+    /// inside it) is evaluated as a root of its own, once, after the others; the caller's
+    /// error is reported once.
+    #[test]
+    fn a_template_only_a_skipped_statement_calls_is_a_root() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let write = |name: &str, text: &str| {
+            std::fs::write(dir.path().join(name), text).expect("write");
+        };
+        write(
+            "broken.bicep",
+            "module x 'orphan.bicep' = {\n  name: 'x'\n  params: {\n    a: (\n  }\n}\n",
+        );
+        write(
+            "orphan.bicep",
+            "resource s 'Microsoft.Storage/storageAccounts@2023-01-01' = {\n  name: 'o'\n}\n",
+        );
+        let files: Vec<Discovered> = ["broken", "orphan"]
+            .iter()
+            .map(|name| Discovered {
+                path: dir.path().join(format!("{name}.bicep")),
+                display: format!("{name}.bicep"),
+                kind: FileKind::Bicep,
+                explicit: true,
+            })
+            .collect();
+        let (mut graph, deployments) = first_pass(&files, 1 << 20, Some(dir.path()));
+        let mut deployments = deployments.expect("roots");
+        assert_eq!(deployments.len(), 1, "orphan looks called");
+        let first = deployments.load(0..1, None);
+        assert!(first.resources.is_empty(), "{:?}", first.resources);
+        assert_eq!(deployments.add_late_roots(), 1);
+        assert_eq!(deployments.add_late_roots(), 0, "added once");
+        let late = deployments.load(1..2, None);
+        let ids: Vec<&str> = late.resources.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids, ["bicep:orphan.bicep/s"]);
+        graph.extend(first);
+        graph.extend(late);
+        graph.errors.extend(deployments.finish());
+        let files: Vec<&str> = graph.errors.iter().map(|e| e.file.as_str()).collect();
+        assert_eq!(files, ["broken.bicep"], "{:?}", graph.errors);
     }
 }
