@@ -47,6 +47,9 @@ pub struct Unit {
     pub tree: SyntaxTree,
     /// Where each line of `src` starts (regions are computed at every evaluation).
     pub line_starts: Vec<usize>,
+    /// The module paths read off its statements ([`prep::Prepared::module_paths`]): what
+    /// the first pass took for its calls unless it parsed the template.
+    statement_modules: Vec<Option<String>>,
     /// What the syntax of each resource and module body decides, by the body's start byte:
     /// worked out at the template's first evaluation, shared by the later ones.
     facts: std::sync::Mutex<HashMap<usize, Arc<BodyFacts>>>,
@@ -166,6 +169,7 @@ pub fn parse(
         display: display.to_string(),
         path: path.to_path_buf(),
         line_starts,
+        statement_modules: prepared.module_paths,
         src,
         spreads: prepared.spreads,
         tree,
@@ -289,18 +293,14 @@ pub fn first_pass(
     // called template is dropped when the last root template that reaches it has been
     // evaluated.
     let called: HashSet<&String> = calls.values().flatten().collect();
-    // The calls of templates the first pass parsed are exact; the others' are known exactly
-    // once the second pass parses them.
-    let exact: HashMap<String, Vec<String>> = templates
-        .iter()
-        .filter(|(_, t)| t.checked)
-        .map(|(display, t)| {
-            (
-                display.clone(),
-                t.calls.iter().map(|(d, _)| d.clone()).collect(),
-            )
-        })
-        .collect();
+    // How many templates call each one (each caller once).
+    let mut callers: HashMap<&str, usize> = HashMap::new();
+    for targets in calls.values() {
+        let distinct: HashSet<&String> = targets.iter().collect();
+        for t in distinct {
+            *callers.entry(t.as_str()).or_default() += 1;
+        }
+    }
     let (modules, roots): (BTreeMap<String, Template>, BTreeMap<String, Template>) = templates
         .into_iter()
         .partition(|(display, _)| called.contains(display));
@@ -319,12 +319,14 @@ pub fn first_pass(
     let modules = Modules::on_disk(
         modules
             .into_iter()
-            .map(|(display, t)| (display, (t.path, t.checked)))
+            .map(|(display, t)| {
+                let n = callers.get(display.as_str()).copied().unwrap_or(0);
+                (display, (t.path, t.checked, n))
+            })
             .collect(),
         max_file_bytes,
         roots.iter().flat_map(|r| &r.reach),
     );
-    *modules.calls.lock().unwrap_or_else(|e| e.into_inner()) = exact;
     let deployments = Deployments {
         roots,
         modules,
@@ -372,7 +374,7 @@ impl Deployments {
                         let mut g = ResourceGraph::new();
                         if !root.checked {
                             g.errors.extend(errors);
-                            modules.record_calls(&unit);
+                            modules.note_skipped_calls(&unit);
                         }
                         let sets = self.param_sets.get(&unit.display);
                         match sets {
@@ -417,35 +419,32 @@ impl Deployments {
     /// ones). Their own errors were reported when they were parsed.
     pub fn add_late_roots(&mut self) -> usize {
         self.modules.parse_unparsed();
-        let calls =
-            std::mem::take(&mut *self.modules.calls.lock().unwrap_or_else(|e| e.into_inner()));
-        let called: HashSet<&String> = calls.values().flatten().collect();
-        let modules: BTreeMap<String, ()> =
-            self.modules.units.keys().map(|d| (d.clone(), ())).collect();
         let roots: HashSet<&String> = self.roots.iter().map(|r| &r.display).collect();
-        let late: Vec<String> = modules
-            .keys()
-            .filter(|d| !called.contains(d) && !roots.contains(d))
-            .filter(|d| self.modules.units[*d].path.is_some())
-            .cloned()
+        let mut late: Vec<Root> = self
+            .modules
+            .units
+            .iter()
+            .filter(|(display, m)| {
+                let skipped = m.skipped_calls.load(std::sync::atomic::Ordering::Acquire);
+                m.callers > 0 && skipped == m.callers && !roots.contains(display)
+            })
+            .filter_map(|(display, m)| {
+                Some(Root {
+                    display: display.clone(),
+                    path: m.path.clone()?,
+                    checked: true,
+                    // What it calls is read when called, whatever earlier roots dropped.
+                    reach: Vec::new(),
+                })
+            })
             .collect();
-        for display in &late {
-            let reach = reachable(&calls, display, &modules);
-            for module in &reach {
-                if let Some(m) = self.modules.units.get(module) {
-                    m.users.fetch_add(1, std::sync::atomic::Ordering::AcqRel);
-                }
-            }
-            let path = self.modules.units[display].path.clone().unwrap_or_default();
-            self.roots.push(Root {
-                display: display.clone(),
-                path,
-                checked: true,
-                reach,
-            });
-        }
-        *self.modules.calls.lock().unwrap_or_else(|e| e.into_inner()) = calls;
-        late.len()
+        late.sort_by(|a, b| a.display.cmp(&b.display));
+        self.modules
+            .late
+            .store(true, std::sync::atomic::Ordering::Release);
+        let added = late.len();
+        self.roots.extend(late);
+        added
     }
 
     /// The errors of called templates that could not be read or parsed again, once every
@@ -598,9 +597,9 @@ struct Modules {
     /// Errors of called templates: those the first pass did not report, and files that
     /// could not be read or parsed again.
     errors: std::sync::Mutex<Vec<LoadError>>,
-    /// The local modules each template calls as its parsed syntax has them, for templates
-    /// parsed so far (the first pass read some calls off statements the parser skips).
-    calls: std::sync::Mutex<HashMap<String, Vec<String>>>,
+    /// Set once the late roots are added: a called template is then read whenever called,
+    /// and kept (late roots are few and come last).
+    late: std::sync::atomic::AtomicBool,
 }
 
 struct Module {
@@ -611,6 +610,11 @@ struct Module {
     users: std::sync::atomic::AtomicUsize,
     /// Its syntax errors are reported (by the first pass, or when it was parsed here).
     reported: std::sync::atomic::AtomicBool,
+    /// How many templates call it, as the first pass read their calls.
+    callers: usize,
+    /// How many of those calls are statements the parser skips (found as each caller is
+    /// parsed): when all are, nothing calls it and it is a root of its own.
+    skipped_calls: std::sync::atomic::AtomicUsize,
 }
 
 enum Held {
@@ -628,25 +632,27 @@ impl Modules {
     fn new<'a>(units: BTreeMap<String, Unit>, reached: impl Iterator<Item = &'a String>) -> Self {
         let units = units
             .into_iter()
-            .map(|(display, unit)| (display, (Held::Parsed(Arc::new(unit)), None, true)));
+            .map(|(display, unit)| (display, (Held::Parsed(Arc::new(unit)), None, true, 0)));
         Modules::with(units, 0, reached)
     }
 
     /// The templates at these paths (with whether the first pass reported their errors),
     /// parsed when first called.
     fn on_disk<'a>(
-        paths: BTreeMap<String, (PathBuf, bool)>,
+        paths: BTreeMap<String, (PathBuf, bool, usize)>,
         max_file_bytes: u64,
         reached: impl Iterator<Item = &'a String>,
     ) -> Self {
         let units = paths
             .into_iter()
-            .map(|(display, (path, checked))| (display, (Held::OnDisk, Some(path), checked)));
+            .map(|(display, (path, checked, callers))| {
+                (display, (Held::OnDisk, Some(path), checked, callers))
+            });
         Modules::with(units, max_file_bytes, reached)
     }
 
     fn with<'a>(
-        units: impl Iterator<Item = (String, (Held, Option<PathBuf>, bool))>,
+        units: impl Iterator<Item = (String, (Held, Option<PathBuf>, bool, usize))>,
         max_file_bytes: u64,
         reached: impl Iterator<Item = &'a String>,
     ) -> Self {
@@ -655,13 +661,15 @@ impl Modules {
             *users.entry(display.as_str()).or_default() += 1;
         }
         let units = units
-            .map(|(display, (held, path, reported))| {
+            .map(|(display, (held, path, reported, callers))| {
                 let n = users.get(display.as_str()).copied().unwrap_or(0);
                 let module = Module {
                     state: std::sync::Mutex::new(held),
                     path,
                     users: std::sync::atomic::AtomicUsize::new(n),
                     reported: std::sync::atomic::AtomicBool::new(reported),
+                    callers,
+                    skipped_calls: std::sync::atomic::AtomicUsize::new(0),
                 };
                 (display, module)
             })
@@ -670,7 +678,7 @@ impl Modules {
             units,
             max_file_bytes,
             errors: std::sync::Mutex::default(),
-            calls: std::sync::Mutex::default(),
+            late: std::sync::atomic::AtomicBool::new(false),
         }
     }
 
@@ -680,7 +688,9 @@ impl Modules {
         // Held while the template is parsed: other roots calling it wait for it.
         let mut state = module.state.lock().unwrap_or_else(|e| e.into_inner());
         if let (Held::OnDisk, Some(path)) = (&*state, &module.path) {
-            if module.users.load(std::sync::atomic::Ordering::Acquire) == 0 {
+            if module.users.load(std::sync::atomic::Ordering::Acquire) == 0
+                && !self.late.load(std::sync::atomic::Ordering::Acquire)
+            {
                 // Stays on disk: its errors are reported at the end.
                 return None;
             }
@@ -692,8 +702,8 @@ impl Modules {
                             .swap(true, std::sync::atomic::Ordering::AcqRel)
                         {
                             self.report(errors);
+                            self.note_skipped_calls(&unit);
                         }
-                        self.record_calls(&unit);
                         Held::Parsed(Arc::new(unit))
                     }
                     Err(e) => {
@@ -739,16 +749,30 @@ impl Modules {
             .extend(errors);
     }
 
-    /// Notes the local modules a parsed template calls.
-    fn record_calls(&self, unit: &Unit) {
-        let calls = local_module_paths(unit)
+    /// Of the calls the first pass read off a template's statements, counts against each
+    /// target those its parsed syntax does not make (statements the parser skips). Called
+    /// once per template, when the second pass first parses it.
+    fn note_skipped_calls(&self, unit: &Unit) {
+        let read: HashSet<String> = unit
+            .statement_modules
+            .iter()
+            .flatten()
+            .filter_map(|rel| local_target(&unit.display, &unit.path, rel))
+            .map(|(d, _)| d)
+            .collect();
+        if read.is_empty() {
+            return;
+        }
+        let parsed: HashSet<String> = local_module_paths(unit)
             .into_iter()
             .map(|(d, _)| d)
             .collect();
-        self.calls
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .insert(unit.display.clone(), calls);
+        for target in read.difference(&parsed) {
+            if let Some(m) = self.units.get(target) {
+                m.skipped_calls
+                    .fetch_add(1, std::sync::atomic::Ordering::AcqRel);
+            }
+        }
     }
 
     /// Parses the called templates no evaluation has parsed yet (behind a false condition,
@@ -770,7 +794,7 @@ impl Modules {
                     .store(true, std::sync::atomic::Ordering::Release);
                 match reparse(display, path, self.max_file_bytes) {
                     Ok((unit, errors)) => {
-                        self.record_calls(&unit);
+                        self.note_skipped_calls(&unit);
                         errors
                     }
                     Err(e) => vec![e],
@@ -1002,11 +1026,11 @@ mod tests {
         let dir = tempfile::tempdir().expect("temp dir");
         let m = dir.path().join("m.bicep");
         std::fs::write(&m, "param p string\n").expect("write");
-        let paths: BTreeMap<String, (PathBuf, bool)> = [
-            ("m.bicep".to_string(), (m, true)),
+        let paths: BTreeMap<String, (PathBuf, bool, usize)> = [
+            ("m.bicep".to_string(), (m, true, 1)),
             (
                 "gone.bicep".to_string(),
-                (dir.path().join("gone.bicep"), true),
+                (dir.path().join("gone.bicep"), true, 1),
             ),
         ]
         .into_iter()
@@ -1035,11 +1059,11 @@ mod tests {
     #[test]
     fn errors_of_called_templates_are_reported_once() {
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut paths: BTreeMap<String, (PathBuf, bool)> = BTreeMap::new();
+        let mut paths: BTreeMap<String, (PathBuf, bool, usize)> = BTreeMap::new();
         for (name, checked) in [("called", false), ("uncalled", false), ("checked", true)] {
             let path = dir.path().join(format!("{name}.bicep"));
             std::fs::write(&path, "param p string\nbogus statement\n").expect("write");
-            paths.insert(format!("{name}.bicep"), (path, checked));
+            paths.insert(format!("{name}.bicep"), (path, checked, 1));
         }
         let reached = ["called.bicep", "uncalled.bicep", "checked.bicep"].map(String::from);
         let modules = Modules::on_disk(paths, 1 << 20, reached.iter());
