@@ -30,8 +30,10 @@ pub fn read_source(path: &Path, display: &str, max_bytes: u64) -> Result<String,
             format!("file is {size} bytes, above the limit of {max_bytes} bytes"),
         ));
     }
-    // A file that grows while it is read stops at the limit (and is then refused below).
-    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0).saturating_add(1));
+    // A file that grows while it is read stops at the limit (and is then refused below). The
+    // buffer is the file's size exactly: `read_to_end` probes for the end without growing it,
+    // and texts a loader keeps are not rounded up to the next allocation size.
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
     file.by_ref()
         .take(max_bytes.saturating_add(1))
         .read_to_end(&mut bytes)
