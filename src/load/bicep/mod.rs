@@ -1088,40 +1088,49 @@ mod tests {
         );
     }
 
+    /// Writes `files` (name without `.bicep`, text) into a new directory and gives it with
+    /// the files as a scan discovers them.
+    fn bicep_dir(files: &[(&str, &str)]) -> (tempfile::TempDir, Vec<Discovered>) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let found = files
+            .iter()
+            .map(|(name, text)| {
+                let path = dir.path().join(format!("{name}.bicep"));
+                std::fs::write(&path, text).expect("write");
+                Discovered {
+                    path,
+                    display: format!("{name}.bicep"),
+                    kind: FileKind::Bicep,
+                    explicit: true,
+                }
+            })
+            .collect();
+        (dir, found)
+    }
+
     /// The first pass reads a template's module calls off its statements when their paths are
     /// plain literals, and parses it (reporting its errors there) when one takes evaluating;
     /// either way a scan reports each template's errors once and evaluates the same modules.
     #[test]
     fn first_pass_finds_calls_with_and_without_parsing() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let write = |name: &str, text: &str| {
-            std::fs::write(dir.path().join(name), text).expect("write");
-        };
-        write(
-            "plain.bicep",
-            "module a 'm.bicep' = {\n  name: 'a'\n}\nbogus one\n",
-        );
-        write(
-            "evaluated.bicep",
-            "var f = 'n'\nmodule b '${f}.bicep' = {\n  name: 'b'\n}\nbogus two\n",
-        );
-        write(
-            "m.bicep",
-            "resource s 'Microsoft.Storage/storageAccounts@2023-01-01' = {\n  name: 'm'\n}\nbogus three\n",
-        );
-        write(
-            "n.bicep",
-            "resource s 'Microsoft.Storage/storageAccounts@2023-01-01' = {\n  name: 'n'\n}\n",
-        );
-        let files: Vec<Discovered> = ["plain", "evaluated", "m", "n"]
-            .iter()
-            .map(|name| Discovered {
-                path: dir.path().join(format!("{name}.bicep")),
-                display: format!("{name}.bicep"),
-                kind: FileKind::Bicep,
-                explicit: true,
-            })
-            .collect();
+        let (dir, files) = bicep_dir(&[
+            (
+                "plain",
+                "module a 'm.bicep' = {\n  name: 'a'\n}\nbogus one\n",
+            ),
+            (
+                "evaluated",
+                "var f = 'n'\nmodule b '${f}.bicep' = {\n  name: 'b'\n}\nbogus two\n",
+            ),
+            (
+                "m",
+                "resource s 'Microsoft.Storage/storageAccounts@2023-01-01' = {\n  name: 'm'\n}\nbogus three\n",
+            ),
+            (
+                "n",
+                "resource s 'Microsoft.Storage/storageAccounts@2023-01-01' = {\n  name: 'n'\n}\n",
+            ),
+        ]);
         let (mut graph, deployments) = first_pass(&files, 1 << 20, Some(dir.path()));
         let deployments = deployments.expect("roots");
         assert_eq!(deployments.len(), 2, "m and n are called, not roots");
@@ -1154,27 +1163,16 @@ mod tests {
     /// error is reported once.
     #[test]
     fn a_template_only_a_skipped_statement_calls_is_a_root() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let write = |name: &str, text: &str| {
-            std::fs::write(dir.path().join(name), text).expect("write");
-        };
-        write(
-            "broken.bicep",
-            "module x 'orphan.bicep' = {\n  name: 'x'\n  params: {\n    a: (\n  }\n}\n",
-        );
-        write(
-            "orphan.bicep",
-            "resource s 'Microsoft.Storage/storageAccounts@2023-01-01' = {\n  name: 'o'\n}\n",
-        );
-        let files: Vec<Discovered> = ["broken", "orphan"]
-            .iter()
-            .map(|name| Discovered {
-                path: dir.path().join(format!("{name}.bicep")),
-                display: format!("{name}.bicep"),
-                kind: FileKind::Bicep,
-                explicit: true,
-            })
-            .collect();
+        let (dir, files) = bicep_dir(&[
+            (
+                "broken",
+                "module x 'orphan.bicep' = {\n  name: 'x'\n  params: {\n    a: (\n  }\n}\n",
+            ),
+            (
+                "orphan",
+                "resource s 'Microsoft.Storage/storageAccounts@2023-01-01' = {\n  name: 'o'\n}\n",
+            ),
+        ]);
         let (mut graph, deployments) = first_pass(&files, 1 << 20, Some(dir.path()));
         let mut deployments = deployments.expect("roots");
         assert_eq!(deployments.len(), 1, "orphan looks called");
