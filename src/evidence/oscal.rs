@@ -85,22 +85,26 @@ const JSON_HREF: &str = "../findings.json";
 /// The bundle's manifest: the scope of the scan, in place of an assessment plan.
 const MANIFEST_HREF: &str = "../../manifest.json";
 
-/// The `assessment-results` document of a scan.
-pub fn assessment_results(report: &Report, assessment: &Assessment, ctx: &Context) -> Value {
-    let scan = Scan::of(report);
-    let results: Vec<(String, Value)> = assessment
+/// The `assessment-results` document of a scan, to serialize. Its results are built one
+/// framework at a time as it is written, so that a scan's document is never all in memory as
+/// a tree (that tree was most of the bundle's peak memory).
+pub fn assessment_results<'a>(
+    report: &'a Report<'a>,
+    assessment: &'a Assessment,
+    ctx: &'a Context<'a>,
+) -> impl serde::Serialize + 'a {
+    let digests: Vec<String> = assessment
         .frameworks
         .iter()
-        .map(|fw| result(fw, assessment, report, ctx, &scan))
+        .map(|fw| result_digest(fw, assessment, report, ctx))
         .collect();
-
     let digest = sha256_hex(&json!({
         "tool": report.tool_version,
         "command": ctx.command,
         "paths": ctx.paths,
         "started": timestamp(&ctx.started),
         "finished": timestamp(&ctx.finished),
-        "results": results.iter().map(|(d, _)| d).collect::<Vec<_>>(),
+        "results": digests,
     }));
 
     let mut meta_props = vec![
@@ -116,38 +120,96 @@ pub fn assessment_results(report: &Report, assessment: &Assessment, ctx: &Contex
             .map(|f| prop("framework", &f.id)),
     );
 
-    let mut root = json!({
-        "uuid": content_uuid(&["assessment-results", &digest]),
-        "metadata": {
-            "title": "tenet assessment results",
-            "last-modified": timestamp(&ctx.finished),
-            "version": timestamp(&ctx.finished),
-            "oscal-version": OSCAL_VERSION,
-            "props": compact(meta_props),
-            "remarks": METADATA_REMARKS,
-        },
-        "import-ap": {
-            "href": MANIFEST_HREF,
-            "remarks": "tenet writes no separate OSCAL assessment plan: the plan of this \
-                assessment is the scan's scope recorded in the evidence bundle's manifest \
-                (scanned paths, frameworks, and the SHA-256 of the inputs, policies, catalogs \
-                and configuration).",
-        },
-    });
-    if !results.is_empty() {
-        root["results"] = Value::Array(results.into_iter().map(|(_, r)| r).collect());
-    } else {
+    let results = if digests.is_empty() {
         // OSCAL requires at least one result; a scan reporting on no framework still has one.
-        root["results"] = json!([{
+        Results::Fixed(json!([{
             "uuid": content_uuid(&["result", "", &digest]),
             "title": "tenet scan",
             "description": "The scan reported on no framework: no control was reviewed.",
             "start": timestamp(&ctx.started),
             "end": timestamp(&ctx.finished),
             "reviewed-controls": {"control-selections": [{"include-all": {}}]},
-        }]);
+        }]))
+    } else {
+        Results::Built {
+            report,
+            assessment,
+            ctx,
+            scan: Scan::of(report),
+            digests,
+        }
+    };
+    Document {
+        root: Root {
+            uuid: content_uuid(&["assessment-results", &digest]),
+            metadata: json!({
+                "title": "tenet assessment results",
+                "last-modified": timestamp(&ctx.finished),
+                "version": timestamp(&ctx.finished),
+                "oscal-version": OSCAL_VERSION,
+                "props": compact(meta_props),
+                "remarks": METADATA_REMARKS,
+            }),
+            import_ap: json!({
+                "href": MANIFEST_HREF,
+                "remarks": "tenet writes no separate OSCAL assessment plan: the plan of this \
+                    assessment is the scan's scope recorded in the evidence bundle's manifest \
+                    (scanned paths, frameworks, and the SHA-256 of the inputs, policies, catalogs \
+                    and configuration).",
+            }),
+            results,
+        },
     }
-    json!({ "assessment-results": root })
+}
+
+#[derive(serde::Serialize)]
+struct Document<'a> {
+    #[serde(rename = "assessment-results")]
+    root: Root<'a>,
+}
+
+#[derive(serde::Serialize)]
+struct Root<'a> {
+    uuid: String,
+    metadata: Value,
+    #[serde(rename = "import-ap")]
+    import_ap: Value,
+    results: Results<'a>,
+}
+
+/// The document's results: one per framework, each built as it is written and dropped after.
+enum Results<'a> {
+    Built {
+        report: &'a Report<'a>,
+        assessment: &'a Assessment,
+        ctx: &'a Context<'a>,
+        scan: Scan<'a>,
+        /// Each framework's digest, in the assessment's order.
+        digests: Vec<String>,
+    },
+    Fixed(Value),
+}
+
+impl serde::Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        match self {
+            Results::Fixed(v) => v.serialize(serializer),
+            Results::Built {
+                report,
+                assessment,
+                ctx,
+                scan,
+                digests,
+            } => {
+                let mut seq = serializer.serialize_seq(Some(digests.len()))?;
+                for (fw, digest) in assessment.frameworks.iter().zip(digests) {
+                    seq.serialize_element(&result(fw, digest, assessment, report, ctx, scan))?;
+                }
+                seq.end()
+            }
+        }
+    }
 }
 
 const METADATA_REMARKS: &str = "One result per framework, one finding per control of its \
@@ -211,22 +273,43 @@ impl<'a> Scan<'a> {
     }
 }
 
-/// One framework's result, with the digest naming its uuid.
-fn result(
+/// The digest naming one framework's result: what the scan found on its controls, where and
+/// when.
+fn result_digest(
     fw: &FrameworkResult,
     assessment: &Assessment,
     report: &Report,
     ctx: &Context,
+) -> String {
+    /// Serialized as the object it names: the fields in this order.
+    #[derive(serde::Serialize)]
+    struct Named<'a> {
+        tool: &'a str,
+        paths: &'a [String],
+        started: String,
+        finished: String,
+        framework: &'a FrameworkResult,
+        caveats: &'a [String],
+    }
+    sha256_hex(&Named {
+        tool: report.tool_version,
+        paths: &ctx.paths,
+        started: timestamp(&ctx.started),
+        finished: timestamp(&ctx.finished),
+        framework: fw,
+        caveats: &assessment.caveats,
+    })
+}
+
+/// One framework's result; `digest` (its [`result_digest`]) names its uuid.
+fn result(
+    fw: &FrameworkResult,
+    digest: &str,
+    assessment: &Assessment,
+    report: &Report,
+    ctx: &Context,
     scan: &Scan,
-) -> (String, Value) {
-    let digest = sha256_hex(&json!({
-        "tool": report.tool_version,
-        "paths": ctx.paths,
-        "started": timestamp(&ctx.started),
-        "finished": timestamp(&ctx.finished),
-        "framework": fw,
-        "caveats": assessment.caveats,
-    }));
+) -> Value {
     let tool_uuid = content_uuid(&["component", &fw.id, "tenet"]);
 
     // The rules that ran for the framework's controls; a rule's result is the same in every
@@ -291,7 +374,7 @@ fn result(
     };
 
     let mut out = json!({
-        "uuid": content_uuid(&["result", &fw.id, &digest]),
+        "uuid": content_uuid(&["result", &fw.id, digest]),
         "title": line(&format!("{}, version {}", fw.name, fw.version)),
         "description": format!(
             "The tenet {} of {scope} against {}: {} controls ({}).",
@@ -333,7 +416,7 @@ fn result(
     if !assessment.caveats.is_empty() {
         out["remarks"] = Value::String(assessment.caveats.join("\n\n"));
     }
-    (digest, out)
+    out
 }
 
 /// The resources a rule examined with their result, by id.
@@ -688,9 +771,18 @@ fn resource_uuid(framework: &str, resource: &str) -> String {
     content_uuid(&["inventory-item", framework, resource])
 }
 
-fn sha256_hex(value: &Value) -> String {
-    let digest = Sha256::digest(value.to_string().as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+/// SHA-256 of `value`'s compact JSON, written into the hash as it is serialized.
+fn sha256_hex(value: &impl serde::Serialize) -> String {
+    let mut hasher = Sha256::new();
+    // Hashing never fails, and the values hashed here (strings, lists and maps keyed by
+    // strings) always serialize.
+    let written = serde_json::to_writer(&mut hasher, value);
+    debug_assert!(written.is_ok(), "a digest's value did not serialize");
+    hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// A tenet property. Values are on one line (OSCAL property values have no leading, trailing
