@@ -11,6 +11,11 @@
 # a hang (an input taking over 10 s) or an allocation above 2 GiB stops the run and leaves
 # the input in fuzz/artifacts/TARGET. Each one found becomes a file under fixtures/hostile/
 # and a case of tests/hostile.rs.
+#
+# PLATEAU=W stops a target once its edge coverage (libFuzzer's `cov:`) has not grown for W
+# seconds after its corpus loaded, SECONDS being then only a cap: the way to run "until it
+# stops finding new coverage". Each target's log goes to fuzz/logs/TARGET.log and one line
+# per target (executions, coverage at load and at the end, how it ended) to stdout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
@@ -30,9 +35,50 @@ seeds() {
   esac
 }
 cargo fuzz build -s none "$profile"
+mkdir -p fuzz/logs
+# The last `cov:` figure of a libFuzzer log (empty before the corpus has loaded).
+coverage() { { grep -a -o 'cov: [0-9]*' "$1" || true; } | tail -1 | cut -d' ' -f2; }
 for t in "${targets[@]}"; do
   mkdir -p "fuzz/corpus/$t"
+  log=fuzz/logs/$t.log
   # shellcheck disable=SC2046
   cargo fuzz run -s none "$profile" "$t" "fuzz/corpus/$t" $(seeds "$t") -- \
-    -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+    -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+    >"$log" 2>&1 &
+  runner=$!
+  ended="ran ${secs} s"
+  if [ -n "${PLATEAU:-}" ]; then
+    loaded='' best=0 grew=''
+    while kill -0 "$runner" 2>/dev/null; do
+      sleep 10
+      now=$(date +%s)
+      if [ -z "$loaded" ]; then
+        grep -a -q INITED "$log" || continue
+        loaded=$now grew=$now best=$(coverage "$log")
+      fi
+      cov=$(coverage "$log")
+      if [ "${cov:-0}" -gt "$best" ]; then best=$cov grew=$now; fi
+      if [ $((now - grew)) -ge "$PLATEAU" ]; then
+        ended="plateau: no new coverage for $((now - grew)) s, $((now - loaded)) s after loading"
+        # libFuzzer stops on SIGINT and prints its final statistics.
+        pkill -INT -f "fuzz/target/[^ ]*/$t -artifact_prefix" || true
+        break
+      fi
+    done
+  fi
+  status=0
+  wait "$runner" || status=$?
+  execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
+  start=$({ grep -a INITED "$log" | grep -a -o 'cov: [0-9]*' | head -1 | cut -d' ' -f2; } || true)
+  echo "$t: ${execs:-?} executions, coverage ${start:-?} -> $(coverage "$log"), $ended, exit $status"
+  # A crash, a hang, an allocation over the limit or a slow unit: libFuzzer keeps the input.
+  if grep -a -q -E 'Test unit written to|ERROR: libFuzzer|deadly signal' "$log"; then
+    echo "$t: stopped on a finding; see $log and fuzz/artifacts/$t" >&2
+    exit 1
+  fi
+  # Stopped at a plateau, libFuzzer exits with its interrupt code; otherwise it exits 0.
+  if [ "$status" -ne 0 ] && [ -z "${PLATEAU:-}" ]; then
+    echo "$t: the fuzzer exited with $status; see $log" >&2
+    exit 1
+  fi
 done
