@@ -150,6 +150,21 @@ fn the_archive_is_byte_identical_across_runs_and_verifies_signed() {
     sorted.sort();
     assert_eq!(names, sorted);
     assert!(names.contains(&"manifest.sig".to_string()));
+    // Files are staged beside the archive while they are written: nothing is left over.
+    assert_eq!(
+        entries_of(tmp.path()),
+        ["one.tar.gz", "three.tar.gz", "two.tar.gz"]
+    );
+}
+
+/// The names in `dir`, sorted (hidden ones included).
+fn entries_of(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
 }
 
 /// Flips one byte in the middle of `bytes`.
@@ -365,11 +380,14 @@ fn an_existing_directory_that_is_not_a_bundle_is_not_overwritten() {
     ]);
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(dir.join("thesis.txt").is_file());
-    // A previous bundle is replaced.
+    // Refused before anything was written: no staging directory beside it.
+    assert_eq!(entries_of(tmp.path()), ["precious"]);
+    // A previous bundle is replaced, and its staging directory does not stay.
     let bundle = tmp.path().join("bundle");
     write_bundle(&bundle, &[]);
     write_bundle(&bundle, &[]);
     assert_eq!(verify(&bundle, &[]).code, 0);
+    assert_eq!(entries_of(tmp.path()), ["bundle", "precious"]);
 }
 
 fn copy_dir(from: &Path, to: &Path) {

@@ -67,8 +67,7 @@ fn execute(args: &MergeArgs) -> Result<ExitCode, ExitCode> {
     }
     args.outputs.write(&outputs, &report).map_err(usage)?;
     if let Some(out) = &args.evidence {
-        let bundle = evidence::Bundle::build(&report, &merged.context(sign_key.as_ref()))
-            .and_then(|b| b.write(out).map(|()| b))
+        let bundle = evidence::Bundle::write(&report, &merged.context(sign_key.as_ref()), out)
             .map_err(|e| usage(format!("evidence bundle: {e}")))?;
         eprintln!(
             "evidence: {} written from {} shards ({} files, manifest sha256 {})",

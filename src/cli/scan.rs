@@ -580,8 +580,7 @@ pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode>
             shard: args.shard,
             attested: None,
         };
-        let bundle = evidence::Bundle::build(&report, &ctx)
-            .and_then(|b| b.write(out).map(|()| b))
+        let bundle = evidence::Bundle::write(&report, &ctx, out)
             .map_err(|e| usage(format!("evidence bundle: {e}")))?;
         eprintln!(
             "evidence: {} written ({} files, manifest sha256 {})",

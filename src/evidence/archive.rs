@@ -18,18 +18,27 @@ pub fn is_archive(path: &Path) -> bool {
     name.ends_with(".tar.gz") || name.ends_with(".tgz")
 }
 
-/// Writes `files` as a gzip-compressed tar archive, atomically (a temporary file renamed).
-pub fn write(
+/// Writes the files of a staged bundle (`names`, sorted, with their sizes, under `dir`) as a
+/// gzip-compressed tar archive at `out`, atomically (a temporary file renamed). Each file is
+/// read from the disk as it is archived, never whole into memory.
+pub fn write_staged(
     out: &Path,
-    files: &BTreeMap<String, Vec<u8>>,
+    dir: &Path,
+    names: &[(String, u64)],
     mtime: u64,
 ) -> Result<(), EvidenceError> {
-    let bytes = encode(files, mtime).map_err(|e| EvidenceError::io(out, e))?;
     if let Some(parent) = out.parent().filter(|p| !p.as_os_str().is_empty()) {
         std::fs::create_dir_all(parent).map_err(|e| EvidenceError::io(parent, e))?;
     }
     let tmp = out.with_extension("tmp");
-    std::fs::write(&tmp, &bytes).map_err(|e| EvidenceError::io(&tmp, e))?;
+    let written = (|| {
+        let file = std::io::BufWriter::new(std::fs::File::create(&tmp)?);
+        let entries = names.iter().map(|(name, size)| {
+            std::fs::File::open(dir.join(name)).map(|f| (name.as_str(), *size, f))
+        });
+        archive(file, entries, mtime)?.into_inner()?.sync_all()
+    })();
+    written.map_err(|e| EvidenceError::io(&tmp, e))?;
     std::fs::rename(&tmp, out).map_err(|e| EvidenceError::io(out, e))
 }
 
@@ -41,15 +50,29 @@ const ARCHIVE_LEVEL: u32 = 1;
 
 /// The archive's bytes.
 pub fn encode(files: &BTreeMap<String, Vec<u8>>, mtime: u64) -> std::io::Result<Vec<u8>> {
+    let entries = files
+        .iter()
+        .map(|(name, bytes)| Ok((name.as_str(), bytes.len() as u64, bytes.as_slice())));
+    archive(Vec::new(), entries, mtime)
+}
+
+/// Writes the entries (name, size, content), in the order given, as a deterministic archive
+/// into `sink`, and returns the sink.
+fn archive<'a, W: Write, R: Read>(
+    sink: W,
+    entries: impl Iterator<Item = std::io::Result<(&'a str, u64, R)>>,
+    mtime: u64,
+) -> std::io::Result<W> {
     let gz = flate2::GzBuilder::new()
         .mtime(0)
         .operating_system(255)
-        .write(Vec::new(), Compression::new(ARCHIVE_LEVEL));
+        .write(sink, Compression::new(ARCHIVE_LEVEL));
     let mut tar = tar::Builder::new(gz);
     tar.mode(tar::HeaderMode::Deterministic);
-    for (name, bytes) in files {
+    for entry in entries {
+        let (name, size, content) = entry?;
         let mut header = tar::Header::new_ustar();
-        header.set_size(bytes.len() as u64);
+        header.set_size(size);
         header.set_mode(0o644);
         header.set_uid(0);
         header.set_gid(0);
@@ -57,7 +80,8 @@ pub fn encode(files: &BTreeMap<String, Vec<u8>>, mtime: u64) -> std::io::Result<
         header.set_entry_type(tar::EntryType::Regular);
         header.set_username("")?;
         header.set_groupname("")?;
-        tar.append_data(&mut header, name, bytes.as_slice())?;
+        // Exactly the size staged: the header has promised it.
+        tar.append_data(&mut header, name, content.take(size))?;
     }
     let gz = tar.into_inner()?;
     let mut out = gz.finish()?;

@@ -122,147 +122,289 @@ pub struct LiveEvidence<'a> {
     pub inventory: &'a [u8],
 }
 
-/// A bundle in memory: path → bytes, manifest and signature included.
+/// A bundle written: its files (manifest and signature included) and the manifest's hash.
 pub struct Bundle {
-    pub files: BTreeMap<String, Vec<u8>>,
+    /// Each file's path in the bundle, sorted, with its size in bytes.
+    pub files: Vec<(String, u64)>,
     /// SHA-256 of `manifest.json`: quoting it pins the whole bundle.
     pub manifest_sha256: String,
-    /// Modification time given to archive entries (seconds since 1970).
-    pub mtime: u64,
 }
 
 impl Bundle {
-    /// Assembles the bundle of a finished scan.
-    pub fn build(report: &Report, ctx: &Context) -> Result<Bundle, EvidenceError> {
+    /// Writes the bundle of a finished scan to `out`: a `.tar.gz` when `out` ends so, else a
+    /// directory. An existing directory is replaced only when it holds a previous bundle (a
+    /// `manifest.json`).
+    ///
+    /// Each file is written to a staging directory beside `out` as it is rendered, and hashed
+    /// on the way: the reports (85 MB for the Kubernetes corpus) are never all in memory.
+    pub fn write(report: &Report, ctx: &Context, out: &Path) -> Result<Bundle, EvidenceError> {
+        let archive = archive::is_archive(out);
+        if !archive {
+            refuse_to_replace(out)?;
+        }
+        let stage = Staging::new(out)?;
         let assessment = report.assessment();
-        let mut files: BTreeMap<String, Vec<u8>> = BTreeMap::new();
         if let Some(shard) = ctx.shard {
             // A shard's bundle holds what `tenet merge` needs, its state, and no reports:
             // the reports of a part would only be written to be thrown away.
-            files.insert(
-                crate::merge::STATE.into(),
-                json_bytes(
-                    "the shard state",
-                    &crate::merge::ShardState::of(report, shard),
-                )?,
-            );
+            stage.json(
+                crate::merge::STATE,
+                "the shard state",
+                &crate::merge::ShardState::of(report, shard),
+            )?;
         } else {
-            add_reports(&mut files, report, assessment, ctx)?;
+            add_reports(&stage, report, assessment, ctx)?;
         }
         if let Some(live) = &ctx.live {
-            files.insert(INVENTORY.into(), live.inventory.to_vec());
+            stage.file(INVENTORY, |w| w.write_all(live.inventory))?;
         }
 
-        let manifest = manifest(report, assessment, ctx, &files)?;
+        let manifest = manifest(report, assessment, ctx, stage.hashes())?;
         let manifest_bytes = json_bytes("the manifest", &manifest)?;
         let manifest_sha256 = manifest::sha256_hex(&manifest_bytes);
         if let Some(key) = ctx.sign_key {
-            files.insert(SIGNATURE.into(), sign::sign(key, &manifest_bytes));
+            let signature = sign::sign(key, &manifest_bytes);
+            stage.file(SIGNATURE, |w| w.write_all(&signature))?;
         }
-        files.insert(MANIFEST.into(), manifest_bytes);
+        stage.file(MANIFEST, |w| w.write_all(&manifest_bytes))?;
+        let files = stage.sizes();
+        if archive {
+            let mtime = u64::try_from(ctx.finished.timestamp()).unwrap_or(0);
+            archive::write_staged(out, &stage.dir, &files, mtime)?;
+        } else {
+            stage.move_to(out)?;
+        }
         Ok(Bundle {
             files,
             manifest_sha256,
-            mtime: u64::try_from(ctx.finished.timestamp()).unwrap_or(0),
+        })
+    }
+}
+
+/// Refuses a directory `out` that exists and is neither empty nor a previous tenet bundle (a
+/// web app's `manifest.json` is not one).
+fn refuse_to_replace(out: &Path) -> Result<(), EvidenceError> {
+    if !out.exists() {
+        return Ok(());
+    }
+    let empty = std::fs::read_dir(out)
+        .map_err(|e| EvidenceError::io(out, e))?
+        .next()
+        .is_none();
+    let previous_bundle = std::fs::read(out.join(MANIFEST))
+        .ok()
+        .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
+        .is_some_and(|m| m.tool.name == "tenet");
+    if empty || previous_bundle {
+        Ok(())
+    } else {
+        Err(EvidenceError::Io {
+            path: out.display().to_string(),
+            message: "exists and is not an evidence bundle; refusing to overwrite it".into(),
+        })
+    }
+}
+
+/// A directory beside the bundle's destination that its files are written to as they are
+/// made, with the hash and size of each. Removed when dropped, unless moved into place.
+struct Staging {
+    dir: PathBuf,
+    written: std::sync::Mutex<BTreeMap<String, (String, u64)>>,
+}
+
+impl Staging {
+    fn new(out: &Path) -> Result<Staging, EvidenceError> {
+        let name = out
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "bundle".into());
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        std::fs::create_dir_all(parent).map_err(|e| EvidenceError::io(parent, e))?;
+        let dir = parent.join(format!(".{name}.{}.partial", std::process::id()));
+        if dir.exists() {
+            // Left by a run of the same process id that was killed.
+            std::fs::remove_dir_all(&dir).map_err(|e| EvidenceError::io(&dir, e))?;
+        }
+        std::fs::create_dir(&dir).map_err(|e| EvidenceError::io(&dir, e))?;
+        Ok(Staging {
+            dir,
+            written: Default::default(),
         })
     }
 
-    /// Writes the bundle: a `.tar.gz` when `out` ends so, else a directory. An existing
-    /// directory is replaced only when it holds a previous bundle (a `manifest.json`).
-    pub fn write(&self, out: &Path) -> Result<(), EvidenceError> {
-        if archive::is_archive(out) {
-            return archive::write(out, &self.files, self.mtime);
-        }
-        if out.exists() {
-            let empty = std::fs::read_dir(out)
-                .map_err(|e| EvidenceError::io(out, e))?
-                .next()
-                .is_none();
-            // Only a previous tenet bundle is replaced (a web app's `manifest.json` is not one).
-            let previous_bundle = std::fs::read(out.join(MANIFEST))
-                .ok()
-                .and_then(|b| serde_json::from_slice::<Manifest>(&b).ok())
-                .is_some_and(|m| m.tool.name == "tenet");
-            if !empty && !previous_bundle {
-                return Err(EvidenceError::Io {
-                    path: out.display().to_string(),
-                    message: "exists and is not an evidence bundle; refusing to overwrite it"
-                        .into(),
-                });
+    /// Writes the bundle file `name` with `render`, hashing it on the way.
+    fn file(
+        &self,
+        name: &str,
+        render: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), EvidenceError> {
+        let path = self.dir.join(name);
+        let write = || -> std::io::Result<(String, u64)> {
+            if let Some(parent) = path.parent() {
+                std::fs::create_dir_all(parent)?;
             }
+            let mut out = std::io::BufWriter::new(Hashing::new(std::fs::File::create(&path)?));
+            render(&mut out)?;
+            let hashing = out.into_inner().map_err(|e| e.into_error())?;
+            Ok(hashing.finish())
+        };
+        let hashed = write().map_err(|e| EvidenceError::Encode {
+            what: name.into(),
+            message: e.to_string(),
+        })?;
+        self.written
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .insert(name.into(), hashed);
+        Ok(())
+    }
+
+    /// Writes `value` as the pretty JSON file `name`.
+    fn json(&self, name: &str, what: &str, value: &impl Serialize) -> Result<(), EvidenceError> {
+        self.file(name, |w| {
+            serde_json::to_writer_pretty(&mut *w, value)
+                .map_err(|e| std::io::Error::other(format!("cannot encode {what}: {e}")))?;
+            w.write_all(b"\n")
+        })
+    }
+
+    /// The files written so far, hashed, sorted by path.
+    fn hashes(&self) -> Vec<FileHash> {
+        self.written
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .iter()
+            .map(|(path, (sha256, bytes))| FileHash {
+                path: path.clone(),
+                sha256: sha256.clone(),
+                bytes: *bytes,
+                role: None,
+            })
+            .collect()
+    }
+
+    /// The files written, sorted by path, with their sizes.
+    fn sizes(&self) -> Vec<(String, u64)> {
+        self.written
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .iter()
+            .map(|(path, (_, bytes))| (path.clone(), *bytes))
+            .collect()
+    }
+
+    /// Puts the staged files at `out` (a directory), replacing a previous bundle there.
+    fn move_to(self, out: &Path) -> Result<(), EvidenceError> {
+        if out.exists() {
             std::fs::remove_dir_all(out).map_err(|e| EvidenceError::io(out, e))?;
         }
-        for (name, bytes) in &self.files {
-            let path = out.join(name);
-            if let Some(parent) = path.parent() {
-                std::fs::create_dir_all(parent).map_err(|e| EvidenceError::io(parent, e))?;
-            }
-            std::fs::write(&path, bytes).map_err(|e| EvidenceError::io(&path, e))?;
+        std::fs::rename(&self.dir, out).map_err(|e| EvidenceError::io(out, e))
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        // Gone already when moved into place; otherwise a failed or archived bundle's leftovers.
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// A writer that hashes (SHA-256) and counts what goes through it.
+struct Hashing<W> {
+    inner: W,
+    hasher: sha2::Sha256,
+    bytes: u64,
+}
+
+impl<W: Write> Hashing<W> {
+    fn new(inner: W) -> Self {
+        Hashing {
+            inner,
+            hasher: sha2::Sha256::default(),
+            bytes: 0,
         }
-        Ok(())
+    }
+
+    /// The hex SHA-256 and the size of what was written.
+    fn finish(self) -> (String, u64) {
+        use sha2::Digest;
+        let digest = self.hasher.finalize();
+        (
+            digest.iter().map(|b| format!("{b:02x}")).collect(),
+            self.bytes,
+        )
+    }
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        use sha2::Digest;
+        let n = self.inner.write(buf)?;
+        self.hasher.update(&buf[..n]);
+        self.bytes += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
     }
 }
 
 /// The reports of a bundle: control summaries, findings (SARIF, JSON), OSCAL assessment
-/// results, the exceptions audit and the HTML report, rendered side by side.
+/// results, the exceptions audit and the HTML report, rendered side by side, each straight
+/// into its file.
 fn add_reports(
-    files: &mut BTreeMap<String, Vec<u8>>,
+    stage: &Staging,
     report: &Report,
     assessment: &Assessment,
     ctx: &Context,
 ) -> Result<(), EvidenceError> {
     use rayon::prelude::*;
-    type Render<'a> = Box<dyn Fn() -> Result<Vec<u8>, EvidenceError> + Send + Sync + 'a>;
+    type Render<'a> = Box<dyn Fn(&Staging) -> Result<(), EvidenceError> + Send + Sync + 'a>;
+    let emit = |name: &'static str, emitter: &'static (dyn Emitter + Sync)| -> (&str, Render) {
+        (
+            name,
+            Box::new(move |s: &Staging| s.file(name, |w| emitter.emit(w, report))),
+        )
+    };
+    // The largest first, so that the two workers finish together.
     let parts: Vec<(&str, Render)> = vec![
         (
-            "summary/controls.json",
-            Box::new(|| render(|w| crate::report::ComplianceJsonEmitter.emit(w, report))),
-        ),
-        (
-            "summary/controls.csv",
-            Box::new(|| render(|w| crate::report::ComplianceCsvEmitter.emit(w, report))),
-        ),
-        (
-            "results/findings.sarif",
-            Box::new(|| render(|w| crate::report::SarifEmitter.emit(w, report))),
-        ),
-        (
-            "results/findings.json",
-            Box::new(|| render(|w| crate::report::JsonEmitter.emit(w, report))),
-        ),
-        (
             "results/oscal/assessment-results.json",
-            Box::new(|| {
-                json_bytes(
+            Box::new(|s: &Staging| {
+                s.json(
+                    "results/oscal/assessment-results.json",
                     "the OSCAL assessment results",
                     &oscal::assessment_results(report, assessment, ctx),
                 )
             }),
         ),
+        emit(
+            "summary/controls.json",
+            &crate::report::ComplianceJsonEmitter,
+        ),
+        emit("results/findings.sarif", &crate::report::SarifEmitter),
+        emit("results/findings.json", &crate::report::JsonEmitter),
+        emit("report.html", &crate::report::HtmlEmitter),
+        emit("summary/controls.csv", &crate::report::ComplianceCsvEmitter),
         (
             "exceptions/audit.json",
-            Box::new(|| json_bytes("the exceptions audit", &audit(report))),
-        ),
-        (
-            "report.html",
-            Box::new(|| render(|w| crate::report::HtmlEmitter.emit(w, report))),
+            Box::new(|s: &Staging| {
+                s.json(
+                    "exceptions/audit.json",
+                    "the exceptions audit",
+                    &audit(report),
+                )
+            }),
         ),
     ];
-    let rendered: Vec<(&str, Result<Vec<u8>, EvidenceError>)> =
-        parts.into_par_iter().map(|(name, f)| (name, f())).collect();
-    for (name, bytes) in rendered {
-        files.insert(name.to_string(), bytes?);
-    }
-    Ok(())
-}
-
-fn render(f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<Vec<u8>, EvidenceError> {
-    let mut out = Vec::new();
-    f(&mut out).map_err(|e| EvidenceError::Encode {
-        what: "a report".into(),
-        message: e.to_string(),
-    })?;
-    Ok(out)
+    parts
+        .into_par_iter()
+        .with_max_len(1)
+        .try_for_each(|(_, render)| render(stage))
 }
 
 fn json_bytes(what: &str, value: &impl Serialize) -> Result<Vec<u8>, EvidenceError> {
@@ -278,16 +420,12 @@ fn manifest(
     report: &Report,
     assessment: &Assessment,
     ctx: &Context,
-    files: &BTreeMap<String, Vec<u8>>,
+    mut bundle_files: Vec<FileHash>,
 ) -> Result<Manifest, EvidenceError> {
     let attested = match &ctx.attested {
         Some(a) => a.clone(),
         None => attest(report, ctx)?,
     };
-    let mut bundle_files: Vec<FileHash> = files
-        .iter()
-        .map(|(p, b)| FileHash::of(p.clone(), b, None))
-        .collect();
     bundle_files.sort();
 
     let suppressed = report
@@ -488,5 +626,44 @@ fn audit<'a>(report: &'a Report) -> Audit<'a> {
             })
             .collect(),
         problems: report.suppression_problems(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A staged file's hash and size are those of its bytes, however they were written, and
+    /// the staging directory goes when dropped.
+    #[test]
+    fn staged_files_are_hashed_as_written_and_cleaned_up() {
+        let tmp = tempfile::tempdir().unwrap();
+        let stage = Staging::new(&tmp.path().join("out.tar.gz")).unwrap();
+        let text: Vec<u8> = (0..100_000u32).flat_map(|i| i.to_le_bytes()).collect();
+        stage
+            .file("a/b.bin", |w| {
+                for chunk in text.chunks(777) {
+                    w.write_all(chunk)?;
+                }
+                Ok(())
+            })
+            .unwrap();
+        stage.json("c.json", "a list", &[1, 2, 3]).unwrap();
+        let dir = stage.dir.clone();
+        assert_eq!(std::fs::read(dir.join("a/b.bin")).unwrap(), text);
+        assert_eq!(
+            stage.hashes(),
+            [
+                FileHash::of("a/b.bin", &text, None),
+                FileHash::of("c.json", b"[\n  1,\n  2,\n  3\n]\n", None),
+            ]
+        );
+        assert_eq!(
+            stage.sizes(),
+            [("a/b.bin".to_string(), 400_000), ("c.json".to_string(), 18)]
+        );
+        drop(stage);
+        assert!(!dir.exists());
+        assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
     }
 }
