@@ -38,8 +38,11 @@ pub fn write_staged(
         });
         archive(file, entries, mtime)?.into_inner()?.sync_all()
     })();
-    written.map_err(|e| EvidenceError::io(&tmp, e))?;
-    std::fs::rename(&tmp, out).map_err(|e| EvidenceError::io(out, e))
+    if let Err(e) = written.and_then(|()| std::fs::rename(&tmp, out)) {
+        let _ = std::fs::remove_file(&tmp);
+        return Err(EvidenceError::io(out, e));
+    }
+    Ok(())
 }
 
 /// The gzip level of archives. Measured on the bundle of the Kubernetes corpus (85 MB of JSON

@@ -214,14 +214,16 @@ struct Staging {
 
 impl Staging {
     fn new(out: &Path) -> Result<Staging, EvidenceError> {
-        let name = out
-            .file_name()
-            .map(|n| n.to_string_lossy().into_owned())
-            .unwrap_or_else(|| "bundle".into());
-        let parent = out
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
+        // Beside `out`, never inside it (`out` may be `.` or `dir/.`, which a previous
+        // bundle's replacement removes).
+        let absolute = std::path::absolute(out).map_err(|e| EvidenceError::io(out, e))?;
+        let (Some(name), Some(parent)) = (absolute.file_name(), absolute.parent()) else {
+            return Err(EvidenceError::Io {
+                path: out.display().to_string(),
+                message: "names no file or directory to write the bundle to".into(),
+            });
+        };
+        let name = name.to_string_lossy();
         std::fs::create_dir_all(parent).map_err(|e| EvidenceError::io(parent, e))?;
         let dir = parent.join(format!(".{name}.{}.partial", std::process::id()));
         if dir.exists() {
@@ -665,5 +667,17 @@ mod tests {
         drop(stage);
         assert!(!dir.exists());
         assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 0);
+    }
+
+    /// Files are staged beside the destination, never inside it: replacing a previous
+    /// bundle at `dir/.` removes `dir`.
+    #[test]
+    fn staging_is_beside_the_destination() {
+        let tmp = tempfile::tempdir().unwrap();
+        let sub = tmp.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        let stage = Staging::new(&sub.join(".")).unwrap();
+        assert_eq!(stage.dir.parent(), Some(tmp.path()));
+        assert!(Staging::new(&sub.join("..")).is_err());
     }
 }
