@@ -32,19 +32,108 @@ pub const FINGERPRINT_KEY: &str = "tenet/v1";
 
 impl Emitter for SarifEmitter {
     fn emit(&self, out: &mut dyn Write, report: &Report) -> io::Result<()> {
-        let sarif = build(report);
-        serde_json::to_writer_pretty(&mut *out, &sarif)?;
+        let rule_index: BTreeMap<&str, usize> = report
+            .rules
+            .iter()
+            .enumerate()
+            .map(|(i, r)| (r.id.as_str(), i))
+            .collect();
+        // The log without its results, as a JSON value (small), and the results written into
+        // it one at a time: a large scan's results, built whole, were most of the memory
+        // this format took.
+        let skeleton = serde_json::to_value(build(report, &rule_index))?;
+        let results = Results {
+            report,
+            rule_index: &rule_index,
+        };
+        serde_json::to_writer_pretty(
+            &mut *out,
+            &Spliced {
+                log: &skeleton,
+                results: &results,
+            },
+        )?;
         writeln!(out)
     }
 }
 
-fn build(report: &Report) -> Sarif {
-    let rule_index: BTreeMap<&str, usize> = report
-        .rules
-        .iter()
-        .enumerate()
-        .map(|(i, r)| (r.id.as_str(), i))
-        .collect();
+/// A SARIF log (as built by [`build`], its one run's `results` empty) with the results
+/// serialized in their place.
+struct Spliced<'a> {
+    log: &'a serde_json::Value,
+    results: &'a Results<'a>,
+}
+
+impl serde::Serialize for Spliced<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        /// A run: its `results` are the spliced ones.
+        struct SplicedRun<'a>(&'a serde_json::Value, &'a Results<'a>);
+        impl serde::Serialize for SplicedRun<'_> {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                let Some(run) = self.0.as_object() else {
+                    return self.0.serialize(serializer);
+                };
+                let mut map = serializer.serialize_map(Some(run.len()))?;
+                for (key, value) in run {
+                    if key == "results" {
+                        map.serialize_entry(key, self.1)?;
+                    } else {
+                        map.serialize_entry(key, value)?;
+                    }
+                }
+                map.end()
+            }
+        }
+        let Some(log) = self.log.as_object() else {
+            return self.log.serialize(serializer);
+        };
+        let mut map = serializer.serialize_map(Some(log.len()))?;
+        for (key, value) in log {
+            match value.as_array() {
+                Some(runs) if key == "runs" => {
+                    struct Runs<'a>(&'a [serde_json::Value], &'a Results<'a>);
+                    impl serde::Serialize for Runs<'_> {
+                        fn serialize<S: serde::Serializer>(
+                            &self,
+                            serializer: S,
+                        ) -> Result<S::Ok, S::Error> {
+                            let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
+                            for run in self.0 {
+                                seq.serialize_element(&SplicedRun(run, self.1))?;
+                            }
+                            seq.end()
+                        }
+                    }
+                    map.serialize_entry(key, &Runs(runs, self.results))?;
+                }
+                _ => map.serialize_entry(key, value)?,
+            }
+        }
+        map.end()
+    }
+}
+
+/// The run's results, each built as it is written.
+struct Results<'a> {
+    report: &'a Report<'a>,
+    rule_index: &'a BTreeMap<&'a str, usize>,
+}
+
+impl serde::Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let findings = self.report.findings();
+        let mut seq = serializer.serialize_seq(Some(findings.len()))?;
+        for f in findings {
+            seq.serialize_element(&result(f, self.rule_index.get(f.rule_id.as_str()).copied()))?;
+        }
+        seq.end()
+    }
+}
+
+/// The SARIF log of `report` with its run's `results` empty ([`Results`] writes them).
+fn build(report: &Report, rule_index: &BTreeMap<&str, usize>) -> Sarif {
     let frameworks = used_frameworks(&report.rules);
     let taxonomies: Vec<ToolComponent> = frameworks
         .iter()
@@ -60,11 +149,7 @@ fn build(report: &Report) -> Sarif {
         .iter()
         .map(|r| rule_descriptor(r, &frameworks, &framework_index))
         .collect();
-    let results: Vec<SarifResult> = report
-        .findings()
-        .iter()
-        .map(|f| result(f, rule_index.get(f.rule_id.as_str()).copied()))
-        .collect();
+    let results: Vec<SarifResult> = Vec::new();
 
     let mut notifications: Vec<Notification> = report
         .load_errors()
