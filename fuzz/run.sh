@@ -36,8 +36,10 @@ seeds() {
 }
 cargo fuzz build -s none "$profile"
 mkdir -p fuzz/logs
+# The `cov:` figures of the libFuzzer log lines on stdin.
+cov_of() { { grep -a -o 'cov: [0-9]*' || true; } | cut -d' ' -f2; }
 # The last `cov:` figure of a libFuzzer log (empty before the corpus has loaded).
-coverage() { { grep -a -o 'cov: [0-9]*' "$1" || true; } | tail -1 | cut -d' ' -f2; }
+coverage() { cov_of <"$1" | tail -1; }
 for t in "${targets[@]}"; do
   mkdir -p "fuzz/corpus/$t"
   log=fuzz/logs/$t.log
@@ -69,7 +71,7 @@ for t in "${targets[@]}"; do
   status=0
   wait "$runner" || status=$?
   execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-  start=$({ grep -a INITED "$log" | grep -a -o 'cov: [0-9]*' | head -1 | cut -d' ' -f2; } || true)
+  start=$({ grep -a INITED "$log" || true; } | cov_of | head -1)
   echo "$t: ${execs:-?} executions, coverage ${start:-?} -> $(coverage "$log"), $ended, exit $status"
   # A crash, a hang, an allocation over the limit or a slow unit: libFuzzer keeps the input.
   if grep -a -q -E 'Test unit written to|ERROR: libFuzzer|deadly signal' "$log"; then

@@ -334,10 +334,7 @@ impl<W: Write> Hashing<W> {
     fn finish(self) -> (String, u64) {
         use sha2::Digest;
         let digest = self.hasher.finalize();
-        (
-            digest.iter().map(|b| format!("{b:02x}")).collect(),
-            self.bytes,
-        )
+        (data_encoding::HEXLOWER.encode(&digest), self.bytes)
     }
 }
 
@@ -366,24 +363,18 @@ fn add_reports(
 ) -> Result<(), EvidenceError> {
     use rayon::prelude::*;
     type Render<'a> = Box<dyn Fn(&Staging) -> Result<(), EvidenceError> + Send + Sync + 'a>;
-    let emit = |name: &'static str, emitter: &'static (dyn Emitter + Sync)| -> (&str, Render) {
-        (
-            name,
-            Box::new(move |s: &Staging| s.file(name, |w| emitter.emit(w, report))),
-        )
+    let emit = |name: &'static str, emitter: &'static (dyn Emitter + Sync)| -> Render {
+        Box::new(move |s: &Staging| s.file(name, |w| emitter.emit(w, report)))
     };
     // The largest first, so that the two workers finish together.
-    let parts: Vec<(&str, Render)> = vec![
-        (
-            "results/oscal/assessment-results.json",
-            Box::new(|s: &Staging| {
-                s.json(
-                    "results/oscal/assessment-results.json",
-                    "the OSCAL assessment results",
-                    &oscal::assessment_results(report, assessment, ctx),
-                )
-            }),
-        ),
+    let parts: Vec<Render> = vec![
+        Box::new(|s: &Staging| {
+            s.json(
+                "results/oscal/assessment-results.json",
+                "the OSCAL assessment results",
+                &oscal::assessment_results(report, assessment, ctx),
+            )
+        }),
         emit(
             "summary/controls.json",
             &crate::report::ComplianceJsonEmitter,
@@ -392,21 +383,18 @@ fn add_reports(
         emit("results/findings.json", &crate::report::JsonEmitter),
         emit("report.html", &crate::report::HtmlEmitter),
         emit("summary/controls.csv", &crate::report::ComplianceCsvEmitter),
-        (
-            "exceptions/audit.json",
-            Box::new(|s: &Staging| {
-                s.json(
-                    "exceptions/audit.json",
-                    "the exceptions audit",
-                    &audit(report),
-                )
-            }),
-        ),
+        Box::new(|s: &Staging| {
+            s.json(
+                "exceptions/audit.json",
+                "the exceptions audit",
+                &audit(report),
+            )
+        }),
     ];
     parts
         .into_par_iter()
         .with_max_len(1)
-        .try_for_each(|(_, render)| render(stage))
+        .try_for_each(|render| render(stage))
 }
 
 fn json_bytes(what: &str, value: &impl Serialize) -> Result<Vec<u8>, EvidenceError> {

@@ -778,11 +778,7 @@ fn sha256_hex(value: &impl serde::Serialize) -> String {
     // strings) always serialize.
     let written = serde_json::to_writer(&mut hasher, value);
     debug_assert!(written.is_ok(), "a digest's value did not serialize");
-    hasher
-        .finalize()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    data_encoding::HEXLOWER.encode(&hasher.finalize())
 }
 
 /// A tenet property. Values are on one line (OSCAL property values have no leading, trailing

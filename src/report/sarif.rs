@@ -10,6 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 
+use serde::ser::{SerializeMap, SerializeSeq};
 use serde_json::json;
 use serde_sarif::sarif::{
     ArtifactLocation, Invocation, Location, LogicalLocation, Message, MultiformatMessageString,
@@ -66,25 +67,6 @@ struct Spliced<'a> {
 
 impl serde::Serialize for Spliced<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::{SerializeMap, SerializeSeq};
-        /// A run: its `results` are the spliced ones.
-        struct SplicedRun<'a>(&'a serde_json::Value, &'a Results<'a>);
-        impl serde::Serialize for SplicedRun<'_> {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                let Some(run) = self.0.as_object() else {
-                    return self.0.serialize(serializer);
-                };
-                let mut map = serializer.serialize_map(Some(run.len()))?;
-                for (key, value) in run {
-                    if key == "results" {
-                        map.serialize_entry(key, self.1)?;
-                    } else {
-                        map.serialize_entry(key, value)?;
-                    }
-                }
-                map.end()
-            }
-        }
         let Some(log) = self.log.as_object() else {
             return self.log.serialize(serializer);
         };
@@ -92,22 +74,33 @@ impl serde::Serialize for Spliced<'_> {
         for (key, value) in log {
             match value.as_array() {
                 Some(runs) if key == "runs" => {
-                    struct Runs<'a>(&'a [serde_json::Value], &'a Results<'a>);
-                    impl serde::Serialize for Runs<'_> {
-                        fn serialize<S: serde::Serializer>(
-                            &self,
-                            serializer: S,
-                        ) -> Result<S::Ok, S::Error> {
-                            let mut seq = serializer.serialize_seq(Some(self.0.len()))?;
-                            for run in self.0 {
-                                seq.serialize_element(&SplicedRun(run, self.1))?;
-                            }
-                            seq.end()
-                        }
-                    }
-                    map.serialize_entry(key, &Runs(runs, self.results))?;
+                    let runs: Vec<SplicedRun> = runs
+                        .iter()
+                        .map(|run| SplicedRun(run, self.results))
+                        .collect();
+                    map.serialize_entry(key, &runs)?;
                 }
                 _ => map.serialize_entry(key, value)?,
+            }
+        }
+        map.end()
+    }
+}
+
+/// A run of the log, its `results` the spliced ones.
+struct SplicedRun<'a>(&'a serde_json::Value, &'a Results<'a>);
+
+impl serde::Serialize for SplicedRun<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let Some(run) = self.0.as_object() else {
+            return self.0.serialize(serializer);
+        };
+        let mut map = serializer.serialize_map(Some(run.len()))?;
+        for (key, value) in run {
+            if key == "results" {
+                map.serialize_entry(key, self.1)?;
+            } else {
+                map.serialize_entry(key, value)?;
             }
         }
         map.end()
@@ -122,7 +115,6 @@ struct Results<'a> {
 
 impl serde::Serialize for Results<'_> {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeSeq;
         let findings = self.report.findings();
         let mut seq = serializer.serialize_seq(Some(findings.len()))?;
         for f in findings {
