@@ -14,8 +14,11 @@ import data.lib.tenet
 prop(r, key, fallback) := r.attributes.properties[key] if r.attributes.properties[key] != null
 
 prop(r, key, fallback) := fallback if {
-	not has_prop(r, key)
-	not prop_unknown(r, key)
+	# `not has_prop(r, key)` and `not prop_unknown(r, key)`, inlined: rules call `prop` for
+	# nearly every property, and each call of a function costs regorus far more than a
+	# reference or a built-in (docs/performance.md).
+	not r.attributes.properties[key] != null
+	not tenet_unknown_covers(r.unknown, concat(".", ["properties", key]))
 }
 
 # `prop` as a bool (ARM and Bicep bools, or "true"/"false" strings); undefined otherwise.
@@ -26,7 +29,8 @@ has_prop(r, key) if r.attributes.properties[key] != null
 # The path of `properties.<key>`, as rules name it in findings and `unknown` lists it.
 prop_path(key) := concat(".", ["properties", key])
 
-prop_unknown(r, key) if tenet.is_unknown(r, prop_path(key))
+# (`tenet.is_unknown(r, prop_path(key))`, inlined as in `prop`.)
+prop_unknown(r, key) if tenet_unknown_covers(r.unknown, concat(".", ["properties", key]))
 
 # --- API versions -----------------------------------------------------------------------------
 

@@ -15,7 +15,7 @@ is_unknown(r, path) if tenet_unknown_covers(r.unknown, path)
 # `is_unknown` as a value: true or false (for use inside objects and comprehensions).
 # (These helpers are `else` chains: regorus evaluates every body of a function on each call,
 # and rules call them for nearly every attribute.)
-unknown_flag(r, path) := true if is_unknown(r, path) else := false
+unknown_flag(r, path) := true if tenet_unknown_covers(r.unknown, path) else := false
 
 # `u` is `path`, encloses it (`a` encloses `a.b` and `a[0]`) or lies inside it.
 covers(u, path) if tenet_unknown_covers([u], path)
@@ -32,8 +32,10 @@ as_list(x) := x if is_array(x) else := [x] if is_string(x) else := []
 attr(r, key, fallback) := r.attributes[key] if {
 	r.attributes[key] != null
 } else := fallback if {
-	not has_value(r.attributes, key)
-	not is_unknown(r, key)
+	# `not has_value(r.attributes, key)` and `not is_unknown(r, key)`, inlined: each call of
+	# a function costs regorus far more than a reference or a built-in (docs/performance.md).
+	not r.attributes[key] != null
+	not tenet_unknown_covers(r.unknown, key)
 }
 
 # Attribute `key` of r as a bool, converting "true"/"false" as Terraform does for bool
@@ -56,7 +58,7 @@ number(v) := v if {
 # unknown parts the caller checks with `is_unknown(r, path)`.
 get(obj, key, fallback) := obj[key] if {
 	obj[key] != null
-} else := fallback if not has_value(obj, key)
+} else := fallback if not obj[key] != null # `not has_value(obj, key)`, inlined as in `attr`
 
 has_value(obj, key) if obj[key] != null
 
