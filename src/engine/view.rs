@@ -146,31 +146,34 @@ pub(super) fn rule_view(r: &Resource, attributes: Value, interner: &mut Interner
         Source::File(f) => file_source(f, interner),
         Source::Live(l) => serde_json::to_value(l).map_or(Value::Null, |j| interner.json(&j)),
     };
+    // In key order, which `object` builds fastest.
     let fields = [
-        ("id", interner.string(&r.id)),
-        ("type", interner.string(&r.resource_type)),
-        ("origin", interner.string(r.origin.as_str())),
-        ("mode", interner.string(r.mode.as_str())),
-        ("provider", interner.string(&r.provider)),
-        ("name", interner.string(&r.name)),
-        ("scope", scope(&r.scope, interner)),
-        ("unknown", unknown(&r.unknown, interner)),
-        ("refs", refs(&r.refs, interner)),
-        ("source", source),
         ("attributes", attributes),
+        ("id", interner.string(&r.id)),
+        ("mode", interner.string(r.mode.as_str())),
+        ("name", interner.string(&r.name)),
+        ("origin", interner.string(r.origin.as_str())),
+        ("provider", interner.string(&r.provider)),
+        ("refs", refs(&r.refs, interner)),
+        ("scope", scope(&r.scope, interner)),
+        ("source", source),
+        ("type", interner.string(&r.resource_type)),
+        ("unknown", unknown(&r.unknown, interner)),
     ];
     object(fields, interner)
 }
 
-/// An object of `fields`, its keys interned.
+/// An object of `fields` (keys distinct), its keys interned. Built from the entries at once,
+/// which takes a pass over them when they come in key order (as every caller gives them),
+/// rather than a search of the tree per entry.
 fn object<'k>(
     fields: impl IntoIterator<Item = (&'k str, Value)>,
     interner: &mut Interner,
 ) -> Value {
-    let mut object = BTreeMap::new();
-    for (key, value) in fields {
-        object.insert(interner.string(key), value);
-    }
+    let object: BTreeMap<Value, Value> = fields
+        .into_iter()
+        .map(|(key, value)| (interner.string(key), value))
+        .collect();
     Value::from(object)
 }
 
@@ -184,8 +187,8 @@ fn scope(s: &Scope, interner: &mut Interner) -> Value {
     let value = object(
         [
             ("account", optional_string(&s.account, interner)),
-            ("region", optional_string(&s.region, interner)),
             ("namespace", optional_string(&s.namespace, interner)),
+            ("region", optional_string(&s.region, interner)),
         ],
         interner,
     );
@@ -207,8 +210,8 @@ fn refs(refs: &[Ref], interner: &mut Interner) -> Value {
                 let edge = object(
                     [
                         ("attribute", interner.string(&e.attribute)),
-                        ("to", interner.string(&e.to)),
                         ("direct", Value::Bool(e.direct)),
+                        ("to", interner.string(&e.to)),
                     ],
                     interner,
                 );
@@ -227,23 +230,24 @@ fn file_source(f: &FileSource, interner: &mut Interner) -> Value {
         .as_ref()
         .map(|c| (c.file.as_str(), c.line, c.end_line));
     let hash = content_hash((12u8, &f.file, f.start_line, f.end_line, call_site));
-    let mut fields = vec![
-        ("file", interner.string(&f.file)),
-        ("start_line", Value::from(u64::from(f.start_line))),
-        ("end_line", Value::from(u64::from(f.end_line))),
-    ];
+    let mut fields = Vec::with_capacity(4);
     if let Some((file, line, end_line)) = call_site {
         let value = object(
             [
+                ("end_line", Value::from(u64::from(end_line))),
                 ("file", interner.string(file)),
                 ("line", Value::from(u64::from(line))),
-                ("end_line", Value::from(u64::from(end_line))),
             ],
             interner,
         );
         let hash = content_hash((13u8, file, line, end_line));
         fields.push(("call_site", interner.share(hash, value).0));
     }
+    fields.extend([
+        ("end_line", Value::from(u64::from(f.end_line))),
+        ("file", interner.string(&f.file)),
+        ("start_line", Value::from(u64::from(f.start_line))),
+    ]);
     let value = object(fields, interner);
     interner.share(hash, value).0
 }
