@@ -7,8 +7,8 @@ static GLOBAL: natural::MiMalloc = natural::MiMalloc;
 /// mimalloc as the global allocator, through its plain `mi_malloc` wherever that is aligned
 /// enough. The `mimalloc` crate's allocator asks for every block through `mi_malloc_aligned`,
 /// which tests the alignment and looks for a free block of a suitably aligned address before
-/// allocating as `mi_malloc` does: on a Bicep scan, of some forty million allocations,
-/// about 3 % of the scan's instructions went to that. mimalloc guarantees its blocks are
+/// allocating as `mi_malloc` does: on a Bicep scan (11.5 million allocations and
+/// reallocations) that was 3 % of the scan's instructions. mimalloc guarantees its blocks are
 /// aligned to their size's largest power of two up to 16 bytes (`mi_malloc_is_naturally_aligned`
 /// in its `alloc-aligned.c`, the test `mi_malloc_aligned` makes first); other layouts go
 /// through the aligned functions as before.

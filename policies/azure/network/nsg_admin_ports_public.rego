@@ -76,10 +76,11 @@ security_rules contains [r, "", r.attributes, tf_fields] if {
 
 deny contains tenet.finding(r, msg, path(base, f.source)) if {
 	some [r, base, rule, f] in security_rules
+	# The cheapest test first: most rules of a group are not inbound allow rules.
+	is_inbound_tcp_allow(rule, f)
 	every k, _ in f {
 		not tenet.is_unknown(r, path(base, f[k]))
 	}
-	is_inbound_tcp_allow(rule, f)
 	sources := [s | some s in all_values(rule, f.source, f.sources); azure.internet_source(s)]
 	count(sources) > 0
 	opened := admin_opened(rule, f)
@@ -89,6 +90,7 @@ deny contains tenet.finding(r, msg, path(base, f.source)) if {
 
 undetermined contains tenet.finding(r, msg, path(base, f.source)) if {
 	some [r, base, rule, f] in security_rules
+	count(r.unknown) > 0 # no field can be unknown otherwise: skips the checks below
 	some k, _ in f
 	tenet.is_unknown(r, path(base, f[k]))
 	could_be_inbound_tcp_allow(r, base, rule, f)
