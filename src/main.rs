@@ -30,6 +30,26 @@ mod natural {
         align <= MAX_NATURAL_ALIGN && align <= size
     }
 
+    /// A block for `layout` from `plain` (a mimalloc function taking a size) when mimalloc's
+    /// natural alignment suffices, else from `aligned` (its form taking an alignment too).
+    #[inline(always)]
+    unsafe fn block(
+        layout: Layout,
+        plain: unsafe extern "C" fn(usize) -> *mut c_void,
+        aligned: unsafe extern "C" fn(usize, usize) -> *mut c_void,
+    ) -> *mut u8 {
+        // SAFETY: mimalloc's allocation functions take any size, and any power-of-two
+        // alignment (which `Layout` guarantees).
+        unsafe {
+            if natural(layout.align(), layout.size()) {
+                plain(layout.size())
+            } else {
+                aligned(layout.size(), layout.align())
+            }
+        }
+        .cast()
+    }
+
     // SAFETY: each function keeps GlobalAlloc's contract with mimalloc's: blocks come from
     // mimalloc, are aligned as the layout asks (`natural`, else the aligned functions), and
     // every block is freed or reallocated by mimalloc, which takes any block it allocated.
@@ -37,25 +57,13 @@ mod natural {
         #[inline]
         unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
             // SAFETY: see the impl.
-            unsafe {
-                if natural(layout.align(), layout.size()) {
-                    mi::mi_malloc(layout.size()).cast()
-                } else {
-                    mi::mi_malloc_aligned(layout.size(), layout.align()).cast()
-                }
-            }
+            unsafe { block(layout, mi::mi_malloc, mi::mi_malloc_aligned) }
         }
 
         #[inline]
         unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
             // SAFETY: see the impl.
-            unsafe {
-                if natural(layout.align(), layout.size()) {
-                    mi::mi_zalloc(layout.size()).cast()
-                } else {
-                    mi::mi_zalloc_aligned(layout.size(), layout.align()).cast()
-                }
-            }
+            unsafe { block(layout, mi::mi_zalloc, mi::mi_zalloc_aligned) }
         }
 
         #[inline]
