@@ -14,7 +14,9 @@
 #
 # PLATEAU=W stops a target once its edge coverage (libFuzzer's `cov:`) has not grown for W
 # seconds after its corpus loaded, SECONDS being then only a cap: the way to run "until it
-# stops finding new coverage". Each target's log goes to fuzz/logs/TARGET.log and one line
+# stops finding new coverage". PLATEAU_EXECS=E (default 0) also asks for E executions since
+# coverage last grew, so that a fuzzer starved of CPU by other work (it runs at whatever
+# priority it is given) cannot pass for one at a plateau. Each target's log goes to fuzz/logs/TARGET.log and one line
 # per target (executions, coverage at load and at the end, how it ended) to stdout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,6 +42,8 @@ mkdir -p fuzz/logs
 cov_of() { { grep -a -o 'cov: [0-9]*' || true; } | cut -d' ' -f2; }
 # The last `cov:` figure of a libFuzzer log (empty before the corpus has loaded).
 coverage() { cov_of <"$1" | tail -1; }
+# The executions of the last libFuzzer status line (`#N ...`) of a log.
+executions() { { grep -a -o '^#[0-9]*' "$1" || true; } | tail -1 | tr -d '#'; }
 for t in "${targets[@]}"; do
   mkdir -p "fuzz/corpus/$t"
   log=fuzz/logs/$t.log
@@ -50,18 +54,19 @@ for t in "${targets[@]}"; do
   runner=$!
   ended="ran ${secs} s"
   if [ -n "${PLATEAU:-}" ]; then
-    loaded='' best=0 grew=''
+    loaded='' best=0 grew='' grew_at=0
     while kill -0 "$runner" 2>/dev/null; do
       sleep 10
       now=$(date +%s)
       if [ -z "$loaded" ]; then
         grep -a -q INITED "$log" || continue
-        loaded=$now grew=$now best=$(coverage "$log")
+        loaded=$now grew=$now best=$(coverage "$log") grew_at=$(executions "$log")
       fi
-      cov=$(coverage "$log")
-      if [ "${cov:-0}" -gt "$best" ]; then best=$cov grew=$now; fi
-      if [ $((now - grew)) -ge "$PLATEAU" ]; then
-        ended="plateau: no new coverage for $((now - grew)) s, $((now - loaded)) s after loading"
+      cov=$(coverage "$log") done=$(executions "$log")
+      if [ "${cov:-0}" -gt "$best" ]; then best=$cov grew=$now grew_at=${done:-0}; fi
+      if [ $((now - grew)) -ge "$PLATEAU" ] &&
+        [ $((${done:-0} - grew_at)) -ge "${PLATEAU_EXECS:-0}" ]; then
+        ended="plateau: no new coverage for $((now - grew)) s and $((${done:-0} - grew_at)) executions, $((now - loaded)) s after loading"
         # libFuzzer stops on SIGINT and prints its final statistics.
         pkill -INT -f "fuzz/target/[^ ]*/$t -artifact_prefix" || true
         break
