@@ -264,14 +264,26 @@ fn evaluate_deployments(
     let mut part = ResourceGraph::new();
     part.files = std::mem::take(&mut graph.files);
     part.shard = graph.shard;
-    let mut loaded: Vec<Resource> = Vec::new();
+    let mut kept = Kept {
+        resources: Vec::new(),
+        errors: &mut graph.errors,
+        outcome,
+        unknown: graph.shard.is_some(),
+    };
     let few_at = |d: &Deployments, start: usize| start..(start + at_once.max(1)).min(d.len());
+    // A few is sorted as it loads, beside the evaluation of the one before.
     let load = |d: &Deployments, range: std::ops::Range<usize>| {
-        (!range.is_empty()).then(|| d.load(range, Some(prepare_for_rules)))
+        (!range.is_empty()).then(|| {
+            let mut few = d.load(range, Some(prepare_for_rules));
+            few.normalize();
+            few
+        })
     };
     let mut range = few_at(&deployments, 0);
     let mut next = load(&deployments, range.clone());
     let mut late_added = false;
+    // The few evaluated last, kept beside the evaluation of the next.
+    let mut done: Option<Evaluated> = None;
     loop {
         let few = match next.take() {
             Some(few) => few,
@@ -294,27 +306,31 @@ fn evaluate_deployments(
         part.errors = few.errors;
         part.normalize();
         let values = RuleValues::take(&mut part, suppress::ATTRIBUTES_READ);
-        // The next few loads while this one is evaluated: each fills the other's idle
-        // stretches (a few's largest templates, a rule's last batches).
+        // The next few loads (and the last one's results are kept) while this one is
+        // evaluated: each fills the other's idle stretches (a few's largest templates, a
+        // rule's last batches).
         range = few_at(&deployments, range.end);
         let (evaluated, loading) = rayon::join(
             || evaluator.evaluate(&part, values),
-            || load(&deployments, range.clone()),
+            || {
+                if let Some(done) = done.take() {
+                    kept.add(done);
+                }
+                load(&deployments, range.clone())
+            },
         );
         next = loading;
-        outcome.absorb(evaluated);
-        graph.errors.append(&mut part.errors);
-        // What reports read of a resource stays: its references do not, nor, unless a shard's
-        // state records them, the paths of its unknown values.
-        for r in &mut part.resources {
-            r.refs = Vec::new();
-            if graph.shard.is_none() {
-                r.unknown = Vec::new();
-            }
-        }
-        loaded.append(&mut part.resources);
+        done = Some(Evaluated {
+            outcome: evaluated,
+            resources: std::mem::take(&mut part.resources),
+            errors: std::mem::take(&mut part.errors),
+        });
         crate::memory::release_freed();
     }
+    if let Some(done) = done {
+        kept.add(done);
+    }
+    let loaded = kept.resources;
     graph.files = part.files;
     graph.errors.extend(deployments.finish());
     if let Some(shard) = graph.shard {
@@ -324,6 +340,38 @@ fn evaluate_deployments(
     graph.insert_sorted(loaded);
     graph.normalize();
     outcome.sort();
+}
+
+/// One evaluated few of Bicep deployments: its outcome, resources and load errors.
+struct Evaluated {
+    outcome: Outcome,
+    resources: Vec<Resource>,
+    errors: Vec<crate::graph::LoadError>,
+}
+
+/// What a scan keeps of the evaluated fews of Bicep deployments.
+struct Kept<'a> {
+    resources: Vec<Resource>,
+    errors: &'a mut Vec<crate::graph::LoadError>,
+    outcome: &'a mut Outcome,
+    /// Whether the paths of unknown values stay (a shard's state records them).
+    unknown: bool,
+}
+
+impl Kept<'_> {
+    fn add(&mut self, mut done: Evaluated) {
+        self.outcome.absorb(done.outcome);
+        self.errors.append(&mut done.errors);
+        // What reports read of a resource stays: its references do not, nor, unless a
+        // shard's state records them, the paths of its unknown values.
+        for r in &mut done.resources {
+            r.refs = Vec::new();
+            if !self.unknown {
+                r.unknown = Vec::new();
+            }
+        }
+        self.resources.append(&mut done.resources);
+    }
 }
 
 /// Loads policies and configuration, gets the resources, evaluates, reports.
