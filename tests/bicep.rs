@@ -154,3 +154,23 @@ fn the_bicep_corpus_parses() {
         .collect();
     assert!(bicep_errors.is_empty(), "{bicep_errors:#?}");
 }
+
+/// A user rule may read any resource of `data.inventory`: with one enabled, Bicep resources
+/// of types no rule lists are evaluated whole (with built-in rules only, such a resource
+/// carries its identity only, which no built-in rule reads beyond).
+#[test]
+fn user_rules_read_every_bicep_resource_whole() {
+    let (_, json) = common::scan_json(&[
+        "fixtures/policies/inventory-reader/template",
+        "--policy",
+        "fixtures/policies/inventory-reader/policy",
+        "--rule",
+        "acme-workspace-retention",
+    ]);
+    let findings = json["findings"].as_array().expect("findings");
+    assert_eq!(findings.len(), 1, "{findings:#?}");
+    assert_eq!(
+        findings[0]["message"],
+        "storage account \"store\" sits beside workspace \"logs\", which keeps logs 30 days"
+    );
+}

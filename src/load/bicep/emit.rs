@@ -13,7 +13,8 @@ use super::eval::{
 };
 use super::syntax::Node;
 use super::{
-    BodyFacts, MAX_MODULE_DEPTH, MAX_RESOURCES, MAX_WALK_DEPTH, Modules, Unit, local_target,
+    BodyFacts, MAX_MODULE_DEPTH, MAX_RESOURCES, MAX_WALK_DEPTH, Modules, ReadTypes, Unit,
+    local_target,
 };
 use crate::graph::{
     AttrPath, CallSite, FileSource, LoadError, Mode, Origin, Ref, Region, Resource, ResourceGraph,
@@ -33,6 +34,8 @@ struct Place<'a> {
     call_site: Option<Arc<CallSite>>,
     depth: usize,
     stack: Vec<String>,
+    /// The resource types whose attribute values are evaluated.
+    reads: &'a ReadTypes,
 }
 
 pub(super) fn emit_root(
@@ -49,6 +52,7 @@ pub(super) fn emit_root(
         call_site: None,
         depth: 0,
         stack: vec![unit.display.clone()],
+        reads: &units.reads,
     };
     let ev = Eval::new(unit, given);
     emit_template(units, &ev, &place, out);
@@ -230,7 +234,12 @@ fn emit_resource(
             .or_default()
             .push(id.as_str().into());
         let (attrs, facts, parent_name) = ev.with_locals(binds.clone(), || {
-            let value = ev.eval(obj);
+            // Of a resource no one reads the values of, its identity is enough.
+            let value = match place.reads.reads(&rtype) {
+                true => None,
+                false => ev.identity(obj),
+            }
+            .unwrap_or_else(|| ev.eval(obj));
             // The evaluated object is this resource's alone, unless a cache shares it.
             let mut map = match value {
                 Val::Object(m) | Val::Partial(m) => {
@@ -377,9 +386,9 @@ fn emit_module(
             continue;
         };
         let address = format!("module.{sym}{suffix}");
-        let (params, facts, value) = ev.with_locals(binds.clone(), || {
+        let (params, facts) = ev.with_locals(binds.clone(), || {
             let params = property_node(ev, obj, "params").map(|p| ev.eval(p));
-            (params, body_facts(ev, obj, index), ev.eval(obj))
+            (params, body_facts(ev, obj, index))
         });
         match target {
             Some(unit)
@@ -416,6 +425,7 @@ fn emit_module(
                     }),
                     depth: place.depth + 1,
                     stack,
+                    reads: place.reads,
                 };
                 let child = Eval::new(unit, given);
                 emit_template(units, &child, &child_place, out);
@@ -432,7 +442,7 @@ fn emit_module(
                 }
                 // A registry or template-spec module (or one not found): kept as a module
                 // resource with what it is given.
-                let mut map = match value {
+                let mut map = match ev.with_locals(binds.clone(), || ev.eval(obj)) {
                     Val::Object(m) | Val::Partial(m) => (*m).clone(),
                     _ => Map::new(),
                 };

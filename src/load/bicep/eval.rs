@@ -369,6 +369,30 @@ impl<'t> Eval<'t> {
         Val::list(items)
     }
 
+    /// The identity of a resource body: the object [`Eval::eval`] gives, with only its `name`
+    /// and `location`. `None` when telling them takes evaluating the rest: a body that is not
+    /// an object literal, a spread, a computed key.
+    pub fn identity(&self, body: Node<'t>) -> Option<Val> {
+        if body.kind() != "object" {
+            return None;
+        }
+        let mut map = Map::new();
+        for Property {
+            key, value, spread, ..
+        } in self.properties(body)
+        {
+            if spread {
+                return None;
+            }
+            let key = self.key(key)?;
+            if key == "name" || key == "location" {
+                // At the depth `object` evaluates the body's values.
+                map.insert(key, self.eval_depth(value, 1));
+            }
+        }
+        Some(Val::object(map))
+    }
+
     fn object(&self, node: Node<'t>, d: usize) -> Val {
         let mut map = Map::new();
         let mut partial = false;

@@ -335,6 +335,25 @@ pub fn first_pass(
     (graph, Some(deployments))
 }
 
+/// The resource types whose attribute values a scan reads. A resource of another type is
+/// emitted with its identity only (`name`, `location`, `type`, `apiVersion`): the rest of its
+/// body is not evaluated. Every type unless a scan says otherwise ([`Deployments::read_only`]).
+#[derive(Debug, Clone, Default)]
+pub struct ReadTypes(Option<HashSet<String>>);
+
+impl ReadTypes {
+    /// Only the attribute values of resources of `types` (exact type names, as rules name
+    /// them) are read.
+    pub fn only(types: impl IntoIterator<Item = String>) -> ReadTypes {
+        ReadTypes(Some(types.into_iter().collect()))
+    }
+
+    /// Whether the attribute values of resources of type `t` are read.
+    pub fn reads(&self, t: &str) -> bool {
+        self.0.as_ref().is_none_or(|types| types.contains(t))
+    }
+}
+
 /// The root templates of a scan (templates no other template calls), each a deployment:
 /// evaluated once per parameter file naming it (or once, without parameters, if none does)
 /// with every template it calls. [`Deployments::load`] evaluates some of them at a time, so a
@@ -349,6 +368,12 @@ pub struct Deployments {
 }
 
 impl Deployments {
+    /// Evaluates the attribute values of the resources of `types` only, from the next
+    /// [`Deployments::load`] on.
+    pub fn read_only(&mut self, types: ReadTypes) {
+        self.modules.reads = types;
+    }
+
     /// How many root templates there are.
     pub fn len(&self) -> usize {
         self.roots.len()
@@ -594,6 +619,8 @@ struct Modules {
     /// Set once the late roots are added: a called template is then read whenever called,
     /// and kept (late roots are few and come last).
     late: std::sync::atomic::AtomicBool,
+    /// The resource types whose attribute values are evaluated.
+    reads: ReadTypes,
 }
 
 struct Module {
@@ -673,6 +700,7 @@ impl Modules {
             max_file_bytes,
             errors: std::sync::Mutex::default(),
             late: std::sync::atomic::AtomicBool::new(false),
+            reads: ReadTypes::default(),
         }
     }
 

@@ -305,3 +305,67 @@ fn a_template_only_a_skipped_statement_calls_is_a_root() {
     let files: Vec<&str> = graph.errors.iter().map(|e| e.file.as_str()).collect();
     assert_eq!(files, ["broken.bicep"], "{:?}", graph.errors);
 }
+
+/// With `ReadTypes::only`, a resource of another type keeps its identity (name, location,
+/// type, API version: what names it, its children and its region) and its references, and
+/// nothing else of its body is evaluated; a body whose identity takes evaluating the rest
+/// (a spread) is evaluated whole, as are resources of the types read.
+#[test]
+fn resources_of_unread_types_keep_their_identity_only() {
+    let root = unit(
+        "main.bicep",
+        "param loc string = 'westeurope'\n\
+         var extra = { kind: 'StorageV2' }\n\
+         resource w 'Microsoft.OperationalInsights/workspaces@2023-09-01' = {\n  \
+         name: 'logs-${loc}'\n  location: loc\n  properties: {\n    retentionInDays: 30\n  }\n}\n\
+         resource s 'Microsoft.Storage/storageAccounts@2023-01-01' = {\n  name: 'st'\n  \
+         location: loc\n  properties: {\n    minimumTlsVersion: 'TLS1_2'\n    \
+         workspace: w.id\n  }\n}\n\
+         resource spread 'Microsoft.Web/sites@2023-01-01' = {\n  name: 'app'\n  ...extra\n}\n",
+    );
+    let modules = Modules::new(BTreeMap::new(), std::iter::empty());
+    let mut read_all = ResourceGraph::new();
+    emit_root(&modules, &root, HashMap::new(), None, &mut read_all);
+    let mut modules = modules;
+    modules.reads = ReadTypes::only(["Microsoft.Storage/storageAccounts".to_string()]);
+    let mut read_some = ResourceGraph::new();
+    emit_root(&modules, &root, HashMap::new(), None, &mut read_some);
+    let by_id = |g: &ResourceGraph, id: &str| -> Resource {
+        g.resources
+            .iter()
+            .find(|r| r.id == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("{id}"))
+    };
+    let workspace = by_id(&read_some, "bicep:main.bicep/w");
+    assert_eq!(
+        workspace.attributes,
+        serde_json::json!({
+            "name": "logs-westeurope",
+            "location": "westeurope",
+            "type": "Microsoft.OperationalInsights/workspaces",
+            "apiVersion": "2023-09-01",
+        })
+    );
+    assert_eq!(workspace.scope.region.as_deref(), Some("westeurope"));
+    assert_eq!(
+        by_id(&read_all, "bicep:main.bicep/w").attributes["properties"]["retentionInDays"],
+        30.0
+    );
+    // The type read, and a body with a spread, are evaluated whole; ids, references and
+    // sources are the same either way.
+    for id in ["bicep:main.bicep/s", "bicep:main.bicep/spread"] {
+        assert_eq!(by_id(&read_some, id), by_id(&read_all, id), "{id}");
+    }
+    assert_eq!(
+        by_id(&read_some, "bicep:main.bicep/spread").attributes["kind"],
+        "StorageV2"
+    );
+    assert_eq!(read_some.resources.len(), read_all.resources.len());
+    for (some, all) in read_some.resources.iter().zip(&read_all.resources) {
+        assert_eq!(
+            (&some.id, &some.refs, &some.source, &some.name),
+            (&all.id, &all.refs, &all.source, &all.name)
+        );
+    }
+}
