@@ -286,6 +286,8 @@ fn evaluate_deployments(
         outcome,
         unknown: graph.shard.is_some(),
     };
+    // Rules see the resources of the types they read (all, unless every rule is built in).
+    let reads = deployments.read_types().clone();
     let few_at = |d: &Deployments, start: usize| start..(start + at_once.max(1)).min(d.len());
     // A few is sorted as it loads, beside the evaluation of the one before.
     let load = |d: &Deployments, range: std::ops::Range<usize>| {
@@ -327,7 +329,7 @@ fn evaluate_deployments(
         // rule's last batches).
         range = few_at(&deployments, range.end);
         let (evaluated, loading) = rayon::join(
-            || evaluator.evaluate(&part, values),
+            || evaluator.evaluate_reading(&part, values, &reads),
             || {
                 if let Some(done) = done.take() {
                     kept.add(done);

@@ -14,7 +14,7 @@ use super::{
     EvalOptions, GROUP_RESULTS, Gathered, GroupValues, ItemResult, Outcome, RuleValues,
     batch_input, conclude, evaluate_batch, evaluate_together, group_engine, index_by_id, inventory,
 };
-use crate::graph::{Resource, ResourceGraph};
+use crate::graph::{ReadTypes, Resource, ResourceGraph};
 use crate::policy::{PolicySet, RuleMeta};
 
 /// Evaluates `rules` (a selection of `policies.rules`) on `graph`, whose attribute values are
@@ -175,6 +175,17 @@ impl<'a> Evaluator<'a> {
 
     /// Evaluates the rules on `graph`, whose attribute values are `values`.
     pub fn evaluate(&self, graph: &ResourceGraph, values: RuleValues) -> Outcome {
+        self.evaluate_reading(graph, values, &ReadTypes::default())
+    }
+
+    /// [`Self::evaluate`], rules seeing only the resources of the types `reads` keeps in
+    /// `data.inventory` (the rules' own batches are of their own types, which it keeps).
+    pub fn evaluate_reading(
+        &self,
+        graph: &ResourceGraph,
+        values: RuleValues,
+        reads: &ReadTypes,
+    ) -> Outcome {
         let (policies, rules, opts) = (self.policies, self.rules, self.opts);
         let mut outcome = Outcome::default();
 
@@ -336,7 +347,7 @@ impl<'a> Evaluator<'a> {
             if here.is_empty() {
                 continue;
             }
-            let group_values = values.views(graph, range.clone());
+            let group_values = values.views(graph, range.clone(), reads);
             let inventory = inventory::data(&graph.resources[range.clone()], &group_values);
             let batch_of = GroupValues {
                 values: &group_values,

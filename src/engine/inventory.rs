@@ -108,6 +108,10 @@ impl Part {
         let mut strings = Interner::default();
         let mut part = Part::default();
         for (r, v) in graph.iter().zip(values) {
+            // A resource left out of rules' views.
+            if matches!(v, Value::Undefined) {
+                continue;
+            }
             let string = |value: &Value, strings: &mut Interner, fallback: &str| match value {
                 s @ Value::String(_) => s.clone(),
                 _ => strings.string(fallback),

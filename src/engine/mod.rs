@@ -30,7 +30,7 @@ use rayon::prelude::*;
 use regorus::Value;
 
 use crate::finding::Finding;
-use crate::graph::{Resource, ResourceGraph};
+use crate::graph::{ReadTypes, Resource, ResourceGraph};
 use crate::policy::{PolicySet, RuleMeta, rego_error_parts};
 
 /// Tuning of an evaluation.
@@ -213,8 +213,13 @@ impl RuleValues {
     }
 
     /// The resources of `range` of `graph` (whose attribute values these are) as rules see
-    /// them, in order.
-    pub(crate) fn views(&self, graph: &ResourceGraph, range: Range<usize>) -> Vec<Value> {
+    /// them, in order; `Undefined` for a resource of a type `reads` leaves out.
+    pub(crate) fn views(
+        &self,
+        graph: &ResourceGraph,
+        range: Range<usize>,
+        reads: &ReadTypes,
+    ) -> Vec<Value> {
         let resources = &graph.resources[range.clone()];
         let attributes = &self.0[range];
         let share = share_size(resources.len());
@@ -226,7 +231,10 @@ impl RuleValues {
                 resources
                     .iter()
                     .zip(attributes)
-                    .map(|(r, a)| view::rule_view(r, a.clone(), interner))
+                    .map(|(r, a)| match reads.reads(&r.resource_type) {
+                        true => view::rule_view(r, a.clone(), interner),
+                        false => Value::Undefined,
+                    })
                     .collect()
             },
         )

@@ -140,7 +140,11 @@ impl Resident {
     /// Evaluates the applicable rules on every resource of `graph` (all are in scope).
     /// Findings and errors come out in the same form and order as from [`super::evaluate`].
     pub fn evaluate(&self, graph: &ResourceGraph) -> Outcome {
-        let values = super::RuleValues::of(graph).views(graph, 0..graph.resources.len());
+        let values = super::RuleValues::of(graph).views(
+            graph,
+            0..graph.resources.len(),
+            &crate::graph::ReadTypes::default(),
+        );
         let group = GroupValues {
             values: &values,
             ..GroupValues::EMPTY

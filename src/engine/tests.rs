@@ -564,7 +564,8 @@ fn taking_values_leaves_only_the_kept_paths() {
 }
 
 /// `data.inventory` is the same whether the graph is indexed in one share or in several
-/// merged: lists keep graph order, keys that several shares hold merge.
+/// merged: lists keep graph order, keys that several shares hold merge. Resources left out of
+/// the views (types no rule reads) are in none of its indexes.
 #[test]
 fn the_inventory_is_the_same_indexed_in_one_share_or_many() {
     let files = ["a.bicep", "b.bicep", "c.bicep"];
@@ -590,7 +591,11 @@ fn the_inventory_is_the_same_indexed_in_one_share_or_many() {
         })
         .collect();
     let g = graph(resources);
-    let values = RuleValues::of(&g).views(&g, 0..g.resources.len());
+    let values = RuleValues::of(&g).views(
+        &g,
+        0..g.resources.len(),
+        &crate::graph::ReadTypes::default(),
+    );
     let in_pool = |threads: usize| {
         rayon::ThreadPoolBuilder::new()
             .num_threads(threads)
@@ -613,6 +618,44 @@ fn the_inventory_is_the_same_indexed_in_one_share_or_many() {
     );
     let by_file = &inventory["by_file"][&Value::from("b.bicep")][&Value::from("t_two")];
     assert!(matches!(by_file, Value::Array(a) if a.len() == 68));
+
+    // Views of the types read only: the others are left out of every index.
+    let reads = crate::graph::ReadTypes::only(["t_one".to_string()]);
+    let some = RuleValues::of(&g).views(&g, 0..g.resources.len(), &reads);
+    for (r, v) in g.resources.iter().zip(&some) {
+        assert_eq!(
+            r.resource_type == "t_one",
+            *v != Value::Undefined,
+            "{}",
+            r.id
+        );
+    }
+    let inventory = inventory::data(&g.resources, &some);
+    let count = |v: &Value| match v {
+        Value::Object(o) => o.len(),
+        _ => 0,
+    };
+    assert_eq!(count(&inventory["resources"]), 100);
+    assert_eq!(count(&inventory["by_type"]), 1);
+    assert_eq!(
+        inventory["by_type"][&Value::from("t_two")],
+        Value::Undefined
+    );
+    let referrers: Vec<&Value> = match &inventory["referrers"][&Value::from("terraform:t_one.r000")]
+    {
+        Value::Array(a) => a.iter().map(|e| &e["from"]).collect(),
+        _ => panic!("no referrers"),
+    };
+    assert!(!referrers.is_empty());
+    assert!(referrers.iter().all(|from| {
+        match from {
+            Value::String(id) => g
+                .resources
+                .iter()
+                .any(|r| *r.id == **id && r.resource_type == "t_one"),
+            _ => false,
+        }
+    }));
 }
 
 /// A Bicep resource of deployment `root` (a root template): its id is `bicep:<root>/<address>`.

@@ -413,6 +413,26 @@ fn sort_by_id(resources: &mut [Resource]) {
     }
 }
 
+/// The resource types whose attribute values a scan's rules read (every type unless told
+/// otherwise). The Bicep loader emits a resource of another type with its identity only
+/// (`name`, `location`, `type`, `apiVersion`) and the evaluator leaves it out of rules' views
+/// (`data.inventory`), when a scan's rules are all built in (`cli::scan::read_types`).
+#[derive(Debug, Clone, Default)]
+pub struct ReadTypes(Option<foldhash::HashSet<String>>);
+
+impl ReadTypes {
+    /// Only the attribute values of resources of `types` (exact type names, as rules name
+    /// them) are read.
+    pub fn only(types: impl IntoIterator<Item = String>) -> ReadTypes {
+        ReadTypes(Some(types.into_iter().collect()))
+    }
+
+    /// Whether the attribute values of resources of type `t` are read.
+    pub fn reads(&self, t: &str) -> bool {
+        self.0.as_ref().is_none_or(|types| types.contains(t))
+    }
+}
+
 /// All resources of one scan, with what could not be loaded.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct ResourceGraph {

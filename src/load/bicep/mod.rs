@@ -30,6 +30,7 @@ use syntax::{Node, SyntaxTree};
 use tree_sitter::Parser;
 
 use crate::discover::{Discovered, FileKind};
+pub use crate::graph::ReadTypes;
 use crate::graph::{InputFile, LoadError, Resource, ResourceGraph};
 use crate::load::text::{LineIndex, line_starts, read_source};
 use crate::load::value::Val;
@@ -335,25 +336,6 @@ pub fn first_pass(
     (graph, Some(deployments))
 }
 
-/// The resource types whose attribute values a scan reads. A resource of another type is
-/// emitted with its identity only (`name`, `location`, `type`, `apiVersion`): the rest of its
-/// body is not evaluated. Every type unless a scan says otherwise ([`Deployments::read_only`]).
-#[derive(Debug, Clone, Default)]
-pub struct ReadTypes(Option<HashSet<String>>);
-
-impl ReadTypes {
-    /// Only the attribute values of resources of `types` (exact type names, as rules name
-    /// them) are read.
-    pub fn only(types: impl IntoIterator<Item = String>) -> ReadTypes {
-        ReadTypes(Some(types.into_iter().collect()))
-    }
-
-    /// Whether the attribute values of resources of type `t` are read.
-    pub fn reads(&self, t: &str) -> bool {
-        self.0.as_ref().is_none_or(|types| types.contains(t))
-    }
-}
-
 /// The root templates of a scan (templates no other template calls), each a deployment:
 /// evaluated once per parameter file naming it (or once, without parameters, if none does)
 /// with every template it calls. [`Deployments::load`] evaluates some of them at a time, so a
@@ -372,6 +354,11 @@ impl Deployments {
     /// [`Deployments::load`] on.
     pub fn read_only(&mut self, types: ReadTypes) {
         self.modules.reads = types;
+    }
+
+    /// The resource types whose attribute values are evaluated.
+    pub fn read_types(&self) -> &ReadTypes {
+        &self.modules.reads
     }
 
     /// How many root templates there are.
