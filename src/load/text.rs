@@ -75,7 +75,7 @@ pub struct LineIndex<'a> {
 /// The byte offset where each line of `text` starts.
 pub fn line_starts(text: &str) -> Vec<usize> {
     let mut starts = vec![0];
-    starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+    starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
     starts
 }
 

@@ -349,7 +349,7 @@ const IDENT: [bool; 256] = {
 fn line_end(src: &str, i: usize) -> usize {
     src.as_bytes()
         .get(i..)
-        .and_then(|rest| rest.iter().position(|&b| b == b'\n'))
+        .and_then(|rest| memchr::memchr(b'\n', rest))
         .map_or(src.len(), |at| i + at)
 }
 
