@@ -16,8 +16,9 @@
 # seconds after its corpus loaded, SECONDS being then only a cap: the way to run "until it
 # stops finding new coverage". PLATEAU_EXECS=E (default 0) also asks for E executions since
 # coverage last grew, so that a fuzzer starved of CPU by other work (it runs at whatever
-# priority it is given) cannot pass for one at a plateau. Each target's log goes to fuzz/logs/TARGET.log and one line
-# per target (executions, coverage at load and at the end, how it ended) to stdout.
+# priority it is given) cannot pass for one at a plateau. Each target's log goes to
+# fuzz/logs/TARGET.log and one line per target (executions, coverage at load and at the end,
+# how it ended) to stdout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 secs=${1:-60}
@@ -62,11 +63,11 @@ for t in "${targets[@]}"; do
         grep -a -q INITED "$log" || continue
         loaded=$now grew=$now best=$(coverage "$log") grew_at=$(executions "$log")
       fi
-      cov=$(coverage "$log") done=$(executions "$log")
-      if [ "${cov:-0}" -gt "$best" ]; then best=$cov grew=$now grew_at=${done:-0}; fi
+      cov=$(coverage "$log") ran=$(executions "$log")
+      if [ "${cov:-0}" -gt "$best" ]; then best=$cov grew=$now grew_at=${ran:-0}; fi
       if [ $((now - grew)) -ge "$PLATEAU" ] &&
-        [ $((${done:-0} - grew_at)) -ge "${PLATEAU_EXECS:-0}" ]; then
-        ended="plateau: no new coverage for $((now - grew)) s and $((${done:-0} - grew_at)) executions, $((now - loaded)) s after loading"
+        [ $((${ran:-0} - grew_at)) -ge "${PLATEAU_EXECS:-0}" ]; then
+        ended="plateau: no new coverage for $((now - grew)) s and $((${ran:-0} - grew_at)) executions, $((now - loaded)) s after loading"
         # libFuzzer stops on SIGINT and prints its final statistics.
         pkill -INT -f "fuzz/target/[^ ]*/$t -artifact_prefix" || true
         break

@@ -231,9 +231,12 @@ impl RuleValues {
                 resources
                     .iter()
                     .zip(attributes)
-                    .map(|(r, a)| match reads.reads(&r.resource_type) {
-                        true => view::rule_view(r, a.clone(), interner),
-                        false => Value::Undefined,
+                    .map(|(r, a)| {
+                        if reads.reads(&r.resource_type) {
+                            view::rule_view(r, a.clone(), interner)
+                        } else {
+                            Value::Undefined
+                        }
                     })
                     .collect()
             },

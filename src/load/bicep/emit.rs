@@ -235,11 +235,12 @@ fn emit_resource(
             .push(id.as_str().into());
         let (attrs, facts, parent_name) = ev.with_locals(binds.clone(), || {
             // Of a resource no one reads the values of, its identity is enough.
-            let value = match place.reads.reads(&rtype) {
-                true => None,
-                false => ev.identity(obj),
-            }
-            .unwrap_or_else(|| ev.eval(obj));
+            let identity = if place.reads.reads(&rtype) {
+                None
+            } else {
+                ev.identity(obj)
+            };
+            let value = identity.unwrap_or_else(|| ev.eval(obj));
             // The evaluated object is this resource's alone, unless a cache shares it.
             let mut map = match value {
                 Val::Object(m) | Val::Partial(m) => {
