@@ -139,8 +139,14 @@ pub fn fingerprint(rule_id: &str, resource_id: &str, attribute: &str) -> String 
     h.update(resource_id.as_bytes());
     h.update([0]);
     h.update(attribute.as_bytes());
+    const HEX: &[u8; 16] = b"0123456789abcdef";
     let digest = h.finalize();
-    digest.iter().take(16).map(|b| format!("{b:02x}")).collect()
+    let mut hex = String::with_capacity(32);
+    for b in digest.iter().take(16) {
+        hex.push(char::from(HEX[usize::from(b >> 4)]));
+        hex.push(char::from(HEX[usize::from(b & 0xf)]));
+    }
+    hex
 }
 
 /// The region of the named attribute (or its nearest ancestor that has one), else the block.

@@ -12,7 +12,8 @@ use regorus::Value;
 
 use super::{
     EvalOptions, GROUP_RESULTS, Gathered, GroupValues, ItemResult, Outcome, RuleValues,
-    batch_input, conclude, evaluate_batch, evaluate_together, group_engine, index_by_id, inventory,
+    batch_input, conclude_all, evaluate_batch, evaluate_together, group_engine, index_by_id,
+    inventory,
 };
 use crate::graph::{ReadTypes, Resource, ResourceGraph};
 use crate::policy::{PolicySet, RuleMeta};
@@ -356,6 +357,7 @@ impl<'a> Evaluator<'a> {
             };
             results.par_extend(
                 here.par_iter()
+                    .with_max_len(1)
                     .flat_map_iter(|(_, ui, batch)| evaluate_item(&batch_of, *ui, batch)),
             );
             // Freed by the workers (one value at a time on this thread, it was a twentieth of a
@@ -371,23 +373,29 @@ impl<'a> Evaluator<'a> {
         crate::memory::release_freed();
 
         let ids = index_by_id(graph);
-        let mut gathered: Vec<Gathered> = examined
-            .into_iter()
-            .map(|examined| Gathered {
+        let mut by_rule: Vec<Vec<ItemResult>> = rules.iter().map(|_| Vec::new()).collect();
+        for r in results {
+            by_rule[r.rule].push(r);
+        }
+        let work: Vec<(&RuleMeta, _)> = rules
+            .iter()
+            .copied()
+            .zip(examined.into_iter().zip(by_rule))
+            .collect();
+        let concluded = conclude_all(graph, &ids, &in_scope, work, |(examined, results)| {
+            let mut g = Gathered {
                 examined,
                 ..Gathered::default()
-            })
-            .collect();
-        for r in results {
-            let g = &mut gathered[r.rule];
-            g.elapsed += r.elapsed;
-            g.deny.extend(r.deny);
-            g.undetermined.extend(r.undetermined);
-            g.errors.extend(r.errors);
-        }
-        for (rule, g) in rules.iter().zip(gathered) {
-            conclude(rule, graph, &ids, &in_scope, g, &mut outcome);
-        }
+            };
+            for r in results {
+                g.elapsed += r.elapsed;
+                g.deny.extend(r.deny);
+                g.undetermined.extend(r.undetermined);
+                g.errors.extend(r.errors);
+            }
+            g
+        });
+        outcome.absorb(concluded);
         outcome.sort();
         outcome
     }

@@ -415,6 +415,36 @@ struct Gathered {
     elapsed: std::time::Duration,
 }
 
+/// [`conclude`] for each rule of `work` (with what `gather` makes of its part), in parallel:
+/// making the findings (their locations and fingerprints) was most of a scan's serial tail.
+/// The rules' findings, errors and runs are joined in canonical order.
+fn conclude_all<T: Send>(
+    graph: &ResourceGraph,
+    ids: &foldhash::HashMap<&str, usize>,
+    in_scope: &[bool],
+    work: Vec<(&RuleMeta, T)>,
+    gather: impl Fn(T) -> Gathered + Sync,
+) -> Outcome {
+    let parts: Vec<Outcome> = work
+        .into_par_iter()
+        .with_max_len(1)
+        .map(|(rule, part)| {
+            let mut outcome = Outcome::default();
+            conclude(rule, graph, ids, in_scope, gather(part), &mut outcome);
+            outcome
+        })
+        .collect();
+    let mut outcome = Outcome::default();
+    for part in parts {
+        outcome.findings.extend(part.findings);
+        outcome.undetermined.extend(part.undetermined);
+        outcome.errors.extend(part.errors);
+        outcome.runs.extend(part.runs);
+    }
+    outcome.sort();
+    outcome
+}
+
 /// Turns what a rule produced into findings (on in-scope resources), errors and its run,
 /// appended to `outcome`.
 fn conclude(

@@ -93,29 +93,44 @@ pub fn load_deferred(
         .filter(|f| f.kind == FileKind::Bicep)
         .map(|f| f.display.as_str())
         .collect();
-    // Files that load on their own, one task each.
-    let single: Vec<ResourceGraph> = files
+    // Files that load on their own, one task each (rayon would otherwise cut the list into a
+    // few runs of files, and the thread left with the heaviest run parses it alone), the
+    // largest first: a large file started last would be parsed alone too. Their graphs are
+    // put back in file order.
+    let mut order: Vec<(u64, usize)> = files
         .par_iter()
-        .filter_map(|f| match f.kind {
-            FileKind::Json => load_json(f, opts, &bicep),
-            FileKind::Yaml => Some(read_and_load(f, opts, |text| {
-                kubernetes::load_bounded(
-                    &f.display,
-                    text,
-                    kubernetes::in_chart_templates(&f.path),
-                    opts.limits.yaml_alias_values,
-                )
-            })),
-            _ => None,
-        })
-        .map(|mut g| {
-            if let Some(prepare) = opts.prepare {
-                prepare(&mut g.resources);
-            }
-            g
+        .enumerate()
+        .filter(|(_, f)| matches!(f.kind, FileKind::Json | FileKind::Yaml))
+        .map(|(i, f)| (std::fs::metadata(&f.path).map_or(0, |m| m.len()), i))
+        .collect();
+    order.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let mut single: Vec<(usize, ResourceGraph)> = order
+        .par_iter()
+        .with_max_len(1)
+        .filter_map(|&(_, i)| {
+            let f = &files[i];
+            let g = match f.kind {
+                FileKind::Json => load_json(f, opts, &bicep),
+                FileKind::Yaml => Some(read_and_load(f, opts, |text| {
+                    kubernetes::load_bounded(
+                        &f.display,
+                        text,
+                        kubernetes::in_chart_templates(&f.path),
+                        opts.limits.yaml_alias_values,
+                    )
+                })),
+                _ => None,
+            };
+            g.map(|mut g| {
+                if let Some(prepare) = opts.prepare {
+                    prepare(&mut g.resources);
+                }
+                (i, g)
+            })
         })
         .collect();
-    for g in single {
+    single.sort_unstable_by_key(|(i, _)| *i);
+    for (_, g) in single {
         graph.extend(g);
     }
     kubernetes::link(&mut graph.resources);

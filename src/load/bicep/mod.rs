@@ -227,6 +227,7 @@ pub fn first_pass(
     }
     let scanned: Vec<(Option<Scanned>, Vec<LoadError>)> = inputs
         .par_iter()
+        .with_max_len(1)
         .map(|f| match read_source(&f.path, &f.display, max_file_bytes) {
             Ok(text) => scan(&f.display, &f.path, text, f.kind == FileKind::BicepParams),
             Err(e) => (None, vec![e]),
@@ -378,6 +379,7 @@ impl Deployments {
         let modules = &self.modules;
         let per_root: Vec<ResourceGraph> = self.roots[range]
             .par_iter()
+            .with_max_len(1)
             .map(|root| {
                 let (display, reach) = (&root.display, &root.reach);
                 let mut g = match reparse(display, &root.path, modules.max_file_bytes) {
