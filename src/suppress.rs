@@ -15,6 +15,7 @@
 use std::collections::{BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::finding::Finding;
@@ -591,19 +592,26 @@ impl InlineIndex {
                 }
             }
         }
-        // Their directives: most files have none, and then no block need be known.
+        // Their directives: most files have none, and then no block need be known. The files
+        // are read in parallel (a scan's last serial stretch), their results used in order.
+        let files: Vec<&str> = files.into_iter().collect();
+        let scanned: Vec<_> = files
+            .par_iter()
+            .with_max_len(1)
+            .filter_map(|&file| {
+                let path = Path::new(file);
+                let path = if path.is_absolute() {
+                    path.to_path_buf()
+                } else {
+                    opts.base.join(path)
+                };
+                let text = std::fs::read_to_string(&path).ok()?;
+                let (found, bad) = directives(&text);
+                Some((file, text, found, bad))
+            })
+            .collect();
         let mut read: Vec<(&str, String, Vec<Directive>)> = Vec::new();
-        for file in files {
-            let path = Path::new(file);
-            let path = if path.is_absolute() {
-                path.to_path_buf()
-            } else {
-                opts.base.join(path)
-            };
-            let Ok(text) = std::fs::read_to_string(&path) else {
-                continue;
-            };
-            let (found, bad) = directives(&text);
+        for (file, text, found, bad) in scanned {
             for (line, message) in bad {
                 applied.problems.push(Problem {
                     file: file.to_string(),

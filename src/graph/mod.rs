@@ -416,8 +416,9 @@ fn sort_by_id(resources: &mut [Resource]) {
 /// The resource types whose attribute values a scan's rules read (every type unless told
 /// otherwise). When a scan's rules are all built in (`cli::scan::read_types`), the Bicep
 /// loader emits a resource of another type with its identity only (`name`, `location`,
-/// `type`, `apiVersion`), and the evaluation of Bicep deployments leaves it out of rules'
-/// views (`data.inventory`); other sources are evaluated whole.
+/// `type`, `apiVersion`; no references, no regions of attributes), and the evaluation of
+/// Bicep deployments leaves it out of rules' views (`data.inventory`); other sources are
+/// evaluated whole.
 #[derive(Debug, Clone, Default)]
 pub struct ReadTypes(Option<foldhash::HashSet<String>>);
 

@@ -257,7 +257,14 @@ fn emit_resource(
             for k in ["parent", "scope", "dependsOn"] {
                 map.remove(k);
             }
-            (map, body_facts(ev, obj, index), parent_name)
+            // Nor its references and the regions of its attributes: no rule sees them (they
+            // are in neither views nor `data.inventory`) and no finding points into it.
+            let facts = if place.reads.reads(&rtype) {
+                body_facts(ev, obj, index)
+            } else {
+                no_facts()
+            };
+            (map, facts, parent_name)
         });
         let mut attrs = attrs;
         if let Some(pname) = parent_name.as_ref() {
@@ -489,6 +496,17 @@ fn emit_module(
             }
         }
     }
+}
+
+/// The facts of a body whose references and regions nothing reads: none.
+fn no_facts() -> Arc<BodyFacts> {
+    static NONE: std::sync::LazyLock<Arc<BodyFacts>> = std::sync::LazyLock::new(|| {
+        Arc::new(BodyFacts {
+            refs: Vec::new(),
+            regions: crate::graph::Regions::default(),
+        })
+    });
+    NONE.clone()
 }
 
 /// References to resources in a declaration body: (attribute path, symbol, direct).

@@ -321,7 +321,8 @@ fn resources_of_unread_types_keep_their_identity_only() {
          resource s 'Microsoft.Storage/storageAccounts@2023-01-01' = {\n  name: 'st'\n  \
          location: loc\n  properties: {\n    minimumTlsVersion: 'TLS1_2'\n    \
          workspace: w.id\n  }\n}\n\
-         resource spread 'Microsoft.Web/sites@2023-01-01' = {\n  name: 'app'\n  ...extra\n}\n",
+         resource spread 'Microsoft.Web/sites@2023-01-01' = {\n  name: 'app'\n  ...extra\n  \
+         properties: {\n    storage: s.id\n  }\n}\n",
     );
     let modules = Modules::new(BTreeMap::new(), std::iter::empty());
     let mut read_all = ResourceGraph::new();
@@ -352,20 +353,50 @@ fn resources_of_unread_types_keep_their_identity_only() {
         by_id(&read_all, "bicep:main.bicep/w").attributes["properties"]["retentionInDays"],
         30.0
     );
-    // The type read, and a body with a spread, are evaluated whole; ids, references and
-    // sources are the same either way.
-    for id in ["bicep:main.bicep/s", "bicep:main.bicep/spread"] {
-        assert_eq!(by_id(&read_some, id), by_id(&read_all, id), "{id}");
-    }
+    // The type read is the same either way, its references and regions too.
+    let storage = by_id(&read_some, "bicep:main.bicep/s");
+    assert_eq!(storage, by_id(&read_all, "bicep:main.bicep/s"));
+    assert_eq!(storage.refs.len(), 1);
+    assert!(storage.file_source().is_some_and(|f| !f.regions.is_empty()));
+    // A body with a spread is evaluated whole.
+    let spread = by_id(&read_some, "bicep:main.bicep/spread");
+    assert_eq!(spread.attributes["kind"], "StorageV2");
     assert_eq!(
-        by_id(&read_some, "bicep:main.bicep/spread").attributes["kind"],
-        "StorageV2"
+        spread.attributes,
+        by_id(&read_all, "bicep:main.bicep/spread").attributes
     );
+    // Resources of the types not read keep their ids, names and blocks, but neither their
+    // references nor the regions of their attributes: no rule sees them.
     assert_eq!(read_some.resources.len(), read_all.resources.len());
     for (some, all) in read_some.resources.iter().zip(&read_all.resources) {
+        let (some_file, all_file) = (some.file_source(), all.file_source());
         assert_eq!(
-            (&some.id, &some.refs, &some.source, &some.name),
-            (&all.id, &all.refs, &all.source, &all.name)
+            (
+                &some.id,
+                &some.name,
+                some_file.map(|f| (&f.file, f.start_line, f.end_line, f.block))
+            ),
+            (
+                &all.id,
+                &all.name,
+                all_file.map(|f| (&f.file, f.start_line, f.end_line, f.block))
+            )
         );
+        if some.resource_type != "Microsoft.Storage/storageAccounts" {
+            assert!(some.refs.is_empty(), "{}", some.id);
+            assert!(
+                some_file.is_some_and(|f| f.regions.is_empty()),
+                "{}",
+                some.id
+            );
+        }
     }
+    // What was left out was there to leave out.
+    let spread_whole = by_id(&read_all, "bicep:main.bicep/spread");
+    assert_eq!(spread_whole.refs.len(), 1);
+    assert!(
+        spread_whole
+            .file_source()
+            .is_some_and(|f| !f.regions.is_empty())
+    );
 }
