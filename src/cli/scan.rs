@@ -543,7 +543,6 @@ pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode>
             &mut outcome,
         );
     }
-    drop(evaluator);
     let fail_on_incomplete =
         fail_on_incomplete || (fail_on_load_errors && !graph.errors.is_empty());
     crate::compliance::demote_for_gaps(&graph.gaps, &policies.rules, &mut outcome);
@@ -565,18 +564,24 @@ pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode>
     if args.timings {
         print_timings(loaded + load_time, clock.elapsed() - loaded, &outcome);
     }
-    let applied = suppress::apply(
-        &graph,
-        &mut outcome.findings,
-        &mut outcome.undetermined,
-        &suppress::Options {
-            inline: !args.no_inline_suppressions
-                && config.config.inline_suppressions != Some(false),
-            exceptions: exceptions.as_ref(),
-            baseline: baseline.as_ref().map(|(b, n)| (b, n.clone())),
-            today: suppress::today(),
-            known_rules: policies.rules.iter().map(|r| r.id.clone()).collect(),
-            base: base.clone(),
+    let suppress_opts = suppress::Options {
+        inline: !args.no_inline_suppressions && config.config.inline_suppressions != Some(false),
+        exceptions: exceptions.as_ref(),
+        baseline: baseline.as_ref().map(|(b, n)| (b, n.clone())),
+        today: suppress::today(),
+        known_rules: policies.rules.iter().map(|r| r.id.clone()).collect(),
+        base: base.clone(),
+    };
+    // The engines are freed beside it (a few milliseconds of a scan's serial end).
+    let ((), applied) = rayon::join(
+        || drop(evaluator),
+        || {
+            suppress::apply(
+                &graph,
+                &mut outcome.findings,
+                &mut outcome.undetermined,
+                &suppress_opts,
+            )
         },
     );
     if let Some(changes) = &changes {
