@@ -592,8 +592,9 @@ impl InlineIndex {
                 }
             }
         }
-        // Their directives: most files have none, and then no block need be known. The files
-        // are read in parallel (a scan's last serial stretch), their results used in order.
+        // Their directives: most files have none, and then no block need be known (nor their
+        // text kept). The files are read in parallel (a scan's last serial stretch), their
+        // results used in order.
         let files: Vec<&str> = files.into_iter().collect();
         let scanned: Vec<_> = files
             .par_iter()
@@ -607,6 +608,7 @@ impl InlineIndex {
                 };
                 let text = std::fs::read_to_string(&path).ok()?;
                 let (found, bad) = directives(&text);
+                let text = (!found.is_empty()).then_some(text);
                 Some((file, text, found, bad))
             })
             .collect();
@@ -619,7 +621,7 @@ impl InlineIndex {
                     message,
                 });
             }
-            if !found.is_empty() {
+            if let Some(text) = text {
                 read.push((file, text, found));
             }
         }

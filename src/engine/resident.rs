@@ -21,7 +21,7 @@ use std::num::NonZeroU32;
 use std::time::Duration;
 
 use super::{
-    Gathered, GroupValues, Outcome, Raw, aggregate_rule, batch_input, conclude_all, read_aggregate,
+    Gathered, GroupValues, Outcome, Raw, aggregate_rule, batch_input, conclude, read_aggregate,
     run_rule,
 };
 use crate::graph::ResourceGraph;
@@ -190,11 +190,12 @@ impl Resident {
         }
         let ids = super::index_by_id(graph);
         let in_scope = vec![true; graph.resources.len()];
-        let work = gathered
-            .into_iter()
-            .map(|(ri, g)| (&self.rules[ri], g))
-            .collect();
-        conclude_all(graph, &ids, &in_scope, work, |g| g)
+        let mut outcome = Outcome::default();
+        for (ri, g) in gathered {
+            conclude(&self.rules[ri], graph, &ids, &in_scope, g, &mut outcome);
+        }
+        outcome.sort();
+        outcome
     }
 
     /// One evaluation of an aggregate: each member's `deny` elements and malformed elements.
