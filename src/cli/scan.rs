@@ -532,6 +532,9 @@ pub(super) fn execute(args: &ReportArgs, job: Job) -> Result<ExitCode, ExitCode>
     let values = RuleValues::take(&mut graph, suppress::ATTRIBUTES_READ);
     crate::memory::release_freed();
     let evaluator = Evaluator::new(&policies, &rules, &eval_opts, deployments.is_some());
+    if deployments.is_none() {
+        crate::memory::purge_freed_at_once();
+    }
     let mut outcome = evaluator.evaluate(&graph, values);
     if let Some(mut deployments) = deployments {
         deployments.read_only(read_types(&rules));
