@@ -600,13 +600,8 @@ impl InlineIndex {
             .par_iter()
             .with_max_len(1)
             .filter_map(|&file| {
-                let path = Path::new(file);
-                let path = if path.is_absolute() {
-                    path.to_path_buf()
-                } else {
-                    opts.base.join(path)
-                };
-                let text = std::fs::read_to_string(&path).ok()?;
+                // Relative to the base (joining an absolute path gives that path).
+                let text = std::fs::read_to_string(opts.base.join(file)).ok()?;
                 let (found, bad) = directives(&text);
                 let text = (!found.is_empty()).then_some(text);
                 Some((file, text, found, bad))

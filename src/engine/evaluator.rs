@@ -11,9 +11,8 @@ use rayon::prelude::*;
 use regorus::Value;
 
 use super::{
-    EvalOptions, GROUP_RESULTS, Gathered, GroupValues, ItemResult, Outcome, RuleValues,
-    batch_input, conclude_all, evaluate_batch, evaluate_together, group_engine, index_by_id,
-    inventory,
+    EvalOptions, GROUP_RESULTS, GroupValues, ItemResult, Outcome, RuleValues, batch_input,
+    conclude_all, evaluate_batch, evaluate_together, group_engine, index_by_id, inventory,
 };
 use crate::graph::{ReadTypes, Resource, ResourceGraph};
 use crate::policy::{PolicySet, RuleMeta};
@@ -188,7 +187,6 @@ impl<'a> Evaluator<'a> {
         reads: &ReadTypes,
     ) -> Outcome {
         let (policies, rules, opts) = (self.policies, self.rules, self.opts);
-        let mut outcome = Outcome::default();
 
         // Every resource is in data.inventory, but rules run on (and report) only the resources of
         // scanned files.
@@ -377,27 +375,13 @@ impl<'a> Evaluator<'a> {
         for r in results {
             by_rule[r.rule].push(r);
         }
-        let work: Vec<(&RuleMeta, _)> = rules
+        let work = rules
             .iter()
-            .copied()
-            .zip(examined.into_iter().zip(by_rule))
+            .zip(examined)
+            .zip(by_rule)
+            .map(|((&rule, examined), results)| (rule, examined, results))
             .collect();
-        let concluded = conclude_all(graph, &ids, &in_scope, work, |(examined, results)| {
-            let mut g = Gathered {
-                examined,
-                ..Gathered::default()
-            };
-            for r in results {
-                g.elapsed += r.elapsed;
-                g.deny.extend(r.deny);
-                g.undetermined.extend(r.undetermined);
-                g.errors.extend(r.errors);
-            }
-            g
-        });
-        outcome.absorb(concluded);
-        outcome.sort();
-        outcome
+        conclude_all(graph, &ids, &in_scope, work)
     }
 }
 

@@ -415,22 +415,31 @@ struct Gathered {
     elapsed: std::time::Duration,
 }
 
-/// [`conclude`] for each rule of `work` (with what `gather` makes of its part), in parallel:
-/// making the findings (their locations and fingerprints) was most of a scan's serial tail.
-/// The rules' findings, errors and runs are joined in canonical order.
-fn conclude_all<T: Send>(
+/// [`conclude`] for each rule, with the resources it examined and its batches' results, in
+/// parallel: making the findings (their locations and fingerprints) was most of a scan's
+/// serial tail. The rules' findings, errors and runs are joined in canonical order.
+fn conclude_all(
     graph: &ResourceGraph,
     ids: &foldhash::HashMap<&str, usize>,
     in_scope: &[bool],
-    work: Vec<(&RuleMeta, T)>,
-    gather: impl Fn(T) -> Gathered + Sync,
+    work: Vec<(&RuleMeta, Vec<usize>, Vec<ItemResult>)>,
 ) -> Outcome {
     let parts: Vec<Outcome> = work
         .into_par_iter()
         .with_max_len(1)
-        .map(|(rule, part)| {
+        .map(|(rule, examined, results)| {
+            let mut g = Gathered {
+                examined,
+                ..Gathered::default()
+            };
+            for r in results {
+                g.elapsed += r.elapsed;
+                g.deny.extend(r.deny);
+                g.undetermined.extend(r.undetermined);
+                g.errors.extend(r.errors);
+            }
             let mut outcome = Outcome::default();
-            conclude(rule, graph, ids, in_scope, gather(part), &mut outcome);
+            conclude(rule, graph, ids, in_scope, g, &mut outcome);
             outcome
         })
         .collect();

@@ -214,6 +214,8 @@ fn emit_resource(
         Some(p) => format!("{}::{sym}", p.address),
         None => sym.to_string(),
     };
+    // Whether any enabled rule reads this type's values (else its identity is enough).
+    let read = place.reads.reads(&rtype);
     for (binds, obj, suffix, unknown_expansion) in instances(ev, body) {
         if out.resources.len() + pending.len() >= MAX_RESOURCES {
             out.errors.push(LoadError {
@@ -235,11 +237,7 @@ fn emit_resource(
             .push(id.as_str().into());
         let (attrs, facts, parent_name) = ev.with_locals(binds.clone(), || {
             // Of a resource no one reads the values of, its identity is enough.
-            let identity = if place.reads.reads(&rtype) {
-                None
-            } else {
-                ev.identity(obj)
-            };
+            let identity = if read { None } else { ev.identity(obj) };
             let value = identity.unwrap_or_else(|| ev.eval(obj));
             // The evaluated object is this resource's alone, unless a cache shares it.
             let mut map = match value {
@@ -259,7 +257,7 @@ fn emit_resource(
             }
             // Nor its references and the regions of its attributes: no rule sees them (they
             // are in neither views nor `data.inventory`) and no finding points into it.
-            let facts = if place.reads.reads(&rtype) {
+            let facts = if read {
                 body_facts(ev, obj, index)
             } else {
                 no_facts()
