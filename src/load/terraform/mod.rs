@@ -13,6 +13,7 @@ mod module;
 mod parse;
 mod project;
 mod refs;
+mod relaxed;
 mod tags;
 mod tfjson;
 mod types;

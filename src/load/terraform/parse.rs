@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use hcl_edit::structure::Body;
 
+use super::relaxed;
 use crate::graph::LoadError;
 
 /// Why HCL text did not parse.
@@ -43,14 +44,7 @@ impl ParseThread {
             .spawn(move || {
                 // Ends when its caller is gone, or gave up on it (nobody hears the result).
                 for text in jobs {
-                    // A clone has no growth slack: the parser's vectors grew by doubling
-                    // (they held 63 of the 160 MB heap peak of the Terraform corpus), and
-                    // they are freed here, where the next parse reuses their memory.
-                    let parsed = match hcl_edit::parser::parse_body(&text) {
-                        Ok(body) => Ok(body.clone()),
-                        Err(e) => Err(e),
-                    };
-                    if done.send(parsed).is_err() {
+                    if done.send(parse_body(&text)).is_err() {
                         break;
                     }
                 }
@@ -65,6 +59,20 @@ thread_local! {
     static PARSE_THREAD: RefCell<Option<ParseThread>> = const { RefCell::new(None) };
 }
 
+/// Parses an HCL body; a text that fails is parsed again as [`relaxed`] rewrites it (valid HCL
+/// that hcl-edit rejects), and keeps its own error if that fails too.
+fn parse_body(text: &str) -> Result<Body, hcl_edit::parser::Error> {
+    // A clone has no growth slack: the parser's vectors grew by doubling (they held 63 of the
+    // 160 MB heap peak of the Terraform corpus), and they are freed here, where the next parse
+    // reuses their memory.
+    let parsed = hcl_edit::parser::parse_body(text).or_else(|e| {
+        relaxed::relax(text)
+            .and_then(|again| hcl_edit::parser::parse_body(&again).ok())
+            .ok_or(e)
+    });
+    parsed.clone()
+}
+
 /// Parses an HCL body on this thread's parse thread, giving up after `limit`.
 pub(crate) fn parse_hcl(text: &str, limit: Duration) -> Result<Body, HclFailure> {
     let Some(worker) = PARSE_THREAD
@@ -72,7 +80,7 @@ pub(crate) fn parse_hcl(text: &str, limit: Duration) -> Result<Body, HclFailure>
         .or_else(ParseThread::spawn)
     else {
         // No thread to be had: parse here, unbounded.
-        return hcl_edit::parser::parse_body(text).map_err(HclFailure::Syntax);
+        return parse_body(text).map_err(HclFailure::Syntax);
     };
     // A thread is kept only after it answered, so it is waiting for this text; if it is gone
     // all the same, the receive below says so.

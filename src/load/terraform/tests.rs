@@ -638,3 +638,54 @@ resource "aws_s3_bucket_versioning" "template" {
     let template = find(&out, "terraform:m/aws_s3_bucket_versioning.template");
     assert!(template.refs[0].direct);
 }
+
+/// Valid HCL that hcl-edit 0.10 rejects (`relaxed`): an object `for` whose value spans lines,
+/// and an object constructor that gives a key twice (the last value counts). The file loads,
+/// with the lines of the file as written; an attribute given twice in a block stays an error.
+#[test]
+fn valid_hcl_that_the_parser_rejects_loads_on_a_second_pass() {
+    let out = load(&[
+        (
+            "locals.tf",
+            r#"
+locals {
+  hubs = { west = { enabled = true }, east = { enabled = false } }
+  deploy = {
+    for location, hub in local.hubs :
+    location =>
+    local.enabled &&
+    hub.enabled
+  }
+  enabled = true
+  tags = {
+    Env  = "dev"
+    Team = "sec"
+    Env  = "prod"
+  }
+}
+"#,
+        ),
+        (
+            "main.tf",
+            r#"
+resource "aws_s3_bucket" "b" {
+  bucket = "logs"
+  tags   = merge(local.tags, { West = tostring(local.deploy["west"]), East = tostring(local.deploy["east"]) })
+}
+"#,
+        ),
+        (
+            "twice.tf",
+            "resource \"aws_s3_bucket\" \"c\" {\n  bucket = \"a\"\n  bucket = \"b\"\n}\n",
+        ),
+    ]);
+    let b = find(&out, "terraform:m/aws_s3_bucket.b");
+    assert_eq!(
+        b.attributes["tags"],
+        json!({"Env": "prod", "Team": "sec", "West": "true", "East": "false"})
+    );
+    assert_eq!(b.file_source().unwrap().lines()["tags"], 4);
+    assert_eq!(out.errors.len(), 1, "{:?}", out.errors);
+    let e = &out.errors[0];
+    assert_eq!((e.file.as_str(), e.line), ("m/twice.tf", Some(3)));
+}
