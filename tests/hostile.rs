@@ -58,6 +58,7 @@ const EXPECTED: &[(&str, &str)] = &[
     ("hostile/pipe.yaml", "not a regular file"),
     ("hostile/terraform/binary.tf", "not valid UTF-8"),
     ("hostile/terraform/deep.tf", "nesting depth"),
+    ("hostile/terraform/empty-key.tf", "expected `=` or `:`"),
     ("hostile/terraform/latin1.tf", "not valid UTF-8"),
     ("hostile/terraform/unclosed.tf", "the file ends here"),
     ("hostile/yaml/alias-bomb.yaml", "alias bomb"),

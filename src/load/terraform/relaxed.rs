@@ -231,8 +231,9 @@ impl Scanner<'_> {
                     })) = self.frames.last_mut()
                         && let Item::Key(start) = *item
                     {
+                        // A key may be empty (`= 1`): the parser judges that.
                         *item = Item::Value {
-                            key: (start, self.code_end),
+                            key: (start, self.code_end.max(start)),
                             start,
                             begun: false,
                         };
@@ -337,7 +338,7 @@ impl Scanner<'_> {
     /// nothing to interpolate) comes again later are blanked out: HCL keeps the last value.
     fn blank_redefined(&mut self, items: Vec<(Range<usize>, Range<usize>)>) {
         let key = |range: &Range<usize>| {
-            let raw = &self.text[range.clone()];
+            let raw = self.text.get(range.clone()).unwrap_or_default();
             let plain_name = !raw.is_empty()
                 && raw
                     .bytes()
@@ -485,6 +486,14 @@ mod tests {
         assert_eq!(relax("a = { x = 1\n x = 2 ]\n"), None);
         assert_eq!(relax("a = ("), None);
         assert_eq!(relax(""), None);
+    }
+
+    #[test]
+    fn an_empty_key_is_left_to_the_parser() {
+        // Found by the hcl fuzz target: the key's range ran backwards.
+        let text = include_str!("../../../fixtures/hostile/terraform/empty-key.tf");
+        assert_eq!(relax(text), None);
+        assert_eq!(relax("a = {\n = 1\n = 2\n}\n"), None);
     }
 
     #[test]
