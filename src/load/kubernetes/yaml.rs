@@ -352,12 +352,47 @@ impl<'a, 't> Builder<'a, 't> {
         }
     }
 
+    /// Builds the documents of `chunk`. A flow collection's closing bracket that starts a
+    /// line no deeper than the block it is in (`args: [` ... `]` under `args`) is an
+    /// indentation error for the YAML specification and for saphyr, but go-yaml (and so
+    /// `kubectl`) and libyaml take it: such a line is indented one space more and the chunk
+    /// parsed again, at most [`MAX_CLOSER_MOVES`] times. Lines stay where they are; only the
+    /// bracket's column moves.
     fn run(&mut self, chunk: &str) {
-        let mut parser = Parser::new_from_str(chunk);
-        loop {
-            let Some(next) = parser.next_event() else {
+        let (documents, errors) = (self.out.documents.len(), self.out.errors.len());
+        let mut text = std::borrow::Cow::Borrowed(chunk);
+        for moves in 0.. {
+            let Some((err, closer)) = self.run_once(&text) else {
                 return;
             };
+            let moved = closer
+                .filter(|_| moves < MAX_CLOSER_MOVES)
+                .and_then(|(line, column)| indent_closer(&text, line, column));
+            match moved {
+                Some(again) => {
+                    self.out.documents.truncate(documents);
+                    self.out.errors.truncate(errors);
+                    self.stack.clear();
+                    self.anchors.clear();
+                    self.alias_nodes = 0;
+                    self.last_flow_map = None;
+                    self.template_at = None;
+                    text = std::borrow::Cow::Owned(again);
+                }
+                None => {
+                    self.out.errors.push(err);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// Builds the documents of `chunk`; the error that stopped it, if one did, with the place
+    /// (1-based line of `chunk`, 0-based column) of an indentation error.
+    fn run_once(&mut self, chunk: &str) -> Option<(YamlError, Option<(usize, usize)>)> {
+        let mut parser = Parser::new_from_str(chunk);
+        loop {
+            let next = parser.next_event()?;
             let (event, span) = match next {
                 Ok(ev) => ev,
                 Err(e) => {
@@ -385,17 +420,16 @@ impl<'a, 't> Builder<'a, 't> {
                             ErrorKind::Syntax,
                         ),
                     };
-                    self.out.errors.push(err);
-                    return;
+                    let indentation = (err.kind == ErrorKind::Syntax
+                        && e.info().contains("indentation"))
+                    .then(|| (m.line(), m.col()));
+                    return Some((err, indentation));
                 }
             };
             match self.event(event, &span) {
                 Ok(true) => {}
-                Ok(false) => return,
-                Err(Abort(err)) => {
-                    self.out.errors.push(err);
-                    return;
-                }
+                Ok(false) => return None,
+                Err(Abort(err)) => return Some((err, None)),
             }
         }
     }
@@ -653,6 +687,31 @@ impl<'a, 't> Builder<'a, 't> {
     }
 }
 
+/// Most closing brackets of flow collections moved right in one document ([`Builder::run`]).
+const MAX_CLOSER_MOVES: usize = 32;
+
+/// `text` with line `line` (1-based) indented one space more, when the line starts with a
+/// flow collection's closing bracket at `column` (0-based, in characters).
+fn indent_closer(text: &str, line: usize, column: usize) -> Option<String> {
+    let mut start = 0;
+    for (n, l) in text.split_inclusive('\n').enumerate() {
+        if n + 1 == line {
+            let content = l.trim_start_matches([' ', '\t']);
+            let indent = l.len() - content.len();
+            if indent != column || !content.starts_with([']', '}']) {
+                return None;
+            }
+            let mut out = String::with_capacity(text.len() + 1);
+            out.push_str(&text[..start]);
+            out.push(' ');
+            out.push_str(&text[start..]);
+            return Some(out);
+        }
+        start += l.len();
+    }
+    None
+}
+
 /// The first `{{` outside quotes and comments, relative to `text` (line 1 is its first).
 pub fn template_marker(text: &str) -> Option<Pos> {
     for (i, line) in text.lines().enumerate() {
@@ -858,6 +917,56 @@ mod tests {
         assert_eq!(p.errors.len(), 1, "{:?}", p.errors);
         assert_eq!(p.errors[0].line, 4);
         assert!(p.errors[0].is_fatal());
+    }
+
+    #[test]
+    fn closing_brackets_at_their_blocks_indentation_are_read_as_go_yaml_reads_them() {
+        let text = "a:\n  - ex: [\n      \"x\",\n      \"y\"\n    ]\n    p: [1]\nb: {\n  c: 1\n}\nd: [\n]\n";
+        let p = parse(text);
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        let n = &p.documents[0];
+        assert_eq!(
+            n.to_json(),
+            json!({"a": [{"ex": ["x", "y"], "p": [1]}], "b": {"c": 1}, "d": []})
+        );
+        // Lines are the file's.
+        let item = &n.get("a").map(Node::resolved).and_then(|a| match &a.kind {
+            NodeKind::Seq(items) => items.first(),
+            _ => None,
+        });
+        let item = item.expect("an item");
+        assert_eq!(item.get("p").map(|v| v.start.line), Some(6));
+        assert_eq!(n.get("d").map(|v| v.start.line), Some(10));
+        // A bracket that moved twice, under a deeper block.
+        let p = parse(
+            "a:
+  b:
+    c: [
+  ]
+",
+        );
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        assert_eq!(p.documents[0].to_json(), json!({"a": {"b": {"c": []}}}));
+        // Block scalars keep their text; other indentation errors stay errors.
+        let p = parse("a: |\n  {\n  }\nb: [\n1\n  ]\n");
+        assert_eq!(p.errors.len(), 1, "{:?}", p.errors);
+        assert_eq!((p.errors[0].line, p.errors[0].column), (5, 1));
+        let p = parse("a: |\n  {\n  }\n");
+        assert_eq!(p.documents[0].to_json(), json!({"a": "{\n}\n"}));
+    }
+
+    #[test]
+    fn closing_brackets_are_moved_a_bounded_number_of_times() {
+        let many = |n: usize| (0..n).map(|i| format!("k{i}: [\n]\n")).collect::<String>();
+        assert!(parse(&many(MAX_CLOSER_MOVES)).errors.is_empty());
+        let p = parse(&many(MAX_CLOSER_MOVES + 1));
+        assert_eq!(p.errors.len(), 1, "{:?}", p.errors);
+        assert!(
+            p.errors[0].message.contains("indentation"),
+            "{:?}",
+            p.errors
+        );
+        assert!(p.documents.is_empty());
     }
 
     #[test]
