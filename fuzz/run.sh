@@ -7,10 +7,11 @@
 # Needs cargo-fuzz (`cargo install cargo-fuzz`); works on the stable toolchain without a
 # sanitizer (`-s none`: libFuzzer's coverage guidance and crash detection, no ASan, which
 # safe Rust does not need). FUZZ_PROFILE=--dev builds without optimisation (faster to build,
-# slower to run: what CI's smoke run uses). The corpus grows in fuzz/corpus/TARGET; a crash,
-# a hang (an input taking over 10 s) or an allocation above 2 GiB stops the run and leaves
-# the input in fuzz/artifacts/TARGET. Each one found becomes a file under fixtures/hostile/
-# and a case of tests/hostile.rs.
+# slower to run: what CI's smoke run uses). Each target mutates with the tokens of its
+# format too (fuzz/dict/TARGET.dict: keywords, operators, field names; libFuzzer's `-dict`).
+# The corpus grows in fuzz/corpus/TARGET; a crash, a hang (an input taking over 10 s) or an
+# allocation above 2 GiB stops the run and leaves the input in fuzz/artifacts/TARGET. Each
+# one found becomes a file under fixtures/hostile/ and a case of tests/hostile.rs.
 #
 # PLATEAU=W stops a target once its edge coverage (libFuzzer's `cov:`) has not grown for W
 # seconds after its corpus loaded, SECONDS being then only a cap: the way to run "until it
@@ -51,7 +52,7 @@ for t in "${targets[@]}"; do
   # shellcheck disable=SC2046
   cargo fuzz run -s none "$profile" "$t" "fuzz/corpus/$t" $(seeds "$t") -- \
     -max_total_time="$secs" -max_len=65536 -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
-    >"$log" 2>&1 &
+    -dict="$PWD/fuzz/dict/$t.dict" >"$log" 2>&1 &
   runner=$!
   ended="ran ${secs} s"
   if [ -n "${PLATEAU:-}" ]; then

@@ -90,9 +90,13 @@ fn every_fuzz_target_runs_clean_on_its_seeds_and_mutations() {
         args.push(&dir_arg);
         args.extend_from_slice(seeds);
         let time = format!("-max_total_time={SECONDS}");
+        let dict = common::root().join(format!("fuzz/dict/{target}.dict"));
+        assert!(dict.is_file(), "no dictionary for {target}");
+        let dict = format!("-dict={}", dict.display());
         args.extend_from_slice(&[
             "--",
             &time,
+            &dict,
             "-max_len=65536",
             // An unoptimised, instrumented build runs 10-30x slower than release: a hang
             // here is an input over 60 s (fuzz/run.sh, on release builds, allows 10 s).
