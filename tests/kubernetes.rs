@@ -182,3 +182,28 @@ fn findings_on_a_mixed_fixture() {
         .collect();
     insta::assert_yaml_snapshot!(findings);
 }
+
+/// A flow sequence closed at its key's indentation is an indentation error for the YAML
+/// specification (and saphyr), but `kubectl` takes it: so does tenet, with the file's lines.
+#[test]
+fn a_closing_bracket_at_its_keys_indentation_loads_as_kubectl_reads_it() {
+    let (code, report) = scan_json(&["fixtures/kubernetes/lenient", "--fail-on", "none"]);
+    assert_eq!(code, 0);
+    assert_eq!(report["load_errors"], serde_json::json!([]));
+    let privileged = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule_id"] == "k8s-privileged-container")
+        .expect("the privileged container is found");
+    assert_eq!(privileged["location"]["start_line"], 16);
+    let g = graph(&["fixtures/kubernetes/lenient"]);
+    let pod = by_id(
+        &g,
+        "kubernetes:fixtures/kubernetes/lenient/pod.yaml/_/Pod/closer",
+    );
+    assert_eq!(
+        pod["attributes"]["spec"]["containers"][0]["args"],
+        serde_json::json!(["--port", "8080"])
+    );
+}

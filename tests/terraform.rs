@@ -513,3 +513,38 @@ fn json_syntax_files_load_with_their_lines() {
         "{rules:?}"
     );
 }
+
+/// Valid Terraform that hcl-edit rejects (an object `for` whose value spans lines, a key given
+/// twice in an object) loads on a second parse, and its findings point at the file's lines.
+#[test]
+fn valid_terraform_that_the_parser_rejects_is_scanned() {
+    let (code, report) = scan_json(&["fixtures/terraform/relaxed", "--fail-on", "none"]);
+    assert_eq!(code, 0);
+    assert_eq!(report["load_errors"], json!([]));
+    let acl: Vec<(&str, &Value)> = report["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule_id"] == "aws-s3-public-acl")
+        .map(|f| {
+            (
+                f["resource"]["id"].as_str().unwrap(),
+                &f["location"]["start_line"],
+            )
+        })
+        .collect();
+    assert_eq!(
+        acl,
+        [(
+            r#"terraform:fixtures/terraform/relaxed/aws_s3_bucket_acl.b["assets"]"#,
+            &json!(30)
+        )]
+    );
+    // Both buckets are public; of the two `logs` values, the later (`private`) counts.
+    let g = graph(&["fixtures/terraform/relaxed"]);
+    let logs = common::resource(
+        &g,
+        r#"terraform:fixtures/terraform/relaxed/aws_s3_bucket_acl.b["logs"]"#,
+    );
+    assert_eq!(logs["attributes"]["acl"], "private");
+}
