@@ -372,11 +372,7 @@ impl<'a, 't> Builder<'a, 't> {
                 Some(again) => {
                     self.out.documents.truncate(documents);
                     self.out.errors.truncate(errors);
-                    self.stack.clear();
-                    self.anchors.clear();
-                    self.alias_nodes = 0;
-                    self.last_flow_map = None;
-                    self.template_at = None;
+                    self.new_document();
                     text = std::borrow::Cow::Owned(again);
                 }
                 None => {
@@ -385,6 +381,16 @@ impl<'a, 't> Builder<'a, 't> {
                 }
             }
         }
+    }
+
+    /// Forgets the document being built: at each document's start, and before a chunk is
+    /// parsed again (whose offsets start over, so the last flow mapping's must go too).
+    fn new_document(&mut self) {
+        self.stack.clear();
+        self.anchors.clear();
+        self.alias_nodes = 0;
+        self.last_flow_map = None;
+        self.template_at = None;
     }
 
     /// Builds the documents of `chunk`; the error that stopped it, if one did, with the place
@@ -440,12 +446,7 @@ impl<'a, 't> Builder<'a, 't> {
         match event {
             Event::StreamEnd => return Ok(false),
             Event::StreamStart | Event::Nothing => {}
-            Event::DocumentStart(_) => {
-                self.stack.clear();
-                self.anchors.clear();
-                self.alias_nodes = 0;
-                self.template_at = None;
-            }
+            Event::DocumentStart(_) => self.new_document(),
             Event::DocumentEnd => {}
             Event::Scalar(text, style, anchor, tag) => {
                 let end = self.end_pos(span);

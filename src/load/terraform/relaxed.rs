@@ -47,12 +47,9 @@ enum Item {
     Awaited,
     /// Within the key, begun at this offset.
     Key(usize),
-    /// After the key's `=` or `:`; whether the value has begun.
-    Value {
-        key: (usize, usize),
-        start: usize,
-        begun: bool,
-    },
+    /// After the key's `=` or `:` (the key's range: the item begins with it); whether the
+    /// value has begun.
+    Value { key: (usize, usize), begun: bool },
 }
 
 /// An object constructor's scan: where it is, and the items met, as (key, item) ranges.
@@ -234,7 +231,6 @@ impl Scanner<'_> {
                         // A key may be empty (`= 1`): the parser judges that.
                         *item = Item::Value {
                             key: (start, self.code_end.max(start)),
-                            start,
                             begun: false,
                         };
                         i += 1;
@@ -323,13 +319,8 @@ impl Scanner<'_> {
         let Some(Frame::Object(object)) = self.frames.last_mut() else {
             return;
         };
-        if let Item::Value {
-            key,
-            start,
-            begun: true,
-        } = object.item
-        {
-            object.items.push((key.0..key.1, start..end));
+        if let Item::Value { key, begun: true } = object.item {
+            object.items.push((key.0..key.1, key.0..end));
             object.item = Item::Awaited;
         }
     }
