@@ -103,17 +103,32 @@ pub enum DiscoverError {
 /// Finds the input files under `paths`. Display paths are made relative to `base` (the
 /// repository root, so that SARIF locations resolve on GitHub).
 pub fn discover(paths: &[PathBuf], base: &Path) -> Result<Discovery, DiscoverError> {
-    let base = Some(base);
+    use rayon::prelude::*;
+    let shown = Shown::new(Some(base));
     let mut out = Discovery::default();
-    for root in paths {
-        let meta = std::fs::metadata(root).map_err(|_| DiscoverError::NotFound {
+    // Each path named is looked at (and a file's name made), in parallel: a pull request's
+    // or a benchmark's thousands of files are a `stat` each.
+    let named: Vec<(std::io::Result<std::fs::Metadata>, Option<String>)> = paths
+        .par_iter()
+        .with_min_len(256)
+        .map(|root| {
+            let meta = std::fs::metadata(root);
+            let display = match &meta {
+                Ok(m) if m.is_file() && FileKind::of(root).is_some() => Some(shown.of(root)),
+                _ => None,
+            };
+            (meta, display)
+        })
+        .collect();
+    for (root, (meta, display)) in paths.iter().zip(named) {
+        let meta = meta.map_err(|_| DiscoverError::NotFound {
             path: root.display().to_string(),
         })?;
         if meta.is_file() {
-            if let Some(kind) = FileKind::of(root) {
+            if let (Some(kind), Some(display)) = (FileKind::of(root), display) {
                 out.files.push(Discovered {
                     path: root.clone(),
-                    display: display_path(root, base),
+                    display,
                     kind,
                     explicit: true,
                 });
@@ -121,11 +136,11 @@ pub fn discover(paths: &[PathBuf], base: &Path) -> Result<Discovery, DiscoverErr
             continue;
         }
         if meta.is_dir() {
-            walk_dir(root, base, &mut out);
+            walk_dir(root, &shown, &mut out);
         } else if FileKind::of(root).is_some() {
             // A FIFO, socket or device named on the command line: opening it could block.
             out.errors.push(skipped(
-                display_path(root, base),
+                shown.of(root),
                 "not a regular file (a pipe, socket or device): not read",
             ));
         }
@@ -140,7 +155,7 @@ pub fn discover(paths: &[PathBuf], base: &Path) -> Result<Discovery, DiscoverErr
     Ok(out)
 }
 
-fn walk_dir(root: &Path, base: Option<&Path>, out: &mut Discovery) {
+fn walk_dir(root: &Path, shown: &Shown, out: &mut Discovery) {
     // Symbolic links are judged against the tree being walked; a root that cannot be
     // resolved is walked all the same (the walker reports what it cannot read).
     let tree = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
@@ -164,13 +179,13 @@ fn walk_dir(root: &Path, base: Option<&Path>, out: &mut Discovery) {
                     continue;
                 };
                 if file_type.is_symlink() {
-                    symlink(entry.path(), &tree, base, out);
+                    symlink(entry.path(), &tree, shown, out);
                     continue;
                 }
                 if !file_type.is_file() {
                     if !file_type.is_dir() && FileKind::of(entry.path()).is_some() {
                         out.errors.push(skipped(
-                            display_path(entry.path(), base),
+                            shown.of(entry.path()),
                             "not a regular file (a pipe, socket or device): not read",
                         ));
                     }
@@ -179,7 +194,7 @@ fn walk_dir(root: &Path, base: Option<&Path>, out: &mut Discovery) {
                 let path = entry.into_path();
                 if let Some(kind) = FileKind::of(&path) {
                     out.files.push(Discovered {
-                        display: display_path(&path, base),
+                        display: shown.of(&path),
                         path,
                         kind,
                         explicit: false,
@@ -188,8 +203,8 @@ fn walk_dir(root: &Path, base: Option<&Path>, out: &mut Discovery) {
             }
             Err(err) => {
                 let file = match &err {
-                    ignore::Error::WithPath { path, .. } => display_path(path, base),
-                    _ => display_path(root, base),
+                    ignore::Error::WithPath { path, .. } => shown.of(path),
+                    _ => shown.of(root),
                 };
                 out.errors.push(skipped(
                     file,
@@ -207,8 +222,8 @@ fn walk_dir(root: &Path, base: Option<&Path>, out: &mut Discovery) {
 ///   paths; a link to one of its own ancestors is a loop and reported;
 /// - to anything outside the tree, or broken, or looping: reported and not read, so that a
 ///   scan never reads outside what it was pointed at.
-fn symlink(link: &Path, tree: &Path, base: Option<&Path>, out: &mut Discovery) {
-    let display = display_path(link, base);
+fn symlink(link: &Path, tree: &Path, shown: &Shown, out: &mut Discovery) {
+    let display = shown.of(link);
     let target = match std::fs::canonicalize(link) {
         Ok(t) => t,
         Err(e) => {
@@ -295,29 +310,50 @@ fn strip_path_prefix(msg: &str) -> &str {
 /// The path as shown to users: relative to `base` when inside it (else absolute), without
 /// `.` or `..` components, `/`-separated.
 pub fn display_path(path: &Path, base: Option<&Path>) -> String {
-    let absolute = normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()));
-    let rel = match base {
-        Some(base) => absolute
-            .strip_prefix(normalize(base))
-            .map(Path::to_path_buf)
-            .unwrap_or(absolute),
-        None => absolute,
-    };
-    let mut parts: Vec<String> = Vec::new();
-    for comp in rel.components() {
-        match comp {
-            std::path::Component::RootDir => parts.push(String::new()),
-            std::path::Component::Prefix(p) => {
-                parts.push(p.as_os_str().to_string_lossy().into_owned())
-            }
-            other => parts.push(other.as_os_str().to_string_lossy().into_owned()),
+    Shown::new(base).of(path)
+}
+
+/// Paths as shown to users ([`display_path`]), with the working directory read and the base
+/// normalized once for all of them.
+pub struct Shown {
+    cwd: Option<PathBuf>,
+    base: Option<PathBuf>,
+}
+
+impl Shown {
+    pub fn new(base: Option<&Path>) -> Shown {
+        Shown {
+            cwd: std::env::current_dir().ok(),
+            base: base.map(normalize),
         }
     }
-    let joined = parts.join("/");
-    if joined.is_empty() {
-        ".".to_string()
-    } else {
-        joined
+
+    pub fn of(&self, path: &Path) -> String {
+        // `absolute` would read the working directory again for each relative path.
+        let joined;
+        let path = match &self.cwd {
+            Some(cwd) if path.is_relative() => {
+                joined = cwd.join(path);
+                joined.as_path()
+            }
+            _ => path,
+        };
+        let absolute = normalize(&std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf()));
+        let rel = match &self.base {
+            Some(base) => absolute.strip_prefix(base).unwrap_or(&absolute),
+            None => &absolute,
+        };
+        let mut out = String::new();
+        for (i, comp) in rel.components().enumerate() {
+            if i > 0 {
+                out.push('/');
+            }
+            match comp {
+                std::path::Component::RootDir => {}
+                other => out.push_str(&other.as_os_str().to_string_lossy()),
+            }
+        }
+        if out.is_empty() { ".".to_string() } else { out }
     }
 }
 
