@@ -54,11 +54,13 @@ for part in "${parts[@]}"; do
     "$root/$venv/bin/checkov" -d "$part" --framework "$framework" --skip-download \
     --quiet --compact -o json >"$work/checkov.json" 2>"$work/checkov.err") || true
   echo "== $part: tenet scan (one warm-up, $runs timed)" >&2
-  (cd "$corpus" && "$bin" scan "${files[@]}" --root . --no-config --fail-on none \
+  # As a user runs it: the configuration file is looked for (the corpus has none, and the
+  # walk up from each file stops at the root, the corpus directory).
+  (cd "$corpus" && "$bin" scan "${files[@]}" --root . --fail-on none \
     --format "json:$work/tenet.json" >/dev/null)
   for i in $(seq "$runs"); do
     (cd "$corpus" && "$timer" -o "$work/tenet.time.$i" -f '%e %U %S %M' \
-      "$bin" scan "${files[@]}" --root . --no-config --fail-on none --format json:/dev/null >/dev/null)
+      "$bin" scan "${files[@]}" --root . --fail-on none --format json:/dev/null >/dev/null)
   done
   python3 - "$work" "$runs" "$part" "$version" "$out/$part.json" <<'PY'
 import json, statistics, sys
