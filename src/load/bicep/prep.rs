@@ -140,7 +140,13 @@ pub fn prepare(src: &str, params_file: bool) -> Prepared {
                 line_start |= depth0;
                 i += 1;
             }
-            b' ' | b'\t' | b'\r' => i += 1,
+            // A run of blanks at once (indentation is most of a template's bytes).
+            b' ' | b'\t' | b'\r' => {
+                i += 1;
+                while i < n && matches!(bytes[i], b' ' | b'\t' | b'\r') {
+                    i += 1;
+                }
+            }
             b'/' if bytes.get(i + 1) == Some(&b'/') => i = line_end(src, i),
             b'/' if bytes.get(i + 1) == Some(&b'*') => {
                 i += 2;
