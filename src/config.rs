@@ -395,9 +395,9 @@ impl Loaded {
 /// path, stopping at `base` when the path is inside it. Paths that find different files are
 /// an error (the user must choose with `--config`).
 ///
-/// A scan named thousands of files (a pull request's, a benchmark's) spent 45 ms here alone,
-/// before anything loaded: one `stat` per directory above every file, one at a time. Each
-/// directory is now looked at once, and the looks run in parallel.
+/// Each directory is looked at once, and the looks run in parallel: a scan naming thousands
+/// of files (a pull request's, a benchmark's) would otherwise make one `stat` per directory
+/// above every file, one at a time, before anything loads (45 ms for 2,349 Bicep files).
 pub fn discover(paths: &[PathBuf], base: &Path) -> Result<Option<PathBuf>, String> {
     use rayon::prelude::*;
     let cwd = std::env::current_dir().ok();
