@@ -1,7 +1,10 @@
 """Hot functions of the tenet binary from callgrind profiles (see hot-functions.sh).
 
-  hot_functions.py write LIST PROFILE...   the functions of `tenet` the profiles ran, by
-                                           instructions run in each (hottest first)
+  hot_functions.py write LIST PROFILE...   the functions of `tenet` the profiles ran: those
+                                           every profile ran first, then those fewer ran,
+                                           grouped by the profiles that ran them (so that
+                                           each kind of scan touches one stretch of code),
+                                           hottest first within a group
   hot_functions.py check BINARY LIST       how many listed names BINARY defines
 """
 import collections
@@ -45,16 +48,17 @@ def self_costs(path, costs):
 
 def write(out, profiles):
     costs = collections.Counter()
-    for p in profiles:
-        self_costs(p, costs)
-    seen, names = set(), []
-    for name, _ in costs.most_common():
-        # Callgrind marks recursion levels with `'N`.
-        name = re.sub(r"'\d+$", "", name)
-        if not SYMBOL.fullmatch(name) or name in seen:
-            continue
-        seen.add(name)
-        names.append(name)
+    ran = collections.defaultdict(int)
+    for i, p in enumerate(profiles):
+        own = collections.Counter()
+        self_costs(p, own)
+        for name, cost in own.items():
+            # Callgrind marks recursion levels with `'N`.
+            name = re.sub(r"'\d+$", "", name)
+            if SYMBOL.fullmatch(name):
+                costs[name] += cost
+                ran[name] |= 1 << i
+    names = sorted(costs, key=lambda n: (-bin(ran[n]).count("1"), ran[n], -costs[n], n))
     with open(out, "w") as f:
         f.write("\n".join(names) + "\n")
     print(f"{out}: {len(names)} functions")
