@@ -32,6 +32,9 @@ if [ ! -x "$venv/bin/checkov" ] || ! "$venv/bin/pip" show checkov 2>/dev/null | 
 fi
 . benches/common.sh
 prepare_corpus_bench terraform
+# Whether the binary has the code layout's functions (a stale list makes a larger resident
+# set; benches/hot-functions.sh writes it again).
+python3 benches/hot_functions.py check "$bin" benches/hot-functions.txt >&2 || true
 mkdir -p "$out"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
