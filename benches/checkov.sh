@@ -43,14 +43,8 @@ trap 'rm -rf "$work"' EXIT
 export BC_SKIP_MAPPING=TRUE CHECKOV_SKIP_VERSION_CHECK=1 LOG_LEVEL=ERROR
 
 for part in "${parts[@]}"; do
-  case $part in
-    terraform) framework=terraform; files=("$part") ;;
-    k8s) framework=kubernetes
-      mapfile -t files < <(cd "$corpus" && find "$part" -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) | sort) ;;
-    bicep) framework=bicep
-      mapfile -t files < <(cd "$corpus" && find "$part" -type f -name '*.bicep' | sort) ;;
-    *) echo "unknown part $part (terraform, k8s, bicep)" >&2; exit 2 ;;
-  esac
+  part_files "$part"
+  case $part in terraform) framework=terraform ;; k8s) framework=kubernetes ;; bicep) framework=bicep ;; esac
   printf '%s\n' "${files[@]}" > "$work/$part.files"
   echo "== $part: checkov $version --framework $framework (one run)" >&2
   (cd "$corpus" && "$timer" -o "$work/checkov.time" -f '%e %U %S %M' \

@@ -31,10 +31,10 @@ profile() { # NAME ARGS...
   valgrind --tool=callgrind --demangle=no --callgrind-out-file="$work/$name.out" \
     "$bin" scan "$@" --fail-on none >/dev/null 2>&1 || true
 }
-mapfile -t bicep < <(cd "$corpus" && find bicep -type f -name '*.bicep' | sort)
-mapfile -t k8s < <(cd "$corpus" && find k8s -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) | sort)
-(cd "$corpus" && profile bicep "${bicep[@]}" --root . --format "json:/dev/null")
-(cd "$corpus" && profile k8s "${k8s[@]}" --root . --format "sarif:/dev/null")
+part_files bicep
+(cd "$corpus" && profile bicep "${files[@]}" --root . --format "json:/dev/null")
+part_files k8s
+(cd "$corpus" && profile k8s "${files[@]}" --root . --format "sarif:/dev/null")
 (cd "$corpus" && profile terraform terraform --root . --format "text:/dev/null")
 profile fixtures fixtures --no-config --format "json:/dev/null" --format "sarif:/dev/null" \
   --evidence "$work/evidence.zip"

@@ -25,12 +25,7 @@ trap 'rm -rf "$work"' EXIT
 export SOURCE_DATE_EPOCH=1767225600
 
 for part in "${parts[@]}"; do
-  case $part in
-    terraform) files=("$part") ;;
-    k8s) mapfile -t files < <(cd "$corpus" && find "$part" -type f \( -name '*.yaml' -o -name '*.yml' -o -name '*.json' \) | sort) ;;
-    bicep) mapfile -t files < <(cd "$corpus" && find "$part" -type f -name '*.bicep' | sort) ;;
-    *) echo "unknown part $part (terraform, k8s, bicep)" >&2; exit 2 ;;
-  esac
+  part_files "$part"
   for kind in json sarif evidence; do
     case $kind in
       json) args=(--format "json:$work/out.json") written=$work/out.json ;;
