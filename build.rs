@@ -74,16 +74,16 @@ fn order_hot_functions(root: &Path) {
 
 /// Whether the C library here is glibc `major.minor` or later.
 fn glibc_at_least(major: u32, minor: u32) -> bool {
-    let Ok(out) = std::process::Command::new("getconf")
-        .arg("GNU_LIBC_VERSION")
-        .output()
-    else {
-        return false;
-    };
     // `glibc 2.36`
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = stdout_of("getconf", "GNU_LIBC_VERSION").unwrap_or_default();
     let version = text.strip_prefix("glibc ").unwrap_or_default().trim();
     version_at_least(version, major, minor)
+}
+
+/// What `program arg` writes to its standard output; `None` if it cannot be run.
+fn stdout_of(program: &str, arg: &str) -> Option<String> {
+    let out = std::process::Command::new(program).arg(arg).output().ok()?;
+    Some(String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
 /// Whether `version` (`1.95.0`, `2.36`) is `major.minor` or later.
@@ -98,11 +98,8 @@ fn version_at_least(version: &str, major: u32, minor: u32) -> bool {
 /// Whether rustc is 1.90 or later (the first to link `x86_64-unknown-linux-gnu` with LLD).
 fn rustc_links_with_lld() -> bool {
     let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
-    let Ok(out) = std::process::Command::new(rustc).arg("-V").output() else {
-        return false;
-    };
     // `rustc 1.95.0 (59807616e 2026-04-14)`
-    let text = String::from_utf8_lossy(&out.stdout);
+    let text = stdout_of(&rustc, "-V").unwrap_or_default();
     version_at_least(text.split_whitespace().nth(1).unwrap_or_default(), 1, 90)
 }
 
